@@ -1,0 +1,129 @@
+// What people ask the meeting to do. Each command is a small value; the core checks it against the
+// state (server/core/meeting.hpp: decide) and answers with events or a Rejection.
+// Who sends a command (the actor) travels beside it, not inside it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/types.hpp"
+
+namespace everyvoice::core {
+
+// --- participants (server/core/participants.cpp) ---
+struct Join {  // actor: server_actor; the shell decides the role (the facilitator key grants facilitator)
+  std::string name;
+  Role role = Role::participant;
+  Location location = Location::remote;
+  Preference preference = Preference::none;
+  bool operator==(const Join&) const = default;
+};
+struct AddProxy {  // facilitator: an in-room person without a device, acted for by facilitators
+  std::string name;
+  Location location = Location::in_room;
+  bool operator==(const AddProxy&) const = default;
+};
+struct UpdateProfile {  // self (or a facilitator for a proxy)
+  ParticipantId who;
+  Location location;
+  Preference preference;
+  bool operator==(const UpdateProfile&) const = default;
+};
+struct SetPresence {  // self, a facilitator, or the server (a dropped connection after its grace period)
+  ParticipantId who;
+  Presence presence;
+  bool operator==(const SetPresence&) const = default;
+};
+struct SetRole {  // facilitator: make someone co-facilitator, facilitator (shared), participant, observer
+  ParticipantId who;
+  Role role;
+  bool operator==(const SetRole&) const = default;
+};
+struct HandOverFacilitation {  // facilitator: `to` becomes facilitator, the actor becomes a participant
+  ParticipantId to;
+  bool operator==(const HandOverFacilitation&) const = default;
+};
+struct RemoveParticipant {  // facilitator
+  ParticipantId who;
+  bool operator==(const RemoveParticipant&) const = default;
+};
+struct SetLocked {  // facilitator: lock or unlock the meeting to new joins
+  bool locked;
+  bool operator==(const SetLocked&) const = default;
+};
+
+// --- speaking queue (server/core/speaking_queue.cpp) ---
+struct RaiseHand {  // self, or a facilitator / co-facilitator for a proxy
+  ParticipantId who;
+  HandKind kind = HandKind::new_point;
+  bool operator==(const RaiseHand&) const = default;
+};
+struct LowerHand {  // self, or a facilitator / co-facilitator for a proxy
+  ParticipantId who;
+  bool operator==(const LowerHand&) const = default;
+};
+struct CallNext {  // facilitator / co-facilitator: the first in order takes the floor
+  bool operator==(const CallNext&) const = default;
+};
+struct CallSpeaker {  // facilitator / co-facilitator: give the floor to `who`; out of order needs a reason
+  ParticipantId who;
+  std::string reason;
+  bool operator==(const CallSpeaker&) const = default;
+};
+struct MoveEntry {  // facilitator / co-facilitator: pin an entry at a 0-based position (override)
+  ParticipantId who;
+  std::uint32_t position;
+  std::string reason;
+  bool operator==(const MoveEntry&) const = default;
+};
+struct RemoveEntry {  // facilitator / co-facilitator: take someone's hand down (override)
+  ParticipantId who;
+  std::string reason;
+  bool operator==(const RemoveEntry&) const = default;
+};
+struct EndTurn {  // facilitator / co-facilitator, or the speaker
+  bool operator==(const EndTurn&) const = default;
+};
+struct SetPolicy {  // facilitator / co-facilitator
+  QueuePolicy policy;
+  bool operator==(const SetPolicy&) const = default;
+};
+struct SetTurnLimit {  // facilitator / co-facilitator: soft limit per turn, 0 for none
+  std::uint32_t seconds;
+  bool operator==(const SetTurnLimit&) const = default;
+};
+
+// --- go-rounds (server/core/go_round.cpp) ---
+struct StartRound {  // facilitator / co-facilitator
+  std::string topic;
+  RoundOrder order = RoundOrder::join_order;
+  std::uint64_t seed = 0;  // chosen by the shell for `shuffled`, recorded in the event
+  bool operator==(const StartRound&) const = default;
+};
+struct RoundSpeak {  // the person who is up (or a facilitator for them): take the floor
+  bool operator==(const RoundSpeak&) const = default;
+};
+struct RoundPass {  // the person who is up (or a facilitator for them): pass, recorded
+  bool operator==(const RoundPass&) const = default;
+};
+struct RoundSkip {  // facilitator / co-facilitator: skip the person who is up (they are away)
+  std::string reason;
+  bool operator==(const RoundSkip&) const = default;
+};
+struct EndRound {  // facilitator / co-facilitator: end the round early
+  bool operator==(const EndRound&) const = default;
+};
+
+using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole, HandOverFacilitation,
+                             RemoveParticipant, SetLocked, RaiseHand, LowerHand, CallNext, CallSpeaker,
+                             MoveEntry, RemoveEntry, EndTurn, SetPolicy, SetTurnLimit, StartRound,
+                             RoundSpeak, RoundPass, RoundSkip, EndRound>;
+
+// Limits the core enforces on free text, in Unicode code points.
+inline constexpr std::size_t max_name_chars = 60;
+inline constexpr std::size_t max_reason_chars = 200;
+inline constexpr std::size_t max_topic_chars = 200;
+
+}  // namespace everyvoice::core

@@ -1,0 +1,161 @@
+// Joining, roles, presence, proxies, removal and the join lock.
+#include "core/rules.hpp"
+#include "core/text.hpp"
+
+namespace everyvoice::core::rules {
+namespace {
+
+// The id the next person to join will get.
+ParticipantId next_id(const MeetingState& s) { return static_cast<ParticipantId>(s.participants.size() + 1); }
+
+std::size_t facilitator_count(const MeetingState& s) {
+  std::size_t n = 0;
+  for (const auto& p : s.participants)
+    if (!p.removed && p.role == Role::facilitator) ++n;
+  return n;
+}
+
+// Checks a new display name: valid, and not used by anyone still in the meeting.
+std::optional<Outcome> check_new_name(const MeetingState& s, std::string_view raw, std::string& clean) {
+  std::string why;
+  auto name = clean_display_name(raw, max_name_chars, why);
+  if (!name) return Outcome::reject(ErrorCode::name_invalid, why);
+  if (s.name_keys.contains(fold_name(*name)))
+    return Outcome::reject(ErrorCode::name_taken,
+                           "someone in this meeting is already called \"" + *name + "\"; please add something");
+  clean = std::move(*name);
+  return std::nullopt;
+}
+
+// The events that take a person out of the floor and the queue, for removal or leaving the role.
+void leave_floor(const Context& ctx, ParticipantId who, std::vector<Event>& events) {
+  if (ctx.state.turn && ctx.state.turn->who == who) {
+    auto ended = end_current_turn(ctx);
+    events.insert(events.end(), ended.begin(), ended.end());
+  }
+}
+
+}  // namespace
+
+Outcome decide_command(const Context& ctx, const Join& c) {
+  if (ctx.state.locked) return Outcome::reject(ErrorCode::meeting_locked, "the meeting is locked to new joins");
+  std::string name;
+  if (auto bad = check_new_name(ctx.state, c.name, name)) return *bad;
+  return Outcome::of({ParticipantJoined{next_id(ctx.state), std::move(name), c.role, c.location, c.preference,
+                                        false}});
+}
+
+Outcome decide_command(const Context& ctx, const AddProxy& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("add a proxy participant");
+  std::string name;
+  if (auto bad = check_new_name(ctx.state, c.name, name)) return *bad;
+  return Outcome::of({ParticipantJoined{next_id(ctx.state), std::move(name), Role::participant, c.location,
+                                        Preference::none, true}});
+}
+
+Outcome decide_command(const Context& ctx, const UpdateProfile& c) {
+  const Participant* p = ctx.state.find_active(c.who);
+  if (!p) return unknown(c.who);
+  if (!ctx.acts_for(c.who)) return not_allowed("change someone else's details");
+  if (p->location == c.location && p->preference == c.preference) return Outcome::of({});
+  return Outcome::of({ProfileChanged{c.who, c.location, c.preference}});
+}
+
+Outcome decide_command(const Context& ctx, const SetPresence& c) {
+  const Participant* p = ctx.state.find_active(c.who);
+  if (!p) return unknown(c.who);
+  if (ctx.actor != server_actor && !ctx.acts_for(c.who) && !ctx.actor_runs_queue())
+    return not_allowed("change someone else's presence");
+  if (p->presence == c.presence) return Outcome::of({});
+  std::vector<Event> events;
+  // Someone who steps away while holding the floor gives it up; their hand keeps its place.
+  if (c.presence == Presence::away) leave_floor(ctx, c.who, events);
+  events.push_back(PresenceChanged{c.who, c.presence});
+  return Outcome::of(std::move(events));
+}
+
+Outcome decide_command(const Context& ctx, const SetRole& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("change roles");
+  const Participant* p = ctx.state.find_active(c.who);
+  if (!p) return unknown(c.who);
+  if (p->proxy && c.role != Role::participant)
+    return Outcome::reject(ErrorCode::invalid_argument, "a proxy participant can only be a participant");
+  if (p->role == c.role) return Outcome::of({});
+  if (p->role == Role::facilitator && facilitator_count(ctx.state) == 1)
+    return Outcome::reject(ErrorCode::last_facilitator,
+                           "the meeting needs a facilitator: hand the role over to someone first");
+  std::vector<Event> events;
+  if (c.role == Role::observer) {
+    leave_floor(ctx, c.who, events);
+    if (ctx.state.queue_entry(c.who)) events.push_back(HandLowered{c.who});
+  }
+  events.push_back(RoleChanged{c.who, c.role});
+  return Outcome::of(std::move(events));
+}
+
+Outcome decide_command(const Context& ctx, const HandOverFacilitation& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("hand over facilitation");
+  const Participant* to = ctx.state.find_active(c.to);
+  if (!to) return unknown(c.to);
+  if (c.to == ctx.actor) return Outcome::reject(ErrorCode::invalid_argument, "you are already a facilitator");
+  if (to->proxy || to->role == Role::observer)
+    return Outcome::reject(ErrorCode::invalid_argument,
+                           "facilitation goes to a person with a device, not a proxy or a room display");
+  std::vector<Event> events;
+  if (to->role != Role::facilitator) events.push_back(RoleChanged{c.to, Role::facilitator});
+  events.push_back(RoleChanged{ctx.actor, Role::participant});
+  return Outcome::of(std::move(events));
+}
+
+Outcome decide_command(const Context& ctx, const RemoveParticipant& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("remove a participant");
+  const Participant* p = ctx.state.find_active(c.who);
+  if (!p) return unknown(c.who);
+  if (c.who == ctx.actor) return Outcome::reject(ErrorCode::invalid_argument, "you cannot remove yourself");
+  std::vector<Event> events;
+  leave_floor(ctx, c.who, events);
+  events.push_back(ParticipantRemoved{c.who});
+  return Outcome::of(std::move(events));
+}
+
+Outcome decide_command(const Context& ctx, const SetLocked& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("lock or unlock the meeting");
+  if (ctx.state.locked == c.locked) return Outcome::of({});
+  return Outcome::of({LockChanged{c.locked}});
+}
+
+void apply_event(MeetingState& s, const MeetingOpened& e, Millis) { s.title = e.title; }
+
+void apply_event(MeetingState& s, const ParticipantJoined& e, Millis at) {
+  Participant p;
+  p.id = e.id;
+  p.name = e.name;
+  p.role = e.role;
+  p.location = e.location;
+  p.preference = e.preference;
+  p.proxy = e.proxy;
+  p.joined_at = at;
+  s.name_keys.emplace(fold_name(e.name), e.id);
+  s.participants.push_back(std::move(p));
+}
+
+void apply_event(MeetingState& s, const ProfileChanged& e, Millis) {
+  auto& p = s.participants[e.id - 1];
+  p.location = e.location;
+  p.preference = e.preference;
+}
+
+void apply_event(MeetingState& s, const PresenceChanged& e, Millis) { s.participants[e.id - 1].presence = e.presence; }
+
+void apply_event(MeetingState& s, const RoleChanged& e, Millis) { s.participants[e.id - 1].role = e.role; }
+
+void apply_event(MeetingState& s, const ParticipantRemoved& e, Millis) {
+  auto& p = s.participants[e.id - 1];
+  p.removed = true;
+  s.name_keys.erase(fold_name(p.name));
+  std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == e.id; });
+}
+
+void apply_event(MeetingState& s, const LockChanged& e, Millis) { s.locked = e.locked; }
+
+}  // namespace everyvoice::core::rules

@@ -1,0 +1,140 @@
+#include "core/meeting.hpp"
+
+#include "core/speaking_queue.hpp"
+#include "meeting_fixture.hpp"
+
+namespace everyvoice::core {
+namespace {
+
+using testing::MeetingFixture;
+
+class ParticipantsTest : public MeetingFixture {};
+
+TEST_F(ParticipantsTest, JoinTrimsNameAndNumbersPeopleInOrder) {
+  const auto fac = join("  Amina  ", Role::facilitator);
+  const auto bo = join("Bo", Role::participant, Location::in_room);
+  ASSERT_EQ(state.participants.size(), 2u);
+  EXPECT_EQ(fac, 1u);
+  EXPECT_EQ(bo, 2u);
+  EXPECT_EQ(state.participants[0].name, "Amina");
+  EXPECT_EQ(state.participants[0].role, Role::facilitator);
+  EXPECT_EQ(state.participants[1].location, Location::in_room);
+  EXPECT_EQ(state.participants[1].presence, Presence::here);
+  EXPECT_EQ(state.participants[1].joined_at, now);
+}
+
+TEST_F(ParticipantsTest, NamesAreUniqueIgnoringCaseAndSpacing) {
+  join("Mary Jones");
+  refused(server_actor, Join{"mary   JONES", Role::participant, Location::remote, Preference::none},
+          ErrorCode::name_taken);
+}
+
+TEST_F(ParticipantsTest, NameLengthIsCountedInCharactersNotBytes) {
+  refused(server_actor, Join{"   ", Role::participant, Location::remote, Preference::none}, ErrorCode::name_invalid);
+  std::string sixty_accented;
+  for (int i = 0; i < 60; ++i) sixty_accented += "\xC3\xA9";  // é, two bytes each
+  ok(server_actor, Join{sixty_accented, Role::participant, Location::remote, Preference::none});
+  refused(server_actor, Join{std::string(61, 'x'), Role::participant, Location::remote, Preference::none},
+          ErrorCode::name_invalid);
+  refused(server_actor, Join{"bad\x01name", Role::participant, Location::remote, Preference::none},
+          ErrorCode::name_invalid);
+  refused(server_actor, Join{"\xFF\xFE", Role::participant, Location::remote, Preference::none}, ErrorCode::name_invalid);
+}
+
+TEST_F(ParticipantsTest, LockedMeetingRefusesJoinsUntilUnlocked) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  refused(p, SetLocked{true}, ErrorCode::not_allowed);
+  ok(fac, SetLocked{true});
+  EXPECT_TRUE(state.locked);
+  refused(server_actor, Join{"Late", Role::participant, Location::remote, Preference::none}, ErrorCode::meeting_locked);
+  ok(fac, SetLocked{false});
+  join("Late");
+  EXPECT_EQ(state.participants.size(), 3u);
+}
+
+TEST_F(ParticipantsTest, FacilitatorAddsProxyAndActsForThem) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  refused(p, AddProxy{"Gran", Location::in_room}, ErrorCode::not_allowed);
+  ok(fac, AddProxy{"Gran", Location::in_room});
+  const ParticipantId gran = 3;
+  EXPECT_TRUE(state.participants[gran - 1].proxy);
+  ok(fac, RaiseHand{gran, HandKind::new_point});
+  EXPECT_NE(state.queue_entry(gran), nullptr);
+  // A participant cannot act for a proxy, nor for another participant.
+  refused(p, LowerHand{gran}, ErrorCode::not_allowed);
+  refused(p, RaiseHand{fac, HandKind::new_point}, ErrorCode::not_allowed);
+  ok(fac, LowerHand{gran});
+  EXPECT_EQ(state.queue_entry(gran), nullptr);
+}
+
+TEST_F(ParticipantsTest, HandOverMakesTheOtherFacilitatorAndTheGiverAParticipant) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  ok(fac, HandOverFacilitation{p});
+  EXPECT_EQ(state.participants[p - 1].role, Role::facilitator);
+  EXPECT_EQ(state.participants[fac - 1].role, Role::participant);
+  refused(fac, SetLocked{true}, ErrorCode::not_allowed);
+}
+
+TEST_F(ParticipantsTest, SharedFacilitationKeepsAtLeastOneFacilitator) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  refused(fac, SetRole{fac, Role::participant}, ErrorCode::last_facilitator);
+  ok(fac, SetRole{p, Role::facilitator});
+  ok(fac, SetRole{fac, Role::co_facilitator});
+  EXPECT_EQ(state.participants[fac - 1].role, Role::co_facilitator);
+  EXPECT_EQ(state.participants[p - 1].role, Role::facilitator);
+}
+
+TEST_F(ParticipantsTest, RemovingASpeakerEndsTheirTurnAndFreesTheirName) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  ok(p, RaiseHand{p, HandKind::new_point});
+  ok(fac, CallNext{});
+  advance(5'000);
+  ok(fac, RemoveParticipant{p});
+  EXPECT_FALSE(state.turn.has_value());
+  EXPECT_TRUE(state.participants[p - 1].removed);
+  EXPECT_EQ(state.participants[p - 1].spoken_ms, 5'000);
+  refused(p, RaiseHand{p, HandKind::new_point}, ErrorCode::unknown_participant);
+  join("pat");  // the name is free again
+}
+
+TEST_F(ParticipantsTest, PresenceIsAnEventAndAwayPeopleKeepTheirHand) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  const auto q = join("Quinn");
+  ok(p, RaiseHand{p, HandKind::new_point});
+  ok(q, RaiseHand{q, HandKind::new_point});
+  ok(server_actor, SetPresence{p, Presence::away});
+  EXPECT_EQ(state.participants[p - 1].presence, Presence::away);
+  ASSERT_NE(state.queue_entry(p), nullptr);
+  // Call next passes over the away person without removing them.
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, q);
+  EXPECT_NE(state.queue_entry(p), nullptr);
+  refused(fac, CallSpeaker{p, "urgent"}, ErrorCode::participant_away);
+  ok(p, SetPresence{p, Presence::here});
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, p);
+}
+
+TEST_F(ParticipantsTest, ParticipantsCannotChangeOthersPresenceOrProfile) {
+  join("Fac", Role::facilitator);
+  const auto p = join("Pat");
+  const auto q = join("Quinn");
+  refused(p, SetPresence{q, Presence::away}, ErrorCode::not_allowed);
+  refused(p, UpdateProfile{q, Location::in_room, Preference::listen}, ErrorCode::not_allowed);
+  ok(q, UpdateProfile{q, Location::in_room, Preference::listen});
+  EXPECT_EQ(state.participants[q - 1].preference, Preference::listen);
+}
+
+TEST_F(ParticipantsTest, UnknownActorIsRefused) {
+  join("Fac", Role::facilitator);
+  refused(42, RaiseHand{42, HandKind::new_point}, ErrorCode::unknown_participant);
+}
+
+}  // namespace
+}  // namespace everyvoice::core
