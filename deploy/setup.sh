@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev        # the embedded event log
   libgtest-dev          # tests
   libqrcodegencpp-dev   # QR codes for the join link
+  libssl-dev            # SHA-256 of keys and tokens
 )
 
 missing=()

@@ -1,0 +1,21 @@
+// Per-role views: the one place that decides what each audience sees. Internal to server/codec.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "codec/server_message.hpp"
+#include "core/meeting_state.hpp"
+
+namespace everyvoice::codec::views {
+
+nlohmann::json meeting(const core::MeetingState& state, std::string_view code);
+nlohmann::json person(const core::Participant& p, Audience audience);
+nlohmann::json people(const core::MeetingState& state, Audience audience);
+nlohmann::json queue(const core::MeetingState& state);
+nlohmann::json turn(const core::MeetingState& state, core::Millis now);
+nlohmann::json round(const core::MeetingState& state);
+nlohmann::json figures(const core::MeetingState& state, core::Millis now);
+// An event as the audience may see it; people's events carry their person record after the change.
+nlohmann::json event(const core::MeetingState& state, const core::Stamped& stamped, Audience audience);
+
+}  // namespace everyvoice::codec::views

@@ -1,0 +1,47 @@
+// What a meeting room knows of a client: something it can deliver frames to and close. The room
+// never sees a socket (websocket_session.cpp is the only implementation).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "codec/server_message.hpp"
+#include "core/types.hpp"
+
+namespace everyvoice::net {
+
+class MeetingRoom;
+
+// An encoded message: built once, shared by every connection it is queued on.
+using Frame = std::shared_ptr<const std::string>;
+
+enum class FrameKind : std::uint8_t {
+  update,    // may be dropped when the client falls behind (a snapshot replaces it)
+  reply,     // welcome, ack, error, pong: always kept
+  snapshot,  // the whole view: ends a resync
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Queues a frame. Thread-safe: the work runs on the connection's own strand.
+  virtual void deliver(Frame frame, FrameKind kind) = 0;
+  // Tells the connection which meeting and person it now speaks for (after join or resume).
+  virtual void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) = 0;
+  // Closes with a WebSocket close code once queued frames are written.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+inline Frame make_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+// WebSocket close codes the server uses (PROTOCOL.md, "Close codes").
+namespace close_code {
+inline constexpr std::uint16_t normal = 1000;
+inline constexpr std::uint16_t going_away = 1001;     // server shutting down
+inline constexpr std::uint16_t policy = 1008;         // hard cap on outgoing bytes, sustained command flood
+inline constexpr std::uint16_t too_big = 1009;        // a message above max_message_bytes
+inline constexpr std::uint16_t removed = 4001;        // a facilitator removed this person from the meeting
+}  // namespace close_code
+
+}  // namespace everyvoice::net

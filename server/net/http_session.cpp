@@ -1,0 +1,241 @@
+#include "net/http_session.hpp"
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/text.hpp"
+#include "net/log.hpp"
+#include "net/metrics.hpp"
+#include "net/websocket_session.hpp"
+
+namespace everyvoice::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+using Request = http::request<http::string_body>;
+
+std::string_view content_type(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot);
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".txt" || ext == ".md") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+// The file under `root` that `target` names, or "" when the target could escape the folder or
+// names a hidden file. Query strings are ignored; "/" is index.html; "/join" is join.html.
+std::string static_path(const std::string& root, std::string_view target) {
+  if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
+  if (target.empty() || target.front() != '/') return "";
+  if (target.find("..") != std::string_view::npos || target.find('\\') != std::string_view::npos ||
+      target.find('%') != std::string_view::npos || target.find("/.") != std::string_view::npos ||
+      target.find('\0') != std::string_view::npos)
+    return "";
+  std::string path = root + std::string(target);
+  if (target == "/") path += "index.html";
+  else if (target.find('.') == std::string_view::npos) path += ".html";
+  return path;
+}
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot)
+      : ctx_(ctx), stream_(std::move(socket)), slot_(std::move(slot)) {}
+
+  void run() { do_read(); }
+
+ private:
+  // Read the next request, within the handshake timeout and the body limit.
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(ctx_.settings.max_http_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }
+
+  void on_read(error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return shutdown();
+    if (ec == http::error::body_limit) return send(error_response(http::status::payload_too_large, "body too large", 11, false));
+    if (ec) return;
+    Request req = parser_->release();
+    if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
+    send(route(req));
+  }
+
+  void upgrade(Request req) {
+    const auto target = std::string_view(req.target().data(), req.target().size());
+    if (target != "/ws" && target.rfind("/ws?", 0) != 0)
+      return send(error_response(http::status::not_found, "WebSocket lives at /ws", req.version(), false));
+    if (!origin_allowed(req)) {
+      metrics().origin_rejections++;
+      return send(error_response(http::status::forbidden, "origin not allowed", req.version(), false));
+    }
+    start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
+  }
+
+  // The Origin must be in allowed_origins or, when that list is empty, be this server itself
+  // (http:// or https:// followed by the Host header). Requests without an Origin header come from
+  // programs, not web pages, and are allowed.
+  bool origin_allowed(const Request& req) const {
+    const auto origin_it = req.find(http::field::origin);
+    if (origin_it == req.end()) return true;
+    const std::string origin(origin_it->value());
+    if (!ctx_.settings.allowed_origins.empty())
+      return std::find(ctx_.settings.allowed_origins.begin(), ctx_.settings.allowed_origins.end(), origin) !=
+             ctx_.settings.allowed_origins.end();
+    const std::string host(req[http::field::host]);
+    return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
+  }
+
+  http::message_generator route(const Request& req) {
+    const std::string_view target(req.target().data(), req.target().size());
+    const bool keep = req.keep_alive();
+    if (target == "/healthz") return text_response(http::status::ok, "ok\n", "text/plain; charset=utf-8", req.version(), keep);
+    if (target == "/metrics") {
+      std::string body = metrics().prometheus_text();
+      return text_response(http::status::ok, std::move(body), "text/plain; version=0.0.4; charset=utf-8", req.version(), keep);
+    }
+    if (target == "/api/meetings") {
+      if (req.method() != http::verb::post) return error_response(http::status::method_not_allowed, "use POST", req.version(), keep);
+      return create_meeting(req);
+    }
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+      return error_response(http::status::method_not_allowed, "method not allowed", req.version(), keep);
+    return static_file(req, target);
+  }
+
+  http::message_generator create_meeting(const Request& req) {
+    const bool keep = req.keep_alive();
+    if (!origin_allowed(req)) {
+      metrics().origin_rejections++;
+      return error_response(http::status::forbidden, "origin not allowed", req.version(), keep);
+    }
+    std::string title = "Meeting";
+    if (!req.body().empty()) {
+      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+      if (body.is_discarded() || !body.is_object())
+        return error_response(http::status::bad_request, "the body must be a JSON object", req.version(), keep);
+      for (const auto& [key, value] : body.items())
+        if (key != "title") return error_response(http::status::bad_request, "unknown field \"" + key + "\"", req.version(), keep);
+      if (body.contains("title")) {
+        if (!body["title"].is_string())
+          return error_response(http::status::bad_request, "\"title\" must be a string", req.version(), keep);
+        const auto& t = body["title"].get_ref<const std::string&>();
+        const std::string trimmed(core::trim(t));
+        if (trimmed.empty() || !core::acceptable_text(trimmed, 120))
+          return error_response(http::status::bad_request, "\"title\" must be 1 to 120 characters of text", req.version(), keep);
+        title = trimmed;
+      }
+    }
+    auto created = ctx_.meetings.create(title);
+    if (!created)
+      return error_response(http::status::service_unavailable, "the server holds its limit of meetings", req.version(), keep);
+    nlohmann::json out{{"code", created->code},
+                       {"facilitator_key", created->facilitator_key},
+                       {"title", title},
+                       {"join_path", "/join?code=" + created->code}};
+    http::response<http::string_body> res{http::status::created, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep);
+    res.body() = out.dump();
+    res.prepare_payload();
+    return res;
+  }
+
+  http::message_generator static_file(const Request& req, std::string_view target) {
+    const bool keep = req.keep_alive();
+    const std::string path = static_path(ctx_.settings.static_dir, target);
+    std::error_code fs_ec;
+    if (path.empty() || !std::filesystem::is_regular_file(path, fs_ec))
+      return error_response(http::status::not_found, "not found", req.version(), keep);
+    const auto size = std::filesystem::file_size(path, fs_ec);
+    const auto mtime = std::filesystem::last_write_time(path, fs_ec).time_since_epoch().count();
+    const std::string etag = "\"" + std::to_string(size) + "-" + std::to_string(static_cast<std::uint64_t>(mtime)) + "\"";
+    if (req[http::field::if_none_match] == etag) {
+      http::response<http::empty_body> res{http::status::not_modified, req.version()};
+      res.set(http::field::etag, etag);
+      res.set(http::field::cache_control, "no-cache");
+      res.keep_alive(keep);
+      return res;
+    }
+    beast::error_code ec;
+    http::file_body::value_type body;
+    body.open(path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return error_response(http::status::not_found, "not found", req.version(), keep);
+    const auto body_size = body.size();
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                        std::make_tuple(http::status::ok, req.version())};
+    res.set(http::field::content_type, content_type(path));
+    res.set(http::field::cache_control, "no-cache");  // revalidate with the ETag: clients never run stale code
+    res.set(http::field::etag, etag);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.content_length(body_size);
+    res.keep_alive(keep);
+    if (req.method() == http::verb::head) {
+      http::response<http::empty_body> head{http::status::ok, req.version()};
+      head.base() = res.base();
+      return head;
+    }
+    return res;
+  }
+
+  static http::message_generator text_response(http::status status, std::string body, std::string_view type,
+                                               unsigned version, bool keep) {
+    http::response<http::string_body> res{status, version};
+    res.set(http::field::content_type, type);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+  }
+
+  static http::message_generator error_response(http::status status, std::string message, unsigned version, bool keep) {
+    return text_response(status, nlohmann::json{{"error", message}}.dump(), "application/json", version, keep);
+  }
+
+  void send(http::message_generator msg) {
+    const bool keep = msg.keep_alive();
+    beast::async_write(stream_, std::move(msg), [self = shared_from_this(), keep](error_code ec, std::size_t) {
+      if (ec) return;
+      if (!keep) return self->shutdown();
+      self->do_read();
+    });
+  }
+
+  void shutdown() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  ServerContext& ctx_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  AddressLimiter::Slot slot_;
+};
+
+}  // namespace
+
+void start_http_session(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot) {
+  std::make_shared<HttpSession>(ctx, std::move(socket), std::move(slot))->run();
+}
+
+}  // namespace everyvoice::net

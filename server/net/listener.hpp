@@ -1,0 +1,26 @@
+// Accepts TCP connections on the server's one port and hands each to an HTTP session.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "net/server_context.hpp"
+
+namespace everyvoice::net {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(ServerContext& ctx, boost::asio::ip::tcp::endpoint endpoint);  // throws if it cannot bind
+  unsigned short port() const;
+  void start();
+  void stop();
+
+ private:
+  void do_accept();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  ServerContext& ctx_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+}  // namespace everyvoice::net

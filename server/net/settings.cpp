@@ -1,0 +1,151 @@
+#include "net/settings.hpp"
+
+#include <charconv>
+#include <functional>
+#include <sstream>
+
+namespace everyvoice::net {
+namespace {
+
+struct Flag {
+  const char* name;
+  const char* help;
+  std::function<bool(Settings&, const std::string&)> set;
+  std::function<std::string(const Settings&)> show;
+};
+
+template <class T>
+bool parse_number(const std::string& text, T& out) {
+  if constexpr (std::is_floating_point_v<T>) {
+    try {
+      std::size_t used = 0;
+      out = static_cast<T>(std::stod(text, &used));
+      return used == text.size() && out >= 0;
+    } catch (...) {
+      return false;
+    }
+  } else {
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && ptr == text.data() + text.size();
+  }
+}
+
+template <class T>
+Flag number(const char* name, const char* help, T Settings::*member) {
+  return Flag{name, help, [member](Settings& s, const std::string& v) { return parse_number(v, s.*member); },
+              [member](const Settings& s) {
+                std::ostringstream o;
+                o << s.*member;
+                return o.str();
+              }};
+}
+
+Flag text(const char* name, const char* help, std::string Settings::*member) {
+  return Flag{name, help,
+              [member](Settings& s, const std::string& v) {
+                s.*member = v;
+                return true;
+              },
+              [member](const Settings& s) { return s.*member; }};
+}
+
+const std::vector<Flag>& flags() {
+  static const std::vector<Flag> all{
+      text("address", "address to listen on (0.0.0.0 for every interface)", &Settings::address),
+      number("port", "TCP port for HTTP and WebSocket (0: any free port)", &Settings::port),
+      text("static-dir", "folder of the browser client served over HTTP", &Settings::static_dir),
+      text("data-dir", "folder for the meetings' data", &Settings::data_dir),
+      Flag{"allowed-origins", "comma-separated Origins allowed to open a WebSocket (default: the server's own)",
+           [](Settings& s, const std::string& v) {
+             s.allowed_origins.clear();
+             std::stringstream in(v);
+             for (std::string item; std::getline(in, item, ',');)
+               if (!item.empty()) s.allowed_origins.push_back(item);
+             return true;
+           },
+           [](const Settings& s) {
+             std::string out;
+             for (const auto& o : s.allowed_origins) out += (out.empty() ? "" : ",") + o;
+             return out;
+           }},
+      text("port-file", "write the bound port to this file once listening", &Settings::port_file),
+      number("threads", "I/O threads (0: one per core)", &Settings::threads),
+      text("log-level", "error, warn, info or debug", &Settings::log_level),
+      number("max-message-bytes", "largest WebSocket message a client may send", &Settings::max_message_bytes),
+      number("max-http-body-bytes", "largest HTTP request body", &Settings::max_http_body_bytes),
+      number("handshake-timeout-seconds", "time allowed for an HTTP request or WebSocket upgrade",
+             &Settings::handshake_timeout_seconds),
+      number("idle-timeout-seconds", "silent connections are pinged at half this and closed at it",
+             &Settings::idle_timeout_seconds),
+      number("commands-per-second", "commands per connection per second (token bucket rate)",
+             &Settings::commands_per_second),
+      number("command-burst", "commands a connection may send at once (token bucket size)", &Settings::command_burst),
+      number("abuse-limit", "rate-limited commands in a row before the connection is closed", &Settings::abuse_limit),
+      number("connections-per-ip", "open connections from one address", &Settings::connections_per_ip),
+      number("participants-per-meeting", "people who can join one meeting", &Settings::participants_per_meeting),
+      number("meetings", "meetings held at once", &Settings::meetings),
+      number("send-queue-bytes", "per-connection outgoing queue before updates are dropped for a snapshot",
+             &Settings::send_queue_bytes),
+      number("send-queue-hard-bytes", "per-connection outgoing bytes before the connection is closed",
+             &Settings::send_queue_hard_bytes),
+      number("history-events", "events kept per meeting for resuming clients", &Settings::history_events),
+      number("away-grace-seconds", "seconds before a disconnected person is marked away", &Settings::away_grace_seconds),
+      number("heartbeat-seconds", "seconds between heartbeat messages", &Settings::heartbeat_seconds),
+      number("figures-interval-ms", "least time between equity figure updates to facilitators",
+             &Settings::figures_interval_ms),
+  };
+  return all;
+}
+
+}  // namespace
+
+std::optional<Settings> parse_settings(int argc, char** argv, std::string& error, std::string& help) {
+  Settings s;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::ostringstream o;
+      o << "usage: everyvoice [--flag=value ...]\n\n";
+      const Settings defaults;
+      for (const auto& f : flags()) o << "  --" << f.name << "  " << f.help << " (default: " << f.show(defaults) << ")\n";
+      help = o.str();
+      return std::nullopt;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      error = "unexpected argument \"" + arg + "\"";
+      return std::nullopt;
+    }
+    std::string name = arg.substr(2), value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      error = "flag --" + name + " needs a value";
+      return std::nullopt;
+    }
+    bool known = false;
+    for (const auto& f : flags()) {
+      if (name != f.name) continue;
+      known = true;
+      if (!f.set(s, value)) {
+        error = "bad value \"" + value + "\" for --" + name;
+        return std::nullopt;
+      }
+    }
+    if (!known) {
+      error = "unknown flag --" + name + " (see --help)";
+      return std::nullopt;
+    }
+  }
+  if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
+      s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1) {
+    error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
+            "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1";
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace everyvoice::net

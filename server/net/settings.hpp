@@ -1,0 +1,48 @@
+// Every limit and knob of the server in one place, with its default. Each has a command-line flag
+// (--name=value, the member's name with '-' for '_') and a line in the README's table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace everyvoice::net {
+
+struct Settings {
+  // Where to listen and what to serve.
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string static_dir = "client-web";
+  std::string data_dir = "data";
+  std::vector<std::string> allowed_origins;  // empty: only the server's own origin (scheme://Host)
+  std::string port_file;                     // if set, the bound port is written there (tests use --port=0)
+  unsigned threads = 0;                      // 0: one per core
+  std::string log_level = "info";            // error, warn, info, debug
+
+  // Limits.
+  std::size_t max_message_bytes = 64 * 1024;     // largest WebSocket message from a client (1009 above it)
+  std::size_t max_http_body_bytes = 16 * 1024;   // largest HTTP request body
+  unsigned handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade must complete in this
+  unsigned idle_timeout_seconds = 60;            // silent connections are pinged at half this, closed at it
+  double commands_per_second = 20;               // per connection, token bucket refill rate
+  double command_burst = 40;                     // per connection, token bucket size
+  unsigned abuse_limit = 100;                    // commands refused for rate in a row before closing (1008)
+  std::size_t connections_per_ip = 200;          // open connections from one address
+  std::size_t participants_per_meeting = 5000;   // people who can join one meeting (removed ones excluded)
+  std::size_t meetings = 1000;                   // meetings held at once
+  std::size_t send_queue_bytes = 1024 * 1024;    // per connection: above it, queued updates are dropped
+                                                 // and the client gets a fresh snapshot once drained
+  std::size_t send_queue_hard_bytes = 8 * 1024 * 1024;  // per connection: above it, closed (1008)
+  std::size_t history_events = 2000;             // events kept per meeting for resume; older: snapshot
+  unsigned away_grace_seconds = 20;              // a person whose connections all dropped is away after this
+  unsigned heartbeat_seconds = 15;               // heartbeat message with the latest seq
+  unsigned figures_interval_ms = 500;            // equity figures to facilitators: at most one per interval
+};
+
+// Parses --name=value / --name value flags over the defaults. On an unknown flag or a bad value
+// returns nullopt and sets `error`. `--help` sets `help` to the flag list.
+std::optional<Settings> parse_settings(int argc, char** argv, std::string& error, std::string& help);
+
+}  // namespace everyvoice::net

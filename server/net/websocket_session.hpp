@@ -1,0 +1,18 @@
+// One WebSocket connection: reads client messages, applies the per-connection rate limit, hands
+// meeting commands to the room, and writes the room's frames from a bounded queue.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "net/server_context.hpp"
+
+namespace everyvoice::net {
+
+// Takes over an upgraded HTTP connection and runs it until it closes.
+void start_websocket_session(ServerContext& ctx, boost::asio::ip::tcp::socket socket,
+                             boost::beast::http::request<boost::beast::http::string_body> request,
+                             AddressLimiter::Slot slot);
+
+}  // namespace everyvoice::net
