@@ -12,6 +12,7 @@ packages=(
   libgtest-dev          # tests
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
+  python3-jsonschema    # tests: protocol examples and server output against the schemas
 )
 
 missing=()

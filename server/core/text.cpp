@@ -41,6 +41,12 @@ std::optional<std::size_t> utf8_length(std::string_view text) {
 namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7F; }
+// A C1 control character (U+0080..U+009F) in valid UTF-8: the lead byte 0xC2 and a continuation
+// byte 0x80..0x9F.
+bool is_c1_control_at(std::string_view text, std::size_t i) {
+  return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+         static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+}
 }  // namespace
 
 std::string_view trim(std::string_view text) {
@@ -80,8 +86,8 @@ std::optional<std::string> clean_display_name(std::string_view raw, std::size_t 
     why = "the name is longer than " + std::to_string(max_chars) + " characters";
     return std::nullopt;
   }
-  for (char c : name) {
-    if (is_control(static_cast<unsigned char>(c))) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (is_control(static_cast<unsigned char>(name[i])) || is_c1_control_at(name, i)) {
       why = "the name contains a control character";
       return std::nullopt;
     }
@@ -92,9 +98,10 @@ std::optional<std::string> clean_display_name(std::string_view raw, std::size_t 
 bool acceptable_text(std::string_view text, std::size_t max_chars) {
   const auto length = utf8_length(text);
   if (!length || *length > max_chars) return false;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (is_control(u) && c != '\n' && c != '\t') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (is_control(static_cast<unsigned char>(c)) && c != '\n' && c != '\t') return false;
+    if (is_c1_control_at(text, i)) return false;
   }
   return true;
 }

@@ -5,10 +5,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "net/listener.hpp"
 #include "net/log.hpp"
+#include "net/metrics.hpp"
 #include "net/server_context.hpp"
 
 namespace everyvoice::net {
@@ -43,14 +45,23 @@ int run_server(const Settings& settings) {
   // meetings' timers and give the closes a moment before stopping the loop.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer deadline(ioc);
+  const auto give_up_at = std::make_shared<std::chrono::steady_clock::time_point>();
+  // Stops the loop once every WebSocket has closed, or at the deadline.
+  std::function<void()> wait_for_closes = [&] {
+    deadline.expires_after(std::chrono::milliseconds(20));
+    deadline.async_wait([&](boost::system::error_code) {
+      if (metrics().connections_open.load() <= 0 || std::chrono::steady_clock::now() >= *give_up_at) return ioc.stop();
+      wait_for_closes();
+    });
+  };
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log(LogLevel::info, std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
     listener->stop();
     ctx.connections.close_all(close_code::going_away, "server shutting down");
     ctx.meetings.stop_all();
-    deadline.expires_after(std::chrono::seconds(2));
-    deadline.async_wait([&](boost::system::error_code) { ioc.stop(); });
+    *give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    wait_for_closes();
   });
 
   std::vector<std::thread> pool;

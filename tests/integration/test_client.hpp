@@ -1,0 +1,92 @@
+// Real clients for integration tests: a WebSocket client and an HTTP call, both over loopback,
+// plus the real server binary started on an ephemeral port. Beast stays inside test_client.cpp.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace everyvoice::testing {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+// The everyvoice binary, started with --port=0 and stopped (SIGTERM) when destroyed.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra_args = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // Sends SIGTERM and returns the exit status (as from waitpid's WEXITSTATUS; -1 if signalled).
+  int stop();
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::string dir_;
+};
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+HttpReply http_call(std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+struct CreatedMeeting {
+  std::string code;
+  std::string facilitator_key;
+};
+CreatedMeeting create_meeting(std::uint16_t port, const std::string& title = "Test meeting");
+
+class WsClient {
+ public:
+  // Connects and upgrades; throws std::runtime_error with the HTTP status when refused.
+  explicit WsClient(std::uint16_t port, const std::string& origin = "");
+  ~WsClient();
+  WsClient(const WsClient&) = delete;
+  WsClient& operator=(const WsClient&) = delete;
+
+  void send(const json& message);
+  void send_text(const std::string& text);
+  // The next message, or nullopt when none arrives in time or the connection closed.
+  std::optional<json> next(std::chrono::milliseconds timeout = 2s);
+  // Reads until a message of `type` arrives (earlier ones are kept in `seen`); throws on timeout.
+  json expect(const std::string& type, std::chrono::milliseconds timeout = 3s);
+  // Reads until the ack or error naming `id`; throws on timeout.
+  json answer_to(const std::string& id, std::chrono::milliseconds timeout = 3s);
+  // Sends a command with a fresh id and returns its ack or error.
+  json command(json message);
+  // Whether nothing but heartbeats arrive within `quiet`.
+  bool silent_for(std::chrono::milliseconds quiet);
+  // Reads everything that arrives until the connection has been quiet for `quiet`.
+  void drain(std::chrono::milliseconds quiet = 300ms);
+
+  // join / resume helpers: send and return the welcome (throws if an error comes instead).
+  json join(const std::string& code, const std::string& name, const json& extra = json::object());
+  json resume(const std::string& code, const std::string& token, std::uint64_t last_seq);
+
+  bool closed() const;
+  int close_code() const;  // the code of the close frame the server sent, or 0
+  void close();            // a clean close from the client
+  void drop();             // an abrupt drop of the TCP connection
+
+  std::vector<json> seen;  // every message read, in order
+  std::uint64_t last_seq = 0;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int next_id_ = 1;
+};
+
+}  // namespace everyvoice::testing
