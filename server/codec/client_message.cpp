@@ -83,6 +83,61 @@ class Fields {
     return n;
   }
 
+  std::optional<std::int64_t> integer(const char* key, std::int64_t min, std::int64_t max, bool required) {
+    const json* v = find(key);
+    if (!v) {
+      if (required) fail("missing_field", std::string("\"") + key + "\" is required");
+      return std::nullopt;
+    }
+    if (!v->is_number_integer()) fail("wrong_type", std::string("\"") + key + "\" must be a whole number");
+    const auto n = v->get<std::int64_t>();
+    if (n < min || n > max)
+      fail("bad_value", std::string("\"") + key + "\" must be from " + std::to_string(min) + " to " + std::to_string(max));
+    return n;
+  }
+
+  std::vector<std::string> text_list(const char* key, std::size_t max_items, std::size_t max_chars) {
+    const json* v = find(key);
+    if (!v) return {};
+    if (!v->is_array()) fail("wrong_type", std::string("\"") + key + "\" must be an array of strings");
+    if (v->size() > max_items)
+      fail("too_long", std::string("\"") + key + "\" has more than " + std::to_string(max_items) + " items");
+    std::vector<std::string> out;
+    for (const auto& item : *v) {
+      if (!item.is_string()) fail("wrong_type", std::string("\"") + key + "\" must be an array of strings");
+      const auto& text = item.get_ref<const std::string&>();
+      const auto length = utf8_length(text);
+      if (!length) fail("bad_value", std::string("\"") + key + "\" holds text that is not valid UTF-8");
+      if (*length > max_chars)
+        fail("too_long", std::string("an item of \"") + key + "\" is longer than " + std::to_string(max_chars) + " characters");
+      out.push_back(text);
+    }
+    return out;
+  }
+
+  std::vector<std::uint32_t> number_list(const char* key, std::size_t max_items) {
+    const json* v = find(key);
+    if (!v) return {};
+    if (!v->is_array()) fail("wrong_type", std::string("\"") + key + "\" must be an array of whole numbers");
+    if (v->size() > max_items)
+      fail("too_long", std::string("\"") + key + "\" has more than " + std::to_string(max_items) + " items");
+    std::vector<std::uint32_t> out;
+    for (const auto& item : *v) {
+      if (!item.is_number_unsigned() && !(item.is_number_integer() && item.get<std::int64_t>() >= 0))
+        fail("wrong_type", std::string("\"") + key + "\" must be an array of whole numbers of at least 0");
+      const auto n = item.get<std::uint64_t>();
+      if (n > 1000) fail("bad_value", std::string("\"") + key + "\" holds a number above 1000");
+      out.push_back(static_cast<std::uint32_t>(n));
+    }
+    return out;
+  }
+
+  std::uint32_t id_number(const char* key) {
+    const auto n = *unsigned_number(key, 0xFFFFFFFFu, true);
+    if (n == 0) fail("bad_value", std::string("\"") + key + "\" must be 1 or more");
+    return static_cast<std::uint32_t>(n);
+  }
+
   std::optional<bool> boolean(const char* key, bool required) {
     const json* v = find(key);
     if (!v) {
@@ -224,6 +279,141 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
          return Command{RoundSkip{f.required_text("reason", max_reason_chars)}};
        }},
       {"end_round", [](Fields&, ParticipantId) -> ClientMessage { return Command{EndRound{}}; }},
+      {"open_poll",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         PollSpec spec;
+         spec.question = f.required_text("question", max_question_chars);
+         const auto preset = f.text("preset", 32, false);
+         if (preset && *preset != "fist_to_five") fail("bad_value", "\"preset\" has no value \"" + *preset + "\"");
+         if (preset) {
+           spec.kind = PollKind::scale;
+           spec.scale_min = 0;
+           spec.scale_max = 5;
+           spec.min_label = "0: block";
+           spec.max_label = "5: full support";
+         }
+         spec.kind = f.choice<PollKind>("kind", parse_poll_kind, !preset).value_or(spec.kind);
+         spec.options = f.text_list("options", max_poll_options, max_option_chars);
+         spec.max_choices = static_cast<std::uint32_t>(f.unsigned_number("max_choices", max_poll_options, false).value_or(
+             spec.kind == PollKind::multiple_choice ? spec.options.size() : 1));
+         spec.scale_min = static_cast<std::int32_t>(f.integer("scale_min", -100, 100, false).value_or(spec.scale_min));
+         spec.scale_max = static_cast<std::int32_t>(f.integer("scale_max", -100, 100, false).value_or(spec.scale_max));
+         spec.min_label = f.text("min_label", 60, false).value_or(spec.min_label);
+         spec.max_label = f.text("max_label", 60, false).value_or(spec.max_label);
+         spec.anonymous = f.boolean("anonymous", false).value_or(false);
+         spec.shown = f.choice<ResultsShown>("results", parse_results_shown, false)
+                          .value_or(spec.anonymous ? ResultsShown::at_close : ResultsShown::live);
+         spec.min_voters = static_cast<std::uint32_t>(f.unsigned_number("min_voters", 1000, false).value_or(3));
+         spec.is_decision = f.boolean("decision", false).value_or(false);
+         return Command{OpenPoll{std::move(spec)}};
+       }},
+      {"vote",
+       [](Fields& f, ParticipantId self) -> ClientMessage {
+         CastVote v;
+         v.poll = f.id_number("poll");
+         v.who = f.participant("for", false, self);
+         v.ballot.choices = f.number_list("choices", max_poll_options);
+         v.ballot.scale = static_cast<std::int32_t>(f.integer("value", -100, 100, false).value_or(0));
+         v.ballot.text = f.text("text", max_answer_chars, false).value_or("");
+         return Command{std::move(v)};
+       }},
+      {"close_poll",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto poll = f.id_number("poll");
+         return Command{ClosePoll{poll, f.text("review_date", 10, false).value_or("")}};
+       }},
+      {"cancel_poll", [](Fields& f, ParticipantId) -> ClientMessage { return Command{CancelPoll{f.id_number("poll")}}; }},
+      {"present_proposal",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         PresentProposal p;
+         p.title = f.required_text("title", max_title_chars);
+         p.text = f.required_text("text", max_proposal_chars);
+         p.agreement_item = static_cast<std::uint32_t>(f.unsigned_number("agreement_item", 0xFFFFFFFFu, false).value_or(0));
+         p.removes_item = f.boolean("removes_item", false).value_or(false);
+         return Command{std::move(p)};
+       }},
+      {"set_consent_phase",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto proposal = f.id_number("proposal");
+         return Command{SetConsentPhase{proposal, *f.choice<ConsentPhase>("phase", parse_consent_phase, true)}};
+       }},
+      {"answer_consent",
+       [](Fields& f, ParticipantId self) -> ClientMessage {
+         AnswerConsent a;
+         a.proposal = f.id_number("proposal");
+         a.who = f.participant("for", false, self);
+         a.answer = *f.choice<ConsentAnswer>("answer", parse_consent_answer, true);
+         a.text = f.text("text", max_comment_chars, false).value_or("");
+         return Command{std::move(a)};
+       }},
+      {"withdraw_objection",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{WithdrawObjection{f.id_number("objection")}}; }},
+      {"amend_proposal",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto proposal = f.id_number("proposal");
+         return Command{AmendProposal{proposal, f.required_text("text", max_proposal_chars)}};
+       }},
+      {"adopt_proposal",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto proposal = f.id_number("proposal");
+         return Command{AdoptProposal{proposal, f.text("review_date", 10, false).value_or("")}};
+       }},
+      {"close_proposal",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto proposal = f.id_number("proposal");
+         const bool withdrawn = f.boolean("withdrawn", false).value_or(false);
+         return Command{CloseProposal{proposal, withdrawn, f.text("reason", max_reason_chars, false).value_or("")}};
+       }},
+      {"propose_agreement_item",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         auto text = f.required_text("text", max_agreement_chars);
+         return Command{ProposeAgreementItem{std::move(text), f.boolean("anonymous", false).value_or(false)}};
+       }},
+      {"consent_check",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto item = f.id_number("item");
+         return Command{QuickConsentCheck{item, f.boolean("adopt", false).value_or(true)}};
+       }},
+      {"flag_agreement_item",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{FlagAgreementItem{f.id_number("item")}}; }},
+      {"submit_point",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         SubmitPoint p;
+         p.kind = f.choice<PointKind>("kind", parse_point_kind, false).value_or(PointKind::point);
+         p.text = f.required_text("text", max_point_chars);
+         p.anonymous = f.boolean("anonymous", false).value_or(false);
+         return Command{std::move(p)};
+       }},
+      {"upvote_point", [](Fields& f, ParticipantId) -> ClientMessage { return Command{UpvotePoint{f.id_number("point")}}; }},
+      {"set_point_status",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto point = f.id_number("point");
+         const auto status_name = f.required_text("status", 32);
+         std::optional<PointStatus> status;
+         for (auto st : {PointStatus::open, PointStatus::taken_up, PointStatus::answered, PointStatus::hidden})
+           if (name_of(st) == status_name) status = st;
+         if (!status) fail("bad_value", "\"status\" has no value \"" + status_name + "\"");
+         return Command{SetPointStatus{point, *status, f.text("reason", max_reason_chars, false).value_or("")}};
+       }},
+      {"send_signal",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         return Command{SendSignal{*f.choice<SignalKind>("kind", parse_signal_kind, true)}};
+       }},
+      {"set_signal_settings",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         const auto window = static_cast<std::uint32_t>(*f.unsigned_number("window_seconds", 3600, true));
+         return Command{SetSignalSettings{window, static_cast<std::uint32_t>(*f.unsigned_number("display_threshold", 1000, true))}};
+       }},
+      {"add_agenda_item",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         auto title = f.required_text("title", max_title_chars);
+         return Command{AddAgendaItem{std::move(title),
+                                      static_cast<std::uint32_t>(f.unsigned_number("timebox_minutes", 600, false).value_or(0))}};
+       }},
+      {"start_agenda_item",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         return Command{StartAgendaItem{static_cast<std::uint32_t>(*f.unsigned_number("item", 0xFFFFFFFFu, true))}};
+       }},
   };
   return table;
 }

@@ -2,6 +2,7 @@
 
 #include "codec/client_message.hpp"
 #include "codec/views.hpp"
+#include "core/polls.hpp"
 
 namespace everyvoice::codec {
 
@@ -35,32 +36,43 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
          {"seq", state.seq},
          {"now", now}};
   if (token) j["token"] = *token;
+  // What this person has done that no shared section says: the polls they voted in and the points
+  // they upvoted (never what they chose).
+  json voted = json::array();
+  for (const auto& poll : state.polls)
+    if (poll.voters.contains(you)) voted.push_back(poll.id);
+  json upvoted = json::array();
+  for (const auto& point : state.points)
+    if (point.upvoters.contains(you)) upvoted.push_back(point.id);
+  j["you"]["voted_polls"] = std::move(voted);
+  j["you"]["upvoted_points"] = std::move(upvoted);
   return dump(j);
 }
 
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now) {
-  json view{{"meeting", views::meeting(state, code)},
-            {"people", views::people(state, audience)},
-            {"queue", views::queue(state)},
-            {"turn", views::turn(state, now)},
-            {"round", views::round(state)}};
+  json view{{"people", views::people(state, audience)}};
+  views::add_sections(view, state, code, audience, now, all_sections, 0);
   if (audience == Audience::facilitator) view["figures"] = views::figures(state, now);
   return dump({{"type", "snapshot"}, {"seq", state.seq}, {"now", now}, {"view", std::move(view)}});
 }
 
 std::string encode_update(const core::MeetingState& state, const std::vector<core::Stamped>& events, Audience audience,
-                          core::Millis now) {
+                          core::Millis now, std::uint32_t sections, std::size_t new_decisions) {
   json list = json::array();
-  for (const auto& e : events) list.push_back(views::event(state, e, audience));
-  return dump({{"type", "update"},
-               {"seq", state.seq},
-               {"now", now},
-               {"events", std::move(list)},
-               {"meeting", {{"locked", state.locked}, {"policy", core::name_of(state.policy)},
-                            {"turn_limit_seconds", state.turn_limit_seconds}}},
-               {"queue", views::queue(state)},
-               {"turn", views::turn(state, now)},
-               {"round", views::round(state)}});
+  for (const auto& e : events)
+    if (!is_count_event(e.event)) list.push_back(views::event(state, e, audience));
+  json out{{"type", "update"}, {"seq", state.seq}, {"now", now}, {"events", std::move(list)}};
+  // The meeting section of an update leaves out the code: it never changes.
+  views::add_sections(out, state, "", audience, now, sections & ~section_meeting, state.decisions.size() - new_decisions);
+  if (sections & section_meeting)
+    out["meeting"] = {{"title", state.title}, {"locked", state.locked}, {"policy", core::name_of(state.policy)},
+                      {"turn_limit_seconds", state.turn_limit_seconds}};
+  return dump(out);
+}
+
+std::string encode_poll_results(const core::MeetingState& state, std::uint32_t poll) {
+  const auto& p = state.polls.at(poll - 1);
+  return dump({{"type", "poll_results"}, {"seq", state.seq}, {"poll", poll}, {"result", views::poll_result(p, core::count_poll(p))}});
 }
 
 std::string encode_figures(const core::MeetingState& state, core::Millis now) {

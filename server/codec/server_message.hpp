@@ -17,6 +17,31 @@ enum class Audience : std::uint8_t { participant, facilitator, display };
 inline constexpr std::size_t audience_count = 3;
 Audience audience_for(core::Role role);
 
+// The parts of a view. An update carries only the sections its events touched (a client replaces
+// each section it receives whole), except `decisions`, which is append-only: an update carries
+// only the decisions it added.
+enum Section : std::uint32_t {
+  section_meeting = 1u << 0,
+  section_queue = 1u << 1,
+  section_turn = 1u << 2,
+  section_round = 1u << 3,
+  section_polls = 1u << 4,
+  section_proposals = 1u << 5,
+  section_decisions = 1u << 6,
+  section_agreement = 1u << 7,
+  section_points = 1u << 8,
+  section_signals = 1u << 9,
+  section_agenda = 1u << 10,
+  all_sections = (1u << 11) - 1,
+};
+
+// The sections an event changes.
+std::uint32_t sections_of(const core::Event& event);
+
+// Events that change only counts (votes, upvotes, flags, signals). They are never sent one by one:
+// their sections go out coalesced, a few times a second at most.
+bool is_count_event(const core::Event& event);
+
 // The answer to join and resume. `token` only on the connection that joined (never broadcast).
 std::string encode_welcome(std::string_view id, std::string_view code, const core::MeetingState& state,
                            core::ParticipantId you, const std::optional<std::string>& token, core::Millis now);
@@ -24,10 +49,13 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
 // The whole view an audience may see.
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now);
 
-// One accepted command's events, with the derived sections (meeting, queue, turn, round) as they
-// stand after them. `state` is the state after the events.
+// Events (count events are left out) and the given sections as they stand after them. `state` is the
+// state after the events; `new_decisions` is how many decisions the events added.
 std::string encode_update(const core::MeetingState& state, const std::vector<core::Stamped>& events, Audience audience,
-                          core::Millis now);
+                          core::Millis now, std::uint32_t sections, std::size_t new_decisions);
+
+// A named poll's running result, for people who voted in an `after_vote` poll.
+std::string encode_poll_results(const core::MeetingState& state, std::uint32_t poll);
 
 // The equity figures, for facilitators; sent coalesced (at most one per figures interval).
 std::string encode_figures(const core::MeetingState& state, core::Millis now);

@@ -1,12 +1,24 @@
 // What each audience may see. Facilitators see everything in the meeting: preferences, speaking
-// figures, overrides. Participants and the room display see names, roles, places and the queue with
-// its reasons (the queue's fairness is public by design), but not preferences or figures.
+// figures, overrides, hidden points, flag counts, all signal counts, per-item figures.
+// Participants and the room display see names, roles, places and the queue with its reasons (the
+// queue's fairness is public by design), polls, proposals, decisions, the agreement and written
+// points, and the signals that reached the display threshold; not preferences or figures.
+// Anonymity: no section pairs a person with a secret choice. Polls carry counts of voters, never
+// who; anonymous polls carry no result until closed (and none when withheld); anonymous points,
+// items and signals carry no author.
 // Tokens and keys never appear here: the welcome message is the only place a token is sent.
 #include "codec/views.hpp"
 
+#include <algorithm>
+
+#include "core/agenda.hpp"
+#include "core/consent_round.hpp"
+#include "core/decision_record.hpp"
 #include "core/equity.hpp"
 #include "core/go_round.hpp"
 #include "core/meeting.hpp"
+#include "core/polls.hpp"
+#include "core/signals.hpp"
 #include "core/speaking_queue.hpp"
 
 namespace everyvoice::codec::views {
@@ -140,6 +152,199 @@ json figures(const MeetingState& s, Millis now) {
           {"overrides", std::move(overrides)}};
 }
 
+json poll_result(const Poll& poll, const PollResult& r) {
+  json j{{"voters", r.voters}, {"withheld", r.withheld}};
+  if (r.withheld) return j;
+  j["counts"] = r.counts;
+  if (poll.spec.kind == PollKind::scale) j["mean"] = r.mean;
+  if (poll.spec.kind == PollKind::ranked_choice) {
+    json rounds = json::array();
+    for (const auto& round : r.rounds)
+      rounds.push_back({{"counts", round.counts}, {"eliminated", round.eliminated < 0 ? json(nullptr) : json(round.eliminated)}});
+    j["rounds"] = std::move(rounds);
+  }
+  if (poll.spec.kind == PollKind::open_text) j["answers"] = r.answers;
+  if (poll.spec.kind != PollKind::scale && poll.spec.kind != PollKind::open_text)
+    j["winner"] = r.winner < 0 ? json(nullptr) : json(r.winner);
+  return j;
+}
+
+json polls(const MeetingState& s, Audience audience) {
+  json list = json::array();
+  for (const auto& p : s.polls) {
+    json j{{"id", p.id},
+           {"question", p.spec.question},
+           {"kind", core::name_of(p.spec.kind)},
+           {"options", p.spec.options},
+           {"anonymous", p.spec.anonymous},
+           {"results", core::name_of(p.spec.shown)},
+           {"min_voters", p.spec.min_voters},
+           {"decision", p.spec.is_decision},
+           {"status", core::name_of(p.status)},
+           {"eligible", p.eligible},
+           {"voted", p.voters.size()},
+           {"agenda_item", p.agenda_item}};
+    if (p.spec.kind == PollKind::multiple_choice) j["max_choices"] = p.spec.max_choices;
+    if (p.spec.kind == PollKind::scale) {
+      j["scale_min"] = p.spec.scale_min;
+      j["scale_max"] = p.spec.scale_max;
+      j["min_label"] = p.spec.min_label;
+      j["max_label"] = p.spec.max_label;
+    }
+    // Results: at close (unless withheld); while open only for named polls, live ones to everyone
+    // and after-vote ones to facilitators (voters get them by poll_results on their own connection).
+    if (p.status == PollStatus::closed && p.result) {
+      j["result"] = poll_result(p, *p.result);
+    } else if (results_visible(p, audience == Audience::facilitator)) {
+      j["result"] = poll_result(p, count_poll(p));
+    }
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+json proposals(const MeetingState& s) {
+  json list = json::array();
+  for (const auto& p : s.proposals) {
+    json answers = json::array();
+    for (const auto& [who, record] : p.answers) {
+      json a{{"participant", who}, {"answer", core::name_of(record.answer)}};
+      if (!record.text.empty()) a["text"] = record.text;
+      answers.push_back(std::move(a));
+    }
+    json objections = json::array();
+    for (const auto& o : s.objections) {
+      if (o.proposal != p.id) continue;
+      objections.push_back({{"id", o.id}, {"participant", o.author}, {"reason", o.reason}, {"version", o.version},
+                            {"status", core::name_of(o.status)}});
+    }
+    json j{{"id", p.id},
+           {"title", p.title},
+           {"versions", p.versions},
+           {"version", p.version()},
+           {"phase", core::name_of(p.phase)},
+           {"answers", std::move(answers)},
+           {"objections", std::move(objections)},
+           {"agreement_item", p.agreement_item},
+           {"removes_item", p.removes_item},
+           {"agenda_item", p.agenda_item}};
+    if (!p.end_reason.empty()) j["end_reason"] = p.end_reason;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+json decisions(const MeetingState& s, std::size_t from) {
+  json list = json::array();
+  for (std::size_t i = from; i < s.decisions.size(); ++i) {
+    const Decision& d = s.decisions[i];
+    list.push_back({{"id", d.id},
+                    {"title", d.title},
+                    {"text", d.text},
+                    {"method", d.method},
+                    {"present_count", d.present_count},
+                    {"present_names", d.present_names},
+                    {"result", d.result},
+                    {"dissent", d.dissent},
+                    {"at", d.at},
+                    {"review_date", d.review_date},
+                    {"agenda_item", d.agenda_item},
+                    {"prev_hash", d.prev_hash},
+                    {"hash", d.hash}});
+  }
+  return list;
+}
+
+json agreement(const MeetingState& s, Audience audience) {
+  json list = json::array();
+  for (const auto& item : s.agreement) {
+    json j{{"id", item.id},
+           {"text", item.text},
+           {"author", item.author == 0 ? json(nullptr) : json(item.author)},
+           {"status", core::name_of(item.status)},
+           {"version", item.version}};
+    if (audience == Audience::facilitator) j["flags"] = item.flags;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+json points(const MeetingState& s, Audience audience) {
+  std::vector<const WrittenPoint*> shown;
+  for (const auto& p : s.points)
+    if (p.status != PointStatus::hidden || audience == Audience::facilitator) shown.push_back(&p);
+  std::stable_sort(shown.begin(), shown.end(), [](const WrittenPoint* a, const WrittenPoint* b) {
+    return a->upvoters.size() > b->upvoters.size();
+  });
+  json list = json::array();
+  for (const WrittenPoint* p : shown) {
+    json j{{"id", p->id},
+           {"kind", core::name_of(p->kind)},
+           {"text", p->text},
+           {"author", p->author == 0 ? json(nullptr) : json(p->author)},
+           {"status", core::name_of(p->status)},
+           {"upvotes", p->upvoters.size()},
+           {"at", p->at}};
+    if (!p->reason.empty()) j["reason"] = p->reason;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+json signals(const MeetingState& s, Audience audience, Millis now) {
+  const auto counts = signal_counts(s, now);
+  json active = json::object();
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    const bool shown = audience == Audience::facilitator ? counts[k] > 0 : counts[k] >= s.signal_display_threshold;
+    if (shown) active[std::string(core::name_of(static_cast<SignalKind>(k)))] = counts[k];
+  }
+  return {{"window_seconds", s.signal_window_seconds}, {"display_threshold", s.signal_display_threshold},
+          {"counts", std::move(active)}};
+}
+
+json agenda(const MeetingState& s, Audience audience, Millis now) {
+  json items = json::array();
+  for (const auto& item : s.agenda) {
+    json decided = json::array();
+    for (const auto& d : s.decisions)
+      if (d.agenda_item == item.id) decided.push_back(d.id);
+    json j{{"id", item.id},
+           {"title", item.title},
+           {"timebox_minutes", item.timebox_minutes},
+           {"used_ms", agenda_time_used(item, now)},
+           {"current", s.current_item == item.id},
+           {"decisions", std::move(decided)}};
+    if (audience == Audience::facilitator) {
+      json people_list = json::array();
+      for (const auto& [who, ms] : item.spoken_ms) {
+        const auto t = item.turns.find(who);
+        people_list.push_back({{"participant", who}, {"spoken_ms", ms}, {"turns", t == item.turns.end() ? 0u : t->second}});
+      }
+      j["figures"] = {{"gini", agenda_item_gini(s, item)}, {"people", std::move(people_list)}};
+    }
+    items.push_back(std::move(j));
+  }
+  return {{"current", s.current_item == 0 ? json(nullptr) : json(s.current_item)}, {"items", std::move(items)}};
+}
+
+void add_sections(json& out, const MeetingState& s, std::string_view code, Audience audience, Millis now,
+                  std::uint32_t mask, std::size_t first_decision) {
+  if (mask & section_meeting) out["meeting"] = meeting(s, code);
+  if (mask & section_queue) out["queue"] = queue(s);
+  if (mask & section_turn) out["turn"] = turn(s, now);
+  if (mask & section_round) out["round"] = round(s);
+  if (mask & section_polls) out["polls"] = polls(s, audience);
+  if (mask & section_proposals) out["proposals"] = proposals(s);
+  if (mask & section_decisions) {
+    out["decisions"] = decisions(s, first_decision);
+    if (first_decision == 0) out["decisions_chain_ok"] = !verify_decision_chain(s.decisions).has_value();
+  }
+  if (mask & section_agreement) out["agreement"] = agreement(s, audience);
+  if (mask & section_points) out["points"] = points(s, audience);
+  if (mask & section_signals) out["signals"] = signals(s, audience, now);
+  if (mask & section_agenda) out["agenda"] = agenda(s, audience, now);
+}
+
 json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
   json j{{"seq", stamped.seq}, {"at", stamped.at}};
   const auto person_of = [&](ParticipantId id) { return person(s.participants[id - 1], audience); };
@@ -219,6 +424,75 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
           j["kind"] = "round_ended";
           j["round_no"] = e.round_no;
           j["completed"] = e.completed;
+        } else if constexpr (std::is_same_v<E, PollOpened>) {
+          j["kind"] = "poll_opened";
+          j["poll"] = e.poll;
+        } else if constexpr (std::is_same_v<E, VoteRecorded> || std::is_same_v<E, VoterRecorded> ||
+                             std::is_same_v<E, BallotCounted>) {
+          j["kind"] = "vote_counted";  // never sent: count events go out as sections only
+          j["poll"] = e.poll;
+        } else if constexpr (std::is_same_v<E, PollClosed>) {
+          j["kind"] = "poll_closed";
+          j["poll"] = e.poll;
+        } else if constexpr (std::is_same_v<E, PollCancelled>) {
+          j["kind"] = "poll_cancelled";
+          j["poll"] = e.poll;
+        } else if constexpr (std::is_same_v<E, ProposalPresented>) {
+          j["kind"] = "proposal_presented";
+          j["proposal"] = e.proposal;
+        } else if constexpr (std::is_same_v<E, ConsentPhaseChanged>) {
+          j["kind"] = "consent_phase_changed";
+          j["proposal"] = e.proposal;
+          j["phase"] = core::name_of(e.phase);
+        } else if constexpr (std::is_same_v<E, ConsentAnswered>) {
+          j["kind"] = "consent_answered";
+          j["proposal"] = e.proposal;
+          j["participant"] = e.who;
+          j["answer"] = core::name_of(e.answer);
+        } else if constexpr (std::is_same_v<E, ObjectionWithdrawn>) {
+          j["kind"] = "objection_withdrawn";
+          j["objection"] = e.objection;
+        } else if constexpr (std::is_same_v<E, ProposalAmended>) {
+          j["kind"] = "proposal_amended";
+          j["proposal"] = e.proposal;
+          j["version"] = e.version;
+        } else if constexpr (std::is_same_v<E, ProposalEnded>) {
+          j["kind"] = "proposal_ended";
+          j["proposal"] = e.proposal;
+          j["outcome"] = core::name_of(e.outcome);
+        } else if constexpr (std::is_same_v<E, DecisionRecorded>) {
+          j["kind"] = "decision_recorded";
+          j["decision"] = e.decision.id;
+        } else if constexpr (std::is_same_v<E, AgreementItemProposed>) {
+          j["kind"] = "agreement_item_proposed";
+          j["item"] = e.item;
+        } else if constexpr (std::is_same_v<E, AgreementItemChanged>) {
+          j["kind"] = "agreement_item_changed";
+          j["item"] = e.item;
+          j["status"] = core::name_of(e.status);
+        } else if constexpr (std::is_same_v<E, AgreementFlagged>) {
+          j["kind"] = "agreement_flagged";  // a count event: never sent
+          j["item"] = e.item;
+        } else if constexpr (std::is_same_v<E, PointSubmitted>) {
+          j["kind"] = "point_submitted";
+          j["point"] = e.point;
+        } else if constexpr (std::is_same_v<E, PointUpvoted>) {
+          j["kind"] = "point_upvoted";  // a count event: never sent
+          j["point"] = e.point;
+        } else if constexpr (std::is_same_v<E, PointStatusChanged>) {
+          j["kind"] = "point_status_changed";
+          j["point"] = e.point;
+          j["status"] = core::name_of(e.status);
+        } else if constexpr (std::is_same_v<E, SignalSent>) {
+          j["kind"] = "signal_sent";  // a count event: never sent
+        } else if constexpr (std::is_same_v<E, SignalSettingsChanged>) {
+          j["kind"] = "signal_settings_changed";
+        } else if constexpr (std::is_same_v<E, AgendaItemAdded>) {
+          j["kind"] = "agenda_item_added";
+          j["item"] = e.item;
+        } else if constexpr (std::is_same_v<E, AgendaItemStarted>) {
+          j["kind"] = "agenda_item_started";
+          j["item"] = e.item == 0 ? json(nullptr) : json(e.item);
         } else {
           static_assert(sizeof(E) == 0, "every event needs a wire form");
         }
@@ -228,3 +502,62 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
 }
 
 }  // namespace everyvoice::codec::views
+
+namespace everyvoice::codec {
+
+using namespace everyvoice::core;
+
+std::uint32_t sections_of(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::uint32_t {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, LockChanged> ||
+                      std::is_same_v<E, TurnLimitChanged>)
+          return section_meeting | section_turn;
+        else if constexpr (std::is_same_v<E, PolicyChanged>)
+          return section_meeting | section_queue;
+        else if constexpr (std::is_same_v<E, ParticipantJoined> || std::is_same_v<E, ProfileChanged> ||
+                           std::is_same_v<E, PresenceChanged> || std::is_same_v<E, RoleChanged> ||
+                           std::is_same_v<E, ParticipantRemoved>)
+          return section_queue | section_turn | section_round;
+        else if constexpr (std::is_same_v<E, HandRaised> || std::is_same_v<E, HandLowered> ||
+                           std::is_same_v<E, EntryRemoved> || std::is_same_v<E, EntryMoved>)
+          return section_queue;
+        else if constexpr (std::is_same_v<E, TurnStarted> || std::is_same_v<E, TurnEnded>)
+          return section_queue | section_turn | section_round | section_agenda;
+        else if constexpr (std::is_same_v<E, RoundStarted> || std::is_same_v<E, RoundPassed> ||
+                           std::is_same_v<E, RoundSkipped> || std::is_same_v<E, RoundEnded>)
+          return section_round | section_turn;
+        else if constexpr (std::is_same_v<E, PollOpened> || std::is_same_v<E, VoteRecorded> ||
+                           std::is_same_v<E, VoterRecorded> || std::is_same_v<E, BallotCounted> ||
+                           std::is_same_v<E, PollClosed> || std::is_same_v<E, PollCancelled>)
+          return section_polls;
+        else if constexpr (std::is_same_v<E, ProposalPresented> || std::is_same_v<E, ConsentPhaseChanged> ||
+                           std::is_same_v<E, ConsentAnswered> || std::is_same_v<E, ObjectionWithdrawn> ||
+                           std::is_same_v<E, ProposalAmended> || std::is_same_v<E, ProposalEnded>)
+          return section_proposals;
+        else if constexpr (std::is_same_v<E, DecisionRecorded>)
+          return section_decisions | section_agenda;
+        else if constexpr (std::is_same_v<E, AgreementItemProposed> || std::is_same_v<E, AgreementItemChanged> ||
+                           std::is_same_v<E, AgreementFlagged>)
+          return section_agreement;
+        else if constexpr (std::is_same_v<E, PointSubmitted> || std::is_same_v<E, PointUpvoted> ||
+                           std::is_same_v<E, PointStatusChanged>)
+          return section_points;
+        else if constexpr (std::is_same_v<E, SignalSent> || std::is_same_v<E, SignalSettingsChanged>)
+          return section_signals;
+        else if constexpr (std::is_same_v<E, AgendaItemAdded> || std::is_same_v<E, AgendaItemStarted>)
+          return section_agenda;
+        else
+          static_assert(sizeof(E) == 0, "every event needs its sections");
+      },
+      event);
+}
+
+bool is_count_event(const Event& event) {
+  return std::holds_alternative<VoteRecorded>(event) || std::holds_alternative<VoterRecorded>(event) ||
+         std::holds_alternative<BallotCounted>(event) || std::holds_alternative<PointUpvoted>(event) ||
+         std::holds_alternative<AgreementFlagged>(event) || std::holds_alternative<SignalSent>(event);
+}
+
+}  // namespace everyvoice::codec

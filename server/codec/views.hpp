@@ -15,6 +15,17 @@ nlohmann::json queue(const core::MeetingState& state);
 nlohmann::json turn(const core::MeetingState& state, core::Millis now);
 nlohmann::json round(const core::MeetingState& state);
 nlohmann::json figures(const core::MeetingState& state, core::Millis now);
+nlohmann::json polls(const core::MeetingState& state, Audience audience);
+nlohmann::json poll_result(const core::Poll& poll, const core::PollResult& result);
+nlohmann::json proposals(const core::MeetingState& state);
+nlohmann::json decisions(const core::MeetingState& state, std::size_t from);
+nlohmann::json agreement(const core::MeetingState& state, Audience audience);
+nlohmann::json points(const core::MeetingState& state, Audience audience);
+nlohmann::json signals(const core::MeetingState& state, Audience audience, core::Millis now);
+nlohmann::json agenda(const core::MeetingState& state, Audience audience, core::Millis now);
+// The sections in `mask` as members of `out`.
+void add_sections(nlohmann::json& out, const core::MeetingState& state, std::string_view code, Audience audience,
+                  core::Millis now, std::uint32_t mask, std::size_t first_decision);
 // An event as the audience may see it; people's events carry their person record after the change.
 nlohmann::json event(const core::MeetingState& state, const core::Stamped& stamped, Audience audience);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "core/decision_values.hpp"
 #include "core/types.hpp"
 
 namespace everyvoice::core {
@@ -116,10 +117,132 @@ struct EndRound {  // facilitator / co-facilitator: end the round early
   bool operator==(const EndRound&) const = default;
 };
 
+// --- polls (server/core/polls.cpp) ---
+struct OpenPoll {  // facilitator / co-facilitator
+  PollSpec spec;
+  bool operator==(const OpenPoll&) const = default;
+};
+struct CastVote {  // anyone present; a facilitator for a proxy in a named poll
+  std::uint32_t poll;
+  ParticipantId who;
+  Ballot ballot;
+  bool operator==(const CastVote&) const = default;
+};
+struct ClosePoll {  // facilitator / co-facilitator
+  std::uint32_t poll;
+  std::string review_date;  // for a poll that is a decision: YYYY-MM-DD or empty
+  bool operator==(const ClosePoll&) const = default;
+};
+struct CancelPoll {  // facilitator / co-facilitator
+  std::uint32_t poll;
+  bool operator==(const CancelPoll&) const = default;
+};
+
+// --- consent rounds (server/core/consent_round.cpp) ---
+struct PresentProposal {  // facilitator / co-facilitator
+  std::string title;
+  std::string text;
+  std::uint32_t agreement_item = 0;  // a proposed agreement item this proposal would adopt (or remove)
+  bool removes_item = false;
+  bool operator==(const PresentProposal&) const = default;
+};
+struct SetConsentPhase {  // facilitator / co-facilitator: clarifying, reactions (starts a go-round) or consent
+  std::uint32_t proposal;
+  ConsentPhase phase;
+  bool operator==(const SetConsentPhase&) const = default;
+};
+struct AnswerConsent {  // anyone present, in the consent phase (a facilitator for a proxy)
+  std::uint32_t proposal;
+  ParticipantId who;
+  ConsentAnswer answer;
+  std::string text;  // required for concern and objection
+  bool operator==(const AnswerConsent&) const = default;
+};
+struct WithdrawObjection {  // the objection's author
+  std::uint32_t objection;
+  bool operator==(const WithdrawObjection&) const = default;
+};
+struct AmendProposal {  // facilitator / co-facilitator: a new version; consent is asked again
+  std::uint32_t proposal;
+  std::string text;
+  bool operator==(const AmendProposal&) const = default;
+};
+struct AdoptProposal {  // facilitator / co-facilitator; refused while an objection is open
+  std::uint32_t proposal;
+  std::string review_date;
+  bool operator==(const AdoptProposal&) const = default;
+};
+struct CloseProposal {  // facilitator / co-facilitator: not adopted, or withdrawn
+  std::uint32_t proposal;
+  bool withdrawn = false;
+  std::string reason;
+  bool operator==(const CloseProposal&) const = default;
+};
+
+// --- working together agreement (server/core/agreement.cpp) ---
+struct ProposeAgreementItem {  // anyone
+  std::string text;
+  bool anonymous = false;
+  bool operator==(const ProposeAgreementItem&) const = default;
+};
+struct QuickConsentCheck {  // facilitator / co-facilitator: the room agreed to adopt (or remove) the item
+  std::uint32_t item;
+  bool adopt = true;
+  bool operator==(const QuickConsentCheck&) const = default;
+};
+struct FlagAgreementItem {  // anyone, anonymously: the item is being broken
+  std::uint32_t item;
+  bool operator==(const FlagAgreementItem&) const = default;
+};
+
+// --- written points and questions (server/core/written_points.cpp) ---
+struct SubmitPoint {  // anyone
+  PointKind kind = PointKind::point;
+  std::string text;
+  bool anonymous = false;
+  bool operator==(const SubmitPoint&) const = default;
+};
+struct UpvotePoint {  // anyone, once per point
+  std::uint32_t point;
+  bool operator==(const UpvotePoint&) const = default;
+};
+struct SetPointStatus {  // facilitator / co-facilitator: take up, mark answered, or hide (with a reason)
+  std::uint32_t point;
+  PointStatus status;
+  std::string reason;
+  bool operator==(const SetPointStatus&) const = default;
+};
+
+// --- process signals (server/core/signals.cpp) ---
+struct SendSignal {  // anyone, anonymously
+  SignalKind kind;
+  bool operator==(const SendSignal&) const = default;
+};
+struct SetSignalSettings {  // facilitator
+  std::uint32_t window_seconds;
+  std::uint32_t display_threshold;  // the room display shows a signal once this many agree
+  bool operator==(const SetSignalSettings&) const = default;
+};
+
+// --- agenda (server/core/agenda.cpp) ---
+struct AddAgendaItem {  // facilitator / co-facilitator
+  std::string title;
+  std::uint32_t timebox_minutes = 0;
+  bool operator==(const AddAgendaItem&) const = default;
+};
+struct StartAgendaItem {  // facilitator / co-facilitator: the item becomes current (0: none)
+  std::uint32_t item;
+  bool operator==(const StartAgendaItem&) const = default;
+};
+
 using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole, HandOverFacilitation,
                              RemoveParticipant, SetLocked, RaiseHand, LowerHand, CallNext, CallSpeaker,
                              MoveEntry, RemoveEntry, EndTurn, SetPolicy, SetTurnLimit, StartRound,
-                             RoundSpeak, RoundPass, RoundSkip, EndRound>;
+                             RoundSpeak, RoundPass, RoundSkip, EndRound, OpenPoll, CastVote, ClosePoll,
+                             CancelPoll, PresentProposal, SetConsentPhase, AnswerConsent, WithdrawObjection,
+                             AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
+                             QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
+                             SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

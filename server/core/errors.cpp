@@ -22,6 +22,12 @@ std::string_view name_of(ErrorCode code) {
     case ErrorCode::participant_away: return "participant_away";
     case ErrorCode::already_speaking: return "already_speaking";
     case ErrorCode::text_invalid: return "text_invalid";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::closed: return "closed";
+    case ErrorCode::already_voted: return "already_voted";
+    case ErrorCode::invalid_ballot: return "invalid_ballot";
+    case ErrorCode::wrong_phase: return "wrong_phase";
+    case ErrorCode::objection_open: return "objection_open";
   }
   return "unknown";
 }

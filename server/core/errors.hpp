@@ -27,6 +27,12 @@ enum class ErrorCode : std::uint8_t {
   participant_away,     // the person is away and cannot take the floor
   already_speaking,     // the speaker cannot also wait in the queue
   text_invalid,         // a reason or topic is too long or not valid UTF-8
+  not_found,            // no poll, proposal, objection, item or point with that number
+  closed,               // the poll or proposal has ended
+  already_voted,        // one ballot per person (anonymous polls); one upvote per point
+  invalid_ballot,       // a ballot that does not fit the poll (an option that does not exist...)
+  wrong_phase,          // a consent-round step out of its phase
+  objection_open,       // a proposal cannot be adopted while an objection is open
 };
 
 std::string_view name_of(ErrorCode);

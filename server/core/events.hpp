@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/decision_values.hpp"
 #include "core/types.hpp"
 
 namespace everyvoice::core {
@@ -118,10 +119,154 @@ struct RoundEnded {
   bool operator==(const RoundEnded&) const = default;
 };
 
+// Polls. A named vote is one event with its voter. An anonymous vote is two events that share
+// nothing: VoterRecorded (who, no choice) and BallotCounted (the choice, no one).
+struct PollOpened {
+  std::uint32_t poll;
+  PollSpec spec;
+  std::uint32_t eligible;  // people present when it opened
+  bool operator==(const PollOpened&) const = default;
+};
+struct VoteRecorded {  // named polls only; a later one from the same person replaces the earlier
+  std::uint32_t poll;
+  ParticipantId who;
+  Ballot ballot;
+  bool operator==(const VoteRecorded&) const = default;
+};
+struct VoterRecorded {  // anonymous polls: this person has voted (for one vote per person)
+  std::uint32_t poll;
+  ParticipantId who;
+  bool operator==(const VoterRecorded&) const = default;
+};
+struct BallotCounted {  // anonymous polls: a ballot, with no person
+  std::uint32_t poll;
+  Ballot ballot;
+  bool operator==(const BallotCounted&) const = default;
+};
+struct PollClosed {
+  std::uint32_t poll;
+  PollResult result;
+  bool operator==(const PollClosed&) const = default;
+};
+struct PollCancelled {
+  std::uint32_t poll;
+  bool operator==(const PollCancelled&) const = default;
+};
+
+// Consent rounds.
+struct ProposalPresented {
+  std::uint32_t proposal;
+  std::string title;
+  std::string text;
+  std::uint32_t agreement_item;
+  bool removes_item;
+  bool operator==(const ProposalPresented&) const = default;
+};
+struct ConsentPhaseChanged {
+  std::uint32_t proposal;
+  ConsentPhase phase;
+  bool operator==(const ConsentPhaseChanged&) const = default;
+};
+struct ConsentAnswered {  // an objection answer also opens objection number `objection`
+  std::uint32_t proposal;
+  std::uint32_t version;
+  ParticipantId who;
+  ConsentAnswer answer;
+  std::string text;
+  std::uint32_t objection;  // 0 unless answer is objection
+  bool operator==(const ConsentAnswered&) const = default;
+};
+struct ObjectionWithdrawn {
+  std::uint32_t objection;
+  bool operator==(const ObjectionWithdrawn&) const = default;
+};
+struct ProposalAmended {  // a new version; open objections are integrated, answers start again
+  std::uint32_t proposal;
+  std::uint32_t version;
+  std::string text;
+  bool operator==(const ProposalAmended&) const = default;
+};
+struct ProposalEnded {
+  std::uint32_t proposal;
+  ConsentPhase outcome;  // adopted, not_adopted or withdrawn
+  std::string reason;
+  bool operator==(const ProposalEnded&) const = default;
+};
+struct DecisionRecorded {
+  Decision decision;
+  bool operator==(const DecisionRecorded&) const = default;
+};
+
+// Working together agreement.
+struct AgreementItemProposed {
+  std::uint32_t item;
+  std::string text;
+  ParticipantId author;  // 0 when anonymous
+  bool operator==(const AgreementItemProposed&) const = default;
+};
+struct AgreementItemChanged {
+  std::uint32_t item;
+  AgreementStatus status;
+  std::uint32_t version;
+  bool operator==(const AgreementItemChanged&) const = default;
+};
+struct AgreementFlagged {  // no author, by design
+  std::uint32_t item;
+  bool operator==(const AgreementFlagged&) const = default;
+};
+
+// Written points and questions.
+struct PointSubmitted {
+  std::uint32_t point;
+  PointKind kind;
+  std::string text;
+  ParticipantId author;  // 0 when anonymous
+  bool operator==(const PointSubmitted&) const = default;
+};
+struct PointUpvoted {
+  std::uint32_t point;
+  ParticipantId who;
+  bool operator==(const PointUpvoted&) const = default;
+};
+struct PointStatusChanged {
+  std::uint32_t point;
+  PointStatus status;
+  std::string reason;
+  bool operator==(const PointStatusChanged&) const = default;
+};
+
+// Process signals: no author, ever.
+struct SignalSent {
+  SignalKind kind;
+  bool operator==(const SignalSent&) const = default;
+};
+struct SignalSettingsChanged {
+  std::uint32_t window_seconds;
+  std::uint32_t display_threshold;
+  bool operator==(const SignalSettingsChanged&) const = default;
+};
+
+// Agenda.
+struct AgendaItemAdded {
+  std::uint32_t item;
+  std::string title;
+  std::uint32_t timebox_minutes;
+  bool operator==(const AgendaItemAdded&) const = default;
+};
+struct AgendaItemStarted {
+  std::uint32_t item;  // 0: no current item
+  bool operator==(const AgendaItemStarted&) const = default;
+};
+
 using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, PresenceChanged, RoleChanged,
                            ParticipantRemoved, LockChanged, HandRaised, HandLowered, EntryRemoved, EntryMoved,
                            TurnStarted, TurnEnded, PolicyChanged, TurnLimitChanged, RoundStarted, RoundPassed,
-                           RoundSkipped, RoundEnded>;
+                           RoundSkipped, RoundEnded, PollOpened, VoteRecorded, VoterRecorded, BallotCounted,
+                           PollClosed, PollCancelled, ProposalPresented, ConsentPhaseChanged, ConsentAnswered,
+                           ObjectionWithdrawn, ProposalAmended, ProposalEnded, DecisionRecorded,
+                           AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
+                           PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
+                           AgendaItemStarted>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -2,6 +2,7 @@
 #include "core/go_round.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/rules.hpp"
 #include "core/text.hpp"
@@ -76,9 +77,16 @@ Outcome decide_command(const Context& ctx, const StartRound& c) {
   if (!acceptable_text(c.topic, max_topic_chars))
     return Outcome::reject(ErrorCode::text_invalid,
                            "the topic must be valid text of at most " + std::to_string(max_topic_chars) + " characters");
-  auto order = round_order(ctx.state, c.order, c.seed);
-  if (order.empty()) return Outcome::reject(ErrorCode::invalid_argument, "nobody is present for a go-round");
   auto events = end_current_turn(ctx);
+  // The round is ordered as things stand once the current turn has ended: its length counts for
+  // quietest_first, as the TurnEnded above records it.
+  std::optional<MeetingState> ended;
+  if (ctx.state.turn) {
+    ended = ctx.state;
+    ended->participants[ctx.state.turn->who - 1].spoken_ms += std::max<Millis>(0, ctx.now - ctx.state.turn->started_at);
+  }
+  auto order = round_order(ended ? *ended : ctx.state, c.order, c.seed);
+  if (order.empty()) return Outcome::reject(ErrorCode::invalid_argument, "nobody is present for a go-round");
   events.push_back(RoundStarted{static_cast<std::uint32_t>(ctx.state.rounds.size() + 1), std::string(trim(c.topic)),
                                 c.order, c.order == RoundOrder::shuffled ? c.seed : 0, std::move(order)});
   return Outcome::of(std::move(events));
@@ -89,6 +97,8 @@ Outcome decide_command(const Context& ctx, const RoundSpeak&) {
   const ParticipantId up = round_up_next(ctx.state);
   const Participant* p = ctx.state.find_active(up);
   if (!p) return Outcome::reject(ErrorCode::unknown_participant, "the person who is up has left; skip them");
+  if (p->role == Role::observer)
+    return Outcome::reject(ErrorCode::invalid_argument, "the room display cannot take the floor; skip them");
   if (p->presence == Presence::away)
     return Outcome::reject(ErrorCode::participant_away, p->name + " is away; skip them or wait");
   auto events = end_current_turn(ctx);

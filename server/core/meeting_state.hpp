@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "core/decision_values.hpp"
 #include "core/types.hpp"
 
 namespace everyvoice::core {
@@ -88,6 +90,93 @@ struct GoRound {
   bool operator==(const GoRound&) const = default;
 };
 
+struct Poll {
+  std::uint32_t id = 0;
+  PollSpec spec;
+  PollStatus status = PollStatus::open;
+  std::uint32_t eligible = 0;
+  Millis opened_at = 0;
+  std::uint32_t agenda_item = 0;
+  std::set<ParticipantId> voters;         // who has voted, in both kinds of poll
+  std::map<ParticipantId, Ballot> named;  // named polls: each person's ballot
+  std::vector<Ballot> anonymous;          // anonymous polls: ballots alone, kept sorted so that
+                                          // their order says nothing about who cast them
+  std::optional<PollResult> result;       // once closed
+  bool operator==(const Poll&) const = default;
+};
+
+struct ConsentRecord {
+  ConsentAnswer answer = ConsentAnswer::consent;
+  std::string text;
+  bool operator==(const ConsentRecord&) const = default;
+};
+
+struct Proposal {
+  std::uint32_t id = 0;
+  std::string title;
+  std::vector<std::string> versions;  // every text, the current one last
+  ConsentPhase phase = ConsentPhase::clarifying;
+  std::uint32_t agreement_item = 0;
+  bool removes_item = false;
+  std::map<ParticipantId, ConsentRecord> answers;  // for the current version
+  std::string end_reason;
+  std::uint32_t agenda_item = 0;
+  bool active() const {
+    return phase == ConsentPhase::clarifying || phase == ConsentPhase::reactions || phase == ConsentPhase::consent;
+  }
+  std::uint32_t version() const { return static_cast<std::uint32_t>(versions.size()); }
+  bool operator==(const Proposal&) const = default;
+};
+
+struct Objection {
+  std::uint32_t id = 0;
+  std::uint32_t proposal = 0;
+  std::uint32_t version = 0;
+  ParticipantId author = 0;
+  std::string reason;
+  ObjectionStatus status = ObjectionStatus::open;
+  bool operator==(const Objection&) const = default;
+};
+
+struct AgreementItem {
+  std::uint32_t id = 0;
+  std::string text;
+  ParticipantId author = 0;  // 0 when proposed anonymously
+  AgreementStatus status = AgreementStatus::proposed;
+  std::uint32_t version = 1;
+  std::uint32_t flags = 0;  // anonymous "this is being broken" flags
+  bool operator==(const AgreementItem&) const = default;
+};
+
+struct WrittenPoint {
+  std::uint32_t id = 0;
+  PointKind kind = PointKind::point;
+  std::string text;
+  ParticipantId author = 0;  // 0 when anonymous
+  PointStatus status = PointStatus::open;
+  std::string reason;  // why it was hidden
+  std::set<ParticipantId> upvoters;
+  Millis at = 0;
+  bool operator==(const WrittenPoint&) const = default;
+};
+
+struct SignalMark {
+  SignalKind kind = SignalKind::slow_down;
+  Millis at = 0;
+  bool operator==(const SignalMark&) const = default;
+};
+
+struct AgendaItem {
+  std::uint32_t id = 0;
+  std::string title;
+  std::uint32_t timebox_minutes = 0;
+  Millis used_ms = 0;                   // finished stretches as the current item
+  std::optional<Millis> started_at;     // while current
+  std::map<ParticipantId, Millis> spoken_ms;
+  std::map<ParticipantId, std::uint32_t> turns;
+  bool operator==(const AgendaItem&) const = default;
+};
+
 struct MeetingState {
   Seq seq = 0;  // the last applied event
   std::string title;
@@ -103,6 +192,18 @@ struct MeetingState {
   std::vector<Override> overrides;
   std::array<WaitStats, 2> waits{};  // indexed by Location
   std::vector<GoRound> rounds;       // every round of the meeting; the last may be active
+
+  std::vector<Poll> polls;              // polls[id - 1]
+  std::vector<Proposal> proposals;      // proposals[id - 1]
+  std::vector<Objection> objections;    // objections[id - 1]
+  std::vector<Decision> decisions;      // the decision record, append-only
+  std::vector<AgreementItem> agreement; // agreement[id - 1]
+  std::vector<WrittenPoint> points;     // points[id - 1]
+  std::vector<SignalMark> signals;      // within the window, oldest first
+  std::uint32_t signal_window_seconds = 120;
+  std::uint32_t signal_display_threshold = 3;
+  std::vector<AgendaItem> agenda;       // agenda[id - 1]
+  std::uint32_t current_item = 0;
   bool operator==(const MeetingState&) const = default;
 
   const Participant* find(ParticipantId id) const {

@@ -3,6 +3,12 @@
 //   participants.cpp   joining, roles, presence, proxies, removal, lock
 //   speaking_queue.cpp hands, calling, overrides, turns, policy, turn limit
 //   go_round.cpp       go-rounds
+//   polls.cpp          polls, named and anonymous
+//   consent_round.cpp  proposals, consent answers, objections
+//   agreement.cpp      the working together agreement
+//   written_points.cpp written points and questions
+//   signals.cpp        process signals
+//   agenda.cpp         agenda items
 // meeting.cpp dispatches to them with std::visit, so a forgotten case does not compile.
 #pragma once
 
@@ -88,5 +94,71 @@ void apply_event(MeetingState&, const RoundStarted&, Millis);
 void apply_event(MeetingState&, const RoundPassed&, Millis);
 void apply_event(MeetingState&, const RoundSkipped&, Millis);
 void apply_event(MeetingState&, const RoundEnded&, Millis);
+
+// The people present now (see is_present), in join order.
+std::vector<const Participant*> present_people(const MeetingState& state);
+// A decision entry chained to the record so far (server/core/decision_record.cpp).
+Decision make_decision(const Context& ctx, std::string title, std::string text, std::string method, bool anonymous,
+                       std::string result, std::vector<std::string> dissent, std::string review_date);
+// Checks a review date: empty or YYYY-MM-DD.
+std::optional<Outcome> check_review_date(std::string_view date);
+// Checks free text: trimmed length 1..max (or 0..max when optional).
+std::optional<Outcome> check_text(std::string_view text, std::size_t max_chars, std::string_view what, bool required);
+
+// polls.cpp
+Outcome decide_command(const Context&, const OpenPoll&);
+Outcome decide_command(const Context&, const CastVote&);
+Outcome decide_command(const Context&, const ClosePoll&);
+Outcome decide_command(const Context&, const CancelPoll&);
+void apply_event(MeetingState&, const PollOpened&, Millis);
+void apply_event(MeetingState&, const VoteRecorded&, Millis);
+void apply_event(MeetingState&, const VoterRecorded&, Millis);
+void apply_event(MeetingState&, const BallotCounted&, Millis);
+void apply_event(MeetingState&, const PollClosed&, Millis);
+void apply_event(MeetingState&, const PollCancelled&, Millis);
+
+// consent_round.cpp
+Outcome decide_command(const Context&, const PresentProposal&);
+Outcome decide_command(const Context&, const SetConsentPhase&);
+Outcome decide_command(const Context&, const AnswerConsent&);
+Outcome decide_command(const Context&, const WithdrawObjection&);
+Outcome decide_command(const Context&, const AmendProposal&);
+Outcome decide_command(const Context&, const AdoptProposal&);
+Outcome decide_command(const Context&, const CloseProposal&);
+void apply_event(MeetingState&, const ProposalPresented&, Millis);
+void apply_event(MeetingState&, const ConsentPhaseChanged&, Millis);
+void apply_event(MeetingState&, const ConsentAnswered&, Millis);
+void apply_event(MeetingState&, const ObjectionWithdrawn&, Millis);
+void apply_event(MeetingState&, const ProposalAmended&, Millis);
+void apply_event(MeetingState&, const ProposalEnded&, Millis);
+void apply_event(MeetingState&, const DecisionRecorded&, Millis);
+
+// agreement.cpp
+Outcome decide_command(const Context&, const ProposeAgreementItem&);
+Outcome decide_command(const Context&, const QuickConsentCheck&);
+Outcome decide_command(const Context&, const FlagAgreementItem&);
+void apply_event(MeetingState&, const AgreementItemProposed&, Millis);
+void apply_event(MeetingState&, const AgreementItemChanged&, Millis);
+void apply_event(MeetingState&, const AgreementFlagged&, Millis);
+
+// written_points.cpp
+Outcome decide_command(const Context&, const SubmitPoint&);
+Outcome decide_command(const Context&, const UpvotePoint&);
+Outcome decide_command(const Context&, const SetPointStatus&);
+void apply_event(MeetingState&, const PointSubmitted&, Millis);
+void apply_event(MeetingState&, const PointUpvoted&, Millis);
+void apply_event(MeetingState&, const PointStatusChanged&, Millis);
+
+// signals.cpp
+Outcome decide_command(const Context&, const SendSignal&);
+Outcome decide_command(const Context&, const SetSignalSettings&);
+void apply_event(MeetingState&, const SignalSent&, Millis);
+void apply_event(MeetingState&, const SignalSettingsChanged&, Millis);
+
+// agenda.cpp
+Outcome decide_command(const Context&, const AddAgendaItem&);
+Outcome decide_command(const Context&, const StartAgendaItem&);
+void apply_event(MeetingState&, const AgendaItemAdded&, Millis);
+void apply_event(MeetingState&, const AgendaItemStarted&, Millis);
 
 }  // namespace everyvoice::core::rules

@@ -127,8 +127,15 @@ std::vector<QueuePlace> ordered_queue(const MeetingState& s) {
     for (const QueueEntry* e : free) order.push_back(place_for(s, *e, false));
   }
 
+  // Entries pinned at the same position: the one moved there last takes it (it is inserted last).
+  // The overrides record every move in order.
+  const auto last_move = [&](const QueueEntry* e) {
+    for (std::size_t k = s.overrides.size(); k-- > 0;)
+      if (s.overrides[k].kind == OverrideKind::moved && s.overrides[k].target == e->who) return k;
+    return std::size_t{0};
+  };
   std::sort(pinned.begin(), pinned.end(), [&](const QueueEntry* a, const QueueEntry* b) {
-    return *a->pinned_at != *b->pinned_at ? *a->pinned_at < *b->pinned_at : by_hand(a, b);
+    return *a->pinned_at != *b->pinned_at ? *a->pinned_at < *b->pinned_at : last_move(a) < last_move(b);
   });
   for (const QueueEntry* e : pinned) {
     const std::size_t at = std::min<std::size_t>(*e->pinned_at, order.size());
@@ -294,12 +301,14 @@ void apply_event(MeetingState& s, const TurnStarted& e, Millis at) {
   if (!e.override_reason.empty())
     s.overrides.push_back(Override{OverrideKind::called_out_of_order, e.by, e.id, e.override_reason, at});
   ++p.turns;
+  if (s.current_item != 0) ++s.agenda[s.current_item - 1].turns[e.id];
   s.turn = Turn{e.id, at, e.in_round};
   s.last_speaker_location = p.location;
 }
 
 void apply_event(MeetingState& s, const TurnEnded& e, Millis) {
   s.participants[e.id - 1].spoken_ms += e.duration_ms;
+  if (s.current_item != 0) s.agenda[s.current_item - 1].spoken_ms[e.id] += e.duration_ms;
   if (s.turn && s.turn->in_round && !s.rounds.empty() && s.rounds.back().active) {
     auto& round = s.rounds.back();
     round.steps.push_back(RoundStep{e.id, RoundStepKind::spoke, {}});

@@ -1,7 +1,9 @@
 #include "net/meeting_room.hpp"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "codec/server_message.hpp"
 #include "core/errors.hpp"
@@ -28,6 +30,8 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, std::u
       facilitator_key_hash_(facilitator_key_hash),
       figures_timer_(strand_),
       heartbeat_timer_(strand_),
+      coalesce_timer_(strand_),
+      signals_timer_(strand_),
       title_(std::move(title)) {}
 
 void MeetingRoom::start() {
@@ -77,6 +81,8 @@ void MeetingRoom::stop() {
     self->stopped_ = true;
     self->figures_timer_.cancel();
     self->heartbeat_timer_.cancel();
+    self->coalesce_timer_.cancel();
+    self->signals_timer_.cancel();
     self->away_timers_.clear();
     self->members_.clear();
   });
@@ -151,7 +157,12 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
       std::vector<core::Stamped> missed;
       for (const auto& e : history_)
         if (e.seq > request.last_seq) missed.push_back(e);
-      conn->deliver(make_frame(codec::encode_update(state_, missed, audience, now)), FrameKind::snapshot);
+      // Every section, so that changes coalesced away (counts) are caught up too; decisions: the
+      // ones added since last_seq.
+      std::size_t new_decisions = 0;
+      for (const auto& e : missed) new_decisions += std::holds_alternative<core::DecisionRecorded>(e.event) ? 1 : 0;
+      conn->deliver(make_frame(codec::encode_update(state_, missed, audience, now, codec::all_sections, new_decisions)),
+                    FrameKind::snapshot);
     } else {
       conn->deliver(make_frame(codec::encode_snapshot(state_, code_, audience, now)), FrameKind::snapshot);
     }
@@ -201,11 +212,33 @@ void MeetingRoom::start_away_timer(ParticipantId who) {
 }
 
 void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
+  std::uint32_t sections = 0;
+  bool only_counts = true;
+  std::size_t new_decisions = 0;
+  std::set<std::uint32_t> voted_polls;
   for (const auto& e : events) {
     core::apply(state_, e);
     history_.push_back(e);
+    sections |= codec::sections_of(e.event);
+    only_counts = only_counts && codec::is_count_event(e.event);
+    new_decisions += std::holds_alternative<core::DecisionRecorded>(e.event) ? 1 : 0;
+    if (const auto* v = std::get_if<core::VoteRecorded>(&e.event)) voted_polls.insert(v->poll);
   }
   while (history_.size() > settings_.history_events) history_.pop_front();
+  figures_dirty_ = true;
+  schedule_figures();
+  for (std::uint32_t poll : voted_polls) results_dirty_.insert(poll);
+  if (std::any_of(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<core::SignalSent>(e.event); }))
+    schedule_signal_refresh();
+
+  // Counts (votes, upvotes, flags, signals) are not sent one by one: their sections go out
+  // together, at most once per coalesce interval.
+  if (only_counts) {
+    pending_sections_ |= sections;
+    schedule_coalesced();
+    return;
+  }
+  sections |= std::exchange(pending_sections_, 0);
 
   // A person whose role changed moves to another audience and gets that audience's snapshot;
   // a removed person's connections are closed.
@@ -230,7 +263,7 @@ void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
     if (state_.participants[m.who - 1].removed) continue;
     if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) continue;
     auto& frame = frames[static_cast<std::size_t>(m.audience)];
-    if (!frame) frame = make_frame(codec::encode_update(state_, events, m.audience, now));
+    if (!frame) frame = make_frame(codec::encode_update(state_, events, m.audience, now, sections, new_decisions));
     m.conn->deliver(frame, FrameKind::update);
   }
   for (Member* m : to_snapshot)
@@ -239,8 +272,64 @@ void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
     auto node = members_.extract(ptr);
     node.mapped().conn->close(close_code::removed, "removed from the meeting by a facilitator");
   }
-  figures_dirty_ = true;
-  schedule_figures();
+  send_poll_results();
+}
+
+void MeetingRoom::schedule_coalesced() {
+  if (coalesce_armed_ || stopped_) return;
+  coalesce_armed_ = true;
+  coalesce_timer_.expires_after(std::chrono::milliseconds(settings_.coalesce_ms));
+  coalesce_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->coalesce_armed_ = false;
+    if (ec || self->stopped_) return;
+    self->flush_coalesced();
+  });
+}
+
+void MeetingRoom::flush_coalesced() {
+  const std::uint32_t sections = std::exchange(pending_sections_, 0);
+  if (sections != 0) {
+    const Millis now = now_ms();
+    std::array<Frame, codec::audience_count> frames;
+    for (auto& [ptr, m] : members_) {
+      auto& frame = frames[static_cast<std::size_t>(m.audience)];
+      if (!frame) frame = make_frame(codec::encode_update(state_, {}, m.audience, now, sections, 0));
+      m.conn->deliver(frame, FrameKind::update);
+    }
+  }
+  send_poll_results();
+}
+
+// Named after-vote polls: their running result goes to the people who voted, on their own
+// connections, one frame per poll.
+void MeetingRoom::send_poll_results() {
+  for (std::uint32_t id : std::exchange(results_dirty_, {})) {
+    const auto& poll = state_.polls[id - 1];
+    if (poll.status != core::PollStatus::open || poll.spec.anonymous || poll.spec.shown != core::ResultsShown::after_vote)
+      continue;
+    Frame frame;
+    for (auto& [ptr, m] : members_) {
+      if (m.audience == codec::Audience::facilitator || !poll.voters.contains(m.who)) continue;
+      if (!frame) frame = make_frame(codec::encode_poll_results(state_, id));
+      m.conn->deliver(frame, FrameKind::update);
+    }
+  }
+}
+
+// Signals fade as the window slides, with no event: while any is in the window, the signals
+// section is sent again every few seconds.
+void MeetingRoom::schedule_signal_refresh() {
+  if (signals_armed_ || stopped_) return;
+  signals_armed_ = true;
+  signals_timer_.expires_after(std::chrono::seconds(5));
+  signals_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->signals_armed_ = false;
+    if (ec || self->stopped_) return;
+    self->pending_sections_ |= codec::section_signals;
+    self->flush_coalesced();
+    const Millis since = now_ms() - core::Millis{self->state_.signal_window_seconds} * 1000;
+    if (!self->state_.signals.empty() && self->state_.signals.back().at > since) self->schedule_signal_refresh();
+  });
 }
 
 void MeetingRoom::schedule_figures() {

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -62,6 +63,10 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void schedule_figures();
   void on_figures();
   void schedule_heartbeat();
+  void schedule_coalesced();
+  void flush_coalesced();
+  void send_poll_results();
+  void schedule_signal_refresh();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const Settings& settings_;
@@ -75,6 +80,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::map<core::ParticipantId, std::unique_ptr<boost::asio::steady_timer>> away_timers_;
   boost::asio::steady_timer figures_timer_;
   boost::asio::steady_timer heartbeat_timer_;
+  boost::asio::steady_timer coalesce_timer_;
+  boost::asio::steady_timer signals_timer_;
+  std::uint32_t pending_sections_ = 0;  // sections changed by count events, not yet sent
+  std::set<std::uint32_t> results_dirty_;  // named after-vote polls with new votes
+  bool coalesce_armed_ = false;
+  bool signals_armed_ = false;
   bool figures_armed_ = false;
   bool figures_dirty_ = false;
   bool stopped_ = false;

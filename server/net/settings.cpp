@@ -93,6 +93,8 @@ const std::vector<Flag>& flags() {
       number("heartbeat-seconds", "seconds between heartbeat messages", &Settings::heartbeat_seconds),
       number("figures-interval-ms", "least time between equity figure updates to facilitators",
              &Settings::figures_interval_ms),
+      number("coalesce-ms", "least time between updates that only change counts (votes, upvotes, signals)",
+             &Settings::coalesce_ms),
   };
   return all;
 }

@@ -39,6 +39,7 @@ struct Settings {
   unsigned away_grace_seconds = 20;              // a person whose connections all dropped is away after this
   unsigned heartbeat_seconds = 15;               // heartbeat message with the latest seq
   unsigned figures_interval_ms = 500;            // equity figures to facilitators: at most one per interval
+  unsigned coalesce_ms = 200;                    // counts (votes, upvotes, signals): at most one update per interval
 };
 
 // Parses --name=value / --name value flags over the defaults. On an unknown flag or a bad value

@@ -104,6 +104,19 @@ TEST_F(GoRoundTest, QuietestFirstOrdersByTimeThenTurnsThenJoinOrder) {
   EXPECT_EQ(round().order, (std::vector<ParticipantId>{1, 5, 6, 3, 4, 2}));
 }
 
+// Starting a round ends the current turn; its length counts when ordering quietest first, so
+// someone who has just held the floor for ten minutes is not taken for a quiet person.
+TEST_F(GoRoundTest, QuietestFirstCountsTheTurnTheRoundEnds) {
+  people(3);  // 1 Fac, 2, 3, 4
+  speak(fac, 3, 60'000);
+  ok(2, RaiseHand{2, HandKind::new_point});
+  ok(fac, CallNext{});
+  advance(600'000);  // Person 1 (id 2) speaks for ten minutes...
+  ok(fac, StartRound{"reactions", RoundOrder::quietest_first, 0});  // ...until the round starts
+  EXPECT_EQ(state.participants[1].spoken_ms, 600'000);
+  EXPECT_EQ(round().order, (std::vector<ParticipantId>{1, 4, 3, 2}));
+}
+
 TEST_F(GoRoundTest, AwayPeopleObserversAndRemovedPeopleAreNotInvited) {
   people(4);  // 1 Fac, 2..5
   const auto display = join("Display", Role::observer, Location::in_room);  // 6
@@ -310,6 +323,41 @@ TEST_F(GoRoundTest, QueueIsPausedWhileARoundRuns) {
   ok(fac, CallNext{});
   EXPECT_EQ(state.turn->who, 2u);
   EXPECT_FALSE(state.turn->in_round);
+}
+
+// The queue is paused, not cleared, by a round: someone whose hand was up before the round has
+// their go and keeps their place (their round turn does count as a turn for the order). Only a
+// hand raised *while* they hold the floor is refused, as for any speaker.
+TEST_F(GoRoundTest, HandRaisedBeforeARoundKeepsItsPlace) {
+  people(2);  // 1 Fac, 2, 3
+  ok(2, RaiseHand{2, HandKind::new_point});
+  ok(fac, StartRound{"check-in", RoundOrder::join_order, 0});
+  ok(fac, RoundPass{});
+  ok(2, RoundSpeak{});
+  EXPECT_NE(state.queue_entry(2), nullptr);
+  refused(3, RoundPass{}, ErrorCode::already_speaking);
+  advance(5'000);
+  ok(2, EndTurn{});
+  ok(3, RoundPass{});
+  ASSERT_EQ(state.active_round(), nullptr);
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, 2u);
+  EXPECT_FALSE(state.turn->in_round);
+  EXPECT_EQ(state.participants[1].turns, 2u);
+}
+
+// Someone made a room display mid-round cannot take the floor when their go comes (as with
+// CallSpeaker); the facilitator skips them.
+TEST_F(GoRoundTest, ARoomDisplayCannotSpeakInARound) {
+  people(2);  // 1 Fac, 2, 3
+  ok(fac, StartRound{"check-in", RoundOrder::join_order, 0});
+  ok(fac, RoundPass{});
+  ok(fac, SetRole{2, Role::observer});
+  ASSERT_EQ(round_up_next(state), 2u);
+  refused(2, RoundSpeak{}, ErrorCode::invalid_argument);
+  refused(fac, RoundSpeak{}, ErrorCode::invalid_argument);
+  ok(fac, RoundSkip{"now the room display"});
+  EXPECT_EQ(round_up_next(state), 3u);
 }
 
 TEST_F(GoRoundTest, StepawayOfTheSpeakerEndsTheirRoundTurn) {

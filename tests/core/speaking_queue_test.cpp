@@ -482,6 +482,26 @@ TEST_F(SpeakingQueueTest, PinnedEntryStaysAheadOfLaterHandsEvenAPointOfProcess) 
   EXPECT_EQ(state.overrides.size(), 2u);
 }
 
+TEST_F(SpeakingQueueTest, TheLatestMoveToAPositionTakesIt) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto a = join("Ade");
+  const auto b = join("Bea");
+  const auto c = join("Cal");
+  raise(b);  // Bea's hand is up before Ade's: the order of the moves decides, not of the hands
+  raise(a);
+  raise(c);
+  ok(fac, MoveEntry{a, 0, "urgent"});
+  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{a, b, c}));
+  ok(fac, MoveEntry{b, 0, "more urgent"});
+  EXPECT_EQ(rows(), (std::vector<Row>{{b, ReasonCode::moved_by_facilitator, "moved by the facilitator: more urgent"},
+                                      {a, ReasonCode::moved_by_facilitator, "moved by the facilitator: urgent"},
+                                      {c, ReasonCode::not_spoken_yet, "has not spoken yet"}}));
+  ok(fac, MoveEntry{a, 0, "most urgent after all"});
+  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{a, b, c}));
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, a);
+}
+
 // Hybrid: in-room Ina (new), Ivo (new, 1 turn 30 s), Isa (new, 2 turns 1 min 5 s), Ida
 // (clarifying); remote Rob (new), Rex (new, 1 turn 40 s), Ria (clarifying), Ron (point of
 // process, 1 turn 10 s). Isa, in the room, spoke last.

@@ -1,0 +1,65 @@
+// The working together agreement: items proposed by anyone (named or anonymous), adopted or
+// removed by a consent round (consent_round.cpp) or a quick consent check, flagged anonymously.
+#include "core/rules.hpp"
+#include "core/text.hpp"
+
+namespace everyvoice::core::rules {
+namespace {
+
+const AgreementItem* find_item(const MeetingState& s, std::uint32_t id) {
+  return id >= 1 && id <= s.agreement.size() ? &s.agreement[id - 1] : nullptr;
+}
+
+Outcome no_item(std::uint32_t id) {
+  return Outcome::reject(ErrorCode::not_found, "there is no agreement item " + std::to_string(id));
+}
+
+}  // namespace
+
+Outcome decide_command(const Context& ctx, const ProposeAgreementItem& c) {
+  const Participant* p = ctx.actor_participant();
+  if (!p || p->role == Role::observer) return not_allowed("propose an agreement item");
+  if (auto bad = check_text(c.text, max_agreement_chars, "An agreement item", true)) return *bad;
+  return Outcome::of({AgreementItemProposed{static_cast<std::uint32_t>(ctx.state.agreement.size() + 1),
+                                            std::string(trim(c.text)), c.anonymous ? 0 : ctx.actor}});
+}
+
+Outcome decide_command(const Context& ctx, const QuickConsentCheck& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("record a consent check");
+  const AgreementItem* item = find_item(ctx.state, c.item);
+  if (!item) return no_item(c.item);
+  if (c.adopt ? item->status != AgreementStatus::proposed : item->status != AgreementStatus::adopted)
+    return Outcome::reject(ErrorCode::invalid_argument,
+                           c.adopt ? "only a proposed item can be adopted" : "only an adopted item can be removed");
+  const auto status = c.adopt ? AgreementStatus::adopted : AgreementStatus::removed;
+  return Outcome::of({AgreementItemChanged{c.item, status, item->version + 1},
+                      DecisionRecorded{make_decision(ctx, c.adopt ? "Agreement item adopted" : "Agreement item removed",
+                                                     item->text, "quick consent check", false,
+                                                     c.adopt ? "adopted into the working together agreement"
+                                                             : "removed from the working together agreement",
+                                                     {}, "")}});
+}
+
+Outcome decide_command(const Context& ctx, const FlagAgreementItem& c) {
+  const Participant* p = ctx.actor_participant();
+  if (!p || p->role == Role::observer) return not_allowed("flag an agreement item");
+  const AgreementItem* item = find_item(ctx.state, c.item);
+  if (!item) return no_item(c.item);
+  if (item->status != AgreementStatus::adopted)
+    return Outcome::reject(ErrorCode::invalid_argument, "only adopted items can be flagged");
+  return Outcome::of({AgreementFlagged{c.item}});
+}
+
+void apply_event(MeetingState& s, const AgreementItemProposed& e, Millis) {
+  s.agreement.push_back(AgreementItem{e.item, e.text, e.author, AgreementStatus::proposed, 1, 0});
+}
+
+void apply_event(MeetingState& s, const AgreementItemChanged& e, Millis) {
+  auto& item = s.agreement[e.item - 1];
+  item.status = e.status;
+  item.version = e.version;
+}
+
+void apply_event(MeetingState& s, const AgreementFlagged& e, Millis) { ++s.agreement[e.item - 1].flags; }
+
+}  // namespace everyvoice::core::rules

@@ -1,0 +1,69 @@
+// Written points and questions: named or anonymous, upvoted once per person, taken up, answered or
+// hidden (with a reason) by a facilitator.
+#include "core/rules.hpp"
+#include "core/text.hpp"
+
+namespace everyvoice::core::rules {
+namespace {
+
+const WrittenPoint* find_point(const MeetingState& s, std::uint32_t id) {
+  return id >= 1 && id <= s.points.size() ? &s.points[id - 1] : nullptr;
+}
+
+Outcome no_point(std::uint32_t id) {
+  return Outcome::reject(ErrorCode::not_found, "there is no written point " + std::to_string(id));
+}
+
+}  // namespace
+
+Outcome decide_command(const Context& ctx, const SubmitPoint& c) {
+  const Participant* p = ctx.actor_participant();
+  if (!p || p->role == Role::observer) return not_allowed("write a point");
+  if (auto bad = check_text(c.text, max_point_chars, "A written point", true)) return *bad;
+  return Outcome::of({PointSubmitted{static_cast<std::uint32_t>(ctx.state.points.size() + 1), c.kind,
+                                     std::string(trim(c.text)), c.anonymous ? 0 : ctx.actor}});
+}
+
+Outcome decide_command(const Context& ctx, const UpvotePoint& c) {
+  const Participant* p = ctx.actor_participant();
+  if (!p || p->role == Role::observer) return not_allowed("upvote");
+  const WrittenPoint* point = find_point(ctx.state, c.point);
+  if (!point) return no_point(c.point);
+  if (point->status == PointStatus::hidden) return Outcome::reject(ErrorCode::closed, "this point was hidden");
+  if (point->upvoters.contains(ctx.actor))
+    return Outcome::reject(ErrorCode::already_voted, "you have upvoted this point already");
+  return Outcome::of({PointUpvoted{c.point, ctx.actor}});
+}
+
+Outcome decide_command(const Context& ctx, const SetPointStatus& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("take up, answer or hide written points");
+  const WrittenPoint* point = find_point(ctx.state, c.point);
+  if (!point) return no_point(c.point);
+  std::string reason;
+  if (c.status == PointStatus::hidden) {
+    if (auto bad = check_reason(c.reason, "Hiding a point")) return *bad;
+    reason = std::string(trim(c.reason));
+  }
+  if (point->status == c.status) return Outcome::of({});
+  return Outcome::of({PointStatusChanged{c.point, c.status, std::move(reason)}});
+}
+
+void apply_event(MeetingState& s, const PointSubmitted& e, Millis at) {
+  WrittenPoint p;
+  p.id = e.point;
+  p.kind = e.kind;
+  p.text = e.text;
+  p.author = e.author;
+  p.at = at;
+  s.points.push_back(std::move(p));
+}
+
+void apply_event(MeetingState& s, const PointUpvoted& e, Millis) { s.points[e.point - 1].upvoters.insert(e.who); }
+
+void apply_event(MeetingState& s, const PointStatusChanged& e, Millis) {
+  auto& p = s.points[e.point - 1];
+  p.status = e.status;
+  p.reason = e.reason;
+}
+
+}  // namespace everyvoice::core::rules
