@@ -13,7 +13,13 @@ packages=(
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
   python3-jsonschema    # tests: protocol examples and server output against the schemas
+  chromium              # browser tests (tests/e2e): Debian's Chromium, driven by playwright-core
+  fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
 )
+# Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

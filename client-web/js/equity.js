@@ -1,0 +1,55 @@
+// The equity dashboard: draws the server's "figures" (server/core/equity.hpp) for facilitators.
+// Every number here is the server's; the page only scales bars and words them.
+import { h, redraw } from './dom.js';
+import * as words from './words.js';
+
+const tile = (value, what) => h('div', { class: 'tile' }, h('span', { class: 'value' }, value), h('span', { class: 'what' }, what));
+
+function bar(fraction, cls, label) {
+  const pct = Math.max(0, Math.min(100, Math.round(fraction * 1000) / 10));
+  return h('div', { class: `bar ${cls}`, role: 'img', 'aria-label': label }, h('span', { style: `width:${pct}%` }));
+}
+
+export function drawEquity(root, figures, model) {
+  if (!figures) return;
+  const f = figures;
+  const q = (sel) => root.querySelector(sel);
+  const name = (id) => (f.people.find((p) => p.participant === id) || {}).name || model.name(id);
+
+  redraw(q('#tiles'),
+    tile(words.clock(f.total_spoken_ms), 'total speaking time'),
+    tile(f.gini.toFixed(2), 'Gini of speaking time (0 is equal; near 1, one person)'),
+    tile(words.percent(f.top_fifth_share), 'held by the top fifth of speakers'),
+    tile(String(f.not_spoken.length), 'present and not yet spoken'),
+    tile(String(f.overrides.length), 'overrides of the queue'));
+
+  const mostTurns = Math.max(1, ...f.people.map((p) => p.turns));
+  redraw(q('#bars'), f.people.length ? f.people.map((p) => h('li', null,
+    h('div', { class: 'bar-label' },
+      h('span', null, h('strong', null, p.name),
+        h('span', { class: 'tag tag-plain' }, words.location(p.location)),
+        p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
+        p.present ? null : h('span', { class: 'tag tag-away' }, 'not here')),
+      h('span', { class: 'figs' }, `${words.plural(p.turns, 'turn')} · ${words.duration(p.spoken_ms)} · ${words.percent(p.share)}`)),
+    bar(p.share, 'time', `${p.name}: ${words.percent(p.share)} of speaking time`),
+    bar(p.turns / mostTurns, 'turns', `${p.name}: ${words.plural(p.turns, 'turn')}`)))
+    : h('li', { class: 'muted' }, 'Nobody here yet.'));
+
+  redraw(q('#not-spoken'), f.not_spoken.length ? f.not_spoken.map(name).join(', ') : 'Everyone present has spoken.');
+
+  const group = (label, g) => h('li', { class: 'group' },
+    h('p', null, h('strong', null, label), ` · ${words.plural(g.people, 'person', 'people')} present (${words.percent(g.people_share)} of people)`),
+    h('div', { class: 'bar-label' }, h('span', null, 'Share of speaking time'), h('span', { class: 'figs' }, words.percent(g.speaking_share))),
+    bar(g.speaking_share, 'time', `${label}: ${words.percent(g.speaking_share)} of speaking time`),
+    h('div', { class: 'bar-label' }, h('span', null, 'Share of people'), h('span', { class: 'figs' }, words.percent(g.people_share))),
+    bar(g.people_share, 'people-share', `${label}: ${words.percent(g.people_share)} of people present`),
+    h('p', { class: 'figs' }, g.waits
+      ? `Waited in the queue: mean ${words.duration(g.mean_wait_ms)}, longest ${words.duration(g.longest_wait_ms)} (${words.plural(g.waits, 'call')} from the queue)`
+      : 'Nobody called from the queue yet'));
+  redraw(q('#groups'), group('In the room', f.in_room), group('Remote', f.remote));
+
+  redraw(q('#overrides'), f.overrides.length ? f.overrides.slice().reverse().map((o) => h('li', null,
+    h('span', { class: 'muted' }, words.timeOfDay(o.at), ' '),
+    h('strong', null, name(o.participant)), ` ${words.OVERRIDE[o.kind] || o.kind} by ${model.name(o.by)}: `, h('q', null, o.reason)))
+    : h('li', { class: 'muted' }, 'No overrides so far.'));
+}

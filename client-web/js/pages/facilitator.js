@@ -1,0 +1,314 @@
+// Facilitator console: the queue with the server's reasons, call next, overrides with a reason,
+// end turn, policy, turn limit, go-rounds, proxies, roles, lock, the equity dashboard, sharing.
+// Every button sends one protocol message; the server decides whether it is allowed and what
+// follows, and the console redraws from what the server sends back.
+import { $, h, redraw, setText, Announcer, act, toast, notify, param } from '../dom.js';
+import { MeetingConnection, joinMeeting } from '../connection.js';
+import { MeetingModel } from '../meeting.js';
+import * as msg from '../protocol.js';
+import * as words from '../words.js';
+import { loadKey, loadSeat, moveSeat } from '../storage.js';
+import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, joinUrl, showQr } from '../views.js';
+import { drawEquity } from '../equity.js';
+
+const code = msg.normalizeCode(param('code'));
+if (!code) location.replace('/');
+
+const model = new MeetingModel();
+const conn = new MeetingConnection({ code, seat: 'facilitator' });
+const announcer = new Announcer();
+const send = (button, message) => act(button, () => conn.send(message));
+
+setText($('#meeting-code'), code);
+bindConnectionStatus(conn, $('#conn'), announcer);
+conn.addEventListener('message', (e) => model.handle(e.detail));
+conn.addEventListener('need-join', showJoin);
+conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Start a new one'));
+conn.addEventListener('removed', () => pageNotice('You were removed from the meeting.', '/', 'Back to the start page'));
+conn.addEventListener('server-error', (e) => toast(e.detail.message));
+
+function pageNotice(text, href, linkText, onclick) {
+  const el = $('#page-notice');
+  el.replaceChildren(text, ' ', href ? h('a', { href, onclick }, linkText) : '');
+  el.hidden = false;
+}
+
+// --- joining (this browser has no token for the console yet) ---
+function showJoin() {
+  $('#console').hidden = true;
+  $('#join-panel').hidden = false;
+  const key = loadKey(code);
+  $('#key-field').hidden = !!key;
+  $('#key').required = !key;
+  const seat = loadSeat(code, 'participant');
+  if (seat) $('#join-name').value = seat.name;
+  $('#join-name').focus();
+}
+$('#join-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const key = loadKey(code) || form.elements.key.value.trim();
+  notify($('#join-error'), '');
+  try {
+    await joinMeeting({ code, name: form.elements.name.value, location: form.elements.location.value, facilitatorKey: key }, 'facilitator');
+    $('#join-panel').hidden = true;
+    conn.restart();
+  } catch (err) {
+    notify($('#join-error'), err.message || 'Could not join.');
+  }
+});
+
+// --- sharing ---
+const link = joinUrl(code);
+setText($('#share-code'), code);
+$('#join-link').href = link;
+setText($('#join-link'), link);
+$('#display-link').href = `/display?code=${encodeURIComponent(code)}`;
+showQr($('#qr'), code, $('#qr-missing'));
+$('#copy-link').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(link);
+    toast('The join link is copied.', 'info');
+  } catch {
+    getSelection().selectAllChildren($('#join-link'));
+    toast('Copying is blocked here: the link is selected, copy it with your keyboard.', 'info');
+  }
+});
+
+// --- static choices, from the protocol's lists ---
+$('#raise-kind').replaceChildren(...msg.HAND_KINDS.map((k) => h('option', { value: k }, words.handKind(k))));
+$('#round-order').replaceChildren(...msg.ROUND_ORDERS.map((o) => h('option', { value: o }, words.ROUND_ORDER[o])));
+$('#policies').replaceChildren(...msg.POLICIES.map((p) => h('label', { class: 'choice' },
+  h('input', { type: 'radio', name: 'policy', value: p }),
+  h('span', null, h('strong', null, words.POLICY[p].label), h('span', { class: 'hint' }, words.POLICY[p].hint)))));
+const LIMITS = [0, 60, 90, 120, 180, 300, 600];
+
+// --- the floor ---
+$('#call-next').addEventListener('click', (e) => send(e.currentTarget, msg.callNext()));
+$('#end-turn').addEventListener('click', (e) => send(e.currentTarget, msg.endTurn()));
+
+// --- a dialog for anything that needs a reason or a second thought ---
+const dialog = $('#dialog');
+let dialogAction = null;
+let dialogReturn = null;
+function ask({ title, text = '', reason = 'required', reasonLabel = 'Reason', position = null, ok = 'Confirm', run }) {
+  dialogReturn = document.activeElement;
+  setText($('#dialog-h'), title);
+  setText($('#dialog-text'), text);
+  $('#dialog-text').hidden = !text;
+  $('#dialog-reason-field').hidden = reason === 'none';
+  $('#dialog-reason').required = reason === 'required';
+  $('#dialog-reason').value = '';
+  setText($('#dialog-reason-label'), reasonLabel);
+  $('#dialog-position-field').hidden = position == null;
+  $('#dialog-position').required = position != null;
+  if (position != null) { $('#dialog-position').value = String(position.value); $('#dialog-position').max = String(position.max); }
+  setText($('#dialog-ok'), ok);
+  notify($('#dialog-error'), '');
+  dialogAction = run;
+  dialog.showModal();
+}
+$('#dialog-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const reason = $('#dialog-reason').value.trim();
+  const position = Number($('#dialog-position').value);
+  try {
+    await dialogAction({ reason, position });
+    dialog.close();
+  } catch (err) {
+    notify($('#dialog-error'), err.message || 'That did not work.');
+  }
+});
+$('#dialog-cancel').addEventListener('click', () => dialog.close());
+dialog.addEventListener('close', () => { if (dialogReturn && dialogReturn.isConnected) dialogReturn.focus(); });
+
+// --- queue entries: one listener for every button in the list ---
+function entryActions(entry, person) {
+  const id = entry.participant;
+  const mine = id === model.you;
+  return h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'small', dataset: { action: 'call', id: String(id), key: `call-${id}` } }, 'Call'),
+    h('button', { type: 'button', class: 'small secondary', dataset: { action: 'move', id: String(id), key: `move-${id}` } }, 'Move…'),
+    person.proxy || mine
+      ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'lower', id: String(id), key: `lower-${id}` } }, mine ? 'Lower my hand' : 'Lower hand')
+      : h('button', { type: 'button', class: 'small danger', dataset: { action: 'remove', id: String(id), key: `remove-${id}` } }, 'Take hand down…'));
+}
+$('#queue').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-action]');
+  if (!b) return;
+  const id = Number(b.dataset.id);
+  const who = model.name(id);
+  const entry = model.queue.find((q) => q.participant === id);
+  if (b.dataset.action === 'call') {
+    ask({ title: `Give the floor to ${who}`, text: entry && entry.position === 0 ? '' : `${who} is not first in the queue.`,
+      reason: 'optional', reasonLabel: 'Reason (needed when calling someone out of order)', ok: `Call ${who}`,
+      run: ({ reason }) => conn.send(msg.callSpeaker(id, reason)) });
+  } else if (b.dataset.action === 'move') {
+    ask({ title: `Move ${who} in the queue`, position: { value: entry ? entry.position + 1 : 1, max: model.queue.length }, ok: 'Move',
+      run: ({ reason, position }) => conn.send(msg.moveEntry(id, Math.max(0, position - 1), reason)) });
+  } else if (b.dataset.action === 'remove') {
+    ask({ title: `Take ${who}’s hand down`, ok: 'Take hand down', run: ({ reason }) => conn.send(msg.removeEntry(id, reason)) });
+  } else if (b.dataset.action === 'lower') {
+    send(b, msg.lowerHand(id === model.you ? undefined : id));
+  }
+});
+$('#raise-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const forId = Number(form.elements.for.value);
+  send(form.querySelector('button'), msg.raiseHand(form.elements.kind.value, forId === model.you ? undefined : forId));
+});
+
+// --- go-rounds ---
+$('#round-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  if (await send(form.querySelector('button'), msg.startRound(form.elements.topic.value.trim(), form.elements.order.value))) {
+    form.reset();
+    $('#round-speak').focus();
+  }
+});
+$('#round-speak').addEventListener('click', (e) => send(e.currentTarget, msg.roundSpeak()));
+$('#round-pass').addEventListener('click', (e) => send(e.currentTarget, msg.roundPass()));
+$('#round-skip').addEventListener('click', () => {
+  const up = model.round && model.round.up;
+  ask({ title: `Skip ${model.name(up)} in this round`, ok: 'Skip', run: ({ reason }) => conn.send(msg.roundSkip(reason)) });
+});
+$('#round-end').addEventListener('click', (e) => send(e.currentTarget, msg.endRound()).then((ok) => ok && $('#round-topic').focus()));
+
+// --- settings ---
+$('#policies').addEventListener('change', (e) => {
+  if (e.target.name === 'policy') send(null, msg.setPolicy(e.target.value)).then((ok) => ok || render());
+});
+$('#limit-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  send(e.currentTarget.querySelector('button'), msg.setTurnLimit(Number($('#turn-limit').value)));
+});
+$('#locked').addEventListener('change', (e) => send(null, msg.setLocked(e.target.checked)).then((ok) => ok || render()));
+
+// --- people: roles, presence, removal, proxies ---
+function personActions(p) {
+  if (p.id === model.you) return null;
+  const id = String(p.id);
+  const button = (action, label, cls = 'small secondary') => h('button', { type: 'button', class: cls, dataset: { action, id, key: `${action}-${id}` } }, label);
+  const roles = (p.proxy || p.role === 'observer' ? [] : msg.ROLES.filter((r) => r !== p.role && r !== 'observer')).map((r) =>
+    h('button', { type: 'button', class: 'small secondary', dataset: { action: 'role', role: r, id, key: `role-${r}-${id}` } },
+      r === 'facilitator' ? 'Make facilitator too' : `Make ${words.role(r).toLowerCase()}`));
+  return h('details', { class: 'manage', dataset: { key: `manage-${id}` } },
+    h('summary', null, `Manage ${p.name}`),
+    h('div', { class: 'manage-body' },
+      h('div', { class: 'actions' }, roles,
+        !p.proxy && p.role !== 'observer' ? button('hand-over', 'Hand facilitation over…') : null,
+        button('presence', p.presence === 'away' ? 'Mark as here' : 'Mark as away'),
+        button('remove-person', 'Remove from meeting…', 'small danger'))));
+}
+$('#people').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-action]');
+  if (!b) return;
+  const id = Number(b.dataset.id);
+  const p = model.people.get(id);
+  if (!p) return;
+  switch (b.dataset.action) {
+    case 'role': return send(b, msg.setRole(id, b.dataset.role));
+    case 'presence': return send(b, msg.setPresence(p.presence === 'away' ? 'here' : 'away', id));
+    case 'hand-over':
+      return ask({ title: `Hand facilitation over to ${p.name}`, text: `${p.name} becomes the facilitator and you become a participant.`,
+        reason: 'none', ok: 'Hand over', run: () => conn.send(msg.handOver(id)) });
+    case 'remove-person':
+      return ask({ title: `Remove ${p.name} from the meeting`, text: `${p.name} leaves the queue and the meeting, and must join again to come back.`,
+        reason: 'none', ok: 'Remove', run: () => conn.send(msg.removeParticipant(id)) });
+    default:
+  }
+});
+$('#proxy-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  if (await send(form.querySelector('button'), msg.addProxy(form.elements.name.value.trim(), form.elements.location.value))) {
+    toast(`${form.elements.name.value.trim()} is added as a proxy.`, 'info');
+    form.elements.name.value = '';
+  }
+});
+
+// --- drawing ---
+let lastSpeaker = null;
+
+function render(e) {
+  if (!model.ready || !model.me) return;
+  $('#console').hidden = false;
+  const me = model.me;
+  const m = model.meeting || {};
+  setText($('#meeting-title'), m.title || 'Meeting');
+  document.title = `${m.title || 'Meeting'} · facilitator console · everyvoice`;
+  setText($('#me-line'), `${me.name} · ${words.role(me.role)}`);
+
+  if (model.audience !== 'facilitator') {
+    const page = model.audience === 'display' ? 'display' : 'participant';
+    pageNotice('You are no longer a facilitator in this meeting.', `/${page}?code=${encodeURIComponent(code)}`,
+      page === 'display' ? 'Open the room display' : 'Continue on the participant page', () => moveSeat(code, 'facilitator', page));
+  } else {
+    $('#page-notice').hidden = true;
+  }
+
+  $('#ended').hidden = !(model.meeting && model.meeting.ended);
+  drawFloor($('#floor'), model);
+  $('#end-turn').hidden = !model.turn;
+
+  setText($('#queue-h'), `Queue (${model.queue.length})`);
+  setText($('#policy-line'), `Order: ${words.policy(m.policy)}. Every entry shows why it is where it is.`);
+  drawQueue($('#queue'), model, { actions: entryActions });
+
+  const forOptions = [me, ...peopleInOrder(model).filter((p) => p.proxy)];
+  const chosen = $('#raise-for').value;
+  redraw($('#raise-for'), forOptions.map((p) => h('option', { value: String(p.id) }, p.id === model.you ? `Me (${p.name})` : `${p.name} (proxy)`)));
+  if (chosen && forOptions.some((p) => String(p.id) === chosen)) $('#raise-for').value = chosen;
+
+  // Round.
+  const r = model.round;
+  $('#round-running').hidden = !r;
+  $('#round-form').hidden = !!r;
+  if (r) {
+    drawRound($('#round-running'), model);
+    $('#round-running').hidden = false;
+    const speakingInRound = !!(model.turn && model.turn.in_round);
+    $('#round-actions').hidden = !r.up || speakingInRound;
+    if (r.up) {
+      setText($('#round-speak'), r.up === model.you ? 'I speak' : `Speak: ${model.name(r.up)}`);
+      setText($('#round-pass'), r.up === model.you ? 'I pass' : `Pass for ${model.name(r.up)}`);
+      setText($('#round-skip'), `Skip ${model.name(r.up)}…`);
+    }
+  }
+
+  // Settings, as the server has them.
+  for (const input of document.querySelectorAll('input[name=policy]')) input.checked = input.value === m.policy;
+  const limits = LIMITS.includes(m.turn_limit_seconds) ? LIMITS : [...LIMITS, m.turn_limit_seconds].sort((a, b) => a - b);
+  if (document.activeElement !== $('#turn-limit')) {
+    redraw($('#turn-limit'), limits.map((s) => h('option', { value: String(s) }, s ? words.duration(s * 1000) : 'No limit')));
+    $('#turn-limit').value = String(m.turn_limit_seconds || 0);
+  }
+  $('#locked').checked = !!m.locked;
+
+  // People.
+  const people = peopleInOrder(model, { withDisplays: true });
+  setText($('#people-h'), `People (${people.filter((p) => p.role !== 'observer').length})`);
+  redraw($('#people'), people.map((p) => h('li', null,
+    h('div', { class: 'person-line' }, h('strong', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p),
+      p.preference && p.preference !== 'none' ? h('span', { class: 'tag tag-plain' }, words.PREFERENCE[p.preference]) : null),
+    personActions(p))));
+
+  drawEquity($('#equity'), model.figures, model);
+
+  // Announce hands going up and who takes the floor (the facilitator may be looking elsewhere).
+  const speaker = model.turn ? model.turn.participant : null;
+  const news = [];
+  if (e && e.detail.type === 'update') {
+    const raised = e.detail.events.filter((ev) => ev.kind === 'hand_raised' && ev.participant !== model.you);
+    if (raised.length) news.push(`${raised.map((ev) => `${model.name(ev.participant)} (${words.handKind(ev.hand_kind).toLowerCase()})`).join(', ')} raised a hand.`);
+    if (speaker !== lastSpeaker && speaker != null) news.push(`${model.name(speaker)} has the floor.`);
+  }
+  if (news.length) announcer.say(news.join(' '));
+  lastSpeaker = speaker;
+}
+
+model.addEventListener('change', (e) => (e.detail.type === 'figures' ? drawEquity($('#equity'), model.figures, model) : render(e)));
+setInterval(() => { if (model.turn) tickFloor($('#floor'), model); }, 1000);
+conn.start();  // without a token this emits need-join and the join form shows

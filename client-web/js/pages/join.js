@@ -1,0 +1,52 @@
+// Join page: the code (from ?code= or typed), a name, in the room or remote, an optional
+// preference. Joins once to get a resume token (kept per meeting code), then opens the
+// participant page, which resumes with it; a reload there resumes too.
+import { $, notify, param } from '../dom.js';
+import { joinMeeting } from '../connection.js';
+import { normalizeCode } from '../protocol.js';
+import { loadSeat, clearSeat } from '../storage.js';
+
+const form = $('#join-form');
+const error = $('#join-error');
+const codeInput = $('#code');
+const participantPage = (code) => `/participant?code=${encodeURIComponent(code)}`;
+
+codeInput.value = normalizeCode(param('code'));
+if (param('again')) notify(error, 'Your place in that meeting could not be restored (you may have been removed, or the server restarted). Please join again.', 'warn');
+
+// Already in this meeting from this browser: offer to continue as that person.
+function offerContinue() {
+  const code = normalizeCode(codeInput.value);
+  const seat = code && loadSeat(code, 'participant');
+  $('#already').hidden = !seat;
+  if (!seat) return;
+  $('#already-text').textContent = `This browser is in meeting ${code} as ${seat.name}.`;
+  $('#already-continue').href = participantPage(code);
+}
+offerContinue();
+codeInput.addEventListener('change', offerContinue);
+$('#already-new').addEventListener('click', () => {
+  clearSeat(normalizeCode(codeInput.value), 'participant');
+  $('#already').hidden = true;
+  $('#name').focus();
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  notify(error, '');
+  const data = new FormData(form);
+  const code = normalizeCode(data.get('code'));
+  const button = $('#join-button');
+  button.disabled = true;
+  button.textContent = 'Joining…';
+  try {
+    const welcome = await joinMeeting({ code, name: data.get('name'), location: data.get('location'), preference: data.get('preference') }, 'participant');
+    location.assign(participantPage(welcome.code));
+  } catch (e) {
+    const field = { wrong_code: codeInput, name_taken: $('#name'), name_invalid: $('#name') }[e.code];
+    notify(error, e.code === 'wrong_code' ? `No meeting has the code "${code}". Check it and try again.` : e.message || 'Could not join.');
+    if (field) field.focus();
+    button.disabled = false;
+    button.textContent = 'Join';
+  }
+});

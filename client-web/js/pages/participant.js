@@ -1,0 +1,150 @@
+// Participant page (phone first): raise and lower a hand with its kind, my place and the
+// server's reason for it, who speaks and the turn timer, my go in a go-round, my presence.
+import { $, h, redraw, setText, Announcer, act, toast, param } from '../dom.js';
+import { MeetingConnection } from '../connection.js';
+import { MeetingModel } from '../meeting.js';
+import * as msg from '../protocol.js';
+import * as words from '../words.js';
+import { moveSeat } from '../storage.js';
+import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
+
+const code = msg.normalizeCode(param('code'));
+if (!code) location.replace('/join');
+
+const model = new MeetingModel();
+const conn = new MeetingConnection({ code, seat: 'participant' });
+const announcer = new Announcer();
+const send = (button, message) => act(button, () => conn.send(message));
+
+setText($('#meeting-code'), code);
+bindConnectionStatus(conn, $('#conn'), announcer);
+conn.addEventListener('message', (e) => model.handle(e.detail));
+conn.addEventListener('need-join', () => location.replace(`/join?code=${encodeURIComponent(code)}&again=1`));
+conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Back to the start page'));
+conn.addEventListener('removed', () => pageNotice('A facilitator removed you from the meeting.', `/join?code=${encodeURIComponent(code)}`, 'Join again'));
+conn.addEventListener('server-error', (e) => toast(e.detail.message));
+
+function pageNotice(text, href, linkText) {
+  const el = $('#page-notice');
+  el.replaceChildren(text, ' ', href ? h('a', { href }, linkText) : '');
+  el.hidden = false;
+}
+
+// --- the kinds of hand, from the protocol's list, with words for each ---
+$('#kinds').replaceChildren(...msg.HAND_KINDS.map((kind, i) =>
+  h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: 'kind', value: kind, checked: i === 0 }),
+    h('span', null, h('strong', null, words.HAND_KIND[kind].label), h('span', { class: 'hint' }, words.HAND_KIND[kind].hint)))));
+
+$('#raise').addEventListener('click', (e) => {
+  const kind = (document.querySelector('input[name=kind]:checked') || {}).value || 'new_point';
+  send(e.currentTarget, msg.raiseHand(kind)).then((ok) => ok && $('#lower').focus());
+});
+$('#lower').addEventListener('click', (e) => send(e.currentTarget, msg.lowerHand()).then((ok) => ok && $('#raise').focus()));
+$('#end-turn').addEventListener('click', (e) => send(e.currentTarget, msg.endTurn()));
+$('#round-speak').addEventListener('click', (e) => send(e.currentTarget, msg.roundSpeak()));
+$('#round-pass').addEventListener('click', (e) => send(e.currentTarget, msg.roundPass()));
+$('#presence').addEventListener('click', (e) => {
+  const me = model.me;
+  if (me) send(e.currentTarget, msg.setPresence(me.presence === 'away' ? 'here' : 'away'));
+});
+$('#profile').addEventListener('toggle', () => {
+  const me = model.me;
+  if (!me || !$('#profile').open) return;
+  const form = $('#profile-form');
+  form.elements.location.value = me.location;
+  form.elements.preference.value = me.preference || 'none';
+});
+$('#profile-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  if (await send(form.querySelector('button'), msg.updateProfile(form.elements.location.value, form.elements.preference.value))) {
+    $('#profile').open = false;
+    toast('Your details are saved.', 'info');
+  }
+});
+
+// --- drawing ---
+let before = { position: null, speaker: null, up: null };
+
+function render(e) {
+  if (!model.ready || !model.me) return;
+  const me = model.me;
+  const title = model.meeting && model.meeting.title;
+  setText($('#meeting-title'), title || 'Meeting');
+  document.title = `${title || 'Meeting'} · everyvoice`;
+
+  // A facilitator role (or a room-display role) belongs on another page.
+  if (model.audience !== 'participant') {
+    const page = model.audience === 'facilitator' ? 'facilitator' : 'display';
+    const el = $('#page-notice');
+    el.replaceChildren(`You are now ${model.audience === 'facilitator' ? 'a facilitator' : 'the room display'}. `,
+      h('a', { href: `/${page}?code=${encodeURIComponent(code)}`, onclick: () => moveSeat(code, 'participant', page) },
+        model.audience === 'facilitator' ? 'Open the facilitator console' : 'Open the room display'));
+    el.hidden = false;
+  }
+
+  $('#ended').hidden = !(model.meeting && model.meeting.ended);
+  // The floor.
+  drawFloor($('#floor'), model);
+  const speaking = model.turn && model.turn.participant === model.you;
+  $('#my-turn').hidden = !speaking;
+
+  // The go-round.
+  drawRound($('#round'), model);
+  const r = model.round;
+  const myGo = !!r && r.up === model.you && !(model.turn && model.turn.in_round && model.turn.participant === model.you);
+  $('#round-mine').hidden = !myGo;
+
+  // My hand and my place.
+  const place = model.myPlace();
+  $('#hand-down').hidden = !!place;
+  $('#hand-up').hidden = !place;
+  if (place) {
+    const n = model.queue.length;
+    setText($('#place'), `Your place: ${words.ordinal(place.position + 1)} of ${n}`);
+    setText($('#place-reason'), `Why: ${place.reason}`);
+    setText($('#place-kind'), `${words.handKind(place.kind)}, raised at ${words.timeOfDay(place.raised_at)}`);
+    $('#next-banner').hidden = place.position !== 0 || place.away;
+  }
+
+  // The queue, in the server's order with the server's reasons.
+  setText($('#queue-h'), `Queue (${model.queue.length})`);
+  setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
+  drawQueue($('#queue'), model);
+
+  // Me and the people here.
+  setText($('#me-name'), me.name);
+  redraw($('#me-tags'), personTags(me));
+  setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
+  const people = peopleInOrder(model);
+  setText($('#people-count'), String(people.length));
+  redraw($('#people'), people.map((p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p))));
+
+  announce(place, r, e.detail.events);
+}
+
+// Says what changed for me, once: "you are next", "you have the floor", "your go".
+function announce(place, r, events) {
+  const position = place ? place.position : null;
+  const speaker = model.turn ? model.turn.participant : null;
+  const up = r ? r.up : null;
+  const news = [];
+  for (const ev of events) {
+    if (ev.participant !== model.you) continue;
+    if (ev.kind === 'entry_removed') news.push(`A facilitator took your hand down: ${ev.reason}.`);
+    if (ev.kind === 'entry_moved') news.push(`A facilitator moved you in the queue: ${ev.reason}.`);
+  }
+  if (speaker !== before.speaker && speaker != null) {
+    news.push(speaker === model.you ? 'You have the floor.' : `${model.name(speaker)} has the floor.`);
+  } else if (position === 0 && before.position !== 0 && !place.away) {
+    news.push('You are next.');
+  }
+  if (up === model.you && before.up !== model.you && speaker !== model.you) news.push('It’s your go in the round: speak or pass.');
+  if (before.ready && news.length) announcer.say(news.join(' '));
+  before = { position, speaker, up, ready: true };
+}
+
+model.addEventListener('change', render);
+setInterval(() => { if (model.turn) tickFloor($('#floor'), model); }, 1000);
+conn.start();

@@ -1,0 +1,48 @@
+// What this browser remembers about the meetings it is in, in localStorage, per meeting code and
+// per "seat" (the page a person is on: participant, facilitator or display), so that a facilitator
+// can open the join link in another tab of the same browser without becoming the same person.
+//
+//   everyvoice:<CODE>:<seat>  {token, name}  the resume token from "welcome": a reload resumes
+//   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
+//
+// Storage can be unavailable (private modes, blocked cookies): then nothing is remembered and a
+// reload asks to join again.
+
+const prefix = 'everyvoice:';
+
+function read(key) {
+  try { return JSON.parse(localStorage.getItem(prefix + key) || 'null'); } catch { return null; }
+}
+function write(key, value) {
+  try {
+    if (value == null) localStorage.removeItem(prefix + key);
+    else localStorage.setItem(prefix + key, JSON.stringify(value));
+  } catch { /* storage unavailable: nothing is remembered */ }
+}
+
+export const loadSeat = (code, seat) => read(`${code}:${seat}`);
+export const saveSeat = (code, seat, value) => write(`${code}:${seat}`, value);
+export const clearSeat = (code, seat) => write(`${code}:${seat}`, null);
+
+// Moves a person's token to another page's seat (after a role change: a participant made
+// facilitator continues on the console as the same person).
+export function moveSeat(code, from, to) {
+  const value = loadSeat(code, from);
+  if (value) { saveSeat(code, to, value); clearSeat(code, from); }
+}
+
+export const loadKey = (code) => read(`${code}:key`);
+export const saveKey = (code, key) => write(`${code}:key`, key);
+
+// Meetings this browser facilitates, newest first, for the start page.
+export function facilitatedMeetings() {
+  const out = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      const m = k && k.startsWith(prefix) && k.endsWith(':facilitator') ? k.slice(prefix.length, -':facilitator'.length) : null;
+      if (m) out.push({ code: m, ...read(`${m}:facilitator`) });
+    }
+  } catch { /* storage unavailable */ }
+  return out.sort((a, b) => (b.at || 0) - (a.at || 0));
+}

@@ -1,0 +1,150 @@
+// Views shared by the pages. Each draws what the server sent (MeetingModel) and nothing else:
+// queue order and reasons, turn, round and people are the server's. Buttons in redrawn lists
+// carry data-action / data-id and are handled by one delegated listener per page, so a redraw
+// never loses a handler.
+import { h, setText, redraw } from './dom.js';
+import * as words from './words.js';
+
+// --- connection state, visible and announced ---
+const STATE_TEXT = {
+  idle: 'Connecting…',
+  connecting: 'Connecting…',
+  live: 'Connected',
+  lost: 'Connection lost. Reconnecting…',
+  offline: 'Offline. Waiting for the network…',
+  removed: 'Removed from the meeting',
+  'need-join': 'Not in this meeting',
+  'no-meeting': 'No such meeting',
+  stopped: 'Closed',
+};
+
+export function bindConnectionStatus(conn, el, announcer) {
+  let alarmed = false;  // "connection lost" was said, so "reconnected" is owed
+  conn.addEventListener('state', (e) => {
+    const { state, why } = e.detail;
+    const key = state === 'live' || state === 'connecting' ? state : STATE_TEXT[why] ? why : state;
+    el.dataset.state = state;
+    document.body.classList.toggle('conn-trouble', el.dataset.state === 'lost' || el.dataset.state === 'closed');
+    setText(el, STATE_TEXT[key] || STATE_TEXT[state]);
+    if (state === 'lost' && !alarmed) {
+      alarmed = true;
+      announcer.say(why === 'offline' ? 'Connection lost: you are offline. The page will reconnect by itself.' : 'Connection lost. Reconnecting…', { assertive: true });
+    } else if (state === 'live' && alarmed) {
+      alarmed = false;
+      announcer.say('Reconnected.');
+    }
+  });
+}
+
+// --- the floor: who speaks, and the turn timer ---
+// With a turn limit the timer counts down, then shows how far over it is; without, it counts up.
+export function turnTimer(model) {
+  const t = model.turn;
+  if (!t) return { text: '', over: false, label: '' };
+  const elapsed = Math.max(0, model.serverNow() - t.started_at);
+  const limit = (t.limit_seconds || 0) * 1000;
+  if (!limit) return { text: words.clock(elapsed), over: false, label: `speaking for ${words.duration(elapsed)}` };
+  if (elapsed <= limit) {
+    return { text: `${words.clock(limit - elapsed)} left`, over: false, label: `${words.duration(limit - elapsed)} left of ${words.duration(limit)}` };
+  }
+  return { text: `${words.clock(elapsed - limit)} over`, over: true, label: `over the ${words.duration(limit)} limit by ${words.duration(elapsed - limit)}` };
+}
+
+// Fills a floor block: [data-part=speaker], [data-part=timer], [data-part=detail].
+export function drawFloor(root, model) {
+  const t = model.turn;
+  const speaker = root.querySelector('[data-part=speaker]');
+  const timer = root.querySelector('[data-part=timer]');
+  const detail = root.querySelector('[data-part=detail]');
+  root.classList.toggle('has-turn', !!t);
+  if (!t) {
+    setText(speaker, 'Nobody has the floor');
+    setText(timer, '');
+    if (detail) setText(detail, model.queue.length ? 'Waiting for the facilitator to call the next person.' : 'The queue is empty.');
+    timer.classList.remove('over');
+    return;
+  }
+  const name = t.participant === model.you ? `${model.name(t.participant)} (you)` : model.name(t.participant);
+  setText(speaker, name);
+  tickFloor(root, model);
+  if (detail) {
+    const limit = t.limit_seconds ? `Turn limit ${words.duration(t.limit_seconds * 1000)}.` : 'No turn limit.';
+    setText(detail, `${t.in_round ? 'Speaking in the go-round. ' : ''}${limit}`);
+  }
+}
+
+// Updates only the timer text, once a second.
+export function tickFloor(root, model) {
+  const timer = root.querySelector('[data-part=timer]');
+  const { text, over, label } = turnTimer(model);
+  setText(timer, text);
+  if (label) timer.setAttribute('aria-label', label); else timer.removeAttribute('aria-label');
+  timer.classList.toggle('over', over);
+}
+
+// --- the speaking queue, in the server's order, each entry with the server's reason ---
+// actions(entry) returns extra nodes for an entry (the console's buttons), or nothing.
+export function drawQueue(list, model, { actions = null, empty = 'Nobody is waiting to speak.' } = {}) {
+  if (!model.queue.length) return redraw(list, h('li', { class: 'empty' }, empty));
+  redraw(list, model.queue.map((e) => {
+    const p = model.people.get(e.participant) || {};
+    const mine = e.participant === model.you;
+    return h('li', { class: `entry${mine ? ' mine' : ''}${e.away ? ' away' : ''}`, dataset: { participant: String(e.participant) } },
+      h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),
+      h('div', { class: 'entry-body' },
+        h('p', { class: 'entry-who' },
+          h('strong', { class: 'name' }, model.name(e.participant)),
+          mine ? h('span', { class: 'tag tag-me' }, 'you') : null,
+          h('span', { class: `tag kind-${e.kind}` }, words.handKind(e.kind)),
+          p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
+          p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
+          e.away ? h('span', { class: 'tag tag-away' }, 'away') : null),
+        h('p', { class: 'reason' }, e.reason),
+        actions ? actions(e, p) : null));
+  }));
+}
+
+// --- the go-round: topic, order, who is up, what each did ---
+export function drawRound(root, model) {
+  const r = model.round;
+  root.hidden = !r;
+  if (!r) return;
+  setText(root.querySelector('[data-part=topic]'), r.topic ? `Go-round ${r.round_no}: ${r.topic}` : `Go-round ${r.round_no}`);
+  const done = new Map(r.steps.map((s) => [s.participant, s]));
+  const speaking = model.turn && model.turn.in_round ? model.turn.participant : 0;
+  const upText = r.up ? `Up now: ${model.name(r.up)}${r.up === model.you ? ' (you)' : ''}${speaking === r.up ? ', speaking' : ''}` : 'Everyone has had their go.';
+  setText(root.querySelector('[data-part=up]'), upText);
+  redraw(root.querySelector('[data-part=order]'), r.order.map((id) => {
+    const step = done.get(id);
+    const state = step ? step.outcome : id === r.up ? 'up' : 'waiting';
+    const label = step ? words.OUTCOME[step.outcome] + (step.reason ? `: ${step.reason}` : '')
+      : id === r.up ? (speaking === id ? 'speaking now' : 'up now') : 'waiting';
+    return h('li', { class: `step step-${state}${id === model.you ? ' mine' : ''}` },
+      h('span', { class: 'name' }, model.name(id), id === model.you ? ' (you)' : ''),
+      h('span', { class: 'step-state' }, label));
+  }));
+}
+
+// --- people: names, roles, where they are ---
+export function personTags(p) {
+  return [
+    p.role !== 'participant' ? h('span', { class: 'tag tag-role' }, words.role(p.role)) : null,
+    h('span', { class: 'tag tag-plain' }, words.location(p.location)),
+    p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
+    p.presence === 'away' ? h('span', { class: 'tag tag-away' }, 'away') : null,
+  ];
+}
+
+export function peopleInOrder(model, { withDisplays = false } = {}) {
+  return [...model.people.values()].filter((p) => withDisplays || p.role !== 'observer').sort((a, b) => a.id - b.id);
+}
+
+// The join link for a meeting and the QR code image the server renders for it.
+export const joinUrl = (code) => `${location.origin}/join?code=${encodeURIComponent(code)}`;
+export const qrUrl = (code) => `/api/meetings/${encodeURIComponent(code)}/qr.svg`;
+
+// Shows the QR image, or (if the server cannot render it) a note next to the link text.
+export function showQr(img, code, fallback) {
+  img.addEventListener('error', () => { img.hidden = true; if (fallback) fallback.hidden = false; }, { once: true });
+  img.src = qrUrl(code);
+}

@@ -1,0 +1,127 @@
+// Shared helpers for the browser tests: Debian's Chromium through playwright-core (never a
+// downloaded browser), people in separate browser contexts, waiting for what the server sends,
+// axe-core checks and screenshots.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.EVERYVOICE_URL || 'http://127.0.0.1:8080';
+export const SHOTS = process.env.EVERYVOICE_SCREENSHOTS || join(process.cwd(), 'screenshots');
+const CHROMIUM = process.env.EVERYVOICE_CHROMIUM || '/usr/bin/chromium';
+const WAIT_MS = 10000;
+
+export const PHONE = { viewport: { width: 375, height: 740 }, hasTouch: true };
+export const DESKTOP = { viewport: { width: 1280, height: 860 } };
+export const PROJECTOR = { viewport: { width: 1280, height: 720 } };
+
+// Each launch gets a fresh temporary profile (user data dir) from Playwright.
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+// A person: their own browser context (own storage, own network), one page.
+export async function person(browser, device = DESKTOP, name = 'page') {
+  const context = await browser.newContext({ ...device, reducedMotion: 'reduce', locale: 'en-GB' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => { console.error(`[${name}] page error: ${err.message}`); page.__errors = (page.__errors || 0) + 1; });
+  page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource/.test(m.text())) console.error(`[${name}] console: ${m.text()}`); });
+  return { context, page, name };
+}
+
+// Waits until fn(arg) is truthy in the page; on timeout, says what the page showed instead.
+export async function until(page, what, fn, arg, timeout = WAIT_MS) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout, polling: 100 });
+  } catch (e) {
+    const body = await page.evaluate(() => document.body.innerText.slice(0, 1500)).catch(() => '(page gone)');
+    throw new Error(`${what}: not seen within ${timeout} ms on ${page.url()}\n--- page text ---\n${body}`);
+  }
+}
+
+export const waitText = (page, selector, text, timeout) =>
+  until(page, `"${text}" in ${selector}`, ([s, t]) => { const el = document.querySelector(s); return el && !el.closest('[hidden]') && el.textContent.includes(t); }, [selector, text], timeout);
+
+export const waitLive = (page) =>
+  until(page, 'connection live', () => document.querySelector('#conn')?.dataset.state === 'live');
+
+// The names in a queue list, in the order drawn.
+export const queueNames = (page, list = '#queue') => page.$$eval(`${list} .entry .name`, (els) => els.map((e) => e.textContent));
+export const queueReasons = (page, list = '#queue') => page.$$eval(`${list} .entry .reason`, (els) => els.map((e) => e.textContent));
+
+export async function waitQueue(page, names, list = '#queue') {
+  try {
+    await page.waitForFunction(([l, n]) => JSON.stringify([...document.querySelectorAll(`${l} .entry .name`)].map((e) => e.textContent)) === JSON.stringify(n),
+      [list, names], { timeout: WAIT_MS, polling: 100 });
+  } catch {
+    assert.deepEqual(await queueNames(page, list), names, `queue order on ${page.url()}`);
+  }
+}
+
+// Creates a meeting from the start page, as its facilitator; returns the code.
+export async function createMeeting(page, { title, name, location = 'in_room' }) {
+  await page.goto(`${BASE}/`);
+  await page.fill('#title', title);
+  await page.fill('#name', name);
+  await page.check(`#create-form input[name=location][value=${location}]`);
+  await page.click('#create-button');
+  await page.waitForURL(/\/facilitator\?code=/);
+  await waitLive(page);
+  return (await page.textContent('#share-code')).trim();
+}
+
+// Joins from the join page (code in the link) and lands on the participant page.
+export async function joinAs(page, code, { name, location = 'remote', preference = 'none', beforeSubmit = null }) {
+  await page.goto(`${BASE}/join?code=${code}`);
+  await page.fill('#name', name);
+  await page.check(`input[name=location][value=${location}]`);
+  await page.check(`input[name=preference][value=${preference}]`);
+  if (beforeSubmit) await beforeSubmit(page);
+  await page.click('#join-button');
+  await page.waitForURL(/\/participant\?code=/);
+  await waitLive(page);
+  await waitText(page, '#me-name', name);
+}
+
+// axe-core (from npm, injected into the page): no serious or critical violation of WCAG 2.1 A/AA.
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export async function expectAccessible(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of result.violations.filter((x) => !bad.includes(x))) {
+    console.log(`  axe (${label}, ${v.impact}): ${v.id}: ${v.help} [${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}]`);
+  }
+  assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('; ')}`), [],
+    `axe: serious or critical violations on ${label}`);
+}
+
+// A full-page screenshot into the screenshots folder.
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+// Both checks for one page in one state.
+export async function checkState(page, name) {
+  await shot(page, name);
+  await expectAccessible(page, name);
+}
+
+// A button in someone's queue entry (facilitator console), found by the person's name.
+export const entryButton = (page, name, action) =>
+  page.locator('#queue li.entry', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).locator(`button[data-action=${action}]`);
+
+// A person's row in the console's people list.
+export const personRow = (page, name) =>
+  page.locator('#people > li', { has: page.locator('strong', { hasText: new RegExp(`^${name}( \\(you\\))?$`) }) });
