@@ -230,6 +230,7 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        [](Fields& f, ParticipantId) -> ClientMessage {
          return Command{RemoveParticipant{f.participant("participant", true, 0)}};
        }},
+      {"end_meeting", [](Fields&, ParticipantId) -> ClientMessage { return Command{EndMeeting{}}; }},
       {"set_locked",
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{SetLocked{*f.boolean("locked", true)}}; }},
       {"raise_hand",

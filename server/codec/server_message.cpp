@@ -65,7 +65,7 @@ std::string encode_update(const core::MeetingState& state, const std::vector<cor
   // The meeting section of an update leaves out the code: it never changes.
   views::add_sections(out, state, "", audience, now, sections & ~section_meeting, state.decisions.size() - new_decisions);
   if (sections & section_meeting)
-    out["meeting"] = {{"title", state.title}, {"locked", state.locked}, {"policy", core::name_of(state.policy)},
+    out["meeting"] = {{"title", state.title}, {"locked", state.locked}, {"ended", state.ended}, {"policy", core::name_of(state.policy)},
                       {"turn_limit_seconds", state.turn_limit_seconds}};
   return dump(out);
 }

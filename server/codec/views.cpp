@@ -58,6 +58,7 @@ json meeting(const MeetingState& s, std::string_view code) {
   return {{"code", code},
           {"title", s.title},
           {"locked", s.locked},
+          {"ended", s.ended},
           {"policy", core::name_of(s.policy)},
           {"turn_limit_seconds", s.turn_limit_seconds}};
 }
@@ -369,6 +370,8 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, ParticipantRemoved>) {
           j["kind"] = "participant_removed";
           j["participant"] = e.id;
+        } else if constexpr (std::is_same_v<E, MeetingEnded>) {
+          j["kind"] = "meeting_ended";
         } else if constexpr (std::is_same_v<E, LockChanged>) {
           j["kind"] = "lock_changed";
           j["locked"] = e.locked;
@@ -511,7 +514,9 @@ std::uint32_t sections_of(const Event& event) {
   return std::visit(
       [](const auto& e) -> std::uint32_t {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, LockChanged> ||
+        if constexpr (std::is_same_v<E, MeetingEnded>)
+          return section_meeting | section_queue | section_turn | section_round;
+        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)
           return section_meeting | section_turn;
         else if constexpr (std::is_same_v<E, PolicyChanged>)

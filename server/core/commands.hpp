@@ -54,6 +54,9 @@ struct SetLocked {  // facilitator: lock or unlock the meeting to new joins
   bool locked;
   bool operator==(const SetLocked&) const = default;
 };
+struct EndMeeting {  // facilitator: the meeting becomes read-only
+  bool operator==(const EndMeeting&) const = default;
+};
 
 // --- speaking queue (server/core/speaking_queue.cpp) ---
 struct RaiseHand {  // self, or a facilitator / co-facilitator for a proxy
@@ -242,7 +245,7 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              CancelPoll, PresentProposal, SetConsentPhase, AnswerConsent, WithdrawObjection,
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
-                             SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem>;
+                             SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

@@ -28,6 +28,7 @@ std::string_view name_of(ErrorCode code) {
     case ErrorCode::invalid_ballot: return "invalid_ballot";
     case ErrorCode::wrong_phase: return "wrong_phase";
     case ErrorCode::objection_open: return "objection_open";
+    case ErrorCode::meeting_ended: return "meeting_ended";
   }
   return "unknown";
 }

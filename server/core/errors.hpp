@@ -33,6 +33,7 @@ enum class ErrorCode : std::uint8_t {
   invalid_ballot,       // a ballot that does not fit the poll (an option that does not exist...)
   wrong_phase,          // a consent-round step out of its phase
   objection_open,       // a proposal cannot be adopted while an objection is open
+  meeting_ended,        // the meeting has ended and is read-only
 };
 
 std::string_view name_of(ErrorCode);

@@ -50,6 +50,9 @@ struct LockChanged {
   bool locked;
   bool operator==(const LockChanged&) const = default;
 };
+struct MeetingEnded {
+  bool operator==(const MeetingEnded&) const = default;
+};
 
 struct HandRaised {
   ParticipantId id;
@@ -266,7 +269,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            ObjectionWithdrawn, ProposalAmended, ProposalEnded, DecisionRecorded,
                            AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
-                           AgendaItemStarted>;
+                           AgendaItemStarted, MeetingEnded>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -49,6 +49,7 @@ std::vector<Event> end_current_turn(const Context& ctx) {
 
 Outcome decide(const MeetingState& state, ParticipantId actor, const Command& command, Millis now) {
   const rules::Context ctx{state, actor, now};
+  if (state.ended) return Outcome::reject(ErrorCode::meeting_ended, "this meeting has ended; it can be read, not changed");
   // Every command but a join comes from someone in the meeting (or from the server itself).
   if (!std::holds_alternative<Join>(command) && actor != server_actor && !state.find_active(actor))
     return rules::unknown(actor);

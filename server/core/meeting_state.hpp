@@ -181,6 +181,7 @@ struct MeetingState {
   Seq seq = 0;  // the last applied event
   std::string title;
   bool locked = false;
+  bool ended = false;  // read-only: every command is refused
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

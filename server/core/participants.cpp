@@ -1,4 +1,6 @@
 // Joining, roles, presence, proxies, removal and the join lock.
+#include <algorithm>
+
 #include "core/rules.hpp"
 #include "core/text.hpp"
 
@@ -122,6 +124,21 @@ Outcome decide_command(const Context& ctx, const SetLocked& c) {
   if (!ctx.actor_is_facilitator()) return not_allowed("lock or unlock the meeting");
   if (ctx.state.locked == c.locked) return Outcome::of({});
   return Outcome::of({LockChanged{c.locked}});
+}
+
+Outcome decide_command(const Context& ctx, const EndMeeting&) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("end the meeting");
+  auto events = end_current_turn(ctx);
+  const bool round_ended =
+      std::any_of(events.begin(), events.end(), [](const Event& e) { return std::holds_alternative<RoundEnded>(e); });
+  if (const GoRound* r = ctx.state.active_round(); r && !round_ended) events.push_back(RoundEnded{r->round_no, false});
+  events.push_back(MeetingEnded{});
+  return Outcome::of(std::move(events));
+}
+
+void apply_event(MeetingState& s, const MeetingEnded&, Millis) {
+  s.ended = true;
+  s.queue.clear();
 }
 
 void apply_event(MeetingState& s, const MeetingOpened& e, Millis) { s.title = e.title; }

@@ -57,6 +57,8 @@ Outcome decide_command(const Context&, const SetRole&);
 Outcome decide_command(const Context&, const HandOverFacilitation&);
 Outcome decide_command(const Context&, const RemoveParticipant&);
 Outcome decide_command(const Context&, const SetLocked&);
+Outcome decide_command(const Context&, const EndMeeting&);
+void apply_event(MeetingState&, const MeetingEnded&, Millis);
 void apply_event(MeetingState&, const MeetingOpened&, Millis);
 void apply_event(MeetingState&, const ParticipantJoined&, Millis);
 void apply_event(MeetingState&, const ProfileChanged&, Millis);

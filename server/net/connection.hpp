@@ -42,6 +42,7 @@ inline constexpr std::uint16_t going_away = 1001;     // server shutting down
 inline constexpr std::uint16_t policy = 1008;         // hard cap on outgoing bytes, sustained command flood
 inline constexpr std::uint16_t too_big = 1009;        // a message above max_message_bytes
 inline constexpr std::uint16_t removed = 4001;        // a facilitator removed this person from the meeting
+inline constexpr std::uint16_t deleted = 4002;        // a facilitator deleted the meeting
 }  // namespace close_code
 
 }  // namespace everyvoice::net

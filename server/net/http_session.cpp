@@ -9,7 +9,10 @@
 #include "core/text.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
+#include "codec/minutes.hpp"
+#include "net/secrets.hpp"
 #include "net/websocket_session.hpp"
+#include <boost/asio/post.hpp>
 
 namespace everyvoice::net {
 namespace {
@@ -74,7 +77,77 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (ec) return;
     Request req = parser_->release();
     if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
+    const std::string_view target(req.target().data(), req.target().size());
+    if (target == "/api/meetings" && req.method() == http::verb::post) return create_meeting(req);
+    if (target.rfind("/api/meetings/", 0) == 0) return meeting_resource(req);
     send(route(req));
+  }
+
+  // Sends a response from another thread: the write runs on this session's strand.
+  void send_later(http::message_generator msg) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), msg = std::move(msg)]() mutable {
+      self->send(std::move(msg));
+    });
+  }
+
+  // /api/meetings/{code}/minutes?format=md|json|csv (GET) and /api/meetings/{code} (DELETE), both
+  // with the facilitator key in the X-Facilitator-Key header (never in the URL).
+  void meeting_resource(const Request& req) {
+    const unsigned version = req.version();
+    const bool keep = req.keep_alive();
+    std::string_view rest(req.target().data(), req.target().size());
+    rest.remove_prefix(std::string_view("/api/meetings/").size());
+    std::string_view query;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+      query = rest.substr(q + 1);
+      rest = rest.substr(0, q);
+    }
+    const auto slash = rest.find('/');
+    const std::string code = normalize_meeting_code(rest.substr(0, slash));
+    const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+    auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
+    if (!room) return send(error_response(http::status::not_found, "no meeting has this code", version, keep));
+    if (!origin_allowed(req)) {
+      metrics().origin_rejections++;
+      return send(error_response(http::status::forbidden, "origin not allowed", version, keep));
+    }
+    std::string key(req["X-Facilitator-Key"]);
+    if (key.empty()) return send(error_response(http::status::unauthorized, "the X-Facilitator-Key header is required", version, keep));
+    if (what == "minutes" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
+      std::string format = "md";
+      for (std::string_view part : {query}) {
+        if (part.rfind("format=", 0) == 0) format = std::string(part.substr(7));
+      }
+      if (format != "md" && format != "json" && format != "csv")
+        return send(error_response(http::status::bad_request, "format is md, json or csv", version, keep));
+      room->minutes(std::move(key), format, [self = shared_from_this(), version, keep, format, code](bool ok, std::string body) {
+        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+        http::response<http::string_body> res{http::status::ok, version};
+        res.set(http::field::content_type, codec::minutes_content_type(format));
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::content_disposition,
+                "attachment; filename=\"everyvoice-" + code + "." + format + "\"");
+        res.keep_alive(keep);
+        res.body() = std::move(body);
+        res.prepare_payload();
+        self->send_later(std::move(res));
+      });
+      return;
+    }
+    if (what.empty() && req.method() == http::verb::delete_) {
+      room->close_for_deletion(std::move(key), [self = shared_from_this(), room, version, keep](bool ok) {
+        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+        self->ctx_.meetings.remove(room, [self, version, keep](bool deleted) {
+          if (!deleted)
+            return self->send_later(error_response(http::status::service_unavailable, "the data could not be deleted", version, keep));
+          http::response<http::empty_body> res{http::status::no_content, version};
+          res.keep_alive(keep);
+          self->send_later(std::move(res));
+        });
+      });
+      return;
+    }
+    send(error_response(http::status::method_not_allowed, "GET .../minutes or DELETE the meeting", version, keep));
   }
 
   void upgrade(Request req) {
@@ -108,24 +181,58 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (target == "/healthz") return text_response(http::status::ok, "ok\n", "text/plain; charset=utf-8", req.version(), keep);
     if (target == "/metrics") {
       std::string body = metrics().prometheus_text();
+      const auto stats = ctx_.log.stats();
+      body += "# HELP everyvoice_commits_total Transactions committed to the event log.\n# TYPE everyvoice_commits_total counter\n"
+              "everyvoice_commits_total " + std::to_string(stats.commits) + "\n";
+      body += "# HELP everyvoice_commit_writes_total Commands committed to the event log.\n# TYPE everyvoice_commit_writes_total counter\n"
+              "everyvoice_commit_writes_total " + std::to_string(stats.writes) + "\n";
+      body += "# HELP everyvoice_commit_latency_ms Commit latency over the last 1024 commits.\n# TYPE everyvoice_commit_latency_ms summary\n"
+              "everyvoice_commit_latency_ms{quantile=\"0.5\"} " + std::to_string(stats.latency_p50_ms) + "\n"
+              "everyvoice_commit_latency_ms{quantile=\"0.99\"} " + std::to_string(stats.latency_p99_ms) + "\n";
+      body += "# HELP everyvoice_commit_batch Commands per commit over the last 1024 commits (group commit).\n# TYPE everyvoice_commit_batch gauge\n"
+              "everyvoice_commit_batch_mean " + std::to_string(stats.batch_mean) + "\n"
+              "everyvoice_commit_batch_max " + std::to_string(stats.batch_max) + "\n";
       return text_response(http::status::ok, std::move(body), "text/plain; version=0.0.4; charset=utf-8", req.version(), keep);
     }
-    if (target == "/api/meetings") {
-      if (req.method() != http::verb::post) return error_response(http::status::method_not_allowed, "use POST", req.version(), keep);
-      return create_meeting(req);
-    }
+    if (target == "/api/meetings") return error_response(http::status::method_not_allowed, "use POST", req.version(), keep);
     if (req.method() != http::verb::get && req.method() != http::verb::head)
       return error_response(http::status::method_not_allowed, "method not allowed", req.version(), keep);
     return static_file(req, target);
   }
 
-  http::message_generator create_meeting(const Request& req) {
+  void create_meeting(const Request& req) {
+    if (auto refused = check_new_meeting(req)) return send(std::move(*refused));
+    std::string title = "Meeting";
+    if (!req.body().empty()) {
+      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+      if (body.contains("title")) title = std::string(core::trim(body["title"].get_ref<const std::string&>()));
+    }
+    const unsigned version = req.version();
+    const bool keep = req.keep_alive();
+    ctx_.meetings.create(title, [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
+                                                                           const std::string& error) {
+      if (!created) return self->send_later(error_response(http::status::service_unavailable, error, version, keep));
+      nlohmann::json out{{"code", created->code},
+                         {"facilitator_key", created->facilitator_key},
+                         {"title", created->title},
+                         {"join_path", "/join?code=" + created->code}};
+      http::response<http::string_body> res{http::status::created, version};
+      res.set(http::field::content_type, "application/json");
+      res.set(http::field::cache_control, "no-store");
+      res.keep_alive(keep);
+      res.body() = out.dump();
+      res.prepare_payload();
+      self->send_later(std::move(res));
+    });
+  }
+
+  // Why a POST /api/meetings cannot be served, or nullopt when it can.
+  std::optional<http::message_generator> check_new_meeting(const Request& req) {
     const bool keep = req.keep_alive();
     if (!origin_allowed(req)) {
       metrics().origin_rejections++;
       return error_response(http::status::forbidden, "origin not allowed", req.version(), keep);
     }
-    std::string title = "Meeting";
     if (!req.body().empty()) {
       const auto body = nlohmann::json::parse(req.body(), nullptr, false);
       if (body.is_discarded() || !body.is_object())
@@ -139,23 +246,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         const std::string trimmed(core::trim(t));
         if (trimmed.empty() || !core::acceptable_text(trimmed, 120))
           return error_response(http::status::bad_request, "\"title\" must be 1 to 120 characters of text", req.version(), keep);
-        title = trimmed;
       }
     }
-    auto created = ctx_.meetings.create(title);
-    if (!created)
-      return error_response(http::status::service_unavailable, "the server holds its limit of meetings", req.version(), keep);
-    nlohmann::json out{{"code", created->code},
-                       {"facilitator_key", created->facilitator_key},
-                       {"title", title},
-                       {"join_path", "/join?code=" + created->code}};
-    http::response<http::string_body> res{http::status::created, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(keep);
-    res.body() = out.dump();
-    res.prepare_payload();
-    return res;
+    return std::nullopt;
   }
 
   http::message_generator static_file(const Request& req, std::string_view target) {

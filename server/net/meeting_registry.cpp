@@ -6,28 +6,87 @@
 
 namespace everyvoice::net {
 
-std::optional<MeetingRegistry::Created> MeetingRegistry::create(std::string title) {
-  Created created{"", new_secret()};
-  std::shared_ptr<MeetingRoom> room;
+std::shared_ptr<MeetingRoom> MeetingRegistry::add(store::LoadedMeeting meeting) {
+  const std::string code = meeting.code;
+  auto room = std::make_shared<MeetingRoom>(ioc_, settings_, log_, std::move(meeting));
   {
     std::lock_guard lock(mutex_);
-    if (rooms_.size() >= settings_.meetings) return std::nullopt;
-    do created.code = new_meeting_code();
-    while (rooms_.contains(created.code));
-    room = std::make_shared<MeetingRoom>(ioc_, settings_, next_number_++, created.code,
-                                         hash_secret(created.facilitator_key), std::move(title));
-    rooms_.emplace(created.code, room);
+    rooms_[code] = room;
+    reserved_.erase(code);
   }
   metrics().meetings_open++;
   room->start();
-  log(LogLevel::info, "meeting " + std::to_string(room->number()) + " created");
-  return created;
+  return room;
+}
+
+void MeetingRegistry::restore(std::vector<store::LoadedMeeting> meetings) {
+  for (auto& m : meetings) add(std::move(m));
+}
+
+void MeetingRegistry::create(std::string title, std::function<void(std::optional<Created>, const std::string&)> done) {
+  Created created{"", new_secret(), title};
+  {
+    std::lock_guard lock(mutex_);
+    if (rooms_.size() + reserved_.size() >= settings_.meetings) return done(std::nullopt, "the server holds its limit of meetings");
+    do created.code = new_meeting_code();
+    while (rooms_.contains(created.code) || reserved_.contains(created.code));
+    reserved_.insert(created.code);
+  }
+  const SecretHash hash = hash_secret(created.facilitator_key);
+  std::string key_hash(reinterpret_cast<const char*>(hash.data()), hash.size());
+  const core::Millis now = now_ms();
+  core::MeetingState empty;
+  auto events = core::stamp(empty, {core::MeetingOpened{std::move(title)}}, now);
+  std::string code = created.code;  // not created.code: the lambda below takes `created` over
+  log_.create_meeting(
+      std::move(code), key_hash, now, events,
+      [this, created = std::move(created), key_hash, events, now, done = std::move(done)](std::int64_t id,
+                                                                                           const std::string& error) {
+        if (id == 0) {
+          std::lock_guard lock(mutex_);
+          reserved_.erase(created.code);
+          log(LogLevel::warn, "creating a meeting failed: " + error);
+          return done(std::nullopt, "the server cannot save a new meeting right now");
+        }
+        store::LoadedMeeting m;
+        m.id = id;
+        m.code = created.code;
+        m.key_hash = key_hash;
+        m.created_at = now;
+        m.state = core::replay(events);
+        m.recent = events;
+        add(std::move(m));
+        log(LogLevel::info, "meeting " + std::to_string(id) + " created");
+        done(created, "");
+      });
 }
 
 std::shared_ptr<MeetingRoom> MeetingRegistry::find(const std::string& code) const {
   std::lock_guard lock(mutex_);
   const auto it = rooms_.find(code);
   return it == rooms_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<MeetingRoom> MeetingRegistry::find_id(std::int64_t id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [code, room] : rooms_)
+    if (room->id() == id) return room;
+  return nullptr;
+}
+
+void MeetingRegistry::remove(const std::shared_ptr<MeetingRoom>& room, std::function<void(bool)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    rooms_.erase(room->code());
+  }
+  metrics().meetings_open--;
+  room->stop();
+  const auto id = room->id();
+  log_.delete_meeting(id, [id, done = std::move(done)](bool ok, const std::string& error) {
+    if (ok) log(LogLevel::info, "meeting " + std::to_string(id) + " deleted");
+    else log(LogLevel::error, "deleting meeting " + std::to_string(id) + " failed: " + error);
+    done(ok);
+  });
 }
 
 std::size_t MeetingRegistry::size() const {

@@ -3,12 +3,15 @@
 #include <boost/asio/post.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <set>
 
+#include "codec/minutes.hpp"
 #include "codec/server_message.hpp"
 #include "core/errors.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
+#include "store/event_format.hpp"
 
 namespace everyvoice::net {
 
@@ -21,24 +24,35 @@ Millis now_ms() {
       .count();
 }
 
-MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, std::uint64_t number, std::string code,
-                         SecretHash facilitator_key_hash, std::string title)
+namespace {
+SecretHash to_hash(const std::string& bytes) {
+  SecretHash h{};
+  if (bytes.size() == h.size()) std::memcpy(h.data(), bytes.data(), h.size());
+  return h;
+}
+}  // namespace
+
+MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store::EventLog& log, store::LoadedMeeting loaded)
     : strand_(asio::make_strand(ioc)),
       settings_(settings),
-      number_(number),
-      code_(std::move(code)),
-      facilitator_key_hash_(facilitator_key_hash),
+      log_(log),
+      id_(loaded.id),
+      code_(std::move(loaded.code)),
+      facilitator_key_hash_(to_hash(loaded.key_hash)),
+      state_(std::move(loaded.state)),
+      committed_(state_),
+      last_snapshot_seq_(state_.seq),
+      history_(loaded.recent.begin(), loaded.recent.end()),
       figures_timer_(strand_),
       heartbeat_timer_(strand_),
       coalesce_timer_(strand_),
-      signals_timer_(strand_),
-      title_(std::move(title)) {}
+      signals_timer_(strand_) {
+  for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
+  for (auto& c : loaded.commands) done_commands_[{c.participant, std::move(c.client_id)}] = c.seq;
+}
 
 void MeetingRoom::start() {
-  asio::post(strand_, [self = shared_from_this()] {
-    self->commit(core::stamp(self->state_, {core::MeetingOpened{self->title_}}, now_ms()), now_ms());
-    self->schedule_heartbeat();
-  });
+  asio::post(strand_, [self = shared_from_this()] { self->schedule_heartbeat(); });
 }
 
 void MeetingRoom::join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request) {
@@ -58,7 +72,7 @@ void MeetingRoom::command(std::shared_ptr<Connection> conn, std::string id, core
 
 void MeetingRoom::ping(std::shared_ptr<Connection> conn, std::string id) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id)] {
-    conn->deliver(make_frame(codec::encode_pong(id, self->state_.seq, now_ms())), FrameKind::reply);
+    conn->deliver(make_frame(codec::encode_pong(id, self->committed_.seq, now_ms())), FrameKind::reply);
   });
 }
 
@@ -67,13 +81,29 @@ void MeetingRoom::send_snapshot(std::shared_ptr<Connection> conn) {
     auto it = self->members_.find(conn.get());
     if (it == self->members_.end()) return;
     metrics().slow_client_snapshots++;
-    conn->deliver(make_frame(codec::encode_snapshot(self->state_, self->code_, it->second.audience, now_ms())),
+    conn->deliver(make_frame(codec::encode_snapshot(self->committed_, self->code_, it->second.audience, now_ms())),
                   FrameKind::snapshot);
   });
 }
 
 void MeetingRoom::leave(std::shared_ptr<Connection> conn) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn)] { self->do_leave(conn); });
+}
+
+void MeetingRoom::minutes(std::string key, std::string format, std::function<void(bool, std::string)> done) {
+  asio::post(strand_, [self = shared_from_this(), key = std::move(key), format = std::move(format), done = std::move(done)] {
+    if (hash_secret(key) != self->facilitator_key_hash_) return done(false, "");
+    done(true, codec::render_minutes(self->committed_, self->code_, format, now_ms()));
+  });
+}
+
+void MeetingRoom::close_for_deletion(std::string key, std::function<void(bool)> done) {
+  asio::post(strand_, [self = shared_from_this(), key = std::move(key), done = std::move(done)] {
+    if (hash_secret(key) != self->facilitator_key_hash_) return done(false);
+    for (auto& [ptr, m] : self->members_) m.conn->close(close_code::deleted, "the meeting was deleted");
+    self->stopped_ = true;
+    done(true);
+  });
 }
 
 void MeetingRoom::stop() {
@@ -100,15 +130,21 @@ bool MeetingRoom::connected(ParticipantId who) const {
 }
 
 void MeetingRoom::admit(const std::shared_ptr<Connection>& conn, ParticipantId who) {
-  const auto& p = state_.participants[who - 1];
+  const auto& p = committed_.participants[who - 1];
   members_[conn.get()] = Member{conn, who, codec::audience_for(p.role)};
   away_timers_.erase(who);
   conn->bind(shared_from_this(), who);
 }
 
+constexpr std::string_view storage_unavailable = "storage_unavailable";
+constexpr std::string_view storage_message =
+    "the server cannot save changes right now, so nothing was changed; please try again in a moment";
+
 void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::string& id, codec::JoinRequest& request) {
   if (stopped_) return;
-  if (members_.contains(conn.get())) return reply_error(*conn, id, "already_joined", "this connection has joined already");
+  if (members_.contains(conn.get()) || joining_.contains(conn.get()))
+    return reply_error(*conn, id, "already_joined", "this connection has joined already");
+  if (recovering_) return reply_error(*conn, id, storage_unavailable, storage_message);
   core::Role role = request.role;
   if (request.facilitator_key) {
     if (hash_secret(*request.facilitator_key) != facilitator_key_hash_)
@@ -126,33 +162,32 @@ void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::st
       state_, core::server_actor, core::Join{std::move(request.name), role, request.location, request.preference}, now);
   if (!outcome.accepted())
     return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
-  commit(core::stamp(state_, std::move(outcome.events), now), now);
-  const auto who = static_cast<ParticipantId>(state_.participants.size());
-  std::string token = new_secret();
-  tokens_[hash_secret(token)] = who;
-  admit(conn, who);
-  metrics().commands_accepted++;
-  const auto audience = members_[conn.get()].audience;
-  conn->deliver(make_frame(codec::encode_welcome(id, code_, state_, who, token, now)), FrameKind::reply);
-  conn->deliver(make_frame(codec::encode_snapshot(state_, code_, audience, now)), FrameKind::snapshot);
-  log(LogLevel::debug, "meeting " + std::to_string(number_) + ": participant " + std::to_string(who) + " joined");
+  const auto who = static_cast<ParticipantId>(state_.participants.size() + 1);
+  Pending pending{Pending::Kind::join, conn, id, {}, {}, new_secret(), who, now};
+  const SecretHash hash = hash_secret(pending.token);
+  joining_.insert(conn.get());
+  propose(std::move(outcome.events), now, std::move(pending),
+          store::TokenRecord{std::string(reinterpret_cast<const char*>(hash.data()), hash.size()), who});
 }
 
 void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::string& id,
                             const codec::ResumeRequest& request) {
   if (stopped_) return;
-  if (members_.contains(conn.get())) return reply_error(*conn, id, "already_joined", "this connection has joined already");
+  if (members_.contains(conn.get()) || joining_.contains(conn.get()))
+    return reply_error(*conn, id, "already_joined", "this connection has joined already");
   const auto found = tokens_.find(hash_secret(request.token));
-  if (found == tokens_.end() || !state_.find_active(found->second))
+  if (found == tokens_.end() || !committed_.find_active(found->second))
     return reply_error(*conn, id, "bad_token", "this token does not belong to anyone in this meeting; join again");
   const ParticipantId who = found->second;
   admit(conn, who);
   const Millis now = now_ms();
   const auto audience = members_[conn.get()].audience;
-  conn->deliver(make_frame(codec::encode_welcome(id, code_, state_, who, std::nullopt, now)), FrameKind::reply);
-  if (request.last_seq != state_.seq) {
+  conn->deliver(make_frame(codec::encode_welcome(id, code_, committed_, who, std::nullopt, now)), FrameKind::reply);
+  if (request.last_seq != committed_.seq) {
     // The events missed, if all are still held; otherwise (or from a seq we never had) a snapshot.
-    const bool held = request.last_seq < state_.seq && !history_.empty() && history_.front().seq <= request.last_seq + 1;
+    // last_seq 0 is a client that has nothing: it gets a snapshot.
+    const bool held = request.last_seq > 0 && request.last_seq < committed_.seq && !history_.empty() &&
+                      history_.front().seq <= request.last_seq + 1;
     if (held) {
       std::vector<core::Stamped> missed;
       for (const auto& e : history_)
@@ -161,75 +196,175 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
       // ones added since last_seq.
       std::size_t new_decisions = 0;
       for (const auto& e : missed) new_decisions += std::holds_alternative<core::DecisionRecorded>(e.event) ? 1 : 0;
-      conn->deliver(make_frame(codec::encode_update(state_, missed, audience, now, codec::all_sections, new_decisions)),
+      conn->deliver(make_frame(codec::encode_update(committed_, missed, audience, now, codec::all_sections, new_decisions)),
                     FrameKind::snapshot);
     } else {
-      conn->deliver(make_frame(codec::encode_snapshot(state_, code_, audience, now)), FrameKind::snapshot);
+      conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, audience, now)), FrameKind::snapshot);
     }
   }
   if (audience == codec::Audience::facilitator)
-    conn->deliver(make_frame(codec::encode_figures(state_, now)), FrameKind::update);
+    conn->deliver(make_frame(codec::encode_figures(committed_, now)), FrameKind::update);
   metrics().commands_accepted++;
-  if (state_.participants[who - 1].presence == core::Presence::away) {
-    core::Outcome back = core::decide(state_, core::server_actor, core::SetPresence{who, core::Presence::here}, now);
-    if (back.accepted()) commit(core::stamp(state_, std::move(back.events), now), now);
-  }
+  if (state_.participants[who - 1].presence == core::Presence::away && !recovering_)
+    server_command(core::SetPresence{who, core::Presence::here});
 }
 
 void MeetingRoom::do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command) {
   if (stopped_) return;
   const auto it = members_.find(conn.get());
   if (it == members_.end()) return reply_error(*conn, id, "not_joined", "join or resume a meeting first");
+  const ParticipantId who = it->second.who;
+  // Exactly once: a command id seen before gets the answer it got then, and changes nothing.
+  const auto key = std::make_pair(who, id);
+  if (const auto done = done_commands_.find(key); done != done_commands_.end()) {
+    conn->deliver(make_frame(codec::encode_ack(id, done->second)), FrameKind::reply);
+    return;
+  }
+  for (auto& p : pending_) {
+    if (p.kind == Pending::Kind::command && p.who == who && p.id == id) {
+      p.retries.push_back(conn);
+      return;
+    }
+  }
+  if (recovering_) return reply_error(*conn, id, storage_unavailable, storage_message);
   if (auto* round = std::get_if<core::StartRound>(&command); round && round->order == core::RoundOrder::shuffled)
     round->seed = random_u64();
   const Millis now = now_ms();
-  core::Outcome outcome = core::decide(state_, it->second.who, command, now);
+  core::Outcome outcome = core::decide(state_, who, command, now);
   if (!outcome.accepted())
     return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   metrics().commands_accepted++;
-  if (!outcome.events.empty()) commit(core::stamp(state_, std::move(outcome.events), now), now);
-  conn->deliver(make_frame(codec::encode_ack(id, state_.seq)), FrameKind::reply);
+  if (outcome.events.empty()) {  // nothing to change (a policy set to what it is): answer at once
+    conn->deliver(make_frame(codec::encode_ack(id, committed_.seq)), FrameKind::reply);
+    return;
+  }
+  propose(std::move(outcome.events), now, Pending{Pending::Kind::command, conn, id, {}, {}, {}, who, now}, std::nullopt);
+}
+
+void MeetingRoom::server_command(const core::Command& command) {
+  const Millis now = now_ms();
+  core::Outcome outcome = core::decide(state_, core::server_actor, command, now);
+  if (outcome.accepted() && !outcome.events.empty())
+    propose(std::move(outcome.events), now, Pending{Pending::Kind::server, nullptr, {}, {}, {}, {}, 0, now}, std::nullopt);
 }
 
 void MeetingRoom::do_leave(const std::shared_ptr<Connection>& conn) {
+  joining_.erase(conn.get());
   const auto it = members_.find(conn.get());
   if (it == members_.end()) return;
   const ParticipantId who = it->second.who;
   members_.erase(it);
-  if (!stopped_ && !connected(who) && state_.find_active(who)) start_away_timer(who);
+  if (!stopped_ && !connected(who) && committed_.find_active(who)) start_away_timer(who);
 }
 
 void MeetingRoom::start_away_timer(ParticipantId who) {
   auto& timer = away_timers_[who];
   timer = std::make_unique<asio::steady_timer>(strand_, std::chrono::seconds(settings_.away_grace_seconds));
   timer->async_wait([self = shared_from_this(), who](boost::system::error_code ec) {
-    if (ec || self->stopped_ || self->connected(who)) return;
+    if (ec || self->stopped_ || self->connected(who) || self->recovering_) return;
     self->away_timers_.erase(who);
-    const Millis now = now_ms();
-    core::Outcome away = core::decide(self->state_, core::server_actor, core::SetPresence{who, core::Presence::away}, now);
-    if (away.accepted() && !away.events.empty()) self->commit(core::stamp(self->state_, std::move(away.events), now), now);
+    self->server_command(core::SetPresence{who, core::Presence::away});
   });
 }
 
-void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
+void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending pending,
+                          std::optional<store::TokenRecord> token) {
+  pending.events = core::stamp(state_, std::move(events), now);
+  for (const auto& e : pending.events) core::apply(state_, e);
+  store::Write write;
+  write.meeting = id_;
+  write.events = pending.events;
+  write.token = std::move(token);
+  if (pending.kind == Pending::Kind::command)
+    write.command = store::CommandRecord{pending.who, pending.id, state_.seq};
+  if (state_.seq - last_snapshot_seq_ >= settings_.snapshot_every) {
+    write.snapshot = store::encode_state(state_);
+    last_snapshot_seq_ = state_.seq;
+  }
+  pending_.push_back(std::move(pending));
+  log_.append(std::move(write), [weak = weak_from_this(), generation = generation_](bool ok, const std::string& error) {
+    if (auto self = weak.lock())
+      asio::post(self->strand_, [self, generation, ok, error] { self->on_written(generation, ok, error); });
+  });
+}
+
+void MeetingRoom::on_written(std::uint64_t generation, bool ok, const std::string& error) {
+  if (generation != generation_ || pending_.empty()) return;  // a run that already failed
+  if (!ok) return fail_pending(error);
+  Pending pending = std::move(pending_.front());
+  pending_.pop_front();
+  publish(pending);
+}
+
+// Nothing of the failed run reached the disk: everyone waiting is told so, the decided-against
+// state returns to what was committed, and the log is asked to take this meeting's writes again.
+void MeetingRoom::fail_pending(const std::string& error) {
+  log(LogLevel::warn, "meeting " + std::to_string(id_) + ": write failed: " + error);
+  metrics().storage_failures++;
+  for (auto& p : pending_) {
+    if (p.kind == Pending::Kind::join) joining_.erase(p.conn.get());
+    if (p.conn) reply_error(*p.conn, p.id, storage_unavailable, storage_message);
+    for (auto& retry : p.retries) reply_error(*retry, p.id, storage_unavailable, storage_message);
+  }
+  pending_.clear();
+  ++generation_;
+  state_ = committed_;
+  last_snapshot_seq_ = std::min(last_snapshot_seq_, committed_.seq);
+  recovering_ = true;
+  log_.recover(id_, [weak = weak_from_this()](bool, const std::string&) {
+    if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->recovering_ = false; });
+  });
+}
+
+void MeetingRoom::publish(Pending& pending) {
+  for (const auto& e : pending.events) {
+    core::apply(committed_, e);
+    history_.push_back(e);
+  }
+  while (history_.size() > settings_.history_events) history_.pop_front();
+  if (pending.kind == Pending::Kind::command) done_commands_[{pending.who, pending.id}] = committed_.seq;
+  broadcast(pending.events, pending.now);
+  switch (pending.kind) {
+    case Pending::Kind::command: {
+      const Frame ack = make_frame(codec::encode_ack(pending.id, committed_.seq));
+      if (pending.conn) pending.conn->deliver(ack, FrameKind::reply);
+      for (auto& retry : pending.retries) retry->deliver(ack, FrameKind::reply);
+      break;
+    }
+    case Pending::Kind::join: {
+      joining_.erase(pending.conn.get());
+      const SecretHash hash = hash_secret(pending.token);
+      tokens_[hash] = pending.who;
+      admit(pending.conn, pending.who);
+      metrics().commands_accepted++;
+      const auto audience = members_[pending.conn.get()].audience;
+      pending.conn->deliver(
+          make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now)),
+          FrameKind::reply);
+      pending.conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, audience, pending.now)), FrameKind::snapshot);
+      break;
+    }
+    case Pending::Kind::server: break;
+  }
+}
+
+void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now) {
   std::uint32_t sections = 0;
   bool only_counts = true;
   std::size_t new_decisions = 0;
   std::set<std::uint32_t> voted_polls;
+  bool signalled = false;
   for (const auto& e : events) {
-    core::apply(state_, e);
-    history_.push_back(e);
     sections |= codec::sections_of(e.event);
     only_counts = only_counts && codec::is_count_event(e.event);
     new_decisions += std::holds_alternative<core::DecisionRecorded>(e.event) ? 1 : 0;
     if (const auto* v = std::get_if<core::VoteRecorded>(&e.event)) voted_polls.insert(v->poll);
+    signalled = signalled || std::holds_alternative<core::SignalSent>(e.event);
   }
-  while (history_.size() > settings_.history_events) history_.pop_front();
   figures_dirty_ = true;
   schedule_figures();
   for (std::uint32_t poll : voted_polls) results_dirty_.insert(poll);
-  if (std::any_of(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<core::SignalSent>(e.event); }))
-    schedule_signal_refresh();
+  if (signalled) schedule_signal_refresh();
 
   // Counts (votes, upvotes, flags, signals) are not sent one by one: their sections go out
   // together, at most once per coalesce interval.
@@ -245,7 +380,7 @@ void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
   std::vector<Member*> to_snapshot;
   std::vector<Connection*> to_remove;
   for (auto& [ptr, m] : members_) {
-    const auto& p = state_.participants[m.who - 1];
+    const auto& p = committed_.participants[m.who - 1];
     if (p.removed) {
       to_remove.push_back(ptr);
       continue;
@@ -260,14 +395,14 @@ void MeetingRoom::commit(std::vector<core::Stamped> events, Millis now) {
   // Encode once per audience that has a member, then queue the same frame on each connection.
   std::array<Frame, codec::audience_count> frames;
   for (auto& [ptr, m] : members_) {
-    if (state_.participants[m.who - 1].removed) continue;
+    if (committed_.participants[m.who - 1].removed) continue;
     if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) continue;
     auto& frame = frames[static_cast<std::size_t>(m.audience)];
-    if (!frame) frame = make_frame(codec::encode_update(state_, events, m.audience, now, sections, new_decisions));
+    if (!frame) frame = make_frame(codec::encode_update(committed_, events, m.audience, now, sections, new_decisions));
     m.conn->deliver(frame, FrameKind::update);
   }
   for (Member* m : to_snapshot)
-    m->conn->deliver(make_frame(codec::encode_snapshot(state_, code_, m->audience, now)), FrameKind::snapshot);
+    m->conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, m->audience, now)), FrameKind::snapshot);
   for (Connection* ptr : to_remove) {
     auto node = members_.extract(ptr);
     node.mapped().conn->close(close_code::removed, "removed from the meeting by a facilitator");
@@ -293,7 +428,7 @@ void MeetingRoom::flush_coalesced() {
     std::array<Frame, codec::audience_count> frames;
     for (auto& [ptr, m] : members_) {
       auto& frame = frames[static_cast<std::size_t>(m.audience)];
-      if (!frame) frame = make_frame(codec::encode_update(state_, {}, m.audience, now, sections, 0));
+      if (!frame) frame = make_frame(codec::encode_update(committed_, {}, m.audience, now, sections, 0));
       m.conn->deliver(frame, FrameKind::update);
     }
   }
@@ -304,13 +439,13 @@ void MeetingRoom::flush_coalesced() {
 // connections, one frame per poll.
 void MeetingRoom::send_poll_results() {
   for (std::uint32_t id : std::exchange(results_dirty_, {})) {
-    const auto& poll = state_.polls[id - 1];
+    const auto& poll = committed_.polls[id - 1];
     if (poll.status != core::PollStatus::open || poll.spec.anonymous || poll.spec.shown != core::ResultsShown::after_vote)
       continue;
     Frame frame;
     for (auto& [ptr, m] : members_) {
       if (m.audience == codec::Audience::facilitator || !poll.voters.contains(m.who)) continue;
-      if (!frame) frame = make_frame(codec::encode_poll_results(state_, id));
+      if (!frame) frame = make_frame(codec::encode_poll_results(committed_, id));
       m.conn->deliver(frame, FrameKind::update);
     }
   }
@@ -327,8 +462,8 @@ void MeetingRoom::schedule_signal_refresh() {
     if (ec || self->stopped_) return;
     self->pending_sections_ |= codec::section_signals;
     self->flush_coalesced();
-    const Millis since = now_ms() - core::Millis{self->state_.signal_window_seconds} * 1000;
-    if (!self->state_.signals.empty() && self->state_.signals.back().at > since) self->schedule_signal_refresh();
+    const Millis since = now_ms() - core::Millis{self->committed_.signal_window_seconds} * 1000;
+    if (!self->committed_.signals.empty() && self->committed_.signals.back().at > since) self->schedule_signal_refresh();
   });
 }
 
@@ -345,15 +480,15 @@ void MeetingRoom::schedule_figures() {
 void MeetingRoom::on_figures() {
   // While someone speaks the figures change by the second, so they stay live; otherwise they are
   // sent once after a change.
-  if (!figures_dirty_ && !state_.turn) return;
+  if (!figures_dirty_ && !committed_.turn) return;
   figures_dirty_ = false;
   Frame frame;
   for (auto& [ptr, m] : members_) {
     if (m.audience != codec::Audience::facilitator) continue;
-    if (!frame) frame = make_frame(codec::encode_figures(state_, now_ms()));
+    if (!frame) frame = make_frame(codec::encode_figures(committed_, now_ms()));
     m.conn->deliver(frame, FrameKind::update);
   }
-  if (state_.turn) {
+  if (committed_.turn) {
     figures_dirty_ = true;
     schedule_figures();
   }
@@ -365,7 +500,7 @@ void MeetingRoom::schedule_heartbeat() {
   heartbeat_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped_) return;
     if (!self->members_.empty()) {
-      const Frame frame = make_frame(codec::encode_heartbeat(self->state_.seq, now_ms()));
+      const Frame frame = make_frame(codec::encode_heartbeat(self->committed_.seq, now_ms()));
       for (auto& [ptr, m] : self->members_) m.conn->deliver(frame, FrameKind::update);
     }
     self->schedule_heartbeat();

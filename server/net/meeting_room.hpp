@@ -1,16 +1,23 @@
 // One meeting's owner. Every command of the meeting runs in order on the room's strand, against
-// the pure core; the room then encodes each change once per audience and queues the same frame on
-// every connection of that audience. It also keeps the recent events for resuming clients,
-// coalesces the facilitators' figures, sends heartbeats, and marks people away after a grace period.
+// the pure core. Accepted events go to the durable log first; only once their transaction has
+// committed are they acknowledged and broadcast, encoded once per audience, the same frame queued
+// on every connection of that audience. The room keeps two states:
+//   state_      what the next command is decided against: every accepted event, committed or not;
+//   committed_  what clients are shown: only events the log has committed.
+// When a write fails, every command waiting on it gets "storage_unavailable", state_ goes back to
+// committed_, and the next command tries the disk again.
+// It also keeps the recent events for resuming clients, coalesces counts and the facilitators'
+// figures, sends heartbeats, and marks people away after a grace period.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
+#include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,18 +27,18 @@
 #include "net/connection.hpp"
 #include "net/secrets.hpp"
 #include "net/settings.hpp"
+#include "store/event_log.hpp"
 
 namespace everyvoice::net {
 
 class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
  public:
-  MeetingRoom(boost::asio::io_context& ioc, const Settings& settings, std::uint64_t number, std::string code,
-              SecretHash facilitator_key_hash, std::string title);
+  MeetingRoom(boost::asio::io_context& ioc, const Settings& settings, store::EventLog& log, store::LoadedMeeting loaded);
 
   const std::string& code() const { return code_; }
-  std::uint64_t number() const { return number_; }
+  std::int64_t id() const { return id_; }
 
-  void start();  // opens the meeting (its first event) and starts the heartbeat
+  void start();  // starts the heartbeat
 
   // Thread-safe entry points: each posts its work to the room's strand.
   void join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request);
@@ -40,6 +47,10 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void ping(std::shared_ptr<Connection> conn, std::string id);
   void send_snapshot(std::shared_ptr<Connection> conn);  // a client that fell behind has drained
   void leave(std::shared_ptr<Connection> conn);
+  // The minutes in "md", "json" or "csv", if `key` is this meeting's facilitator key; "" otherwise.
+  void minutes(std::string key, std::string format, std::function<void(bool authorized, std::string body)> done);
+  // Checks the facilitator key, then closes every connection (4002) and stops the room.
+  void close_for_deletion(std::string key, std::function<void(bool authorized)> done);
   void stop();  // cancels timers so the room can be destroyed
 
  private:
@@ -48,14 +59,32 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     core::ParticipantId who = 0;
     codec::Audience audience = codec::Audience::participant;
   };
+  // Accepted events waiting for their commit, with whom to answer once it comes.
+  struct Pending {
+    enum class Kind { command, join, server } kind = Kind::server;
+    std::shared_ptr<Connection> conn;
+    std::string id;
+    std::vector<std::shared_ptr<Connection>> retries;  // the same command id sent again meanwhile
+    std::vector<core::Stamped> events;
+    std::string token;  // join: the new person's token, sent in their welcome
+    core::ParticipantId who = 0;
+    core::Millis now = 0;
+  };
 
   void do_join(const std::shared_ptr<Connection>& conn, const std::string& id, codec::JoinRequest& request);
   void do_resume(const std::shared_ptr<Connection>& conn, const std::string& id, const codec::ResumeRequest& request);
   void do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command);
   void do_leave(const std::shared_ptr<Connection>& conn);
 
-  // Applies accepted events, records them for resume and fans the change out.
-  void commit(std::vector<core::Stamped> events, core::Millis now);
+  // Applies accepted events to state_ and sends them to the log; publish() runs once committed.
+  void propose(std::vector<core::Event> events, core::Millis now, Pending pending, std::optional<store::TokenRecord> token);
+  // Runs decide for the server itself (presence changes) and proposes what it accepts.
+  void server_command(const core::Command& command);
+  void on_written(std::uint64_t generation, bool ok, const std::string& error);
+  void publish(Pending& pending);
+  void broadcast(const std::vector<core::Stamped>& events, core::Millis now);
+  void fail_pending(const std::string& error);
+
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
   void reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
   bool connected(core::ParticipantId who) const;
@@ -70,26 +99,33 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const Settings& settings_;
-  const std::uint64_t number_;
+  store::EventLog& log_;
+  const std::int64_t id_;
   const std::string code_;
-  const SecretHash facilitator_key_hash_;
-  core::MeetingState state_;
-  std::deque<core::Stamped> history_;
+  SecretHash facilitator_key_hash_{};
+  core::MeetingState state_;      // decided against: every accepted event
+  core::MeetingState committed_;  // shown: committed events only
+  core::Seq last_snapshot_seq_ = 0;
+  std::deque<Pending> pending_;
+  std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
+  bool recovering_ = false;
+  std::deque<core::Stamped> history_;  // committed
   std::unordered_map<Connection*, Member> members_;
+  std::set<Connection*> joining_;
   std::map<SecretHash, core::ParticipantId> tokens_;  // hashes only: a token is never stored
+  std::map<std::pair<core::ParticipantId, std::string>, core::Seq> done_commands_;  // exactly once
   std::map<core::ParticipantId, std::unique_ptr<boost::asio::steady_timer>> away_timers_;
   boost::asio::steady_timer figures_timer_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer coalesce_timer_;
   boost::asio::steady_timer signals_timer_;
-  std::uint32_t pending_sections_ = 0;  // sections changed by count events, not yet sent
+  std::uint32_t pending_sections_ = 0;     // sections changed by count events, not yet sent
   std::set<std::uint32_t> results_dirty_;  // named after-vote polls with new votes
   bool coalesce_armed_ = false;
   bool signals_armed_ = false;
   bool figures_armed_ = false;
   bool figures_dirty_ = false;
   bool stopped_ = false;
-  std::string title_;
 };
 
 core::Millis now_ms();

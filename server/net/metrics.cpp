@@ -30,6 +30,7 @@ std::string Metrics::prometheus_text() const {
        slow_client_snapshots.load());
   line("hard_cap_closes_total", "counter", "Connections closed at the outgoing hard cap.", hard_cap_closes.load());
   line("origin_rejections_total", "counter", "WebSocket upgrades refused for their Origin.", origin_rejections.load());
+  line("storage_failures_total", "counter", "Writes to the event log that failed.", storage_failures.load());
   return o.str();
 }
 

@@ -22,6 +22,7 @@ struct Metrics {
   std::atomic<std::uint64_t> slow_client_snapshots{0};  // snapshots sent to clients that fell behind
   std::atomic<std::uint64_t> hard_cap_closes{0};
   std::atomic<std::uint64_t> origin_rejections{0};
+  std::atomic<std::uint64_t> storage_failures{0};  // meetings that had a write fail
 
   std::string prometheus_text() const;
 };

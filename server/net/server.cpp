@@ -4,6 +4,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -21,7 +22,42 @@ int run_server(const Settings& settings) {
   set_log_level(settings.log_level);
   const unsigned threads = settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
-  ServerContext ctx(ioc, settings);
+
+  // The event log: meetings come back from it before the port opens.
+  std::error_code fs_error;
+  std::filesystem::create_directories(settings.data_dir, fs_error);
+  const std::string db_path = settings.data_dir + "/everyvoice.db";
+  std::string error;
+  auto event_log = store::EventLog::open(
+      db_path, settings.sync == "normal" ? store::Durability::normal : store::Durability::full, error);
+  if (!event_log) {
+    log(LogLevel::error, "cannot open " + db_path + ": " + error);
+    return 1;
+  }
+  auto loaded = event_log->load_all(settings.history_events, error);
+  if (!error.empty()) log(LogLevel::error, "some meetings could not be loaded: " + error);
+  event_log->start();
+  ServerContext ctx(ioc, settings, *event_log);
+  log(LogLevel::info, "event log " + db_path + " (synchronous=" + settings.sync + "): " + std::to_string(loaded.size()) +
+                          " meetings loaded");
+  ctx.meetings.restore(std::move(loaded));
+
+  // Retention: ended meetings older than retention_days are deleted, checked hourly.
+  asio::steady_timer retention(ioc);
+  std::function<void()> sweep = [&] {
+    if (settings.retention_days == 0) return;
+    const core::Millis cutoff = net::now_ms() - core::Millis{settings.retention_days} * 86'400'000;
+    ctx.log.ended_before(cutoff, [&ctx](std::vector<std::int64_t> ids) {
+      for (auto id : ids) {
+        if (auto room = ctx.meetings.find_id(id)) ctx.meetings.remove(room, [](bool) {});
+      }
+    });
+    retention.expires_after(std::chrono::hours(1));
+    retention.async_wait([&](boost::system::error_code ec) {
+      if (!ec) sweep();
+    });
+  };
+  sweep();
 
   std::shared_ptr<Listener> listener;
   try {
@@ -60,6 +96,7 @@ int run_server(const Settings& settings) {
     listener->stop();
     ctx.connections.close_all(close_code::going_away, "server shutting down");
     ctx.meetings.stop_all();
+    retention.cancel();
     *give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     wait_for_closes();
   });
@@ -68,6 +105,7 @@ int run_server(const Settings& settings) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  event_log->close();
   log(LogLevel::info, "stopped");
   return 0;
 }

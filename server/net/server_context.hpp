@@ -80,10 +80,12 @@ class ConnectionSet {
 };
 
 struct ServerContext {
-  ServerContext(boost::asio::io_context& ioc, Settings s)
-      : io(ioc), settings(std::move(s)), meetings(ioc, settings), addresses(settings.connections_per_ip) {}
+  ServerContext(boost::asio::io_context& ioc, Settings s, store::EventLog& event_log)
+      : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log),
+        addresses(settings.connections_per_ip) {}
   boost::asio::io_context& io;
   const Settings settings;
+  store::EventLog& log;
   MeetingRegistry meetings;
   AddressLimiter addresses;
   ConnectionSet connections;

@@ -93,6 +93,10 @@ const std::vector<Flag>& flags() {
       number("heartbeat-seconds", "seconds between heartbeat messages", &Settings::heartbeat_seconds),
       number("figures-interval-ms", "least time between equity figure updates to facilitators",
              &Settings::figures_interval_ms),
+      text("sync", "durability of the event log: full (survives power loss) or normal (survives a crash)",
+           &Settings::sync),
+      number("snapshot-every", "events between stored snapshots of a meeting", &Settings::snapshot_every),
+      number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
       number("coalesce-ms", "least time between updates that only change counts (votes, upvotes, signals)",
              &Settings::coalesce_ms),
   };
@@ -142,9 +146,11 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
     }
   }
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
-      s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1) {
+      s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||
+      (s.sync != "full" && s.sync != "normal")) {
     error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
-            "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1";
+            "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1, "
+            "snapshot-every >= 1, sync full or normal";
     return std::nullopt;
   }
   return s;

@@ -39,6 +39,9 @@ struct Settings {
   unsigned away_grace_seconds = 20;              // a person whose connections all dropped is away after this
   unsigned heartbeat_seconds = 15;               // heartbeat message with the latest seq
   unsigned figures_interval_ms = 500;            // equity figures to facilitators: at most one per interval
+  std::string sync = "full";                     // SQLite synchronous: full (survives power loss) or normal
+  std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting
+  unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
   unsigned coalesce_ms = 200;                    // counts (votes, upvotes, signals): at most one update per interval
 };
 

@@ -26,24 +26,45 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir)
+    : extra_(std::move(extra_args)) {
   char templ[] = "/tmp/everyvoice-test-XXXXXX";
   dir_ = mkdtemp(templ);
+  own_data_ = data_dir.empty();
+  data_dir_ = own_data_ ? dir_ + "/data" : data_dir;
+  launch(0);
+}
+
+void ServerProcess::restart() {
+  if (pid_ >= 0) stop();
+  launch(port_);
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ < 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::launch(std::uint16_t port) {
   const std::string port_file = dir_ + "/port";
+  std::remove(port_file.c_str());
   std::vector<std::string> args{EVERYVOICE_SERVER_BIN,
                                 "--address=127.0.0.1",
-                                "--port=0",
+                                "--port=" + std::to_string(port),
                                 "--port-file=" + port_file,
-                                "--data-dir=" + dir_ + "/data",
+                                "--data-dir=" + data_dir_,
                                 "--static-dir=" EVERYVOICE_STATIC_DIR,
                                 "--log-level=warn"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args.insert(args.end(), extra_.begin(), extra_.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
     throw std::runtime_error("cannot start the server binary");
-  for (int i = 0; i < 500; ++i) {  // up to 10 s
+  for (int i = 0; i < 1500; ++i) {  // up to 30 s (a restart replays the log first)
     std::ifstream in(port_file);
     if (in >> port_) return;
     int status = 0;
@@ -68,7 +89,7 @@ int ServerProcess::stop() {
 ServerProcess::~ServerProcess() {
   stop();
   std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  std::filesystem::remove_all(dir_, ec);  // holds the data folder unless one was given
 }
 
 HttpReply http_call(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,

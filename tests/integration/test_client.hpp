@@ -19,19 +19,30 @@ using namespace std::chrono_literals;
 // The everyvoice binary, started with --port=0 and stopped (SIGTERM) when destroyed.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> extra_args = {});
+  // `data_dir` empty: a fresh folder, removed at the end; otherwise that folder, kept.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "");
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and returns the exit status (as from waitpid's WEXITSTATUS; -1 if signalled).
   int stop();
+  // SIGKILL: no chance to clean up.
+  void kill_hard();
+  // Starts again on the same port and data folder (after stop or kill_hard).
+  void restart();
 
  private:
+  void launch(std::uint16_t port);
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::string dir_;
+  std::string data_dir_;
+  bool own_data_ = true;
+  std::vector<std::string> extra_;
 };
 
 struct HttpReply {

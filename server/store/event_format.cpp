@@ -1,0 +1,340 @@
+#include "store/event_format.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace everyvoice::store {
+namespace {
+
+using namespace everyvoice::core;
+
+constexpr std::uint8_t format_version = 1;
+
+// Writes values: unsigned integers as LEB128, signed ones zigzagged, strings and containers with
+// their length first, variants with their index first.
+class Writer {
+ public:
+  std::string out;
+
+  template <class... T>
+  void operator()(const T&... values) {
+    (put(values), ...);
+  }
+
+ private:
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  template <class T>
+  void put(const T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      out.push_back(v ? 1 : 0);
+    } else if constexpr (std::is_enum_v<T>) {
+      varint(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const auto s = static_cast<std::int64_t>(v);
+      varint((static_cast<std::uint64_t>(s) << 1) ^ static_cast<std::uint64_t>(s >> 63));
+    } else if constexpr (std::is_integral_v<T>) {
+      varint(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_same_v<T, double>) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      varint(v.size());
+      out += v;
+    } else {
+      put_compound(v);
+    }
+  }
+  template <class T>
+  void put_compound(const std::vector<T>& v) {
+    varint(v.size());
+    for (const auto& x : v) put(x);
+  }
+  template <class T>
+  void put_compound(const std::optional<T>& v) {
+    put(v.has_value());
+    if (v) put(*v);
+  }
+  template <class K, class V>
+  void put_compound(const std::map<K, V>& m) {
+    varint(m.size());
+    for (const auto& [k, v] : m) {
+      put(k);
+      put(v);
+    }
+  }
+  template <class T>
+  void put_compound(const std::set<T>& s) {
+    varint(s.size());
+    for (const auto& x : s) put(x);
+  }
+  template <class T, std::size_t N>
+  void put_compound(const std::array<T, N>& a) {
+    for (const auto& x : a) put(x);
+  }
+  template <class... T>
+  void put_compound(const std::variant<T...>& v) {
+    varint(v.index());
+    std::visit([&](const auto& x) { put(x); }, v);
+  }
+  template <class T>
+  void put_compound(const T& v) {
+    describe(*this, const_cast<T&>(v));  // describe only reads through a Writer
+  }
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  template <class... T>
+  void operator()(T&... values) {
+    (get(values), ...);
+  }
+  bool done() const { return pos_ == in_.size(); }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) throw FormatError("truncated record");
+      const auto b = static_cast<unsigned char>(in_[pos_++]);
+      v |= std::uint64_t{b & 0x7Fu} << shift;
+      if (!(b & 0x80)) return v;
+    }
+    throw FormatError("bad integer");
+  }
+
+ private:
+  std::size_t length() {
+    const auto n = varint();
+    if (n > in_.size() - pos_) throw FormatError("length past the end");
+    return static_cast<std::size_t>(n);
+  }
+  template <class T>
+  void get(T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      v = varint() != 0;
+    } else if constexpr (std::is_enum_v<T>) {
+      v = static_cast<T>(varint());
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const auto u = varint();
+      v = static_cast<T>(static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1));
+    } else if constexpr (std::is_integral_v<T>) {
+      v = static_cast<T>(varint());
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (in_.size() - pos_ < 8) throw FormatError("truncated number");
+      std::uint64_t bits = 0;
+      for (int i = 0; i < 8; ++i) bits |= std::uint64_t{static_cast<unsigned char>(in_[pos_++])} << (8 * i);
+      std::memcpy(&v, &bits, sizeof bits);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      const auto n = length();
+      v.assign(in_.substr(pos_, n));
+      pos_ += n;
+    } else {
+      get_compound(v);
+    }
+  }
+  template <class T>
+  void get_compound(std::vector<T>& v) {
+    const auto n = varint();
+    if (n > in_.size()) throw FormatError("too many items");
+    v.clear();
+    v.resize(static_cast<std::size_t>(n));
+    for (auto& x : v) get(x);
+  }
+  template <class T>
+  void get_compound(std::optional<T>& v) {
+    bool has = false;
+    get(has);
+    if (has) {
+      v.emplace();
+      get(*v);
+    } else {
+      v.reset();
+    }
+  }
+  template <class K, class V>
+  void get_compound(std::map<K, V>& m) {
+    const auto n = varint();
+    m.clear();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      K k{};
+      V v{};
+      get(k);
+      get(v);
+      m.emplace(std::move(k), std::move(v));
+    }
+  }
+  template <class T>
+  void get_compound(std::set<T>& s) {
+    const auto n = varint();
+    s.clear();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      T x{};
+      get(x);
+      s.insert(std::move(x));
+    }
+  }
+  template <class T, std::size_t N>
+  void get_compound(std::array<T, N>& a) {
+    for (auto& x : a) get(x);
+  }
+  template <std::size_t I = 0, class... T>
+  void get_alternative(std::variant<T...>& v, std::size_t index) {
+    if constexpr (I < sizeof...(T)) {
+      if (index == I) {
+        std::variant_alternative_t<I, std::variant<T...>> x{};
+        get(x);
+        v = std::move(x);
+        return;
+      }
+      get_alternative<I + 1>(v, index);
+    } else {
+      throw FormatError("unknown variant alternative");
+    }
+  }
+  template <class... T>
+  void get_compound(std::variant<T...>& v) {
+    get_alternative(v, static_cast<std::size_t>(varint()));
+  }
+  template <class T>
+  void get_compound(T& v) {
+    describe(*this, v);
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+}  // namespace everyvoice::store
+
+// The field lists. Each names every member of its type, in declaration order.
+namespace everyvoice::core {
+template <class A> void describe(A& a, PollSpec& x) { a(x.question, x.kind, x.options, x.max_choices, x.scale_min, x.scale_max, x.min_label, x.max_label, x.anonymous, x.shown, x.min_voters, x.is_decision); }
+template <class A> void describe(A& a, Ballot& x) { a(x.choices, x.scale, x.text); }
+template <class A> void describe(A& a, RunoffRound& x) { a(x.counts, x.eliminated); }
+template <class A> void describe(A& a, PollResult& x) { a(x.voters, x.withheld, x.counts, x.mean, x.rounds, x.winner, x.answers); }
+template <class A> void describe(A& a, Decision& x) { a(x.id, x.title, x.text, x.method, x.present_count, x.present_names, x.result, x.dissent, x.at, x.review_date, x.agenda_item, x.prev_hash, x.hash); }
+
+template <class A> void describe(A& a, MeetingOpened& x) { a(x.title); }
+template <class A> void describe(A& a, ParticipantJoined& x) { a(x.id, x.name, x.role, x.location, x.preference, x.proxy); }
+template <class A> void describe(A& a, ProfileChanged& x) { a(x.id, x.location, x.preference); }
+template <class A> void describe(A& a, PresenceChanged& x) { a(x.id, x.presence); }
+template <class A> void describe(A& a, RoleChanged& x) { a(x.id, x.role); }
+template <class A> void describe(A& a, ParticipantRemoved& x) { a(x.id); }
+template <class A> void describe(A& a, LockChanged& x) { a(x.locked); }
+template <class A> void describe(A& a, HandRaised& x) { a(x.id, x.kind); }
+template <class A> void describe(A& a, HandLowered& x) { a(x.id); }
+template <class A> void describe(A& a, EntryRemoved& x) { a(x.id, x.by, x.reason); }
+template <class A> void describe(A& a, EntryMoved& x) { a(x.id, x.position, x.by, x.reason); }
+template <class A> void describe(A& a, TurnStarted& x) { a(x.id, x.by, x.from_queue, x.waited_ms, x.override_reason, x.in_round); }
+template <class A> void describe(A& a, TurnEnded& x) { a(x.id, x.duration_ms); }
+template <class A> void describe(A& a, PolicyChanged& x) { a(x.policy); }
+template <class A> void describe(A& a, TurnLimitChanged& x) { a(x.seconds); }
+template <class A> void describe(A& a, RoundStarted& x) { a(x.round_no, x.topic, x.order_kind, x.seed, x.order); }
+template <class A> void describe(A& a, RoundPassed& x) { a(x.id); }
+template <class A> void describe(A& a, RoundSkipped& x) { a(x.id, x.reason); }
+template <class A> void describe(A& a, RoundEnded& x) { a(x.round_no, x.completed); }
+template <class A> void describe(A& a, PollOpened& x) { a(x.poll, x.spec, x.eligible); }
+template <class A> void describe(A& a, VoteRecorded& x) { a(x.poll, x.who, x.ballot); }
+template <class A> void describe(A& a, VoterRecorded& x) { a(x.poll, x.who); }
+template <class A> void describe(A& a, BallotCounted& x) { a(x.poll, x.ballot); }
+template <class A> void describe(A& a, PollClosed& x) { a(x.poll, x.result); }
+template <class A> void describe(A& a, PollCancelled& x) { a(x.poll); }
+template <class A> void describe(A& a, ProposalPresented& x) { a(x.proposal, x.title, x.text, x.agreement_item, x.removes_item); }
+template <class A> void describe(A& a, ConsentPhaseChanged& x) { a(x.proposal, x.phase); }
+template <class A> void describe(A& a, ConsentAnswered& x) { a(x.proposal, x.version, x.who, x.answer, x.text, x.objection); }
+template <class A> void describe(A& a, ObjectionWithdrawn& x) { a(x.objection); }
+template <class A> void describe(A& a, ProposalAmended& x) { a(x.proposal, x.version, x.text); }
+template <class A> void describe(A& a, ProposalEnded& x) { a(x.proposal, x.outcome, x.reason); }
+template <class A> void describe(A& a, DecisionRecorded& x) { a(x.decision); }
+template <class A> void describe(A& a, AgreementItemProposed& x) { a(x.item, x.text, x.author); }
+template <class A> void describe(A& a, AgreementItemChanged& x) { a(x.item, x.status, x.version); }
+template <class A> void describe(A& a, AgreementFlagged& x) { a(x.item); }
+template <class A> void describe(A& a, PointSubmitted& x) { a(x.point, x.kind, x.text, x.author); }
+template <class A> void describe(A& a, PointUpvoted& x) { a(x.point, x.who); }
+template <class A> void describe(A& a, PointStatusChanged& x) { a(x.point, x.status, x.reason); }
+template <class A> void describe(A& a, SignalSent& x) { a(x.kind); }
+template <class A> void describe(A& a, SignalSettingsChanged& x) { a(x.window_seconds, x.display_threshold); }
+template <class A> void describe(A& a, AgendaItemAdded& x) { a(x.item, x.title, x.timebox_minutes); }
+template <class A> void describe(A& a, AgendaItemStarted& x) { a(x.item); }
+template <class A> void describe(A&, MeetingEnded&) {}
+
+template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms); }
+template <class A> void describe(A& a, QueueEntry& x) { a(x.who, x.kind, x.raised_at, x.hand_no, x.pinned_at, x.pin_reason); }
+template <class A> void describe(A& a, Turn& x) { a(x.who, x.started_at, x.in_round); }
+template <class A> void describe(A& a, Override& x) { a(x.kind, x.by, x.target, x.reason, x.at); }
+template <class A> void describe(A& a, WaitStats& x) { a(x.count, x.total_ms, x.longest_ms); }
+template <class A> void describe(A& a, RoundStep& x) { a(x.who, x.kind, x.reason); }
+template <class A> void describe(A& a, GoRound& x) { a(x.round_no, x.topic, x.order_kind, x.seed, x.order, x.next, x.steps, x.active, x.completed); }
+template <class A> void describe(A& a, Poll& x) { a(x.id, x.spec, x.status, x.eligible, x.opened_at, x.agenda_item, x.voters, x.named, x.anonymous, x.result); }
+template <class A> void describe(A& a, ConsentRecord& x) { a(x.answer, x.text); }
+template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item); }
+template <class A> void describe(A& a, Objection& x) { a(x.id, x.proposal, x.version, x.author, x.reason, x.status); }
+template <class A> void describe(A& a, AgreementItem& x) { a(x.id, x.text, x.author, x.status, x.version, x.flags); }
+template <class A> void describe(A& a, WrittenPoint& x) { a(x.id, x.kind, x.text, x.author, x.status, x.reason, x.upvoters, x.at); }
+template <class A> void describe(A& a, SignalMark& x) { a(x.kind, x.at); }
+template <class A> void describe(A& a, AgendaItem& x) { a(x.id, x.title, x.timebox_minutes, x.used_ms, x.started_at, x.spoken_ms, x.turns); }
+template <class A> void describe(A& a, MeetingState& x) {
+  a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
+    x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
+    x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item);
+}
+}  // namespace everyvoice::core
+
+namespace everyvoice::store {
+namespace {
+
+template <class T>
+std::string encode(const T& value) {
+  Writer w;
+  w(format_version);
+  w(value);
+  return std::move(w.out);
+}
+
+template <class T>
+T decode(std::string_view bytes, const char* what) {
+  Reader r(bytes);
+  std::uint8_t version = 0;
+  r(version);
+  if (version != format_version) throw FormatError(std::string(what) + ": unknown format version");
+  T value{};
+  r(value);
+  if (!r.done()) throw FormatError(std::string(what) + ": bytes left over");
+  return value;
+}
+
+}  // namespace
+
+std::string encode_event(const Event& event) { return encode(event); }
+Event decode_event(std::string_view bytes) { return decode<Event>(bytes, "event"); }
+// Anonymous ballots stay out of snapshots: a snapshot row holds who has voted, so it must not hold
+// what was chosen (with one voter the two would name each other). They come back from the
+// ballots table when the meeting is loaded.
+std::string encode_state(const MeetingState& state) {
+  if (std::none_of(state.polls.begin(), state.polls.end(), [](const Poll& p) { return !p.anonymous.empty(); }))
+    return encode(state);
+  MeetingState copy = state;
+  for (auto& p : copy.polls) p.anonymous.clear();
+  return encode(copy);
+}
+MeetingState decode_state(std::string_view bytes) { return decode<MeetingState>(bytes, "state"); }
+std::string encode_ballot(const Ballot& ballot) { return encode(ballot); }
+Ballot decode_ballot(std::string_view bytes) { return decode<Ballot>(bytes, "ballot"); }
+
+}  // namespace everyvoice::store

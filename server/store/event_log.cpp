@@ -1,0 +1,516 @@
+#include "store/event_log.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+#include <variant>
+
+#include "core/meeting.hpp"
+#include "store/event_format.hpp"
+
+namespace everyvoice::store {
+namespace {
+
+using core::Millis;
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS meetings(
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  key_hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER);
+CREATE TABLE IF NOT EXISTS events(
+  meeting INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY(meeting, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ballots(
+  id INTEGER PRIMARY KEY,
+  meeting INTEGER NOT NULL,
+  poll INTEGER NOT NULL,
+  body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS ballots_by_poll ON ballots(meeting, poll);
+CREATE TABLE IF NOT EXISTS snapshots(
+  meeting INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(
+  hash BLOB PRIMARY KEY,
+  meeting INTEGER NOT NULL,
+  participant INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands(
+  meeting INTEGER NOT NULL,
+  participant INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;
+)sql";
+
+std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
+
+// A prepared statement, finalized when it goes out of scope.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) throw std::runtime_error(last_error(db));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind_text(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // One step of a query: true while there is a row.
+  bool row() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(last_error(db_));
+  }
+  // Runs a statement that returns no rows, then resets it for the next use.
+  int run() {
+    const int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    if (rc != SQLITE_DONE) return rc;
+    return SQLITE_OK;
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+void exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string error = message ? message : "sqlite error";
+    sqlite3_free(message);
+    throw std::runtime_error(error);
+  }
+}
+
+std::int64_t random_rowid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return static_cast<std::int64_t>(rng() >> 1) + 1;  // 1 .. 2^63
+}
+
+
+}  // namespace
+
+struct EventLog::Job {
+  struct Create {
+    std::string code, key_hash;
+    Millis now;
+    std::vector<core::Stamped> events;
+    std::function<void(std::int64_t, const std::string&)> done;
+  };
+  struct Append {
+    Write write;
+    Done done;
+  };
+  struct Recover {
+    std::int64_t meeting;
+    Done done;
+  };
+  struct Delete {
+    std::int64_t meeting;
+    Done done;
+  };
+  struct EndedBefore {
+    Millis cutoff;
+    std::function<void(std::vector<std::int64_t>)> done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore> work;
+};
+
+std::unique_ptr<EventLog> EventLog::open(const std::string& path, Durability durability, std::string& error) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    error = db ? last_error(db) : "cannot open the database";
+    sqlite3_close(db);
+    return nullptr;
+  }
+  try {
+    sqlite3_busy_timeout(db, 5000);
+    exec(db, "PRAGMA journal_mode=WAL");
+    exec(db, durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec(db, "PRAGMA secure_delete=ON");
+    exec(db, "PRAGMA foreign_keys=OFF");
+    exec(db, schema);
+  } catch (const std::exception& e) {
+    error = e.what();
+    sqlite3_close(db);
+    return nullptr;
+  }
+  return std::unique_ptr<EventLog>(new EventLog(db));
+}
+
+EventLog::EventLog(sqlite3* db) : db_(db) {}
+
+EventLog::~EventLog() { close(); }
+
+void EventLog::close() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (db_) sqlite3_close(db_);
+  db_ = nullptr;
+}
+
+void EventLog::start() { writer_ = std::thread([this] { run(); }); }
+
+void EventLog::push(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void EventLog::create_meeting(std::string code, std::string key_hash, Millis now, std::vector<core::Stamped> events,
+                              std::function<void(std::int64_t, const std::string&)> done) {
+  push(Job{Job::Create{std::move(code), std::move(key_hash), now, std::move(events), std::move(done)}});
+}
+
+void EventLog::append(Write write, Done done) { push(Job{Job::Append{std::move(write), std::move(done)}}); }
+
+void EventLog::recover(std::int64_t meeting, Done done) { push(Job{Job::Recover{meeting, std::move(done)}}); }
+
+void EventLog::delete_meeting(std::int64_t meeting, Done done) { push(Job{Job::Delete{meeting, std::move(done)}}); }
+
+void EventLog::ended_before(Millis cutoff, std::function<void(std::vector<std::int64_t>)> done) {
+  push(Job{Job::EndedBefore{cutoff, std::move(done)}});
+}
+
+// The writer: takes everything queued, commits consecutive appends as one transaction, runs the
+// other jobs one by one, in order.
+void EventLog::run() {
+  for (;;) {
+    std::deque<Job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty() && stopping_) return;
+      batch.swap(jobs_);
+    }
+    std::vector<Job> group;
+    const auto flush = [&] {
+      if (!group.empty()) commit_group(group);
+      group.clear();
+    };
+    for (auto& job : batch) {
+      if (std::holds_alternative<Job::Append>(job.work)) {
+        group.push_back(std::move(job));
+        continue;
+      }
+      flush();
+      std::visit(
+          [&](auto& w) {
+            using W = std::decay_t<decltype(w)>;
+            if constexpr (std::is_same_v<W, Job::Create>) {
+              std::string error;
+              std::int64_t id = 0;
+              try {
+                exec(db_, "BEGIN IMMEDIATE");
+                Statement insert(db_, "INSERT INTO meetings(code, key_hash, created_at) VALUES (?, ?, ?)");
+                insert.bind_text(1, w.code).bind_blob(2, w.key_hash).bind(3, w.now);
+                if (insert.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                id = sqlite3_last_insert_rowid(db_);
+                Statement event(db_, "INSERT INTO events(meeting, seq, at, body) VALUES (?, ?, ?, ?)");
+                for (const auto& e : w.events) {
+                  event.bind(1, id).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind_blob(4, encode_event(e.event));
+                  if (event.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                }
+                exec(db_, "COMMIT");
+              } catch (const std::exception& e) {
+                error = e.what();
+                id = 0;
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+              }
+              w.done(id, error);
+            } else if constexpr (std::is_same_v<W, Job::Recover>) {
+              std::erase(poisoned_, w.meeting);
+              w.done(true, "");
+            } else if constexpr (std::is_same_v<W, Job::Delete>) {
+              std::string error;
+              try {
+                exec(db_, "BEGIN IMMEDIATE");
+                for (const char* sql : {"DELETE FROM events WHERE meeting = ?", "DELETE FROM ballots WHERE meeting = ?",
+                                        "DELETE FROM snapshots WHERE meeting = ?", "DELETE FROM tokens WHERE meeting = ?",
+                                        "DELETE FROM commands WHERE meeting = ?", "DELETE FROM meetings WHERE id = ?"}) {
+                  Statement del(db_, sql);
+                  del.bind(1, w.meeting);
+                  if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                }
+                exec(db_, "COMMIT");
+                exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+              } catch (const std::exception& e) {
+                error = e.what();
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+              }
+              w.done(error.empty(), error);
+            } else if constexpr (std::is_same_v<W, Job::EndedBefore>) {
+              std::vector<std::int64_t> ids;
+              try {
+                Statement q(db_, "SELECT id FROM meetings WHERE ended_at IS NOT NULL AND ended_at < ?");
+                q.bind(1, w.cutoff);
+                while (q.row()) ids.push_back(q.integer(0));
+              } catch (const std::exception&) {
+              }
+              w.done(std::move(ids));
+            }
+          },
+          job.work);
+    }
+    flush();
+  }
+}
+
+void EventLog::commit_group(std::vector<Job>& group) {
+  // Writes of meetings whose earlier writes failed are refused until the meeting is reloaded:
+  // they were decided against events that never reached the disk.
+  std::vector<Job*> live;
+  for (auto& job : group) {
+    auto& append = std::get<Job::Append>(job.work);
+    if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) != poisoned_.end())
+      append.done(false, "an earlier write of this meeting failed");
+    else
+      live.push_back(&job);
+  }
+  if (live.empty()) return;
+
+  const auto started = std::chrono::steady_clock::now();
+  std::string error;
+  bool truncate_wal = false;
+  try {
+    exec(db_, "BEGIN IMMEDIATE");
+    Statement event(db_, "INSERT INTO events(meeting, seq, at, body) VALUES (?, ?, ?, ?)");
+    Statement ballot(db_, "INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)");
+    Statement drop_ballots(db_, "DELETE FROM ballots WHERE meeting = ? AND poll = ?");
+    Statement token(db_, "INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)");
+    Statement command(db_, "INSERT INTO commands(meeting, participant, client_id, seq) VALUES (?, ?, ?, ?)");
+    Statement snapshot(db_, "INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)");
+    Statement ended(db_, "UPDATE meetings SET ended_at = ? WHERE id = ?");
+    const auto check = [&](int rc) {
+      if (rc != SQLITE_OK) throw std::runtime_error(last_error(db_));
+    };
+    for (Job* job : live) {
+      const Write& w = std::get<Job::Append>(job->work).write;
+      for (const auto& e : w.events) {
+        core::Event stored = e.event;
+        if (const auto* counted = std::get_if<core::BallotCounted>(&e.event)) {
+          // The ballot goes apart, under a random id; the log keeps an empty placeholder.
+          for (int attempt = 0;; ++attempt) {
+            ballot.bind(1, random_rowid()).bind(2, w.meeting).bind(3, counted->poll).bind_blob(4, encode_ballot(counted->ballot));
+            const int rc = ballot.run();
+            if (rc == SQLITE_OK) break;
+            if (rc != SQLITE_CONSTRAINT || attempt > 3) check(rc);
+          }
+          stored = core::BallotCounted{counted->poll, {}};
+        } else if (const auto* cancelled = std::get_if<core::PollCancelled>(&e.event)) {
+          drop_ballots.bind(1, w.meeting).bind(2, cancelled->poll);
+          check(drop_ballots.run());
+        } else if (std::holds_alternative<core::PollClosed>(e.event)) {
+          truncate_wal = true;
+        } else if (std::holds_alternative<core::MeetingEnded>(e.event)) {
+          ended.bind(1, e.at).bind(2, w.meeting);
+          check(ended.run());
+        }
+        event.bind(1, w.meeting).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind_blob(4, encode_event(stored));
+        check(event.run());
+      }
+      if (w.token) {
+        token.bind_blob(1, w.token->hash).bind(2, w.meeting).bind(3, w.token->participant);
+        check(token.run());
+      }
+      if (w.command) {
+        command.bind(1, w.meeting).bind(2, w.command->participant).bind_text(3, w.command->client_id)
+            .bind(4, static_cast<std::int64_t>(w.command->seq));
+        check(command.run());
+      }
+      if (w.snapshot) {
+        snapshot.bind(1, w.meeting).bind(2, static_cast<std::int64_t>(w.events.back().seq)).bind_blob(3, *w.snapshot);
+        check(snapshot.run());
+      }
+    }
+    exec(db_, "COMMIT");
+  } catch (const std::exception& e) {
+    error = e.what();
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!error.empty()) {
+    {
+      std::lock_guard lock(stats_mutex_);
+      ++failures_;
+    }
+    for (Job* job : live) {
+      auto& append = std::get<Job::Append>(job->work);
+      if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) == poisoned_.end())
+        poisoned_.push_back(append.write.meeting);
+      append.done(false, error);
+    }
+    return;
+  }
+  record_commit(ms, live.size());
+  // A closed poll: move everything into the database file and empty the WAL before answering, so
+  // the frames written while it was open are gone from the WAL file.
+  if (truncate_wal) sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  for (Job* job : live) std::get<Job::Append>(job->work).done(true, "");
+}
+
+void EventLog::record_commit(double ms, std::size_t writes) {
+  std::lock_guard lock(stats_mutex_);
+  ++commits_;
+  writes_ += writes;
+  if (latencies_.size() < 1024) {
+    latencies_.push_back(ms);
+    batches_.push_back(writes);
+  } else {
+    latencies_[ring_pos_] = ms;
+    batches_[ring_pos_] = writes;
+    ring_pos_ = (ring_pos_ + 1) % 1024;
+  }
+}
+
+LogStats EventLog::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  LogStats s;
+  s.commits = commits_;
+  s.writes = writes_;
+  s.failures = failures_;
+  if (!latencies_.empty()) {
+    std::vector<double> sorted = latencies_;
+    std::sort(sorted.begin(), sorted.end());
+    s.latency_p50_ms = sorted[sorted.size() / 2];
+    s.latency_p99_ms = sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+    std::size_t total = 0;
+    for (std::size_t b : batches_) {
+      total += b;
+      s.batch_max = std::max<std::uint64_t>(s.batch_max, b);
+    }
+    s.batch_mean = static_cast<double>(total) / static_cast<double>(batches_.size());
+  }
+  return s;
+}
+
+std::vector<LoadedMeeting> EventLog::load_all(std::size_t recent_events, std::string& error) {
+  std::vector<LoadedMeeting> out;
+  std::vector<std::int64_t> ids;
+  try {
+    Statement q(db_, "SELECT id FROM meetings ORDER BY id");
+    while (q.row()) ids.push_back(q.integer(0));
+  } catch (const std::exception& e) {
+    error = e.what();
+    return out;
+  }
+  for (std::int64_t id : ids) {
+    std::string why;
+    if (auto m = load_meeting(id, recent_events, why)) out.push_back(std::move(*m));
+    else error += "meeting " + std::to_string(id) + ": " + why + "; ";
+  }
+  return out;
+}
+
+std::optional<LoadedMeeting> EventLog::load_meeting(std::int64_t id, std::size_t recent_events, std::string& error) {
+  try {
+    LoadedMeeting m;
+    m.id = id;
+    {
+      Statement q(db_, "SELECT code, key_hash, created_at, ended_at FROM meetings WHERE id = ?");
+      q.bind(1, id);
+      if (!q.row()) throw std::runtime_error("no such meeting");
+      m.code = q.blob(0);
+      m.key_hash = q.blob(1);
+      m.created_at = q.integer(2);
+      if (!q.is_null(3)) m.ended_at = q.integer(3);
+    }
+    core::Seq from = 0;
+    {
+      Statement q(db_, "SELECT seq, body FROM snapshots WHERE meeting = ?");
+      q.bind(1, id);
+      if (q.row()) {
+        m.state = decode_state(q.blob(1));
+        from = static_cast<core::Seq>(q.integer(0));
+        if (m.state.seq != from) throw std::runtime_error("snapshot seq mismatch");
+      }
+    }
+    {
+      Statement q(db_, "SELECT seq, at, body FROM events WHERE meeting = ? AND seq > ? ORDER BY seq");
+      q.bind(1, id).bind(2, static_cast<std::int64_t>(from));
+      while (q.row()) {
+        core::Stamped e{static_cast<core::Seq>(q.integer(0)), q.integer(1), decode_event(q.blob(2))};
+        if (e.seq != m.state.seq + 1) throw std::runtime_error("a gap in the event log at seq " + std::to_string(e.seq));
+        core::apply(m.state, e);
+      }
+    }
+    // Anonymous ballots: whatever order they were stored in, the poll keeps them sorted.
+    {
+      std::map<std::uint32_t, std::vector<core::Ballot>> ballots;
+      Statement q(db_, "SELECT poll, body FROM ballots WHERE meeting = ?");
+      q.bind(1, id);
+      while (q.row()) ballots[static_cast<std::uint32_t>(q.integer(0))].push_back(decode_ballot(q.blob(1)));
+      for (auto& poll : m.state.polls) {
+        if (!poll.spec.anonymous || poll.status == core::PollStatus::cancelled) continue;
+        auto& list = ballots[poll.id];
+        std::sort(list.begin(), list.end());
+        poll.anonymous = std::move(list);
+      }
+    }
+    {
+      Statement q(db_, "SELECT seq, at, body FROM events WHERE meeting = ? ORDER BY seq DESC LIMIT ?");
+      q.bind(1, id).bind(2, static_cast<std::int64_t>(recent_events));
+      while (q.row())
+        m.recent.push_back(core::Stamped{static_cast<core::Seq>(q.integer(0)), q.integer(1), decode_event(q.blob(2))});
+      std::reverse(m.recent.begin(), m.recent.end());
+    }
+    {
+      Statement q(db_, "SELECT hash, participant FROM tokens WHERE meeting = ?");
+      q.bind(1, id);
+      while (q.row()) m.tokens.push_back(TokenRecord{q.blob(0), static_cast<core::ParticipantId>(q.integer(1))});
+    }
+    {
+      Statement q(db_, "SELECT participant, client_id, seq FROM commands WHERE meeting = ?");
+      q.bind(1, id);
+      while (q.row())
+        m.commands.push_back(
+            CommandRecord{static_cast<core::ParticipantId>(q.integer(0)), q.blob(1), static_cast<core::Seq>(q.integer(2))});
+    }
+    return m;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace everyvoice::store

@@ -1,0 +1,127 @@
+// The durable event log: every meeting's events in one SQLite database (WAL mode), written by one
+// connection on its own thread. That thread does every write and checkpoint (Debian 12's SQLite
+// 3.40 has a WAL-reset bug with several writers) and commits in groups: writes that arrive while a
+// commit is in flight go into the next transaction. Callbacks run on the writer thread: post them
+// to where they belong.
+//
+// Anonymous ballots are not stored with their event: the event row keeps a placeholder (a ballot
+// with nothing in it), and the ballot goes to the `ballots` table under a random id, with no person,
+// no sequence number and no time. After an anonymous poll closes, the WAL is checkpointed and
+// truncated, and freed pages are zeroed (secure_delete), so the files keep no trace of which ballot
+// was written with which "has voted" mark.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/events.hpp"
+#include "core/meeting_state.hpp"
+
+struct sqlite3;
+
+namespace everyvoice::store {
+
+enum class Durability { full, normal };  // PRAGMA synchronous
+
+struct CommandRecord {
+  core::ParticipantId participant = 0;
+  std::string client_id;
+  core::Seq seq = 0;  // the meeting's seq after the command: its ack
+};
+
+struct TokenRecord {
+  std::string hash;  // SHA-256 of the token, 32 bytes
+  core::ParticipantId participant = 0;
+};
+
+struct LoadedMeeting {
+  std::int64_t id = 0;
+  std::string code;
+  std::string key_hash;  // SHA-256 of the facilitator key, 32 bytes
+  core::Millis created_at = 0;
+  std::optional<core::Millis> ended_at;
+  core::MeetingState state;
+  std::vector<core::Stamped> recent;  // the newest events, for resuming clients
+  std::vector<TokenRecord> tokens;
+  std::vector<CommandRecord> commands;
+};
+
+// One command's durable change: committed whole, with the others of its group, or not at all.
+struct Write {
+  std::int64_t meeting = 0;
+  std::vector<core::Stamped> events;
+  std::optional<TokenRecord> token;
+  std::optional<CommandRecord> command;
+  std::optional<std::string> snapshot;  // encode_state of the state after `events`
+};
+
+struct LogStats {
+  std::uint64_t commits = 0;
+  std::uint64_t writes = 0;     // Write values committed
+  std::uint64_t failures = 0;   // transactions that failed
+  double latency_p50_ms = 0;    // commit latency (BEGIN to COMMIT), over the last 1024 commits
+  double latency_p99_ms = 0;
+  double batch_mean = 0;        // Writes per commit, over the last 1024 commits
+  std::uint64_t batch_max = 0;
+};
+
+class EventLog {
+ public:
+  // Opens (or creates) the database and its tables. nullptr with `error` set on failure.
+  static std::unique_ptr<EventLog> open(const std::string& path, Durability durability, std::string& error);
+  ~EventLog();   // close()
+  void close();  // finishes queued work, stops the writer and closes the database
+
+  // Every meeting in the log, each as its newest snapshot plus the events after it. Call before
+  // any other method (it runs on the caller's thread, before the writer starts).
+  std::vector<LoadedMeeting> load_all(std::size_t recent_events, std::string& error);
+  void start();
+
+  using Done = std::function<void(bool ok, const std::string& error)>;
+  // A new meeting with its first events; `done` receives its id (0 on failure).
+  void create_meeting(std::string code, std::string key_hash, core::Millis now, std::vector<core::Stamped> events,
+                      std::function<void(std::int64_t id, const std::string& error)> done);
+  void append(Write write, Done done);
+  // After a failed write the meeting's later writes are refused (they were decided against events
+  // that never reached the disk) until the meeting has rolled back and calls this.
+  void recover(std::int64_t meeting, Done done);
+  void delete_meeting(std::int64_t meeting, Done done);
+  // Meetings that ended before `cutoff`: their ids, to be deleted.
+  void ended_before(core::Millis cutoff, std::function<void(std::vector<std::int64_t>)> done);
+
+  LogStats stats() const;
+
+ private:
+  struct Job;
+  EventLog(sqlite3* db);
+  void run();
+  void push(Job job);
+  void commit_group(std::vector<Job>& group);
+  std::optional<LoadedMeeting> load_meeting(std::int64_t id, std::size_t recent_events, std::string& error);
+  void record_commit(double ms, std::size_t writes);
+
+  sqlite3* db_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::thread writer_;
+  std::vector<std::int64_t> poisoned_;  // meetings whose writes failed, until reloaded (writer thread only)
+
+  mutable std::mutex stats_mutex_;
+  std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0;
+  std::vector<double> latencies_;  // ring of the last 1024
+  std::vector<std::size_t> batches_;
+  std::size_t ring_pos_ = 0;
+};
+
+}  // namespace everyvoice::store

@@ -1,0 +1,334 @@
+// The durable event log, through the real server binary: restarts, SIGKILL crashes, exactly-once
+// retries, storage faults, the anonymity of stored ballots, minutes, ending and deleting.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "test_client.hpp"
+
+namespace everyvoice::testing {
+namespace {
+
+// Reads a whole file (the database or its WAL) as bytes.
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs a query on the server's database (with the server stopped) and returns the rows as text.
+std::vector<std::vector<std::string>> query(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::vector<std::string>> rows;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return rows;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+        row.emplace_back(p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))) : "");
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+json latest(const WsClient& c, const std::string& section) {
+  for (auto it = c.seen.rbegin(); it != c.seen.rend(); ++it) {
+    if ((*it)["type"] == "update" && it->contains(section)) return (*it)[section];
+    if ((*it)["type"] == "snapshot" && (*it)["view"].contains(section)) return (*it)["view"][section];
+  }
+  return nullptr;
+}
+
+std::vector<int> order_of(const json& queue) {
+  std::vector<int> ids;
+  for (const auto& e : queue) ids.push_back(e["participant"].get<int>());
+  return ids;
+}
+
+TEST(Durability, RestartMidMeetingIsInvisibleToClientsButForAReconnect) {
+  ServerProcess server;
+  const auto meeting = create_meeting(server.port(), "Steering group");
+  WsClient fac(server.port());
+  const json fw = fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+  WsClient pat(server.port()), quinn(server.port());
+  const json pw = pat.join(meeting.code, "Pat");
+  const json qw = quinn.join(meeting.code, "Quinn");
+  ASSERT_EQ(quinn.command({{"type", "raise_hand"}})["type"], "ack");
+  ASSERT_EQ(pat.command({{"type", "raise_hand"}, {"kind", "clarifying_question"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "set_policy"}, {"policy", "fifo"}})["type"], "ack");
+  for (auto* c : {&fac, &pat, &quinn}) c->drain(200ms);
+  const auto before = order_of(latest(pat, "queue"));
+  const std::uint64_t seq = pat.last_seq;
+
+  server.restart();
+  WsClient fac2(server.port()), pat2(server.port()), quinn2(server.port());
+  // Everyone comes back as themselves, with nothing missed: no snapshot is needed.
+  EXPECT_EQ(fac2.resume(meeting.code, fw["token"], fac.last_seq)["you"]["role"], "facilitator");
+  const json back = pat2.resume(meeting.code, pw["token"], seq);
+  EXPECT_EQ(back["seq"], seq);
+  EXPECT_EQ(back["you"]["id"], pw["you"]["id"]);
+  quinn2.resume(meeting.code, qw["token"], 0);  // a client that lost its place gets a snapshot
+  const json snap = quinn2.expect("snapshot");
+  EXPECT_EQ(order_of(snap["view"]["queue"]), before);
+  EXPECT_EQ(snap["view"]["meeting"]["policy"], "fifo");
+  // And the meeting goes on.
+  fac2.send({{"type", "call_next"}, {"id", "after-restart"}});
+  EXPECT_EQ(fac2.answer_to("after-restart")["type"], "ack");
+  EXPECT_EQ(latest(fac2, "turn")["participant"], before.front());
+}
+
+TEST(Durability, ARetriedCommandGetsItsOriginalAnswerAndChangesNothing) {
+  ServerProcess server;
+  const auto meeting = create_meeting(server.port());
+  WsClient pat(server.port()), other(server.port());
+  const json pw = pat.join(meeting.code, "Pat");
+  other.join(meeting.code, "Olu");
+  pat.send({{"type", "submit_point"}, {"id", "point-1"}, {"text", "Bus fares"}});
+  const json first = pat.answer_to("point-1");
+  ASSERT_EQ(first["type"], "ack");
+  other.drain(200ms);
+  const std::uint64_t seen = other.last_seq;
+  pat.send({{"type", "submit_point"}, {"id", "point-1"}, {"text", "Bus fares"}});
+  EXPECT_EQ(pat.answer_to("point-1")["seq"], first["seq"]);
+  EXPECT_TRUE(other.silent_for(300ms));
+  EXPECT_EQ(other.last_seq, seen);
+  // The same after a restart: the command id was stored with its events.
+  server.restart();
+  WsClient again(server.port());
+  again.resume(meeting.code, pw["token"], 0);
+  again.send({{"type", "submit_point"}, {"id", "point-1"}, {"text", "Bus fares"}});
+  EXPECT_EQ(again.answer_to("point-1")["seq"], first["seq"]);
+  EXPECT_EQ(latest(again, "points").size(), 1u);
+}
+
+// Clients send commands without waiting; the server is killed with SIGKILL at random moments and
+// restarted. Every acknowledged command must be there, none twice, the log without gaps, the
+// database intact, and every client able to resume.
+TEST(Durability, CrashTestLosesNoAcknowledgedCommand) {
+  const char* env = std::getenv("EVERYVOICE_CRASH_CYCLES");
+  const int cycles = env ? std::max(1, std::atoi(env)) : 20;
+  ServerProcess server{{"--commands-per-second=10000", "--command-burst=10000", "--snapshot-every=40"}};
+  const auto meeting = create_meeting(server.port(), "Crash test");
+  constexpr int clients = 3;
+  std::vector<std::string> tokens;
+  {
+    for (int c = 0; c < clients; ++c) {
+      WsClient w(server.port());
+      tokens.push_back(w.join(meeting.code, "Client " + std::to_string(c))["token"]);
+    }
+  }
+  std::mt19937 rng(20261126);
+  std::set<std::string> acked;           // "c-n" texts whose command was acknowledged
+  std::vector<std::set<int>> sent(clients);  // per client, command numbers sent but not yet acked
+  std::vector<int> next(clients, 0);
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    std::vector<std::unique_ptr<WsClient>> ws;
+    for (int c = 0; c < clients; ++c) {
+      ws.push_back(std::make_unique<WsClient>(server.port()));
+      ASSERT_NO_THROW(ws.back()->resume(meeting.code, tokens[c], 0)) << "cycle " << cycle;
+    }
+    // Retry what was sent but never acknowledged (same ids), then send new commands, all at once.
+    for (int c = 0; c < clients; ++c) {
+      const auto send = [&](int n) {
+        ws[c]->send({{"type", "submit_point"}, {"id", "p" + std::to_string(n)},
+                     {"text", std::to_string(c) + "-" + std::to_string(n)}});
+      };
+      for (int n : sent[c]) send(n);
+      for (int k = 0; k < 25; ++k) {
+        sent[c].insert(next[c]);
+        send(next[c]++);
+      }
+    }
+    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::uniform_int_distribution(5, 120)(rng));
+    while (std::chrono::steady_clock::now() < kill_at) {
+      for (int c = 0; c < clients; ++c) {
+        while (auto m = ws[c]->next(1ms)) {
+          if ((*m)["type"] == "ack") {
+            const int n = std::stoi((*m)["id"].get<std::string>().substr(1));
+            sent[c].erase(n);
+            acked.insert(std::to_string(c) + "-" + std::to_string(n));
+          }
+        }
+      }
+    }
+    server.kill_hard();
+    server.restart();
+  }
+  // After the last restart: every acknowledged point is there exactly once.
+  WsClient check(server.port());
+  check.resume(meeting.code, tokens[0], 0);
+  const json points = check.expect("snapshot")["view"]["points"];
+  std::map<std::string, int> count;
+  for (const auto& p : points) ++count[p["text"].get<std::string>()];
+  for (const auto& text : acked) EXPECT_EQ(count[text], 1) << text << " was acknowledged";
+  for (const auto& [text, n] : count) EXPECT_EQ(n, 1) << text << " applied twice";
+  EXPECT_GT(acked.size(), 0u);
+  server.stop();
+  const std::string db = server.data_dir() + "/everyvoice.db";
+  EXPECT_EQ(query(db, "PRAGMA integrity_check"), (std::vector<std::vector<std::string>>{{"ok"}}));
+  const auto seqs = query(db, "SELECT seq FROM events ORDER BY meeting, seq");
+  for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i][0], std::to_string(i + 1)) << "gap in the log";
+  std::printf("crash test: %d SIGKILL cycles, %zu commands acknowledged, %zu events in the log\n", cycles, acked.size(),
+              seqs.size());
+}
+
+TEST(Durability, StorageFaultGivesAClearErrorKeepsReadsAndRecoversByItself) {
+  char templ[] = "/tmp/everyvoice-full-XXXXXX";
+  const std::string dir = mkdtemp(templ);
+  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=3m") != 0) {
+    std::filesystem::remove(dir);
+    GTEST_SKIP() << "needs root to mount a small filesystem";
+  }
+  {
+    ServerProcess server({}, dir + "/data");
+    const auto meeting = create_meeting(server.port());
+    WsClient fac(server.port()), pat(server.port());
+    fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+    const json pw = pat.join(meeting.code, "Pat");
+    ASSERT_EQ(pat.command({{"type", "raise_hand"}})["type"], "ack");
+    // Fill the disk.
+    {
+      std::ofstream filler(dir + "/filler", std::ios::binary);
+      const std::string block(64 * 1024, 'x');
+      while (filler.write(block.data(), block.size())) {
+      }
+    }
+    json refused = json::object();
+    for (int i = 0; i < 200 && refused.value("code", "") != "storage_unavailable"; ++i)
+      refused = pat.command({{"type", "submit_point"}, {"text", std::string(900, 'a' + i % 26)}});
+    EXPECT_EQ(refused["code"], "storage_unavailable");
+    EXPECT_NE(refused["message"].get<std::string>().find("nothing was changed"), std::string::npos);
+    // Reads go on: a client can resume and see the meeting as it was committed.
+    WsClient reader(server.port());
+    reader.resume(meeting.code, pw["token"], 0);
+    EXPECT_EQ(order_of(reader.expect("snapshot")["view"]["queue"]), std::vector<int>{pw["you"]["id"].get<int>()});
+    // The disk comes back: the next command goes through, with no restart.
+    std::filesystem::remove(dir + "/filler");
+    EXPECT_EQ(pat.command({{"type", "lower_hand"}})["type"], "ack");
+    const auto metrics = http_call(server.port(), "GET", "/metrics");
+    EXPECT_EQ(metrics.body.find("everyvoice_storage_failures_total 0"), std::string::npos);
+  }
+  umount(dir.c_str());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
+  ServerProcess server;
+  const auto meeting = create_meeting(server.port());
+  WsClient fac(server.port());
+  fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+  ASSERT_EQ(fac.command({{"type", "open_poll"}, {"question", "What worries you?"}, {"kind", "open_text"},
+                         {"anonymous", true}})["type"], "ack");
+  std::vector<std::string> answers;
+  std::vector<std::unique_ptr<WsClient>> voters;
+  for (int i = 0; i < 8; ++i) {
+    voters.push_back(std::make_unique<WsClient>(server.port()));
+    voters.back()->join(meeting.code, "Voter" + std::to_string(i));
+    answers.push_back("ANSWER-" + std::to_string(i) + "-" + std::string(i + 3, 'q'));
+    ASSERT_EQ(voters.back()->command({{"type", "vote"}, {"poll", 1}, {"text", answers.back()}})["type"], "ack");
+  }
+  ASSERT_EQ(fac.command({{"type", "close_poll"}, {"poll", 1}})["type"], "ack");
+  const std::string db = server.data_dir() + "/everyvoice.db";
+  EXPECT_EQ(std::filesystem::file_size(db + "-wal"), 0u);  // the WAL was emptied at close
+  server.stop();
+  // An event row holds an answer only as part of the result, which holds all of them and no one;
+  // the ballot rows hold no person, time or sequence number.
+  int result_rows = 0;
+  for (const auto& row : query(db, "SELECT body FROM events")) {
+    const auto holds = std::count_if(answers.begin(), answers.end(), [&](const auto& a) { return row[0].find(a) != std::string::npos; });
+    if (holds == 0) continue;
+    ++result_rows;
+    EXPECT_EQ(holds, static_cast<long>(answers.size()));
+    for (int v = 0; v < 8; ++v) EXPECT_EQ(row[0].find("Voter" + std::to_string(v)), std::string::npos);
+  }
+  EXPECT_EQ(result_rows, 1);
+  for (const auto& row : query(db, "SELECT body FROM snapshots"))
+    for (const auto& a : answers) EXPECT_EQ(row[0].find(a), std::string::npos);
+  const auto columns = query(db, "SELECT name FROM pragma_table_info('ballots')");
+  EXPECT_EQ(columns, (std::vector<std::vector<std::string>>{{"id"}, {"meeting"}, {"poll"}, {"body"}}));
+  // Their order on disk is not the order of voting.
+  std::vector<int> stored_order;
+  for (const auto& row : query(db, "SELECT body FROM ballots ORDER BY id"))
+    for (std::size_t i = 0; i < answers.size(); ++i)
+      if (row[0].find(answers[i]) != std::string::npos) stored_order.push_back(static_cast<int>(i));
+  ASSERT_EQ(stored_order.size(), answers.size());
+  EXPECT_FALSE(std::is_sorted(stored_order.begin(), stored_order.end()));
+  // And the whole file, page by page: a page that holds an answer and a voter's name holds every
+  // answer (the result, an aggregate), never one answer beside names.
+  const std::string bytes = file_bytes(db);
+  const std::size_t page = 4096;
+  for (std::size_t start = 0; start < bytes.size(); start += page) {
+    const std::string_view in_page(bytes.data() + start, std::min(page, bytes.size() - start));
+    const auto answers_here = std::count_if(answers.begin(), answers.end(), [&](const auto& a) { return in_page.find(a) != std::string_view::npos; });
+    bool names_here = false;
+    for (int v = 0; v < 8; ++v) names_here |= in_page.find("Voter" + std::to_string(v)) != std::string_view::npos;
+    if (answers_here > 0 && names_here) EXPECT_EQ(answers_here, static_cast<long>(answers.size())) << "page at " << start;
+  }
+  server.restart();  // and the result survives the restart
+  WsClient after(server.port());
+  after.join(meeting.code, "Late");
+  const json poll = after.expect("snapshot")["view"]["polls"][0];
+  EXPECT_EQ(poll["result"]["answers"].size(), answers.size());
+}
+
+TEST(Durability, FacilitatorsDownloadMinutesEndAndDeleteMeetings) {
+  ServerProcess server;
+  const auto meeting = create_meeting(server.port(), "Budget night");
+  WsClient fac(server.port()), pat(server.port());
+  fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+  const json pw = pat.join(meeting.code, "Pat");
+  ASSERT_EQ(pat.command({{"type", "raise_hand"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "call_next"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "end_turn"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "present_proposal"}, {"title", "Budget"}, {"text", "Spend 300 on the hall."}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "set_consent_phase"}, {"proposal", 1}, {"phase", "consent"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "adopt_proposal"}, {"proposal", 1}})["type"], "ack");
+
+  const std::string base = "/api/meetings/" + meeting.code;
+  EXPECT_EQ(http_call(server.port(), "GET", base + "/minutes?format=md").status, 401);
+  EXPECT_EQ(http_call(server.port(), "GET", base + "/minutes?format=md", "", {{"X-Facilitator-Key", "nope"}}).status, 403);
+  const auto md = http_call(server.port(), "GET", base + "/minutes?format=md", "", {{"X-Facilitator-Key", meeting.facilitator_key}});
+  EXPECT_EQ(md.status, 200);
+  EXPECT_EQ(md.content_type, "text/markdown; charset=utf-8");
+  EXPECT_NE(md.body.find("# Budget night"), std::string::npos);
+  EXPECT_NE(md.body.find("Spend 300 on the hall\\."), std::string::npos);
+  EXPECT_NE(md.body.find("Hash chain: verified"), std::string::npos);
+  const auto csv = http_call(server.port(), "GET", base + "/minutes?format=csv", "", {{"X-Facilitator-Key", meeting.facilitator_key}});
+  EXPECT_EQ(csv.body.substr(0, csv.body.find('\n')), "participant,name,location,present,spoken_seconds,turns,share");
+  EXPECT_NE(csv.body.find("\"Pat\""), std::string::npos);
+  const auto js = http_call(server.port(), "GET", base + "/minutes?format=json", "", {{"X-Facilitator-Key", meeting.facilitator_key}});
+  EXPECT_EQ(json::parse(js.body)["decisions"].size(), 1u);
+
+  ASSERT_EQ(fac.command({{"type", "end_meeting"}})["type"], "ack");
+  EXPECT_EQ(pat.command({{"type", "raise_hand"}})["code"], "meeting_ended");
+  EXPECT_EQ(http_call(server.port(), "DELETE", base, "", {{"X-Facilitator-Key", "nope"}}).status, 403);
+  EXPECT_EQ(http_call(server.port(), "DELETE", base, "", {{"X-Facilitator-Key", meeting.facilitator_key}}).status, 204);
+  for (int i = 0; i < 20 && !pat.closed(); ++i) pat.next(100ms);
+  EXPECT_EQ(pat.close_code(), 4002);
+  WsClient late(server.port());
+  EXPECT_THROW(late.resume(meeting.code, pw["token"], 0), std::runtime_error);
+  EXPECT_EQ(late.seen.back()["code"], "wrong_code");
+  server.stop();
+  EXPECT_TRUE(query(server.data_dir() + "/everyvoice.db", "SELECT * FROM events").empty());
+}
+
+}  // namespace
+}  // namespace everyvoice::testing
