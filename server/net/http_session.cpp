@@ -9,6 +9,8 @@
 #include "core/text.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
+#include <qrcodegen/qrcodegen.hpp>
+
 #include "codec/minutes.hpp"
 #include "net/secrets.hpp"
 #include "net/websocket_session.hpp"
@@ -107,6 +109,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
     auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
     if (!room) return send(error_response(http::status::not_found, "no meeting has this code", version, keep));
+    if (what == "qr.svg" && (req.method() == http::verb::get || req.method() == http::verb::head))
+      return send(join_qr_code(req, code));
     if (!origin_allowed(req)) {
       metrics().origin_rejections++;
       return send(error_response(http::status::forbidden, "origin not allowed", version, keep));
@@ -224,6 +228,33 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       res.prepare_payload();
       self->send_later(std::move(res));
     });
+  }
+
+  // The join link as a QR code (SVG), for the room display and the facilitator to show: the
+  // server's own address (as the browser reached it) with the meeting code, never a secret.
+  http::message_generator join_qr_code(const Request& req, const std::string& code) {
+    const std::string host(req[http::field::host]);
+    const bool https = req["X-Forwarded-Proto"] == "https";
+    const std::string link = (https ? "https://" : "http://") + (host.empty() ? std::string("localhost") : host) +
+                             "/join?code=" + code;
+    const auto qr = qrcodegen::QrCode::encodeText(link.c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "image/svg+xml");
+    res.set(http::field::cache_control, "no-cache");
+    res.keep_alive(req.keep_alive());
+    // The library gives the modules; drawing them as one SVG path is ours (4 modules of quiet zone).
+    const int border = 4;
+    const int size = qr.getSize() + 2 * border;
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(size) + " " +
+                      std::to_string(size) + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code of the join link\">"
+                      "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
+    for (int y = 0; y < qr.getSize(); ++y)
+      for (int x = 0; x < qr.getSize(); ++x)
+        if (qr.getModule(x, y)) svg += "M" + std::to_string(x + border) + "," + std::to_string(y + border) + "h1v1h-1z";
+    svg += "\"/></svg>";
+    res.body() = std::move(svg);
+    res.prepare_payload();
+    return res;
   }
 
   // Why a POST /api/meetings cannot be served, or nullopt when it can.

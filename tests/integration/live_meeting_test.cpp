@@ -219,6 +219,11 @@ TEST_F(LiveMeeting, HttpServesHealthMetricsAndStaticFilesButNotOutsideTheFolder)
   EXPECT_EQ(http_call(server.port(), "GET", "/%2e%2e/CMakeLists.txt").status, 404);
   EXPECT_EQ(http_call(server.port(), "GET", "/.git/config").status, 404);
   EXPECT_EQ(http_call(server.port(), "GET", "/api/meetings").status, 405);
+  const auto qr = http_call(server.port(), "GET", "/api/meetings/" + meeting.code + "/qr.svg");
+  EXPECT_EQ(qr.status, 200);
+  EXPECT_EQ(qr.content_type, "image/svg+xml");
+  EXPECT_NE(qr.body.find("<svg"), std::string::npos);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/meetings/ZZZZZZ/qr.svg").status, 404);
   EXPECT_EQ(http_call(server.port(), "POST", "/api/meetings", "{\"title\": 5}").status, 400);
   EXPECT_EQ(http_call(server.port(), "POST", "/api/meetings", "{}", {{"Origin", "https://evil.example"}}).status, 403);
 }
