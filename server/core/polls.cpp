@@ -353,6 +353,8 @@ void apply_event(MeetingState& s, const PollClosed& e, Millis) {
   auto& p = s.polls[e.poll - 1];
   p.status = PollStatus::closed;
   p.result = e.result;
+  // A withheld result must not be recomputable: its ballots are discarded.
+  if (e.result.withheld) p.anonymous.clear();
 }
 
 void apply_event(MeetingState& s, const PollCancelled& e, Millis) {

@@ -5,7 +5,8 @@
 // (VoterRecorded: who; BallotCounted: what); the poll keeps who has voted and the ballots apart,
 // the ballots sorted so their order says nothing; anonymous polls show results only at close, and
 // only when at least spec.min_voters voted (otherwise the result is withheld); nothing turns an
-// anonymous poll named, and nothing reopens a closed poll.
+// anonymous poll named, and nothing reopens a closed poll. When a result is withheld, its ballots
+// are discarded at close (state and store), so it cannot be worked out later.
 #pragma once
 
 #include <optional>

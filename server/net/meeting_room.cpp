@@ -48,7 +48,7 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       coalesce_timer_(strand_),
       signals_timer_(strand_) {
   for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
-  for (auto& c : loaded.commands) done_commands_[{c.participant, std::move(c.client_id)}] = c.seq;
+  for (auto& c : loaded.commands) done_commands_[{c.participant, std::move(c.client_id)}] = DoneCommand{c.seq, c.fingerprint};
 }
 
 void MeetingRoom::start() {
@@ -65,9 +65,10 @@ void MeetingRoom::resume(std::shared_ptr<Connection> conn, std::string id, codec
                        request = std::move(request)] { self->do_resume(conn, id, request); });
 }
 
-void MeetingRoom::command(std::shared_ptr<Connection> conn, std::string id, core::Command command) {
-  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id),
-                       command = std::move(command)]() mutable { self->do_command(conn, id, command); });
+void MeetingRoom::command(std::shared_ptr<Connection> conn, std::string id, core::Command command,
+                          std::uint64_t fingerprint) {
+  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id), command = std::move(command),
+                       fingerprint]() mutable { self->do_command(conn, id, command, fingerprint); });
 }
 
 void MeetingRoom::ping(std::shared_ptr<Connection> conn, std::string id) {
@@ -209,19 +210,26 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
     server_command(core::SetPresence{who, core::Presence::here});
 }
 
-void MeetingRoom::do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command) {
+void MeetingRoom::do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command,
+                             std::uint64_t fingerprint) {
   if (stopped_) return;
   const auto it = members_.find(conn.get());
   if (it == members_.end()) return reply_error(*conn, id, "not_joined", "join or resume a meeting first");
   const ParticipantId who = it->second.who;
   // Exactly once: a command id seen before gets the answer it got then, and changes nothing.
   const auto key = std::make_pair(who, id);
+  // The same id with another message is not a retry: refused, so that it is not silently dropped.
+  const auto reused = [&] {
+    reply_error(*conn, id, "id_reused", "you used this id for another command; send each command with a new id");
+  };
   if (const auto done = done_commands_.find(key); done != done_commands_.end()) {
-    conn->deliver(make_frame(codec::encode_ack(id, done->second)), FrameKind::reply);
+    if (done->second.fingerprint != fingerprint) return reused();
+    conn->deliver(make_frame(codec::encode_ack(id, done->second.seq)), FrameKind::reply);
     return;
   }
   for (auto& p : pending_) {
     if (p.kind == Pending::Kind::command && p.who == who && p.id == id) {
+      if (p.fingerprint != fingerprint) return reused();
       p.retries.push_back(conn);
       return;
     }
@@ -230,15 +238,23 @@ void MeetingRoom::do_command(const std::shared_ptr<Connection>& conn, const std:
   if (auto* round = std::get_if<core::StartRound>(&command); round && round->order == core::RoundOrder::shuffled)
     round->seed = random_u64();
   const Millis now = now_ms();
+  if (const auto* signal = std::get_if<core::SendSignal>(&command)) {
+    const auto last = last_signal_.find({who, signal->kind});
+    if (last != last_signal_.end() && now - last->second < core::Millis{state_.signal_window_seconds} * 1000)
+      return reply_error(*conn, id, "already_signalled",
+                         "you sent this signal a moment ago; it still counts until it fades");
+  }
   core::Outcome outcome = core::decide(state_, who, command, now);
   if (!outcome.accepted())
     return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   metrics().commands_accepted++;
+  if (const auto* signal = std::get_if<core::SendSignal>(&command)) last_signal_[{who, signal->kind}] = now;
   if (outcome.events.empty()) {  // nothing to change (a policy set to what it is): answer at once
     conn->deliver(make_frame(codec::encode_ack(id, committed_.seq)), FrameKind::reply);
     return;
   }
-  propose(std::move(outcome.events), now, Pending{Pending::Kind::command, conn, id, {}, {}, {}, who, now}, std::nullopt);
+  propose(std::move(outcome.events), now, Pending{Pending::Kind::command, conn, id, {}, {}, {}, who, now, fingerprint},
+          std::nullopt);
 }
 
 void MeetingRoom::server_command(const core::Command& command) {
@@ -276,7 +292,7 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
   write.events = pending.events;
   write.token = std::move(token);
   if (pending.kind == Pending::Kind::command)
-    write.command = store::CommandRecord{pending.who, pending.id, state_.seq};
+    write.command = store::CommandRecord{pending.who, pending.id, state_.seq, pending.fingerprint};
   if (state_.seq - last_snapshot_seq_ >= settings_.snapshot_every) {
     write.snapshot = store::encode_state(state_);
     last_snapshot_seq_ = state_.seq;
@@ -322,7 +338,8 @@ void MeetingRoom::publish(Pending& pending) {
     history_.push_back(e);
   }
   while (history_.size() > settings_.history_events) history_.pop_front();
-  if (pending.kind == Pending::Kind::command) done_commands_[{pending.who, pending.id}] = committed_.seq;
+  if (pending.kind == Pending::Kind::command)
+    done_commands_[{pending.who, pending.id}] = DoneCommand{committed_.seq, pending.fingerprint};
   broadcast(pending.events, pending.now);
   switch (pending.kind) {
     case Pending::Kind::command: {

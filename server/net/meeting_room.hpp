@@ -43,7 +43,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Thread-safe entry points: each posts its work to the room's strand.
   void join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request);
   void resume(std::shared_ptr<Connection> conn, std::string id, codec::ResumeRequest request);
-  void command(std::shared_ptr<Connection> conn, std::string id, core::Command command);
+  // `fingerprint` identifies the message text: the same id with another text is a reused id.
+  void command(std::shared_ptr<Connection> conn, std::string id, core::Command command, std::uint64_t fingerprint);
   void ping(std::shared_ptr<Connection> conn, std::string id);
   void send_snapshot(std::shared_ptr<Connection> conn);  // a client that fell behind has drained
   void leave(std::shared_ptr<Connection> conn);
@@ -69,11 +70,17 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::string token;  // join: the new person's token, sent in their welcome
     core::ParticipantId who = 0;
     core::Millis now = 0;
+    std::uint64_t fingerprint = 0;
+  };
+  struct DoneCommand {
+    core::Seq seq = 0;
+    std::uint64_t fingerprint = 0;
   };
 
   void do_join(const std::shared_ptr<Connection>& conn, const std::string& id, codec::JoinRequest& request);
   void do_resume(const std::shared_ptr<Connection>& conn, const std::string& id, const codec::ResumeRequest& request);
-  void do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command);
+  void do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command,
+                  std::uint64_t fingerprint);
   void do_leave(const std::shared_ptr<Connection>& conn);
 
   // Applies accepted events to state_ and sends them to the log; publish() runs once committed.
@@ -113,8 +120,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::unordered_map<Connection*, Member> members_;
   std::set<Connection*> joining_;
   std::map<SecretHash, core::ParticipantId> tokens_;  // hashes only: a token is never stored
-  std::map<std::pair<core::ParticipantId, std::string>, core::Seq> done_commands_;  // exactly once
+  std::map<std::pair<core::ParticipantId, std::string>, DoneCommand> done_commands_;  // exactly once
   std::map<core::ParticipantId, std::unique_ptr<boost::asio::steady_timer>> away_timers_;
+  // When each person last sent each signal: kept in memory only, never stored or sent, so that one
+  // person counts once per signal and window ("N people agree") while signals stay anonymous.
+  std::map<std::pair<core::ParticipantId, core::SignalKind>, core::Millis> last_signal_;
   boost::asio::steady_timer figures_timer_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer coalesce_timer_;

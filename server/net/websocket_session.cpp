@@ -83,11 +83,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   void on_read(error_code ec, std::size_t) {
     if (ec) return finish("read", ec);
     metrics().frames_in++;
-    if (!ws_.got_text()) {
-      reply_error("", "not_text", "messages are JSON text frames");
-    } else if (take_token()) {
-      handle(beast::buffers_to_string(buffer_.data()));
-    } else {
+    if (!take_token()) {
       metrics().rate_limited++;
       if (++refused_in_row_ >= ctx_.settings.abuse_limit) {
         begin_close(close_code::policy, "too many commands");
@@ -95,6 +91,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       }
       const auto decoded = codec::decode_client_message(beast::buffers_to_string(buffer_.data()), me_);
       reply_error(decoded.id, "rate_limited", "too many commands; slow down");
+    } else if (!ws_.got_text()) {
+      reply_error("", "not_text", "messages are JSON text frames");
+    } else {
+      handle(beast::buffers_to_string(buffer_.data()));
     }
     buffer_.consume(buffer_.size());
     if (!closing_) do_read();
@@ -131,10 +131,17 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
             else enqueue(make_frame(codec::encode_pong(decoded.id, 0, now_ms())), FrameKind::reply);
           } else {
             if (!room_) return reply_error(decoded.id, "not_joined", "join or resume a meeting first");
-            room_->command(self, decoded.id, std::move(message));
+            room_->command(self, decoded.id, std::move(message), fingerprint(text));
           }
         },
         *decoded.message);
+  }
+
+  // FNV-1a of the message text: a retry resends the same text.
+  static std::uint64_t fingerprint(std::string_view text) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    return h & 0x7FFFFFFFFFFFFFFFULL;  // fits SQLite's signed integer
   }
 
   void reply_error(const std::string& id, std::string_view code, std::string_view message) {

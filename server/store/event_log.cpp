@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS commands(
   participant INTEGER NOT NULL,
   client_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
+  fingerprint INTEGER NOT NULL,
   PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;
 )sql";
 
@@ -318,7 +319,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
     Statement ballot(db_, "INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)");
     Statement drop_ballots(db_, "DELETE FROM ballots WHERE meeting = ? AND poll = ?");
     Statement token(db_, "INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)");
-    Statement command(db_, "INSERT INTO commands(meeting, participant, client_id, seq) VALUES (?, ?, ?, ?)");
+    Statement command(db_, "INSERT INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)");
     Statement snapshot(db_, "INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)");
     Statement ended(db_, "UPDATE meetings SET ended_at = ? WHERE id = ?");
     const auto check = [&](int rc) {
@@ -340,8 +341,12 @@ void EventLog::commit_group(std::vector<Job>& group) {
         } else if (const auto* cancelled = std::get_if<core::PollCancelled>(&e.event)) {
           drop_ballots.bind(1, w.meeting).bind(2, cancelled->poll);
           check(drop_ballots.run());
-        } else if (std::holds_alternative<core::PollClosed>(e.event)) {
+        } else if (const auto* closed = std::get_if<core::PollClosed>(&e.event)) {
           truncate_wal = true;
+          if (closed->result.withheld) {  // a withheld result must not be recomputable from the disk
+            drop_ballots.bind(1, w.meeting).bind(2, closed->poll);
+            check(drop_ballots.run());
+          }
         } else if (std::holds_alternative<core::MeetingEnded>(e.event)) {
           ended.bind(1, e.at).bind(2, w.meeting);
           check(ended.run());
@@ -355,7 +360,8 @@ void EventLog::commit_group(std::vector<Job>& group) {
       }
       if (w.command) {
         command.bind(1, w.meeting).bind(2, w.command->participant).bind_text(3, w.command->client_id)
-            .bind(4, static_cast<std::int64_t>(w.command->seq));
+            .bind(4, static_cast<std::int64_t>(w.command->seq))
+            .bind(5, static_cast<std::int64_t>(w.command->fingerprint));
         check(command.run());
       }
       if (w.snapshot) {
@@ -500,11 +506,11 @@ std::optional<LoadedMeeting> EventLog::load_meeting(std::int64_t id, std::size_t
       while (q.row()) m.tokens.push_back(TokenRecord{q.blob(0), static_cast<core::ParticipantId>(q.integer(1))});
     }
     {
-      Statement q(db_, "SELECT participant, client_id, seq FROM commands WHERE meeting = ?");
+      Statement q(db_, "SELECT participant, client_id, seq, fingerprint FROM commands WHERE meeting = ?");
       q.bind(1, id);
       while (q.row())
-        m.commands.push_back(
-            CommandRecord{static_cast<core::ParticipantId>(q.integer(0)), q.blob(1), static_cast<core::Seq>(q.integer(2))});
+        m.commands.push_back(CommandRecord{static_cast<core::ParticipantId>(q.integer(0)), q.blob(1),
+                                           static_cast<core::Seq>(q.integer(2)), static_cast<std::uint64_t>(q.integer(3))});
     }
     return m;
   } catch (const std::exception& e) {

@@ -35,7 +35,8 @@ enum class Durability { full, normal };  // PRAGMA synchronous
 struct CommandRecord {
   core::ParticipantId participant = 0;
   std::string client_id;
-  core::Seq seq = 0;  // the meeting's seq after the command: its ack
+  core::Seq seq = 0;              // the meeting's seq after the command: its ack
+  std::uint64_t fingerprint = 0;  // of the message text, to tell a retry from a reused id
 };
 
 struct TokenRecord {

@@ -511,6 +511,10 @@ int main() {
   Driver::emit(codec::encode_error(
       "c98", "storage_unavailable",
       "the server cannot save changes right now, so nothing was changed; please try again in a moment"));
+  Driver::emit(codec::encode_error("c97", "id_reused",
+                                   "you used this id for another command; send each command with a new id"));
+  Driver::emit(codec::encode_error("c96", "already_signalled",
+                                   "you sent this signal a moment ago; it still counts until it fades"));
   Driver::emit(codec::encode_heartbeat(d.state.seq, d.now));
   Driver::emit(codec::encode_pong("p9", d.state.seq, d.now));
   return 0;

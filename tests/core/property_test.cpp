@@ -1,10 +1,13 @@
 // A long, seeded random meeting: thousands of commands from a dozen people of mixed roles and
 // locations, with time moving on at random. After every step the rules that must always hold are
 // checked; every 1000 steps, and at the end, replaying the log must give the same state.
+// About one step in five is a decision command (polls, consent rounds, the agreement, written
+// points, signals, the agenda), so those rules are checked against the queue and rounds too.
 #include "core/meeting.hpp"
 
 #include "meeting_fixture.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -16,8 +19,13 @@
 #include <variant>
 #include <vector>
 
+#include "core/agenda.hpp"
+#include "core/consent_round.hpp"
+#include "core/decision_record.hpp"
 #include "core/equity.hpp"
 #include "core/go_round.hpp"
+#include "core/polls.hpp"
+#include "core/signals.hpp"
 #include "core/speaking_queue.hpp"
 
 namespace everyvoice::core {
@@ -25,7 +33,7 @@ namespace {
 
 using testing::MeetingFixture;
 
-constexpr int kSteps = 12'000;
+constexpr int kSteps = 15'000;  // about 12,000 of them queue, round and people commands
 // People in the meeting (not removed) stay between these: joins stop above, removals below.
 constexpr std::size_t kMostPeople = 16;
 constexpr std::size_t kFewestPeople = 8;
@@ -38,8 +46,8 @@ constexpr std::size_t command_index() {
     return command_index<T, I + 1>();
 }
 
-// The commands this test sends (participants, the speaking queue and go-rounds), found by type in
-// the Command variant, which has other commands too.
+// The commands this test sends (participants, the speaking queue, go-rounds and the decision
+// commands), found by type in the Command variant, which may have other commands too.
 struct Generated {
   std::size_t index;
   const char* name;
@@ -67,6 +75,27 @@ constexpr std::array kGenerated{
     Generated{command_index<RoundPass>(), "RoundPass"},
     Generated{command_index<RoundSkip>(), "RoundSkip"},
     Generated{command_index<EndRound>(), "EndRound"},
+    Generated{command_index<OpenPoll>(), "OpenPoll"},
+    Generated{command_index<CastVote>(), "CastVote"},
+    Generated{command_index<ClosePoll>(), "ClosePoll"},
+    Generated{command_index<CancelPoll>(), "CancelPoll"},
+    Generated{command_index<PresentProposal>(), "PresentProposal"},
+    Generated{command_index<SetConsentPhase>(), "SetConsentPhase"},
+    Generated{command_index<AnswerConsent>(), "AnswerConsent"},
+    Generated{command_index<WithdrawObjection>(), "WithdrawObjection"},
+    Generated{command_index<AmendProposal>(), "AmendProposal"},
+    Generated{command_index<AdoptProposal>(), "AdoptProposal"},
+    Generated{command_index<CloseProposal>(), "CloseProposal"},
+    Generated{command_index<ProposeAgreementItem>(), "ProposeAgreementItem"},
+    Generated{command_index<QuickConsentCheck>(), "QuickConsentCheck"},
+    Generated{command_index<FlagAgreementItem>(), "FlagAgreementItem"},
+    Generated{command_index<SubmitPoint>(), "SubmitPoint"},
+    Generated{command_index<UpvotePoint>(), "UpvotePoint"},
+    Generated{command_index<SetPointStatus>(), "SetPointStatus"},
+    Generated{command_index<SendSignal>(), "SendSignal"},
+    Generated{command_index<SetSignalSettings>(), "SetSignalSettings"},
+    Generated{command_index<AddAgendaItem>(), "AddAgendaItem"},
+    Generated{command_index<StartAgendaItem>(), "StartAgendaItem"},
 };
 const char* command_name(std::size_t index) {
   for (const auto& g : kGenerated)
@@ -142,8 +171,159 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
   }
   Location location() { return chance(0.5) ? Location::in_room : Location::remote; }
 
+  // --- decisions ---
+  // A number in 1..count, usually one that `wanted` accepts; now and then one past the end.
+  template <class Pred>
+  std::uint32_t some_id(std::size_t count, Pred wanted) {
+    if (count == 0 || chance(0.04)) return static_cast<std::uint32_t>(count + 1);
+    std::vector<std::uint32_t> good;
+    for (std::uint32_t i = 1; i <= count; ++i)
+      if (wanted(i)) good.push_back(i);
+    if (!good.empty() && chance(0.85)) return pick(good);
+    return static_cast<std::uint32_t>(1 + below(count));
+  }
+  std::uint32_t poll_id() {
+    return some_id(state.polls.size(), [&](std::uint32_t i) { return state.polls[i - 1].status == PollStatus::open; });
+  }
+  std::uint32_t proposal_id(bool in_consent = false) {
+    return some_id(state.proposals.size(), [&](std::uint32_t i) {
+      const Proposal& p = state.proposals[i - 1];
+      return p.active() && (!in_consent || p.phase == ConsentPhase::consent);
+    });
+  }
+  std::string text(const char* what) {
+    switch (below(12)) {
+      case 0: return "";
+      case 1: return "  ";
+      case 2: return "bad\x01text";
+      default: return std::string(what) + " " + std::to_string(below(1000));
+    }
+  }
+  std::string review_date() {
+    const auto r = below(6);
+    return r < 3 ? "" : r < 5 ? "2030-0" + std::to_string(1 + below(9)) + "-15" : "15/01/2030";
+  }
+  PollSpec poll_spec() {
+    PollSpec s;
+    s.question = chance(0.03) ? "" : "Question " + std::to_string(below(1000));
+    s.kind = static_cast<PollKind>(below(5));
+    const bool has_options =
+        s.kind == PollKind::single_choice || s.kind == PollKind::multiple_choice || s.kind == PollKind::ranked_choice;
+    if (has_options || chance(0.03)) {
+      const auto n = chance(0.05) ? 1 : 2 + below(3);
+      for (std::uint64_t i = 0; i < n; ++i) s.options.push_back("Option " + std::to_string(i));
+      if (chance(0.03)) s.options.push_back("option 0");  // a duplicate
+    }
+    s.max_choices = static_cast<std::uint32_t>(chance(0.05) ? 0 : 1 + below(3));
+    s.scale_min = 0;
+    s.scale_max = chance(0.05) ? 0 : static_cast<std::int32_t>(1 + below(5));
+    s.anonymous = chance(0.4);
+    s.shown = static_cast<ResultsShown>(s.anonymous && chance(0.9) ? 2 : below(3));
+    s.min_voters = static_cast<std::uint32_t>(chance(0.03) ? 0 : 1 + below(4));
+    s.is_decision = chance(0.5);
+    return s;
+  }
+  // A ballot that usually fits the poll.
+  Ballot ballot_for(std::uint32_t id) {
+    Ballot b;
+    const Poll* p = id >= 1 && id <= state.polls.size() ? &state.polls[id - 1] : nullptr;
+    const std::size_t n = p ? p->spec.options.size() : 3;
+    const bool wild = !p || chance(0.08);
+    const PollKind kind = wild ? static_cast<PollKind>(below(5)) : p->spec.kind;
+    switch (kind) {
+      case PollKind::single_choice: b.choices = {static_cast<std::uint32_t>(below(n + 1))}; break;
+      case PollKind::multiple_choice:
+      case PollKind::ranked_choice: {
+        std::vector<std::uint32_t> all;
+        for (std::uint32_t i = 0; i < n; ++i) all.push_back(i);
+        std::shuffle(all.begin(), all.end(), rng);
+        all.resize(std::min<std::size_t>(all.size(), 1 + below(std::max<std::size_t>(n, 1))));
+        if (chance(0.05) && !all.empty()) all.push_back(all.front());
+        b.choices = all;
+        break;
+      }
+      case PollKind::scale: b.scale = static_cast<std::int32_t>(below(7)) - (chance(0.05) ? 3 : 0); break;
+      case PollKind::open_text: b.text = text("answer"); break;
+    }
+    return b;
+  }
+
+  std::pair<ParticipantId, Command> decision_command() {
+    const auto r = below(100);
+    if (r < 5) return {runner(), OpenPoll{poll_spec()}};
+    if (r < 27) {
+      const auto id = poll_id();
+      const auto who = anyone();
+      return {actor_for(who), CastVote{id, who, ballot_for(id)}};
+    }
+    if (r < 31) return {runner(), ClosePoll{poll_id(), review_date()}};
+    if (r < 33) return {runner(), CancelPoll{poll_id()}};
+    if (r < 38) {
+      std::uint32_t item = 0;
+      bool removes = false;
+      if (!state.agreement.empty() && chance(0.3)) {
+        item = static_cast<std::uint32_t>(1 + below(state.agreement.size() + 1));
+        removes = state.agreement[std::min<std::size_t>(item, state.agreement.size()) - 1].status ==
+                  AgreementStatus::adopted;
+        if (chance(0.1)) removes = !removes;
+      }
+      return {runner(), PresentProposal{text("Title"), text("Proposal text"), item, removes}};
+    }
+    if (r < 43) {
+      const auto ph = below(10);
+      const ConsentPhase phase = ph < 6 ? ConsentPhase::consent : ph < 7 ? ConsentPhase::reactions
+                                 : ph < 9 ? ConsentPhase::clarifying : ConsentPhase::adopted;
+      return {runner(), SetConsentPhase{proposal_id(), phase}};
+    }
+    if (r < 56) {
+      const auto who = anyone();
+      const auto a = below(10);
+      const ConsentAnswer answer = a < 4 ? ConsentAnswer::consent : a < 6 ? ConsentAnswer::concern
+                                   : a < 9 ? ConsentAnswer::objection : ConsentAnswer::stand_aside;
+      return {actor_for(who), AnswerConsent{proposal_id(true), who, answer, chance(0.7) ? text("Because") : ""}};
+    }
+    if (r < 59) {
+      const auto id = some_id(state.objections.size(), [&](std::uint32_t i) {
+        return state.objections[i - 1].status == ObjectionStatus::open;
+      });
+      const ParticipantId author = id <= state.objections.size() ? state.objections[id - 1].author : anyone();
+      return {actor_for(author), WithdrawObjection{id}};
+    }
+    if (r < 61) return {runner(), AmendProposal{proposal_id(), text("Amended text")}};
+    if (r < 66) return {runner(), AdoptProposal{proposal_id(true), review_date()}};
+    if (r < 67) return {runner(), CloseProposal{proposal_id(), chance(0.3), chance(0.5) ? "" : reason()}};
+    if (r < 71) return {anyone(), ProposeAgreementItem{text("Ground rule"), chance(0.5)}};
+    if (r < 74) {
+      const auto id = some_id(state.agreement.size(), [&](std::uint32_t i) {
+        return state.agreement[i - 1].status != AgreementStatus::removed;
+      });
+      const bool adopt = id > state.agreement.size() || state.agreement[id - 1].status != AgreementStatus::adopted;
+      return {runner(), QuickConsentCheck{id, chance(0.9) ? adopt : !adopt}};
+    }
+    if (r < 77) {
+      const auto id = some_id(state.agreement.size(), [&](std::uint32_t i) {
+        return state.agreement[i - 1].status == AgreementStatus::adopted;
+      });
+      return {anyone(), FlagAgreementItem{id}};
+    }
+    if (r < 81) return {anyone(), SubmitPoint{chance(0.5) ? PointKind::point : PointKind::question, text("Point"), chance(0.5)}};
+    if (r < 86) return {anyone(), UpvotePoint{some_id(state.points.size(), [](std::uint32_t) { return true; })}};
+    if (r < 89) {
+      return {runner(), SetPointStatus{some_id(state.points.size(), [](std::uint32_t) { return true; }),
+                                       static_cast<PointStatus>(below(4)), reason()}};
+    }
+    if (r < 95) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
+    if (r < 96) {
+      const std::uint32_t windows[] = {5, 30, 120, 600, 4000};
+      return {facilitator(), SetSignalSettings{windows[below(5)], static_cast<std::uint32_t>(below(5))}};
+    }
+    if (r < 98) return {runner(), AddAgendaItem{text("Agenda item"), static_cast<std::uint32_t>(chance(0.05) ? 700 : below(60))}};
+    return {runner(), StartAgendaItem{static_cast<std::uint32_t>(below(state.agenda.size() + 2))}};
+  }
+
   // One random command and who sends it.
   std::pair<ParticipantId, Command> next_command() {
+    if (chance(0.2)) return decision_command();
     const auto r = below(100);
     if (r < 3) {  // join: a new person, or a name already in use
       const bool fresh = people_in_meeting() < kMostPeople && chance(0.8);
@@ -297,6 +477,86 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       EXPECT_LT(r->next, r->order.size());
     }
 
+    // Polls: who voted and what was chosen are kept apart in anonymous polls; every ballot fits.
+    for (const auto& p : state.polls) {
+      EXPECT_EQ(p.result.has_value(), p.status == PollStatus::closed) << "poll " << p.id;
+      if (p.spec.anonymous) {
+        EXPECT_TRUE(p.named.empty()) << "anonymous poll " << p.id << " holds named ballots";
+        EXPECT_TRUE(std::is_sorted(p.anonymous.begin(), p.anonymous.end())) << "poll " << p.id;
+        EXPECT_EQ(p.spec.shown, ResultsShown::at_close);
+        if (p.status == PollStatus::open) {
+          EXPECT_FALSE(results_visible(p, true));
+        }
+        if (p.status != PollStatus::cancelled && !(p.result && p.result->withheld)) {
+          EXPECT_EQ(p.anonymous.size(), p.voters.size()) << "poll " << p.id;
+        }
+        if (p.result && p.result->withheld) {
+          EXPECT_TRUE(p.anonymous.empty()) << "a withheld result's ballots are discarded, poll " << p.id;
+        }
+        if (p.result && p.result->voters < p.spec.min_voters) {
+          EXPECT_TRUE(p.result->withheld) << "poll " << p.id;
+        }
+      } else {
+        EXPECT_TRUE(p.anonymous.empty()) << "named poll " << p.id << " holds anonymous ballots";
+        if (p.status != PollStatus::cancelled) {
+          EXPECT_EQ(p.named.size(), p.voters.size()) << "poll " << p.id;
+        }
+        for (const auto& [who, b] : p.named) EXPECT_TRUE(p.voters.contains(who));
+      }
+      for (const auto& b : p.anonymous) EXPECT_FALSE(ballot_problem(p.spec, b).has_value());
+      for (const auto& [who, b] : p.named) EXPECT_FALSE(ballot_problem(p.spec, b).has_value());
+    }
+    // Proposals: an open objection to an active proposal is to its current version (amending
+    // integrates the others).
+    for (const auto& o : state.objections) {
+      ASSERT_GE(o.proposal, 1u);
+      ASSERT_LE(o.proposal, state.proposals.size());
+      const Proposal& p = state.proposals[o.proposal - 1];
+      EXPECT_LE(o.version, p.version());
+      if (o.status == ObjectionStatus::open && p.active()) {
+        EXPECT_EQ(o.version, p.version()) << "objection " << o.id;
+      }
+    }
+    // The decision record is a valid chain.
+    if (!state.decisions.empty()) {
+      const Decision& last = state.decisions.back();
+      EXPECT_EQ(last.id, state.decisions.size());
+      EXPECT_EQ(last.hash, decision_hash(last));
+      EXPECT_EQ(last.prev_hash, state.decisions.size() == 1 ? genesis_hash : state.decisions[state.decisions.size() - 2].hash);
+    }
+    // The agreement: an item is proposed exactly while at its first version, and only items that
+    // were adopted were flagged.
+    for (const auto& a : state.agreement) {
+      EXPECT_EQ(a.status == AgreementStatus::proposed, a.version == 1) << "agreement item " << a.id;
+      if (a.status == AgreementStatus::proposed) {
+        EXPECT_EQ(a.flags, 0u);
+      }
+    }
+    // Written points: a hidden point says why; upvoters are people who joined.
+    for (const auto& pt : state.points) {
+      if (pt.status == PointStatus::hidden) {
+        EXPECT_FALSE(pt.reason.empty());
+      }
+      for (ParticipantId who : pt.upvoters) EXPECT_NE(state.find(who), nullptr);
+      EXPECT_TRUE(pt.author == 0 || state.find(pt.author) != nullptr);
+    }
+    // Signals: in time order, none from the future, counts no more than the marks held.
+    for (std::size_t i = 0; i < state.signals.size(); ++i) {
+      EXPECT_LE(state.signals[i].at, now);
+      if (i > 0) {
+        EXPECT_LE(state.signals[i - 1].at, state.signals[i].at);
+      }
+    }
+    std::uint32_t counted = 0;
+    for (auto c : signal_counts(state, now)) counted += c;
+    EXPECT_LE(counted, state.signals.size());
+    // The agenda: only the current item's clock runs.
+    EXPECT_LE(state.current_item, state.agenda.size());
+    for (const auto& item : state.agenda) {
+      EXPECT_EQ(item.started_at.has_value(), item.id == state.current_item) << "agenda item " << item.id;
+      EXPECT_GE(agenda_time_used(item, now), item.used_ms);
+    }
+
     // The meeting always keeps a facilitator; the log and the state agree on where they are.
     EXPECT_FALSE(active_where([](const Participant& p) { return p.role == Role::facilitator; }).empty());
     EXPECT_EQ(state.seq, log.size());
@@ -317,6 +577,17 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
     if (recent.size() > 12) recent.pop_front();
     if (h.accepted()) {
       ++accepted[type];
+      // The decision record only grows; what is in it never changes.
+      EXPECT_GE(state.decisions.size(), before.decisions.size());
+      EXPECT_TRUE(std::equal(before.decisions.begin(), before.decisions.end(), state.decisions.begin()))
+          << "the decision record was changed";
+      // An anonymous vote is a voter and a ballot in two events; nothing else.
+      if (const auto* vote = std::get_if<CastVote>(&command);
+          vote && before.polls.at(vote->poll - 1).spec.anonymous) {
+        ASSERT_EQ(h.events.size(), 2u);
+        EXPECT_TRUE(std::holds_alternative<VoterRecorded>(h.events[0].event));
+        EXPECT_TRUE(std::holds_alternative<BallotCounted>(h.events[1].event));
+      }
     } else {
       EXPECT_EQ(state, before) << "a refused command changed the state";
       EXPECT_EQ(log.size(), logged) << "a refused command logged events";
@@ -355,9 +626,11 @@ TEST_P(RandomMeeting, InvariantsHoldAndReplayMatches) {
     }
     if (i % 1000 == 0) {
       ASSERT_EQ(replay(log), state) << "replay differs after step " << i;
+      ASSERT_FALSE(verify_decision_chain(state.decisions).has_value());
     }
   }
   ASSERT_EQ(replay(log), state);
+  ASSERT_FALSE(verify_decision_chain(state.decisions).has_value());
 
   // The run really exercised the meeting: every kind of command was both accepted and refused
   // along the way, so the invariants above were checked against all of them.
@@ -372,6 +645,21 @@ TEST_P(RandomMeeting, InvariantsHoldAndReplayMatches) {
   std::size_t completed = 0;
   for (const auto& r : state.rounds) completed += r.completed ? 1 : 0;
   EXPECT_GT(completed, 5u);
+  // The decision commands reached their endings too.
+  std::size_t closed_polls = 0, withheld = 0, anonymous_closed = 0;
+  for (const auto& p : state.polls) {
+    if (p.status != PollStatus::closed) continue;
+    ++closed_polls;
+    anonymous_closed += p.spec.anonymous ? 1 : 0;
+    withheld += p.result->withheld ? 1 : 0;
+  }
+  EXPECT_GT(closed_polls, 20u);
+  EXPECT_GT(anonymous_closed, 5u);
+  EXPECT_GT(withheld, 0u);
+  std::size_t adopted = 0;
+  for (const auto& p : state.proposals) adopted += p.phase == ConsentPhase::adopted ? 1 : 0;
+  EXPECT_GT(adopted, 3u);
+  EXPECT_GT(state.decisions.size(), 20u);
 }
 
 INSTANTIATE_TEST_SUITE_P(FixedSeeds, RandomMeeting, ::testing::Values(0x5eed'0001ULL, 0xC0FF'EE00'2024ULL));

@@ -229,6 +229,7 @@ TEST_F(Decisions, WrittenQuestionIsUpvotedAndTakenUpAndSignalsReachTheFacilitato
   EXPECT_EQ(people[1]->command({{"type", "set_point_status"}, {"point", 1}, {"status", "taken_up"}})["code"], "not_allowed");
   ASSERT_EQ(fac->command({{"type", "set_point_status"}, {"point", 1}, {"status", "taken_up"}})["type"], "ack");
   EXPECT_EQ(people[0]->command({{"type", "send_signal"}, {"kind", "slow_down"}})["type"], "ack");
+  EXPECT_EQ(people[0]->command({{"type", "send_signal"}, {"kind", "slow_down"}})["code"], "already_signalled");
   drain_all();
   const json point = latest(*people[3], "points")[0];
   EXPECT_EQ(point["upvotes"], 2);

@@ -110,6 +110,9 @@ TEST(Durability, ARetriedCommandGetsItsOriginalAnswerAndChangesNothing) {
   EXPECT_EQ(pat.answer_to("point-1")["seq"], first["seq"]);
   EXPECT_TRUE(other.silent_for(300ms));
   EXPECT_EQ(other.last_seq, seen);
+  // The same id for another command is not a retry: it is refused, not silently dropped.
+  pat.send({{"type", "submit_point"}, {"id", "point-1"}, {"text", "Parking"}});
+  EXPECT_EQ(pat.answer_to("point-1")["code"], "id_reused");
   // The same after a restart: the command id was stored with its events.
   server.restart();
   WsClient again(server.port());

@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -210,7 +211,10 @@ json WsClient::answer_to(const std::string& id, std::chrono::milliseconds timeou
 }
 
 json WsClient::command(json message) {
-  const std::string id = "c" + std::to_string(next_id_++);
+  // Ids are unique per person across connections (as PROTOCOL.md asks): a random prefix per client.
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  if (prefix_.empty()) prefix_ = "k" + std::to_string(rng() % 1000000) + "-";
+  const std::string id = prefix_ + std::to_string(next_id_++);
   message["id"] = id;
   send(message);
   return answer_to(id);

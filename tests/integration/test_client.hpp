@@ -98,6 +98,7 @@ class WsClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int next_id_ = 1;
+  std::string prefix_;
 };
 
 }  // namespace everyvoice::testing
