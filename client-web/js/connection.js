@@ -35,6 +35,9 @@ export class MeetingConnection extends EventTarget {
     this.lastSeq = 0;
     this.socket = null;
     this.attempt = 0;
+    // Ids must be unique for the person across page loads (the server refuses a reused id):
+    // a random prefix per page load, then a counter.
+    this.idPrefix = [...crypto.getRandomValues(new Uint32Array(2))].map((n) => n.toString(36)).join('');
     this.nextId = 1;
     this.pending = new Map();
     this.lastHeard = 0;
@@ -92,7 +95,7 @@ export class MeetingConnection extends EventTarget {
   }
 
   rawSend(message) {
-    const id = `c${this.nextId++}`;
+    const id = `${this.idPrefix}-${this.nextId++}`;
     this.socket.send(JSON.stringify({ ...message, id }));
     return id;
   }
