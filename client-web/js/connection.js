@@ -1,17 +1,11 @@
-// The one connection module: opens the WebSocket at /ws, resumes as the person this browser is
-// (token from "welcome", kept by storage.js) from the last sequence number it saw, reconnects
-// with backoff when the connection drops, and says plainly what state it is in.
-//
-//   state  connecting  first connection in progress
-//          live        resumed; commands can be sent
-//          lost        the connection dropped; a retry is scheduled (or waits for the network)
-//          closed      no retry: removed from the meeting, no such meeting, or this browser must join
-//
-// Events (EventTarget): "state" {state, why}, "message" (every server message except ack and
-// error, for the page's MeetingModel), "need-join", "removed", "no-meeting", "server-error".
-// Resume flow (server/net/meeting_room.cpp): welcome, then nothing (we are up to date), an
-// update with the events we missed, or a snapshot; facilitators also get "figures".
-import { join, resume, ping, normalizeCode } from './protocol.js';
+// The one connection module: opens the WebSocket at /ws, resumes as this browser's person (token
+// kept by storage.js) from the last seq it saw, reconnects with backoff, and says what state it is
+// in: connecting; live (commands can be sent); lost (a retry is scheduled, or waits for the
+// network); closed (no retry: removed, no such meeting, or this browser must join).
+// Events: "state" {state, why}, "message" (all but ack, error, pong: for the MeetingModel),
+// "need-join", "removed", "no-meeting", "server-error". A resume gets welcome, then nothing, an
+// update with what was missed, or a snapshot (PROTOCOL.md 3.5).
+import { resume, ping, normalizeCode } from './protocol.js';
 import { loadSeat, saveSeat, clearSeat } from './storage.js';
 
 export const socketUrl = () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -21,9 +15,10 @@ const QUIET_PING_MS = 25000;  // the server sends a heartbeat every 15 s; after 
 const DEAD_MS = 40000;        // after this silence the socket is given up and reopened
 const ANSWER_MS = 15000;      // a command with no ack or error after this is reported as unanswered
 const CLOSE_REMOVED = 4001;   // the server's close code for "removed from the meeting"
+const CLOSE_DELETED = 4002;   // "the meeting was deleted"
 
 const notConnected = { code: 'not_connected', message: 'Not connected right now. Try again once reconnected.' };
-const lostAnswer = { code: 'connection_lost', message: 'The connection dropped before the server answered. Check the page and try again if needed.' };
+const lostAnswer = { code: 'connection_lost', message: 'The connection closed before the server answered.' };
 
 export class MeetingConnection extends EventTarget {
   constructor({ code, seat }) {
@@ -35,11 +30,11 @@ export class MeetingConnection extends EventTarget {
     this.lastSeq = 0;
     this.socket = null;
     this.attempt = 0;
-    // Ids must be unique for the person across page loads (the server refuses a reused id):
-    // a random prefix per page load, then a counter.
+    // Command ids: unique for the person across connections and page loads (the server runs a
+    // repeated id once only: PROTOCOL.md 4.1), so a random prefix per page load and a counter.
     this.idPrefix = [...crypto.getRandomValues(new Uint32Array(2))].map((n) => n.toString(36)).join('');
     this.nextId = 1;
-    this.pending = new Map();
+    this.pending = new Map();  // id -> {message, resolve, reject, timer}: resent after a reconnect
     this.lastHeard = 0;
     this.retryTimer = 0;
     this.resumeId = null;
@@ -57,16 +52,22 @@ export class MeetingConnection extends EventTarget {
   }
 
   // Sends a command; resolves with the ack, rejects with {code, message} from the server's error.
+  // A command still unanswered when the connection drops is sent again, with the same id, once
+  // resumed: the server runs it at most once.
   send(message) {
     if (this.state !== 'live' || !this.socket) return Promise.reject(notConnected);
     return new Promise((resolve, reject) => {
       const id = this.rawSend(message);
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject({ code: 'no_answer', message: 'The server did not answer in time. Check the page and try again if needed.' });
-      }, ANSWER_MS);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { message, resolve, reject, timer: this.answerTimer(id) });
     });
+  }
+
+  answerTimer(id) {
+    return setTimeout(() => {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      if (p) p.reject({ code: 'no_answer', message: 'The server did not answer in time. Check the page and try again if needed.' });
+    }, ANSWER_MS);
   }
 
   // Starts again after "need-join", once the page has joined (the token is stored).
@@ -79,6 +80,7 @@ export class MeetingConnection extends EventTarget {
   // Closes on purpose (leaving the page for another one): no retry.
   stop() {
     this.setState('closed', 'stopped');
+    this.failPending();
     if (this.socket) { const ws = this.socket; this.socket = null; ws.onclose = null; ws.close(1000); }
   }
 
@@ -94,8 +96,7 @@ export class MeetingConnection extends EventTarget {
     this.emit('state', { state, why, was });
   }
 
-  rawSend(message) {
-    const id = `${this.idPrefix}-${this.nextId++}`;
+  rawSend(message, id = `${this.idPrefix}-${this.nextId++}`) {
     this.socket.send(JSON.stringify({ ...message, id }));
     return id;
   }
@@ -130,9 +131,14 @@ export class MeetingConnection extends EventTarget {
         this.attempt = 0;
         if (msg.token) saveSeat(this.code, this.seat, { token: msg.token, name: msg.you.name, at: Date.now() });
         this.setState('live');
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.timer = this.answerTimer(id);
+          this.rawSend(p.message, id);
+        }
         break;
-      // The last seq applied, for the next resume. Seqs have gaps (count events are never sent)
-      // and the server sends a snapshot when it had to drop updates, so there is no gap check.
+      // The last seq applied, for the next resume. Seqs have gaps (count events are not sent);
+      // the server sends a snapshot when it dropped updates, so there is no gap check.
       case 'snapshot':
         this.lastSeq = msg.seq;
         break;
@@ -166,6 +172,7 @@ export class MeetingConnection extends EventTarget {
       clearSeat(this.code, this.seat);
       this.setState('closed', error.code === 'wrong_code' ? 'no-meeting' : 'need-join');
       this.detach();
+      this.failPending();
       return this.emit(error.code === 'wrong_code' ? 'no-meeting' : 'need-join', error);
     }
     this.drop('refused');  // e.g. rate limited: try again later
@@ -174,11 +181,12 @@ export class MeetingConnection extends EventTarget {
   // The socket closed by itself.
   closed(code) {
     this.socket = null;
-    this.failPending();
-    if (code === CLOSE_REMOVED) {
+    if (code === CLOSE_REMOVED || code === CLOSE_DELETED) {
+      this.failPending();
       clearSeat(this.code, this.seat);
-      this.setState('closed', 'removed');
-      return this.emit('removed');
+      const why = code === CLOSE_REMOVED ? 'removed' : 'no-meeting';
+      this.setState('closed', why);
+      return this.emit(why);
     }
     if (this.state !== 'closed') this.retry();
   }
@@ -186,8 +194,7 @@ export class MeetingConnection extends EventTarget {
   // We give the socket up (offline, silent, missed events) and open a new one.
   drop(why) {
     this.detach();
-    this.failPending();
-    if (this.state === 'closed') return;
+    if (this.state === 'closed') return this.failPending();
     this.retry(why);
   }
 
@@ -220,35 +227,4 @@ export class MeetingConnection extends EventTarget {
     if (silent > DEAD_MS) this.drop('silent');
     else if (silent > QUIET_PING_MS) this.rawSend(ping());
   }
-}
-
-// Joins a meeting once, from the join or start page: opens a socket, sends "join", keeps the
-// token from "welcome" for the given seat, then closes (the next page resumes with the token).
-// Resolves with the welcome; rejects with the server's {code, message}.
-export function joinMeeting(request, seat) {
-  return new Promise((resolve, reject) => {
-    let ws;
-    let done = false;
-    const finish = (fn, value) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      fn(value);
-      try { ws.close(1000); } catch { /* closed */ }
-    };
-    const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: 'The server did not answer. Check your connection and try again.' }), 10000);
-    try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: 'Could not reach the server.' }); }
-    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), id: 'j1' }));
-    ws.onmessage = (e) => {
-      let msg;
-      try { msg = JSON.parse(e.data); } catch { return; }
-      if (msg.type === 'welcome') {
-        saveSeat(msg.code, seat, { token: msg.token, name: msg.you.name, at: Date.now() });
-        finish(resolve, msg);
-      } else if (msg.type === 'error') {
-        finish(reject, msg);
-      }
-    };
-    ws.onclose = () => finish(reject, { code: 'connection_failed', message: 'Could not reach the server. Check your connection and try again.' });
-  });
 }

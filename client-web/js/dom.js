@@ -48,6 +48,12 @@ export function redraw(container, ...children) {
   }
 }
 
+// Puts kept elements (cards holding forms) in a container in this order, moving nothing when the
+// order is already right, so what someone is typing or choosing stays.
+export function place(container, nodes) {
+  if (nodes.length !== container.children.length || nodes.some((n, i) => container.children[i] !== n)) container.replaceChildren(...nodes);
+}
+
 // aria-live announcements: polite for news, assertive for "connection lost".
 export class Announcer {
   constructor() {
@@ -103,6 +109,7 @@ export async function act(button, command) {
   if (button) button.setAttribute('aria-disabled', 'true');
   try {
     await command();
+    if (toastEl && toastEl.classList.contains('toast-error')) toastEl.hidden = true;  // that error is past
     return true;
   } catch (e) {
     toast(e.message || 'That did not work.');

@@ -1,22 +1,33 @@
-// The page's mirror of what the server sent: no rule is computed here. A snapshot replaces
-// everything; an update carries the sections its events changed (meeting settings, queue, turn,
-// round), each whole, plus events whose "person" replaces that person (people are not resent
-// whole); "figures" replace the facilitator's equity figures. Events already seen (by seq) are
-// skipped, so a resume that overlaps is harmless. Sections this page does not draw yet (polls,
-// points, ... from issue 4) are ignored here until their panels exist.
+// The page's mirror of what the server sent; no rule is computed here. A snapshot replaces all; an
+// update replaces the sections it carries (decisions: new ones, appended) and its events' "person"
+// records; "figures" and "poll_results" replace theirs. Events seen (by seq) are skipped.
+const SECTIONS = ['queue', 'turn', 'round', 'polls', 'proposals', 'agreement', 'points', 'signals', 'agenda'];
+
 export class MeetingModel extends EventTarget {
   constructor() {
     super();
     this.code = '';
     this.you = null;        // my id
-    this.meeting = null;    // {code, title, locked, policy, turn_limit_seconds}
+    this.meeting = null;    // {code, title, locked, ended, policy, turn_limit_seconds}
     this.people = new Map();
     this.queue = [];
     this.turn = null;
     this.round = null;
+    this.polls = [];
+    this.proposals = [];
+    this.decisions = [];
+    this.chainOk = null;    // the server's check of the decision record's hash chain
+    this.agreement = [];
+    this.points = [];
+    this.signals = null;    // {window_seconds, display_threshold, counts}
+    this.agenda = { current: null, items: [] };
+    this.agendaAt = 0;      // server time of the agenda section (its used_ms runs on from there)
     this.figures = null;
+    this.voted = new Set();    // polls I voted in (welcome, then my acks): never what I chose
+    this.upvoted = new Set();  // points I upvoted
+    this.pollResults = new Map();  // poll id -> result from "poll_results" (after-vote polls)
     this.seq = 0;
-    this.offsetMs = 0;      // server clock minus this clock, for the turn timer
+    this.offsetMs = 0;      // server clock minus this clock, for the timers
     this.ready = false;
   }
 
@@ -28,6 +39,8 @@ export class MeetingModel extends EventTarget {
     return role === 'facilitator' || role === 'co_facilitator' ? 'facilitator' : role === 'observer' ? 'display' : 'participant';
   }
 
+  get ended() { return !!(this.meeting && this.meeting.ended); }
+
   name(id) {
     const p = this.people.get(id);
     return p ? p.name : `Person ${id}`;
@@ -37,6 +50,17 @@ export class MeetingModel extends EventTarget {
 
   myPlace() { return this.queue.find((e) => e.participant === this.you) || null; }
 
+  // A poll's result as this page may show it: in the polls section, or sent to me as a voter.
+  resultOf(poll) { return poll.result || (poll.status === 'open' ? this.pollResults.get(poll.id) : null) || null; }
+
+  // Time spent on an agenda item, the running stretch of the current one included (until the end).
+  usedMs(item) {
+    const until = this.ended ? this.endedAt || this.agendaAt : this.serverNow();
+    return item.used_ms + (item.current ? Math.max(0, until - this.agendaAt) : 0);
+  }
+
+  decision(id) { return this.decisions.find((d) => d.id === id) || null; }
+
   handle(msg) {
     if (typeof msg.now === 'number') this.offsetMs = msg.now - Date.now();
     let events = [];
@@ -45,14 +69,17 @@ export class MeetingModel extends EventTarget {
         this.code = msg.code;
         this.you = msg.you.id;
         this.people.set(msg.you.id, { ...this.people.get(msg.you.id), ...msg.you });
+        this.voted = new Set(msg.you.voted_polls || []);
+        this.upvoted = new Set(msg.you.upvoted_points || []);
         break;
       case 'snapshot': {
         const v = msg.view;
         this.meeting = v.meeting;
         this.people = new Map(v.people.map((p) => [p.id, p]));
-        this.queue = v.queue;
-        this.turn = v.turn;
-        this.round = v.round;
+        for (const s of SECTIONS) if (Object.hasOwn(v, s)) this[s] = v[s];
+        this.decisions = v.decisions || [];
+        this.chainOk = Object.hasOwn(v, 'decisions_chain_ok') ? v.decisions_chain_ok : null;
+        this.agendaAt = msg.now;
         if (v.figures) this.figures = v.figures;
         this.seq = msg.seq;
         this.ready = true;
@@ -63,22 +90,37 @@ export class MeetingModel extends EventTarget {
         events = (msg.events || []).filter((e) => e.seq > this.seq);
         for (const e of events) this.applyEvent(e);
         if (msg.meeting || !this.meeting) this.meeting = { code: this.code, title: '', ...this.meeting, ...msg.meeting };
-        for (const section of ['queue', 'turn', 'round']) if (Object.hasOwn(msg, section)) this[section] = msg[section];
+        for (const s of SECTIONS) if (Object.hasOwn(msg, s)) this[s] = msg[s];
+        if (msg.agenda) this.agendaAt = msg.now;
+        if (msg.decisions) this.addDecisions(msg.decisions, msg.decisions_chain_ok);
         this.seq = Math.max(this.seq, msg.seq);
         this.ready = true;
+        break;
+      case 'poll_results':
+        this.pollResults.set(msg.poll, msg.result);
         break;
       case 'figures':
         this.figures = msg.figures;
         break;
       default:
-        return;  // heartbeat; and message types this page does not draw yet
+        return;  // heartbeat
     }
     this.dispatchEvent(new CustomEvent('change', { detail: { type: msg.type, events } }));
+  }
+
+  // The record is append-only: an update lists only new entries (a whole record when it starts
+  // at decision 1, with the server's chain check).
+  addDecisions(list, chainOk) {
+    if (list.length && list[0].id === 1) this.decisions = [];
+    const last = this.decisions.length ? this.decisions[this.decisions.length - 1].id : 0;
+    this.decisions.push(...list.filter((d) => d.id > last));
+    if (typeof chainOk === 'boolean') this.chainOk = chainOk;
   }
 
   applyEvent(e) {
     if (e.person) this.people.set(e.person.id, e.person);
     if (e.kind === 'participant_removed') this.people.delete(e.participant);
     if (e.kind === 'meeting_opened') this.meeting = { ...this.meeting, title: e.title };
+    if (e.kind === 'meeting_ended') this.endedAt = e.at;
   }
 }

@@ -1,12 +1,8 @@
-// What this browser remembers about the meetings it is in, in localStorage, per meeting code and
-// per "seat" (the page a person is on: participant, facilitator or display), so that a facilitator
-// can open the join link in another tab of the same browser without becoming the same person.
-//
-//   everyvoice:<CODE>:<seat>  {token, name}  the resume token from "welcome": a reload resumes
+// What this browser remembers, in localStorage, per meeting code and per "seat" (participant,
+// facilitator or display page: one browser can be a facilitator and, in another tab, a participant):
+//   everyvoice:<CODE>:<seat>  {token, name}  the resume token from "welcome"
 //   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
-//
-// Storage can be unavailable (private modes, blocked cookies): then nothing is remembered and a
-// reload asks to join again.
+// Without storage (private modes) nothing is remembered and a reload asks to join again.
 
 const prefix = 'everyvoice:';
 
@@ -24,8 +20,7 @@ export const loadSeat = (code, seat) => read(`${code}:${seat}`);
 export const saveSeat = (code, seat, value) => write(`${code}:${seat}`, value);
 export const clearSeat = (code, seat) => write(`${code}:${seat}`, null);
 
-// Moves a person's token to another page's seat (after a role change: a participant made
-// facilitator continues on the console as the same person).
+// Moves a token to another page's seat (after a role change, the same person on another page).
 export function moveSeat(code, from, to) {
   const value = loadSeat(code, from);
   if (value) { saveSeat(code, to, value); clearSeat(code, from); }

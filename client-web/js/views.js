@@ -138,13 +138,3 @@ export function personTags(p) {
 export function peopleInOrder(model, { withDisplays = false } = {}) {
   return [...model.people.values()].filter((p) => withDisplays || p.role !== 'observer').sort((a, b) => a.id - b.id);
 }
-
-// The join link for a meeting and the QR code image the server renders for it.
-export const joinUrl = (code) => `${location.origin}/join?code=${encodeURIComponent(code)}`;
-export const qrUrl = (code) => `/api/meetings/${encodeURIComponent(code)}/qr.svg`;
-
-// Shows the QR image, or (if the server cannot render it) a note next to the link text.
-export function showQr(img, code, fallback) {
-  img.addEventListener('error', () => { img.hidden = true; if (fallback) fallback.hidden = false; }, { once: true });
-  img.src = qrUrl(code);
-}

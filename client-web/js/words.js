@@ -31,6 +31,42 @@ export const OVERRIDE = {
   removed_hand: 'hand taken down',
 };
 
+export const POLL_KIND = {
+  single_choice: 'Single choice', multiple_choice: 'Multiple choice', scale: 'Scale',
+  ranked_choice: 'Ranked choice', open_text: 'Open text',
+};
+export const POLL_STATUS = { open: 'open', closed: 'closed', cancelled: 'cancelled' };
+// When a poll shows its results, in plain words (k: the fewest voters for an anonymous result).
+export function whenResults(poll) {
+  if (poll.anonymous) return `Anonymous: nobody, not even the facilitator, can see what you chose. Results show only when the poll closes, and only if at least ${poll.min_voters} people voted.`;
+  const when = { live: 'Results show live, to everyone, as votes come in.', after_vote: 'You see the results once you have voted.', at_close: 'Results show when the poll closes.' }[poll.results] || '';
+  return `Named: your vote is stored with your name, and you can change it while the poll is open. ${when}`;
+}
+
+export const PHASE = {
+  clarifying: { label: 'Clarifying questions', hint: 'Ask what is unclear. Raise a hand with “Clarifying question”.' },
+  reactions: { label: 'Reactions', hint: 'A go-round: each person says briefly how they feel about it.' },
+  consent: { label: 'Consent', hint: 'Each person answers: consent, concern, objection or stand aside.' },
+  adopted: { label: 'Adopted', hint: '' },
+  not_adopted: { label: 'Not adopted', hint: '' },
+  withdrawn: { label: 'Withdrawn', hint: '' },
+};
+export const ANSWER = {
+  consent: { label: 'Consent', hint: 'I can live with it and support trying it.' },
+  concern: { label: 'Concern', hint: 'I consent, and want my concern recorded.', text: 'Your concern' },
+  objection: { label: 'Objection', hint: 'It would harm what we are here for. Blocks adoption until it is resolved.', text: 'Why you object' },
+  stand_aside: { label: 'Stand aside', hint: 'I will not block it, and do not take part in it.' },
+};
+export const OBJECTION = { open: 'open', withdrawn: 'withdrawn', integrated: 'resolved by an amendment' };
+
+export const SIGNAL = {
+  slow_down: 'Slow down', lost: 'I’m lost', cant_hear: 'Can’t hear', off_topic: 'Off topic',
+  need_break: 'Need a break', not_heard: 'I haven’t been heard',
+};
+export const POINT_KIND = { point: 'Point', question: 'Question' };
+export const POINT_STATUS = { open: 'open', taken_up: 'taken up', answered: 'answered', hidden: 'hidden' };
+export const ITEM_STATUS = { proposed: 'proposed', adopted: 'adopted', removed: 'removed' };
+
 const label = (table, value) => (table[value] && (table[value].label || table[value])) || String(value).replace(/_/g, ' ');
 export const handKind = (v) => label(HAND_KIND, v);
 export const policy = (v) => label(POLICY, v);

@@ -46,6 +46,10 @@ done
 
 mkdir -p "$shots"
 export EVERYVOICE_URL="http://127.0.0.1:$(cat "$work/port")" EVERYVOICE_SCREENSHOTS="$shots" EVERYVOICE_CHROMIUM="$chromium"
+# For specs that stop and start a server of their own (restart.test.mjs, lib/server.mjs).
+EVERYVOICE_SERVER="$(cd "$(dirname "$server")" && pwd)/$(basename "$server")"
+EVERYVOICE_STATIC_DIR="$(cd "$static" && pwd)"
+export EVERYVOICE_SERVER EVERYVOICE_STATIC_DIR
 # One test file at a time (each drives several browser contexts; the machine may have 2 cores).
 concurrency=()
 node --test-concurrency=1 -e 0 2>/dev/null && concurrency=(--test-concurrency=1)

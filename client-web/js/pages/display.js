@@ -1,11 +1,16 @@
 // Room display (projector): join code and QR code, who speaks with the timer, the queue with
-// its reasons, the go-round. It joins as an observer named "Room display" by itself.
-import { $, h, setText, Announcer, param } from '../dom.js';
-import { MeetingConnection, joinMeeting } from '../connection.js';
+// its reasons, the go-round, the current agenda item, the signals the room sees, the poll (only
+// its turnout until the server reveals the result), the proposal, the working agreement. It joins
+// as an observer named "Room display" by itself.
+import { $, h, setText, redraw, Announcer, param } from '../dom.js';
+import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
 import { normalizeCode } from '../protocol.js';
 import * as words from '../words.js';
-import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, joinUrl, showQr } from '../views.js';
+import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound } from '../views.js';
+import { joinUrl, showQr } from '../share.js';
+import { activeSignals, agreementItems, timeboxText } from '../decide.js';
+import { drawResult, turnout, pollState } from '../results.js';
 
 const code = normalizeCode(param('code'));
 if (!code) location.replace('/');
@@ -29,7 +34,7 @@ function pageNotice(text) {
 async function joinAsDisplay() {
   for (let n = 1; n <= 9; n++) {
     try {
-      await joinMeeting({ code, name: n === 1 ? 'Room display' : `Room display ${n}`, role: 'observer', location: 'in_room' }, 'display');
+      await (await import('../joining.js')).joinMeeting({ code, name: n === 1 ? 'Room display' : `Room display ${n}`, role: 'observer', location: 'in_room' }, 'display');
       return conn.restart();
     } catch (e) {
       if (e.code !== 'name_taken') return pageNotice(e.code === 'wrong_code' ? `No meeting has the code ${code}.` : e.message);
@@ -55,6 +60,56 @@ model.addEventListener('change', () => {
   setText($('#policy-line'), `Order: ${words.policy(m.policy)}`);
   drawQueue($('#queue'), model, { empty: 'Nobody is waiting. Raise a hand on your phone to speak.' });
   $('#locked-line').hidden = !m.locked;
+  drawDecide();
 });
-setInterval(() => { if (model.turn) tickFloor($('#floor'), model); }, 1000);
+
+function drawDecide() {
+  // The newest open poll, else the newest closed one: its turnout, and its result once shown.
+  const polls = model.polls.filter((p) => p.status !== 'cancelled');
+  const poll = polls.filter((p) => p.status === 'open').pop() || polls.pop();
+  $('#results').hidden = !poll;
+  if (poll) {
+    const part = (n) => $(`#results [data-part=${n}]`);
+    setText($('#results-h'), poll.status === 'open' ? `Poll: open${poll.anonymous ? ', anonymous' : ''}` : 'Poll: results');
+    setText(part('question'), poll.question);
+    setText(part('turnout'), poll.status === 'open' ? pollState(poll, model.ended) + turnout(poll) : '');
+    const result = poll.result || null;
+    redraw(part('result'), result ? drawResult(poll, result)
+      : poll.status === 'open' ? h('p', { class: 'reason' }, poll.anonymous || poll.results !== 'live' ? 'Results show when the poll closes.' : '') : null);
+  }
+  // The running proposal, else the last one: its phase and the count of answers.
+  const proposal = model.proposals.filter((p) => ['clarifying', 'reactions', 'consent'].includes(p.phase)).pop();
+  $('#proposal').hidden = !proposal;
+  if (proposal) {
+    const part = (n) => $(`#proposal [data-part=${n}]`);
+    setText(part('title'), proposal.version > 1 ? `${proposal.title} (version ${proposal.version})` : proposal.title);
+    setText(part('phase'), `Now: ${words.PHASE[proposal.phase].label}. ${words.PHASE[proposal.phase].hint}`);
+    const count = (a) => proposal.answers.filter((x) => x.answer === a).length;
+    const open = proposal.objections.filter((o) => o.status === 'open').length;
+    setText(part('tally'), proposal.phase === 'consent'
+      ? `${Object.entries(words.ANSWER).map(([a, w]) => `${w.label} ${count(a)}`).join(' · ')}${open ? ` · ${words.plural(open, 'open objection')}` : ''}` : '');
+  }
+  const signals = activeSignals(model);
+  $('#signals').hidden = !signals.length;
+  redraw($('#signal-list'), signals.map((x) => h('li', null, `${x.label} (${x.count})`)));
+  const items = agreementItems(model).filter((i) => i.status === 'adopted');
+  $('#agreement').hidden = !items.length;
+  redraw($('#agreement-list'), items.map((i) => h('li', null, i.text)));
+  drawAgenda();
+}
+
+function drawAgenda() {
+  const item = model.agenda.items.find((i) => i.current);
+  $('#agenda-now').hidden = !item;
+  if (!item) return;
+  setText($('#agenda-now [data-part=title]'), item.title);
+  const time = $('#agenda-now [data-part=time]');
+  setText(time, timeboxText(model, item));
+  time.classList.toggle('over', !!item.timebox_minutes && model.usedMs(item) > item.timebox_minutes * 60000);
+}
+
+setInterval(() => {
+  if (model.turn) tickFloor($('#floor'), model);
+  if (model.agenda.current) drawAgenda();
+}, 1000);
 conn.start();

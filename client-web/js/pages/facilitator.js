@@ -1,14 +1,17 @@
 // Facilitator console: the queue with the server's reasons, call next, overrides with a reason,
-// end turn, policy, turn limit, go-rounds, proxies, roles, lock, the equity dashboard, sharing.
+// end turn, policy, turn limit, go-rounds, proxies, roles, lock, the equity dashboard, sharing,
+// the signals. Polls, consent rounds, written points, the agreement, the agenda and the record are
+// panels in tabs, each a module loaded when its tab is first opened (js/panels/*.js).
 // Every button sends one protocol message; the server decides whether it is allowed and what
 // follows, and the console redraws from what the server sends back.
 import { $, h, redraw, setText, Announcer, act, toast, notify, param } from '../dom.js';
-import { MeetingConnection, joinMeeting } from '../connection.js';
+import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
-import * as msg from '../protocol.js';
+import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
-import { loadKey, loadSeat, moveSeat } from '../storage.js';
-import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, joinUrl, showQr } from '../views.js';
+import { moveSeat } from '../storage.js';
+import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
+import { joinUrl, showQr } from '../share.js';
 import { drawEquity } from '../equity.js';
 
 const code = msg.normalizeCode(param('code'));
@@ -33,30 +36,12 @@ function pageNotice(text, href, linkText, onclick) {
   el.hidden = false;
 }
 
-// --- joining (this browser has no token for the console yet) ---
+// --- joining (this browser has no token for the console yet): the form comes with its module ---
 function showJoin() {
   $('#console').hidden = true;
-  $('#join-panel').hidden = false;
-  const key = loadKey(code);
-  $('#key-field').hidden = !!key;
-  $('#key').required = !key;
-  const seat = loadSeat(code, 'participant');
-  if (seat) $('#join-name').value = seat.name;
-  $('#join-name').focus();
+  import('../panels/join.js').then((m) => m.showJoin($('#join-panel'), code, () => conn.restart()))
+    .catch(() => pageNotice('The join form could not be loaded.', location.href, 'Try again'));
 }
-$('#join-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.currentTarget;
-  const key = loadKey(code) || form.elements.key.value.trim();
-  notify($('#join-error'), '');
-  try {
-    await joinMeeting({ code, name: form.elements.name.value, location: form.elements.location.value, facilitatorKey: key }, 'facilitator');
-    $('#join-panel').hidden = true;
-    conn.restart();
-  } catch (err) {
-    notify($('#join-error'), err.message || 'Could not join.');
-  }
-});
 
 // --- sharing ---
 const link = joinUrl(code);
@@ -64,7 +49,14 @@ setText($('#share-code'), code);
 $('#join-link').href = link;
 setText($('#join-link'), link);
 $('#display-link').href = `/display?code=${encodeURIComponent(code)}`;
-showQr($('#qr'), code, $('#qr-missing'));
+// The QR code (the room display shows it large) comes on request, to keep the console light.
+$('#show-qr').addEventListener('click', (e) => {
+  const show = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+  if (show && !$('#qr').src) showQr($('#qr'), code, $('#qr-missing'));
+  $('#qr').hidden = !show;
+  e.currentTarget.setAttribute('aria-expanded', String(show));
+  setText(e.currentTarget, show ? 'Hide the QR code' : 'Show the QR code');
+});
 $('#copy-link').addEventListener('click', async () => {
   try {
     await navigator.clipboard.writeText(link);
@@ -229,6 +221,93 @@ $('#proxy-form').addEventListener('submit', async (e) => {
   }
 });
 
+// --- signals: always in sight ---
+$('#signal-settings').addEventListener('toggle', () => {
+  const sg = model.signals;
+  if (!sg || !$('#signal-settings').open) return;
+  $('#signal-window-input').value = String(sg.window_seconds);
+  $('#signal-threshold-input').value = String(sg.display_threshold);
+});
+$('#signal-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const f = e.currentTarget.elements;
+  if (await send(e.currentTarget.querySelector('button'), msg.setSignalSettings(Number(f.window.value), Number(f.threshold.value)))) {
+    $('#signal-settings').open = false;
+    toast('The signal settings are saved.', 'info');
+  }
+});
+let lastSignals = null;  // none yet: what is there at load is not news
+function drawSignals() {
+  const sg = model.signals;
+  if (!sg) return;
+  const active = Object.entries(sg.counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => ({ kind, count, label: words.SIGNAL[kind] || kind }));
+  setText($('#signal-window'), `Anonymous, from the last ${words.duration(sg.window_seconds * 1000)}. Shown to the room (in red here) once ${sg.display_threshold} ${sg.display_threshold === 1 ? 'person sends' : 'people send'} the same one.`);
+  redraw($('#signal-counts'), active.map((x) => h('li', { class: x.count >= sg.display_threshold ? 'shown' : '' },
+    `${x.label}: ${x.count}`, x.count >= sg.display_threshold ? h('span', { class: 'sr-only' }, ' (shown to the room)') : null)));
+  $('#signal-none').hidden = active.length > 0;
+  $('#signal-strip').classList.toggle('quiet', !active.length);
+  // Said aloud when a count grows (counts also fade as the window slides: that is not news).
+  const grown = lastSignals ? active.filter((x) => x.count > (lastSignals[x.kind] || 0)) : [];
+  if (grown.length) announcer.say(`Signal: ${grown.map((x) => `${x.label} (${x.count})`).join(', ')}.`);
+  lastSignals = Object.fromEntries(active.map((x) => [x.kind, x.count]));
+}
+
+// --- panels in tabs, each loaded on first use ---
+const tabs = [...document.querySelectorAll('#tabs [role=tab]')];
+const panels = new Map();  // name -> render function, once loaded
+const panelCtx = { model, conn, send, ask, announcer, code, toast };
+async function selectTab(tab, focus = false) {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    $(`#${t.getAttribute('aria-controls')}`).hidden = !on;
+  }
+  if (focus) tab.focus();
+  const name = tab.dataset.panel;
+  if (name === 'room' || panels.has(name)) return renderPanel(name);
+  panels.set(name, null);
+  if (!$('link[href="/css/decide.css"]')) document.head.append(h('link', { rel: 'stylesheet', href: '/css/decide.css' }));
+  try {
+    const module = await import(`../panels/${name}.js`);
+    panels.set(name, module.mount($(`#panel-${name}`), panelCtx));
+    renderPanel(name);
+  } catch (err) {
+    panels.delete(name);
+    toast(`This panel could not be loaded (${err.message}). Try again.`);
+  }
+}
+function renderPanel(name, e) {
+  const draw = panels.get(name);
+  if (draw && model.ready && !$(`#panel-${name}`).hidden) draw(e);
+}
+$('#tabs').addEventListener('click', (e) => { const t = e.target.closest('[role=tab]'); if (t) selectTab(t); });
+$('#tabs').addEventListener('keydown', (e) => {
+  const i = tabs.indexOf(document.activeElement);
+  if (i < 0) return;
+  const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+  if (to == null) return;
+  e.preventDefault();
+  selectTab(tabs[(to + tabs.length) % tabs.length], true);
+});
+// What waits in each panel, on its tab: open polls, running proposals, open points, proposed items.
+function drawBadges() {
+  const counts = {
+    polls: model.polls.filter((p) => p.status === 'open').length,
+    consent: model.proposals.filter((p) => ['clarifying', 'reactions', 'consent'].includes(p.phase)).length,
+    points: model.points.filter((p) => p.status === 'open').length,
+    agreement: model.agreement.filter((i) => i.status === 'proposed').length,
+  };
+  for (const [name, n] of Object.entries(counts)) {
+    const badge = $(`#tab-${name} .badge`);
+    badge.hidden = !n;
+    setText(badge, n ? String(n) : '');
+    const label = { polls: 'open', consent: 'running', points: 'open', agreement: 'proposed' }[name];
+    if (n) badge.setAttribute('aria-label', `${n} ${label}`); else badge.removeAttribute('aria-label');
+  }
+}
+
 // --- drawing ---
 let lastSpeaker = null;
 
@@ -249,7 +328,9 @@ function render(e) {
     $('#page-notice').hidden = true;
   }
 
-  $('#ended').hidden = !(model.meeting && model.meeting.ended);
+  $('#ended').hidden = !model.ended;
+  // Ended: read-only. The controls go; what happened stays on screen.
+  for (const el of ['#call-next', '#raise-form', '#round', '#settings', '#proxy-form', '#signal-settings']) $(el).hidden = model.ended;
   drawFloor($('#floor'), model);
   $('#end-turn').hidden = !model.turn;
 
@@ -296,6 +377,9 @@ function render(e) {
     personActions(p))));
 
   drawEquity($('#equity'), model.figures, model);
+  drawSignals();
+  drawBadges();
+  for (const name of panels.keys()) renderPanel(name, e);
 
   // Announce hands going up and who takes the floor (the facilitator may be looking elsewhere).
   const speaker = model.turn ? model.turn.participant : null;
@@ -304,6 +388,12 @@ function render(e) {
     const raised = e.detail.events.filter((ev) => ev.kind === 'hand_raised' && ev.participant !== model.you);
     if (raised.length) news.push(`${raised.map((ev) => `${model.name(ev.participant)} (${words.handKind(ev.hand_kind).toLowerCase()})`).join(', ')} raised a hand.`);
     if (speaker !== lastSpeaker && speaker != null) news.push(`${model.name(speaker)} has the floor.`);
+    for (const ev of e.detail.events) {
+      const point = ev.kind === 'point_submitted' && model.points.find((p) => p.id === ev.point);
+      if (point) news.push(`New written ${point.kind}: ${point.text.slice(0, 80)}`);
+      if (ev.kind === 'consent_answered' && ev.answer === 'objection') news.push(`${model.name(ev.participant)} objects.`);
+      if (ev.kind === 'agreement_item_proposed') news.push('A ground rule was proposed.');
+    }
   }
   if (news.length) announcer.say(news.join(' '));
   lastSpeaker = speaker;

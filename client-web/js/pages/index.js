@@ -1,7 +1,7 @@
 // Start page: create a meeting (POST /api/meetings), join it as its facilitator with the key the
 // server returned, keep the key in this browser only (never in a URL), then open the console.
 import { $, h, notify } from '../dom.js';
-import { joinMeeting } from '../connection.js';
+import { joinMeeting } from '../joining.js';
 import { saveKey, facilitatedMeetings } from '../storage.js';
 
 const form = $('#create-form');

@@ -2,7 +2,7 @@
 // preference. Joins once to get a resume token (kept per meeting code), then opens the
 // participant page, which resumes with it; a reload there resumes too.
 import { $, notify, param } from '../dom.js';
-import { joinMeeting } from '../connection.js';
+import { joinMeeting } from '../joining.js';
 import { normalizeCode } from '../protocol.js';
 import { loadSeat, clearSeat } from '../storage.js';
 

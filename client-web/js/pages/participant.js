@@ -1,11 +1,12 @@
-// Participant page (phone first): raise and lower a hand with its kind, my place and the
-// server's reason for it, who speaks and the turn timer, my go in a go-round, my presence.
+// Participant page (phone first): my hand and its kind, my place and why, who speaks and the
+// timer, my go in a round, my presence; the rest is in participate.js.
 import { $, h, redraw, setText, Announcer, act, toast, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
 import * as msg from '../protocol.js';
 import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
+import { mountParticipation } from '../participate.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 
 const code = msg.normalizeCode(param('code'));
@@ -15,6 +16,7 @@ const model = new MeetingModel();
 const conn = new MeetingConnection({ code, seat: 'participant' });
 const announcer = new Announcer();
 const send = (button, message) => act(button, () => conn.send(message));
+const renderParticipation = mountParticipation(model, conn, announcer);
 
 setText($('#meeting-code'), code);
 bindConnectionStatus(conn, $('#conn'), announcer);
@@ -48,20 +50,9 @@ $('#presence').addEventListener('click', (e) => {
   const me = model.me;
   if (me) send(e.currentTarget, msg.setPresence(me.presence === 'away' ? 'here' : 'away'));
 });
+// The form to change my details is made when first opened (profile.js).
 $('#profile').addEventListener('toggle', () => {
-  const me = model.me;
-  if (!me || !$('#profile').open) return;
-  const form = $('#profile-form');
-  form.elements.location.value = me.location;
-  form.elements.preference.value = me.preference || 'none';
-});
-$('#profile-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const form = e.currentTarget;
-  if (await send(form.querySelector('button'), msg.updateProfile(form.elements.location.value, form.elements.preference.value))) {
-    $('#profile').open = false;
-    toast('Your details are saved.', 'info');
-  }
+  if ($('#profile').open && model.me) import('../profile.js').then((m) => m.showProfile($('#profile'), model.me, send));
 });
 
 // --- drawing ---
@@ -121,6 +112,9 @@ function render(e) {
   setText($('#people-count'), String(people.length));
   redraw($('#people'), people.map((p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p))));
 
+  // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
+  for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
+  renderParticipation(e);
   announce(place, r, e.detail.events);
 }
 

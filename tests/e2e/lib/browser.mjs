@@ -31,7 +31,7 @@ export async function person(browser, device = DESKTOP, name = 'page') {
   const context = await browser.newContext({ ...device, reducedMotion: 'reduce', locale: 'en-GB' });
   const page = await context.newPage();
   page.on('pageerror', (err) => { console.error(`[${name}] page error: ${err.message}`); page.__errors = (page.__errors || 0) + 1; });
-  page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource/.test(m.text())) console.error(`[${name}] console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource|ERR_CONNECTION_REFUSED/.test(m.text())) console.error(`[${name}] console: ${m.text()}`); });
   return { context, page, name };
 }
 
@@ -65,8 +65,8 @@ export async function waitQueue(page, names, list = '#queue') {
 }
 
 // Creates a meeting from the start page, as its facilitator; returns the code.
-export async function createMeeting(page, { title, name, location = 'in_room' }) {
-  await page.goto(`${BASE}/`);
+export async function createMeeting(page, { title, name, location = 'in_room', base = BASE }) {
+  await page.goto(`${base}/`);
   await page.fill('#title', title);
   await page.fill('#name', name);
   await page.check(`#create-form input[name=location][value=${location}]`);
@@ -77,8 +77,8 @@ export async function createMeeting(page, { title, name, location = 'in_room' })
 }
 
 // Joins from the join page (code in the link) and lands on the participant page.
-export async function joinAs(page, code, { name, location = 'remote', preference = 'none', beforeSubmit = null }) {
-  await page.goto(`${BASE}/join?code=${code}`);
+export async function joinAs(page, code, { name, location = 'remote', preference = 'none', beforeSubmit = null, base = BASE }) {
+  await page.goto(`${base}/join?code=${code}`);
   await page.fill('#name', name);
   await page.check(`input[name=location][value=${location}]`);
   await page.check(`input[name=preference][value=${preference}]`);
@@ -125,3 +125,31 @@ export const entryButton = (page, name, action) =>
 // A person's row in the console's people list.
 export const personRow = (page, name) =>
   page.locator('#people > li', { has: page.locator('strong', { hasText: new RegExp(`^${name}( \\(you\\))?$`) }) });
+
+// Opens a panel of the console by its tab (the panel's module loads on first use).
+export async function openTab(page, name) {
+  await page.click(`#tab-${name}`);
+  await until(page, `${name} panel drawn`, (n) => {
+    const p = document.querySelector(`#panel-${n}`);
+    return p && !p.hidden && p.children.length > 0;
+  }, name);
+}
+
+// A poll's card on a page (participant: #poll-cards; console: #poll-list), by its question.
+export const pollCard = (page, question) => page.locator('article.poll', { has: page.locator('h3', { hasText: question }) });
+export const proposalCard = (page, title) => page.locator('article.proposal', { has: page.locator('h3', { hasText: title }) });
+
+// The ack of a count (vote, upvote, signal) comes before the update that shows it: wait for text.
+export async function waitGone(page, selector, timeout) {
+  await until(page, `${selector} gone`, (s) => { const el = document.querySelector(s); return !el || !!el.closest('[hidden]'); }, selector, timeout);
+}
+
+// Waits until a locator's element shows the text (e.g. a poll card's turnout).
+export async function waitIn(locator, text, timeout = 10000) {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    const seen = await locator.first().textContent().catch(() => '(nothing)');
+    throw new Error(`"${text}" not seen within ${timeout} ms; saw: ${seen}`);
+  }
+}

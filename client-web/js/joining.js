@@ -1,0 +1,37 @@
+// Joining a meeting once (the start page, the join page, the console's join form, the room
+// display's first visit). Kept apart from connection.js so that pages which only resume do not
+// load it.
+import { join } from './protocol.js';
+import { saveSeat } from './storage.js';
+import { socketUrl } from './connection.js';
+
+// Joins a meeting once, from the join or start page: opens a socket, sends "join", keeps the
+// token from "welcome" for the given seat, then closes (the next page resumes with the token).
+// Resolves with the welcome; rejects with the server's {code, message}.
+export function joinMeeting(request, seat) {
+  return new Promise((resolve, reject) => {
+    let ws;
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      fn(value);
+      try { ws.close(1000); } catch { /* closed */ }
+    };
+    const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: 'The server did not answer. Check your connection and try again.' }), 10000);
+    try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: 'Could not reach the server.' }); }
+    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), id: 'j1' }));
+    ws.onmessage = (e) => {
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      if (msg.type === 'welcome') {
+        saveSeat(msg.code, seat, { token: msg.token, name: msg.you.name, at: Date.now() });
+        finish(resolve, msg);
+      } else if (msg.type === 'error') {
+        finish(reject, msg);
+      }
+    };
+    ws.onclose = () => finish(reject, { code: 'connection_failed', message: 'Could not reach the server. Check your connection and try again.' });
+  });
+}

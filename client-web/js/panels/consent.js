@@ -1,0 +1,160 @@
+// Console panel: consent rounds. Present a proposal (optionally adopting or removing an agreement
+// item), move it through clarifying questions, reactions (the server starts a go-round) and
+// consent; see every answer and objection; amend (a new version), adopt with a review date, or
+// close it. Whether it may be adopted (no open objection, consent phase) is the server's to say.
+import { h, redraw, setText, place } from '../dom.js';
+import * as msg from '../protocol-console.js';
+import * as words from '../words.js';
+import { answerForm } from '../ballot.js';
+
+const ACTIVE = ['clarifying', 'reactions', 'consent'];
+
+export function mount(root, { model, conn, send, ask, announcer }) {
+  const item = h('select', { id: 'proposal-item', name: 'item' });
+  const form = h('form', { id: 'proposal-form', class: 'card', 'aria-labelledby': 'proposal-form-h' },
+    h('h2', { id: 'proposal-form-h' }, 'Present a proposal'),
+    h('div', { class: 'field' }, h('label', { for: 'proposal-title' }, 'Title'),
+      h('input', { id: 'proposal-title', name: 'title', type: 'text', maxlength: '200', required: true, autocomplete: 'off' })),
+    h('div', { class: 'field' }, h('label', { for: 'proposal-text' }, 'Proposal'),
+      h('textarea', { id: 'proposal-text', name: 'text', maxlength: '5000', rows: '4', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'proposal-item' }, 'Adopts or removes a ground rule (optional)'), item),
+    h('p', { class: 'hint' }, 'It starts with clarifying questions; then reactions (a go-round), then consent.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Present')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const [what, id] = item.value.split(':');
+    if (await send(form.querySelector('button[type=submit]'), msg.presentProposal(f.title.value.trim(), f.text.value.trim(), Number(id) || 0, what === 'remove'))) {
+      form.reset();
+      announcer.say('The proposal is presented: clarifying questions.');
+    }
+  });
+  // Running proposals first, then the form to present another, then the ended ones.
+  const list = h('div', { id: 'proposal-list' });
+  const endedList = h('div', { id: 'proposal-ended' });
+  const endedHead = h('h2', { class: 'sub-h', hidden: true }, 'Ended proposals');
+  root.append(list, form, endedHead, endedList);
+
+  const cards = new Map();
+  function card(p) {
+    if (cards.has(p.id)) return cards.get(p.id);
+    const mine = answerForm(async (a, button) => {
+      if (!a) return false;
+      return send(button, msg.answerConsent(p.id, a.answer, a.text));
+    });
+    const forWho = h('select', { id: `proposal-${p.id}-for` });
+    const forProxy = answerForm(async (a, button) => a && send(button, msg.answerConsent(p.id, a.answer, a.text, Number(forWho.value))));
+    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, 'Proxy'), forWho));
+    const amendText = h('textarea', { id: `proposal-${p.id}-amend`, maxlength: '5000', rows: '4' });
+    const amend = h('form', { class: 'manage-body' },
+      h('div', { class: 'field' }, h('label', { for: amendText.id }, 'The amended proposal'), amendText),
+      h('p', { class: 'hint' }, 'A new version: open objections count as resolved by it, and everyone answers again.'),
+      h('div', null, h('button', { type: 'submit', class: 'secondary' }, 'Save the new version')));
+    amend.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (await send(amend.querySelector('button'), msg.amendProposal(p.id, amendText.value.trim()))) {
+        c.querySelector('[data-part=amend]').open = false;
+        announcer.say('Amended: the consent round starts again.');
+      }
+    });
+    const review = h('input', { type: 'date', id: `proposal-${p.id}-review` });
+    const c = h('article', { class: 'card proposal', dataset: { proposal: String(p.id) }, 'aria-labelledby': `fprop-${p.id}-h` },
+      h('h3', { id: `fprop-${p.id}-h`, dataset: { part: 'title' } }),
+      h('div', { class: 'actions', role: 'group', 'aria-label': 'Phase', dataset: { part: 'phases' } },
+        msg.CONSENT_PHASES.map((ph) => h('button', { type: 'button', class: 'small secondary', dataset: { action: 'phase', phase: ph } }, words.PHASE[ph].label))),
+      h('p', { class: 'phase', dataset: { part: 'phase' } }),
+      h('blockquote', { class: 'proposal-text pre', dataset: { part: 'text' } }),
+      h('div', { dataset: { part: 'versions' } }),
+      h('div', { dataset: { part: 'tally' } }),
+      h('div', { dataset: { part: 'objections' } }),
+      h('div', { dataset: { part: 'act' } },
+        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, 'Your own answer'), mine),
+        h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, 'Answer for a proxy'), forProxy),
+        h('details', { class: 'manage', dataset: { part: 'amend' } }, h('summary', null, 'Amend…'), amend),
+        h('div', { class: 'row sub' },
+          h('div', { class: 'field' }, h('label', { for: review.id }, 'Review date (optional)'), review),
+          h('button', { type: 'button', dataset: { action: 'adopt' } }, 'Adopt')),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, 'Close: not adopted…'),
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, 'Close: withdrawn…'))));
+    c.querySelector('[data-part=amend]').addEventListener('toggle', (e) => {
+      const now = model.proposals.find((x) => x.id === p.id);
+      if (e.target.open && now && !amendText.value) amendText.value = now.versions[now.versions.length - 1];
+    });
+    c.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-action]');
+      if (!b) return;
+      const a = b.dataset.action;
+      if (a === 'phase') send(b, msg.setConsentPhase(p.id, b.dataset.phase));
+      if (a === 'adopt') send(b, msg.adoptProposal(p.id, review.value)).then((ok) => ok && announcer.say('Adopted, and recorded.'));
+      if (a === 'withdraw') send(b, msg.withdrawObjection(Number(b.dataset.id)));
+      if (a === 'not-adopted' || a === 'withdrawn') {
+        ask({ title: a === 'withdrawn' ? 'Withdraw the proposal' : 'Close: not adopted', reason: 'optional', reasonLabel: 'Reason (optional, recorded)',
+          ok: 'Close it', run: ({ reason }) => conn.send(msg.closeProposal(p.id, a === 'withdrawn', reason)) });
+      }
+    });
+    c.forWho = forWho;
+    cards.set(p.id, c);
+    return c;
+  }
+
+  function render() {
+    // The agreement items a proposal may adopt (proposed) or remove (adopted).
+    const chosen = item.value;
+    redraw(item, h('option', { value: '' }, 'None'),
+      model.agreement.filter((i) => i.status === 'proposed').map((i) => h('option', { value: `adopt:${i.id}` }, `Adopt: ${i.text}`)),
+      model.agreement.filter((i) => i.status === 'adopted').map((i) => h('option', { value: `remove:${i.id}` }, `Remove: ${i.text}`)));
+    item.value = [...item.options].some((o) => o.value === chosen) ? chosen : '';
+
+    const proposals = [...model.proposals.filter((p) => ACTIVE.includes(p.phase)).reverse(), ...model.proposals.filter((p) => !ACTIVE.includes(p.phase)).reverse()];
+    const present = [...model.people.values()].filter((x) => x.role !== 'observer' && x.presence === 'here');
+    const proxies = [...model.people.values()].filter((x) => x.proxy);
+    for (const p of proposals) {
+      const c = card(p);
+      const part = (n) => c.querySelector(`[data-part=${n}]`);
+      const active = ACTIVE.includes(p.phase) && !model.ended;
+      const ph = words.PHASE[p.phase];
+      const target = p.agreement_item ? model.agreement.find((i) => i.id === p.agreement_item) : null;
+      setText(part('title'), `${p.title} · version ${p.version}`);
+      part('phases').hidden = !active;
+      for (const b of part('phases').children) b.setAttribute('aria-pressed', String(b.dataset.phase === p.phase));
+      redraw(part('phase'), h('strong', null, active ? `Now: ${ph.label}. ` : `${ph.label}. `), active ? ph.hint : '', p.end_reason ? ` Reason: ${p.end_reason}` : '',
+        target ? h('span', { class: 'hint' }, ` ${p.removes_item ? 'Removes' : 'Adopts'} the ground rule “${target.text}”.`) : '');
+      setText(part('text'), p.versions[p.versions.length - 1]);
+      redraw(part('versions'), p.versions.length > 1 ? h('details', { class: 'manage', dataset: { key: `versions-${p.id}` } }, h('summary', null, 'Earlier versions'),
+        h('ol', null, p.versions.slice(0, -1).map((v) => h('li', { class: 'pre' }, v)))) : null);
+
+      const by = (a) => p.answers.filter((x) => x.answer === a);
+      const answered = new Set(p.answers.map((x) => x.participant));
+      const waiting = present.filter((x) => !answered.has(x.id));
+      redraw(part('tally'), p.phase === 'consent' || p.answers.length ? [
+        h('h4', null, `Answers to version ${p.version}`),
+        h('ul', { class: 'plain answers-list' }, msg.CONSENT_ANSWERS.map((a) => h('li', null,
+          h('span', { class: `tag answer-${a}` }, `${words.ANSWER[a].label}: ${by(a).length}`), ' ',
+          by(a).map((x) => `${model.name(x.participant)}${x.text ? ` (“${x.text}”)` : ''}`).join(', ')))),
+        active && waiting.length ? h('p', { class: 'hint' }, `Not answered yet: ${waiting.map((x) => x.name).join(', ')}`) : null] : null);
+
+      const objections = p.objections;
+      redraw(part('objections'), objections.length ? [h('h4', null, 'Objections'), h('ul', { class: 'plain answers-list' }, objections.map((o) => {
+        const author = model.people.get(o.participant);
+        return h('li', { class: o.status === 'open' ? 'objection-open' : '' },
+          h('span', { class: `tag ${o.status === 'open' ? 'answer-objection' : 'tag-plain'}` }, words.OBJECTION[o.status]), ' ',
+          h('strong', null, model.name(o.participant)), ` (version ${o.version}): ${o.reason}`,
+          o.status === 'open' && author && author.proxy ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'withdraw', id: String(o.id), key: `withdraw-${o.id}` } }, 'Withdraw for them') : null);
+      }))] : null);
+
+      part('act').hidden = !active;
+      part('mine').hidden = part('proxy').hidden = p.phase !== 'consent';
+      if (!proxies.length) part('proxy').hidden = true;
+      const chosenProxy = c.forWho.value;
+      redraw(c.forWho, proxies.map((x) => h('option', { value: String(x.id) }, x.name)));
+      if (chosenProxy) c.forWho.value = chosenProxy;
+    }
+    form.hidden = model.ended;
+    const running = (p) => ACTIVE.includes(p.phase) && !model.ended;
+    place(list, proposals.filter(running).map((p) => cards.get(p.id)));
+    place(endedList, proposals.filter((p) => !running(p)).map((p) => cards.get(p.id)));
+    endedHead.hidden = !endedList.children.length;
+  }
+  return render;
+}

@@ -1,0 +1,49 @@
+// Console panel: written points and questions, most upvoted first (the server's order), hidden
+// ones too with their reason. Take one up, mark it answered, hide it with a reason, or reopen it.
+import { h, redraw } from '../dom.js';
+import * as msg from '../protocol-console.js';
+import * as words from '../words.js';
+
+// What each status offers next: [status to set, button label].
+const NEXT = {
+  open: [['taken_up', 'Take up'], ['answered', 'Answered']],
+  taken_up: [['answered', 'Answered'], ['open', 'Back to open']],
+  answered: [['taken_up', 'Take up'], ['open', 'Back to open']],
+  hidden: [['open', 'Show again']],
+};
+
+export function mount(root, { model, conn, send, ask }) {
+  const list = h('ul', { class: 'plain point-list', id: 'fpoint-list', 'aria-labelledby': 'fpoints-h' });
+  root.append(h('section', { class: 'card', 'aria-labelledby': 'fpoints-h' },
+    h('h2', { id: 'fpoints-h' }, 'Written points and questions'),
+    h('p', { class: 'hint' }, 'Most upvoted first. Taking one up tells everyone it is being discussed now.'),
+    list));
+  list.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    if (!b) return;
+    const id = Number(b.dataset.id);
+    if (b.dataset.action === 'hide') {
+      ask({ title: 'Hide this written point', text: 'Only facilitators will see it, with your reason.', ok: 'Hide',
+        run: ({ reason }) => conn.send(msg.setPointStatus(id, 'hidden', reason)) });
+    } else {
+      send(b, msg.setPointStatus(id, b.dataset.action));
+    }
+  });
+
+  return function render() {
+    redraw(list, model.points.length ? model.points.map((p) => h('li', { class: `point point-${p.status}` },
+      h('p', { class: 'point-head' },
+        h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
+        p.status !== 'open' ? h('span', { class: `tag ${p.status === 'hidden' ? 'tag-away' : 'tag-status'}` }, words.POINT_STATUS[p.status]) : null,
+        h('span', { class: 'muted' }, ` ${p.author ? model.name(p.author) : 'anonymous'} · ${words.timeOfDay(p.at)}`)),
+      h('p', { class: 'point-text' }, p.text),
+      p.reason ? h('p', { class: 'hint' }, `Hidden: ${p.reason}`) : null,
+      h('div', { class: 'point-foot' },
+        h('span', { class: 'votes' }, words.plural(p.upvotes, 'upvote')),
+        model.ended ? null : [
+          NEXT[p.status].map(([s, label]) =>
+            h('button', { type: 'button', class: s === 'taken_up' ? 'small' : 'small secondary', dataset: { action: s, id: String(p.id), key: `${s}-${p.id}` } }, label)),
+          p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, 'Hide…') : null])))
+      : h('li', { class: 'muted' }, 'Nothing written yet. People write on their phones.'));
+  };
+}

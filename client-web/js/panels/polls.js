@@ -1,0 +1,150 @@
+// Console panel: open a poll (each kind with its own fields, and the fist-to-five preset), watch
+// "N of M have voted", see results when the server shows them, vote yourself or for a proxy,
+// close (with a review date for a decision) or cancel.
+import { h, redraw, setText, toast, place } from '../dom.js';
+import * as msg from '../protocol-console.js';
+import * as words from '../words.js';
+import { ballotForm } from '../ballot.js';
+import { drawResult, pollTags, turnout, pollState } from '../results.js';
+
+export function mount(root, { model, conn, send, ask, announcer }) {
+  const field = (id, label, input, hint) => h('div', { class: 'field', dataset: { for: id } },
+    h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null);
+  const kind = h('select', { id: 'poll-kind', name: 'kind' },
+    msg.POLL_KINDS.map((k) => h('option', { value: k }, words.POLL_KIND[k])),
+    h('option', { value: 'fist_to_five' }, 'Fist to five (0 block … 5 full support)'));
+  const form = h('form', { id: 'poll-form', class: 'card', 'aria-labelledby': 'poll-form-h' },
+    h('h2', { id: 'poll-form-h' }, 'Open a poll'),
+    field('poll-question', 'Question', h('input', { id: 'poll-question', name: 'question', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })),
+    field('poll-kind', 'Kind', kind),
+    h('div', { dataset: { when: 'options' } },
+      field('poll-options', 'Options, one per line', h('textarea', { id: 'poll-options', name: 'options', rows: '4', 'aria-describedby': 'poll-options-hint' }), '2 to 20 options.')),
+    h('div', { dataset: { when: 'multiple' } },
+      field('poll-max', 'Most choices one person may pick', h('input', { id: 'poll-max', name: 'max', type: 'number', min: '1', max: '20', 'aria-describedby': 'poll-max-hint' }), 'Leave empty for “any number”.')),
+    h('div', { class: 'row', dataset: { when: 'scale' } },
+      field('poll-min', 'From', h('input', { id: 'poll-min', name: 'min', type: 'number', min: '-100', max: '100', value: '1' })),
+      field('poll-max-value', 'To', h('input', { id: 'poll-max-value', name: 'maxValue', type: 'number', min: '-100', max: '100', value: '5' })),
+      field('poll-min-label', 'Word at the low end', h('input', { id: 'poll-min-label', name: 'minLabel', type: 'text', maxlength: '60', autocomplete: 'off' })),
+      field('poll-max-label', 'Word at the high end', h('input', { id: 'poll-max-label', name: 'maxLabel', type: 'text', maxlength: '60', autocomplete: 'off' }))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'anonymous', id: 'poll-anonymous' }), 'Anonymous'),
+    h('p', { class: 'hint' }, 'Nobody, you included, sees who chose what. Results show only at close, and only if enough people voted. It cannot be made named later.'),
+    h('div', { dataset: { when: 'anonymous' } },
+      field('poll-k', 'Show the result only if at least this many voted', h('input', { id: 'poll-k', name: 'k', type: 'number', min: '1', max: '1000', value: '3' }))),
+    h('fieldset', { dataset: { when: 'named' } }, h('legend', null, 'When results show'),
+      h('div', { class: 'choices' }, [['live', 'Live, to everyone, as votes come in'], ['after_vote', 'To each person once they voted'], ['at_close', 'When the poll closes']]
+        .map(([v, t], i) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'results', value: v, defaultChecked: i === 0 }), h('span', null, t))))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'decision' }), 'Record the result in the decision record'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Open the poll')));
+
+  function showFields() {
+    const k = kind.value;
+    const anon = form.elements.anonymous.checked;
+    const on = { options: k === 'single_choice' || k === 'multiple_choice' || k === 'ranked_choice', multiple: k === 'multiple_choice', scale: k === 'scale', anonymous: anon, named: !anon };
+    for (const el of form.querySelectorAll('[data-when]')) el.hidden = !on[el.dataset.when];
+  }
+  form.addEventListener('change', showFields);
+  showFields();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const k = kind.value;
+    const num = (x) => (x.value === '' ? undefined : Number(x.value));
+    const spec = { question: f.question.value.trim(), anonymous: f.anonymous.checked || undefined, decision: f.decision.checked || undefined };
+    if (k === 'fist_to_five') spec.preset = 'fist_to_five';
+    else spec.kind = k;
+    if (['single_choice', 'multiple_choice', 'ranked_choice'].includes(k)) spec.options = f.options.value.split('\n').map((o) => o.trim()).filter(Boolean);
+    if (k === 'multiple_choice') spec.maxChoices = num(f.max);
+    if (k === 'scale') Object.assign(spec, { scaleMin: num(f.min), scaleMax: num(f.maxValue), minLabel: f.minLabel.value.trim() || undefined, maxLabel: f.maxLabel.value.trim() || undefined });
+    if (spec.anonymous) spec.minVoters = num(f.k);
+    else spec.results = form.querySelector('input[name=results]:checked').value;
+    if (await send(form.querySelector('button[type=submit]'), msg.openPoll(spec))) {
+      form.reset();
+      showFields();
+      announcer.say('The poll is open.');
+    }
+  });
+
+  // Open polls first, then the form to open another, then the closed ones.
+  const list = h('div', { id: 'poll-list' });
+  const closedList = h('div', { id: 'poll-closed' });
+  const closedHead = h('h2', { class: 'sub-h', hidden: true }, 'Closed polls');
+  root.append(h('h2', { class: 'sr-only' }, 'Open polls'), list, form, closedHead, closedList);
+
+  const cards = new Map();
+  const proxies = () => [...model.people.values()].filter((p) => p.proxy);
+  function pollCard(poll) {
+    if (cards.has(poll.id)) return cards.get(poll.id);
+    const mine = ballotForm(poll, async (ballot, button) => {
+      if (await send(button, msg.vote(poll.id, ballot))) { model.voted.add(poll.id); render(); }
+    }, { button: 'Vote' });
+    const forWho = h('select', { id: `poll-${poll.id}-for` });
+    const forProxy = ballotForm(poll, async (ballot, button) => {
+      if (await send(button, msg.vote(poll.id, ballot, Number(forWho.value)))) toast(`The vote for ${model.name(Number(forWho.value))} is counted.`, 'info');
+    }, { button: 'Vote for them' });
+    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, 'Proxy'), forWho));
+    const review = h('input', { type: 'date', id: `poll-${poll.id}-review`, 'aria-describedby': `poll-${poll.id}-review-hint` });
+    const card = h('article', { class: 'card poll', dataset: { poll: String(poll.id) }, 'aria-labelledby': `fpoll-${poll.id}-h` },
+      h('h3', { id: `fpoll-${poll.id}-h`, class: 'question' }, poll.question),
+      h('p', { class: 'tags', dataset: { part: 'tags' } }),
+      h('p', { class: 'hint' }, poll.anonymous
+        ? `Nobody, you included, sees who chose what. The result shows at close, if at least ${poll.min_voters} voted.`
+        : { live: 'Results show live, to everyone.', after_vote: 'Each person sees the results once they voted; you see them now.', at_close: 'Results show when you close the poll.' }[poll.results]),
+      h('p', { class: 'turnout', dataset: { part: 'turnout' } }),
+      h('div', { class: 'bar turnout-bar', 'aria-hidden': 'true' }, h('span', { dataset: { part: 'bar' } })),
+      h('div', { dataset: { part: 'result' } }),
+      h('div', { dataset: { part: 'actions' } },
+        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, 'Your own vote'), mine),
+        !poll.anonymous ? h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, 'Vote for a proxy'), forProxy) : null,
+        poll.decision ? h('div', { class: 'field' }, h('label', { for: review.id }, 'Review date (optional)'), review,
+          h('p', { class: 'hint', id: `poll-${poll.id}-review-hint` }, 'Kept with the decision.')) : null,
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', dataset: { action: 'close' } }, 'Close and count'),
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'cancel' } }, 'Cancel poll…'))));
+    card.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-action]');
+      if (!b) return;
+      if (b.dataset.action === 'close') send(b, msg.closePoll(poll.id, review.value)).then((ok) => ok && announcer.say('The poll is closed.'));
+      if (b.dataset.action === 'cancel') {
+        ask({ title: 'Cancel this poll', text: `“${poll.question}” ends with no result, and its votes are dropped.`, reason: 'none', ok: 'End it without a result',
+          run: () => conn.send(msg.cancelPoll(poll.id)) });
+      }
+    });
+    card.forWho = forWho;
+    cards.set(poll.id, card);
+    return card;
+  }
+
+  function render() {
+    const polls = model.polls.filter((p) => p.status !== 'cancelled').reverse();
+    for (const poll of polls) {
+      const card = pollCard(poll);
+      const part = (n) => card.querySelector(`[data-part=${n}]`);
+      const isOpen = poll.status === 'open' && !model.ended;
+      card.classList.toggle('closed', !isOpen);
+      redraw(part('tags'), pollTags(poll));
+      setText(part('turnout'), pollState(poll, model.ended) + turnout(poll));
+      part('bar').style.width = `${poll.eligible ? Math.min(100, Math.round((poll.voted / poll.eligible) * 100)) : 0}%`;
+      const result = model.resultOf(poll);
+      redraw(part('result'), result ? drawResult(poll, result)
+        : isOpen ? h('p', { class: 'hint' }, poll.anonymous ? 'The count stays sealed until you close the poll.' : 'The result shows when you close the poll.') : null);
+      part('actions').hidden = !isOpen;
+      const voted = model.voted.has(poll.id);
+      setText(part('mine').querySelector('summary'), voted ? `Your own vote (counted${poll.anonymous ? '' : '; you can change it'})` : 'Your own vote');
+      part('mine').querySelector('form').hidden = voted && poll.anonymous;
+      const px = part('proxy');
+      if (px) {
+        px.hidden = !proxies().length;
+        const chosen = card.forWho.value;
+        redraw(card.forWho, proxies().map((p) => h('option', { value: String(p.id) }, p.name)));
+        if (chosen) card.forWho.value = chosen;
+      }
+    }
+    form.hidden = model.ended;
+    const want = polls.map((p) => cards.get(p.id));
+    const open = polls.filter((p) => p.status === 'open' && !model.ended);
+    place(list, open.map((p) => cards.get(p.id)));
+    place(closedList, want.filter((c) => !list.contains(c)));
+    closedHead.hidden = !closedList.children.length;
+  }
+  return render;
+}

@@ -1,0 +1,163 @@
+// Polls. An anonymous fist-to-five poll: the participants' pages say plainly that it is anonymous
+// and that results show only at close (and only with at least 3 voters); they vote; the room
+// display and the console show only how many have voted until the facilitator closes it; then
+// everyone sees the result. A named ranked-choice poll with live results, ranked by keyboard; an
+// open-text poll; a vote for a proxy; a reload keeps "you voted".
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, openTab, person, pollCard, until, waitIn, waitLive, waitText } from '../lib/browser.mjs';
+
+describe('polls', () => {
+  let browser, fac, display, ada, ben, kofi;
+  const voters = () => [ada, ben, kofi];
+
+  before(async () => {
+    browser = await launch();
+    fac = await person(browser, DESKTOP, 'facilitator');
+    display = await person(browser, PROJECTOR, 'display');
+    ada = await person(browser, PHONE, 'ada');
+    ben = await person(browser, PHONE, 'ben');
+    kofi = await person(browser, DESKTOP, 'kofi');
+    const code = await createMeeting(fac.page, { title: 'Housing plan', name: 'Fatima' });
+    await display.page.goto(`${BASE}/display?code=${code}`);
+    await waitLive(display.page);
+    await joinAs(ada.page, code, { name: 'Ada', location: 'in_room' });
+    await joinAs(ben.page, code, { name: 'Ben', location: 'remote' });
+    await joinAs(kofi.page, code, { name: 'Kofi', location: 'remote' });
+    await waitText(fac.page, '#people-h', 'People (4)');
+  });
+  after(async () => {
+    for (const p of [fac, display, ...voters()]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
+    await browser?.close();
+  });
+
+  it('opens an anonymous fist-to-five poll; every page says what anonymous means', async () => {
+    await openTab(fac.page, 'polls');
+    await fac.page.fill('#poll-question', 'Fist to five: the housing plan');
+    await fac.page.selectOption('#poll-kind', 'fist_to_five');
+    await fac.page.check('#poll-anonymous');
+    assert.equal(await fac.page.isVisible('#poll-k'), true, 'the k field shows for anonymous polls');
+    assert.equal(await fac.page.isVisible('input[name=results]'), false, 'no results choice: anonymous is at close');
+    await checkState(fac.page, 'facilitator-poll-form');
+    await fac.page.click('#poll-form button[type=submit]');
+    const card = pollCard(ada.page, 'Fist to five');
+    await card.waitFor({ timeout: 10000 });
+    const rules = await card.locator('[data-part=rules]').textContent();
+    assert.match(rules, /^Anonymous: nobody, not even the facilitator, can see what you chose\./);
+    assert.match(rules, /only when the poll closes, and only if at least 3 people voted/);
+    await until(ada.page, 'poll announced', () => document.querySelector('#announce-polite').textContent.includes('A poll has opened'));
+    assert.match(await card.locator('legend').first().textContent(), /from 0 to 5/);
+    await waitText(display.page, '#results', '0 of 4 have voted');
+    await checkState(ada.page, 'participant-phone-poll-open');
+  });
+
+  it('counts votes without showing them until close', async () => {
+    // Ada by keyboard: arrow keys move through the scale, Enter on the button votes.
+    const adaCard = pollCard(ada.page, 'Fist to five');
+    await adaCard.locator('input[value="0"]').focus();
+    for (let i = 0; i < 4; i++) await ada.page.keyboard.press('ArrowRight');
+    assert.equal(await adaCard.locator('input[value="4"]').isChecked(), true);
+    await adaCard.locator('button[type=submit]').focus();
+    await ada.page.keyboard.press('Enter');
+    await waitText(ada.page, '#poll-cards [data-part=voted]', 'You voted');
+    assert.equal(await adaCard.locator('form').isVisible(), false, 'one vote in an anonymous poll: the form goes');
+    for (const [p, value] of [[ben, '2'], [kofi, '5']]) {
+      const c = pollCard(p.page, 'Fist to five');
+      await c.locator(`label.scale-step:has(input[value="${value}"])`).click();
+      await c.locator('button[type=submit]').click();
+      await waitText(p.page, '#poll-cards [data-part=voted]', 'You voted');
+    }
+    await waitText(display.page, '#results', '3 of 4 have voted');
+    for (const p of [fac, ada]) await waitIn(pollCard(p.page, 'Fist to five').locator('[data-part=turnout]'), '3 of 4 have voted');
+    // Only the count: no tally anywhere while it is open.
+    for (const p of [display, fac, ada, ben]) assert.equal(await p.page.locator('.result-rows').count(), 0, `${p.name} sees no tally`);
+    await waitText(fac.page, '#poll-list', 'sealed until you close');
+    await checkState(display.page, 'display-poll-count-only');
+    await checkState(fac.page, 'facilitator-poll-counting');
+    await checkState(ben.page, 'participant-phone-voted');
+  });
+
+  it('keeps "you voted" across a reload (from the server, not from the page)', async () => {
+    await ben.page.reload();
+    await waitLive(ben.page);
+    await waitText(ben.page, '#poll-cards [data-part=voted]', 'You voted');
+    assert.equal(await pollCard(ben.page, 'Fist to five').locator('form').isVisible(), false);
+  });
+
+  it('closes the poll: the result shows on every page', async () => {
+    await pollCard(fac.page, 'Fist to five').locator('button[data-action=close]').click();
+    for (const p of [display, fac, ...voters()]) {
+      await waitText(p.page, p === display ? '#results' : '.poll', 'Average: 3.7');
+    }
+    const rows = await display.page.$$eval('#results .result-row .figs', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(rows, ['0 votes · 0%', '0 votes · 0%', '1 vote · 33%', '0 votes · 0%', '1 vote · 33%', '1 vote · 33%']);
+    await waitText(display.page, '#results-h', 'results');
+    await checkState(display.page, 'display-poll-results');
+    await checkState(ada.page, 'participant-phone-poll-results');
+  });
+
+  it('a named ranked-choice poll with live results, ranked by keyboard', async () => {
+    await fac.page.fill('#poll-question', 'Rank the youth projects');
+    await fac.page.selectOption('#poll-kind', 'ranked_choice');
+    assert.equal(await fac.page.isVisible('#poll-options'), true);
+    await fac.page.fill('#poll-options', 'Garden\nStudio\nFootball');
+    await fac.page.check('#poll-form input[name=results][value=live]');
+    await fac.page.click('#poll-form button[type=submit]');
+    const card = pollCard(kofi.page, 'Rank the youth projects');
+    await card.waitFor({ timeout: 10000 });
+    assert.match(await card.locator('[data-part=rules]').textContent(), /^Named: .*Results show live/);
+    // Kofi, keyboard only: Football up twice (focus stays on the button as it moves), Studio down once.
+    await card.locator('button[aria-label="Move Football up"]').focus();
+    await kofi.page.keyboard.press('Enter');
+    assert.equal(await kofi.page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move Football up');
+    await kofi.page.keyboard.press('Enter');
+    await waitText(kofi.page, '#poll-cards [role=status]', 'Football: now 1st');
+    const order = await card.locator('.rank-name').allTextContents();
+    assert.deepEqual(order, ['Football', 'Garden', 'Studio']);
+    await checkState(kofi.page, 'participant-desktop-ranking');
+    await card.locator('button[type=submit]').focus();
+    await kofi.page.keyboard.press('Enter');
+    await waitText(kofi.page, '#poll-cards', 'You have voted. You can change your vote');
+    // Live: everyone sees the running result.
+    await waitText(ada.page, '#poll-cards', 'Results so far');
+    await waitText(display.page, '#results', '1 person voted');
+    const adaCard = pollCard(ada.page, 'Rank the youth projects');
+    await adaCard.locator('button[type=submit]').click();  // Garden, Studio, Football as listed
+    await waitText(display.page, '#results', '2 people voted');
+    // A named vote can be changed while open.
+    await pollCard(kofi.page, 'Rank the youth projects').locator('[data-part=change]').click();
+    assert.equal(await pollCard(kofi.page, 'Rank the youth projects').locator('form').isVisible(), true);
+  });
+
+  it('the facilitator votes for a proxy in a named poll, then an open-text poll', async () => {
+    await openTab(fac.page, 'room');
+    await fac.page.fill('#proxy-name', 'Grace');
+    await fac.page.click('#proxy-form button');
+    await waitText(fac.page, '#people', 'Grace');
+    await openTab(fac.page, 'polls');
+    const card = pollCard(fac.page, 'Rank the youth projects');
+    await card.locator('details[data-part=proxy] summary').click();
+    await card.locator('details[data-part=proxy] select').selectOption({ label: 'Grace' });
+    await card.locator('details[data-part=proxy] button[type=submit]').click();
+    await waitText(display.page, '#results', '3 people voted');
+    await card.locator('button[data-action=close]').click();
+    await waitText(ada.page, '#poll-cards', 'wins');
+
+    await fac.page.fill('#poll-question', 'One word for today');
+    await fac.page.selectOption('#poll-kind', 'open_text');
+    await fac.page.check('#poll-anonymous');
+    await fac.page.click('#poll-form button[type=submit]');
+    for (const [p, word] of [[ada, 'hopeful'], [ben, 'tired'], [kofi, 'curious']]) {
+      const c = pollCard(p.page, 'One word for today');
+      await c.locator('textarea').fill(word);
+      await c.locator('button[type=submit]').click();
+      await waitIn(c.locator('[data-part=voted]'), 'You voted');
+    }
+    await waitIn(pollCard(fac.page, 'One word for today').locator('[data-part=turnout]'), '3 of 5 have voted');
+    await pollCard(fac.page, 'One word for today').locator('button[data-action=close]').click();
+    await waitText(display.page, '#results', 'curious');
+    const answers = await display.page.$$eval('#results ul.answers li', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(answers, ['curious', 'hopeful', 'tired'], 'answers sorted: their order says nothing about who wrote them');
+    await checkState(fac.page, 'facilitator-polls-closed');
+  });
+});
