@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Turns run-matrix.sh's RESULT lines into results/table.md, the plot's data and plot.gp.
+
+Each cell is the median over the runs with the range (min-max) beside it. Standard library only.
+"""
+import argparse
+import collections
+import os
+import statistics
+
+TARGETS = ["everyvoice", "ws", "socketio", "bun"]
+TITLES = {"everyvoice": "everyvoice", "ws": "Node ws", "socketio": "Socket.IO", "bun": "Bun"}
+
+
+def parse(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("RESULT "):
+                continue
+            d = {}
+            for item in line.split()[1:]:
+                if "=" in item:
+                    k, v = item.split("=", 1)
+                    d[k] = v
+            rows.append(d)
+    return rows
+
+
+def num(d, key):
+    try:
+        return float(d[key])
+    except (KeyError, ValueError):
+        return None
+
+
+class Data:
+    def __init__(self, rows):
+        self.by = collections.defaultdict(list)  # (config, target, phase) -> [row]
+        for r in rows:
+            self.by[(r.get("config"), r.get("target"), r.get("phase"))].append(r)
+
+    def values(self, config, target, phase, key, transform=None):
+        out = []
+        for r in self.by.get((config, target, phase), []):
+            v = num(r, key)
+            if v is None:
+                continue
+            out.append(transform(r, v) if transform else v)
+        return out
+
+
+def stat(values):
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values), len(values)
+
+
+def fmt(values, digits=1, unit=""):
+    s = stat(values)
+    if s is None:
+        return "n/a"
+    med, lo, hi, n = s
+    f = "{:,.%df}" % digits
+    if n == 1 or lo == hi:
+        return f.format(med) + unit
+    return "%s (%s–%s)%s" % (f.format(med), f.format(lo), f.format(hi), unit)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--big", default="5000")
+    ap.add_argument("--bun-note", default="")
+    a = ap.parse_args()
+
+    data = Data(parse(a.raw))
+    big = "big" + a.big
+    present = [t for t in TARGETS if any(k[1] == t for k in data.by)]
+    cols = TARGETS
+
+    def cell(t, fn):
+        if t not in present:
+            return "n/a"
+        return fn(t)
+
+    def row(label, fn):
+        return "| " + label + " | " + " | ".join(cell(t, fn) for t in cols) + " |"
+
+    per_kmsg = lambda r, v: v  # noqa: E731
+    lines = []
+    lines.append("| scenario | " + " | ".join(TITLES[t] for t in cols) + " |")
+    lines.append("| --- | " + " | ".join("---" for _ in cols) + " |")
+    for config, label in (("c100", "100"), ("c1000", "1,000"), (big, "{:,}".format(int(a.big)) + " (one meeting)")):
+        lines.append(row("W1 %s clients, 10 updates/s: time to last client p50, ms" % label,
+                         lambda t, c=config: fmt(data.values(c, t, "W1", "last_p50_ms"), 1)))
+        lines.append(row("W1 %s clients: time to last client p99, ms" % label,
+                         lambda t, c=config: fmt(data.values(c, t, "W1", "last_p99_ms"), 1)))
+    lines.append(row("W1 1,000: each update at each client p99, ms",
+                     lambda t: fmt(data.values("c1000", t, "W1", "lat_p99_ms"), 1)))
+    lines.append(row("W2 1,000 clients, 1 in flight: delivered messages/s",
+                     lambda t: fmt(data.values("c1000", t, "W2", "delivered_per_s"), 0)))
+    lines.append(row("W2: time to last client p99, ms",
+                     lambda t: fmt(data.values("c1000", t, "W2", "last_p99_ms"), 1)))
+    lines.append(row("W2: server CPU per delivered message, µs",
+                     lambda t: fmt(data.values("c1000", t, "W2", "cpu_s",
+                                               lambda r, v: v * 1e6 / max(1.0, float(r["delivered"]))), 1)))
+    lines.append(row("W3 1,000 clients, 8 in flight: delivered messages/s",
+                     lambda t: fmt(data.values("c1000", t, "W3", "delivered_per_s"), 0)))
+    lines.append(row("W3: time to last client p99, ms",
+                     lambda t: fmt(data.values("c1000", t, "W3", "last_p99_ms"), 1)))
+    lines.append(row("W3: server CPU per delivered message, µs",
+                     lambda t: fmt(data.values("c1000", t, "W3", "cpu_s",
+                                               lambda r, v: v * 1e6 / max(1.0, float(r["delivered"]))), 1)))
+    lines.append(row("W3: server CPU use, % of its core",
+                     lambda t: fmt(data.values("c1000", t, "W3", "cpu_s",
+                                               lambda r, v: 100 * v / max(1e-9, float(r["seconds"]))), 0)))
+    lines.append(row("W3: evload's CPU per delivered message, µs",
+                     lambda t: fmt(data.values("c1000", t, "W3", "gen_cpu_s",
+                                               lambda r, v: v * 1e6 / max(1.0, float(r["delivered"]))), 1)))
+    lines.append(row("W4 100 clients, 8 in flight: readers' p99 before, ms",
+                     lambda t: fmt(data.values("w4", t, "W4", "p99_before_ms"), 1)))
+    lines.append(row("W4: readers' p99 with 1 client not reading, ms",
+                     lambda t: fmt(data.values("w4", t, "W4", "p99_after_ms"), 1)))
+    lines.append(row("W4: server RSS growth while stalled (last third), MiB",
+                     lambda t: "%s (%s)" % (fmt(data.values("w4", t, "W4", "rss_growth_kib", lambda r, v: v / 1024), 1),
+                                            fmt(data.values("w4", t, "W4", "rss_growth_last_third_kib",
+                                                            lambda r, v: v / 1024), 1))))
+    lines.append(row("W4 passes (runs)",
+                     lambda t: "%d of %d" % (int(sum(data.values("w4", t, "W4", "w4_pass"))),
+                                             len(data.values("w4", t, "W4", "w4_pass")))))
+    lines.append(row("W5 5,000 idle connections: server RSS per connection, KiB",
+                     lambda t: fmt(data.values("idle5000", t, "W5", "per_conn_kib"), 1)))
+    lines.append(row("W6 join storm, 1,000 clients: connections/s to full state",
+                     lambda t: fmt(data.values("c1000", t, "W6", "conn_per_s"), 0)))
+    lines.append(row("W6 join storm, %s clients (one run): connections/s" % "{:,}".format(int(a.big)),
+                     lambda t: fmt(data.values(big, t, "W6", "conn_per_s"), 0)))
+    lines.append(row("W6 %s: server CPU for the join storm, s" % "{:,}".format(int(a.big)),
+                     lambda t: fmt(data.values(big, t, "W6", "cpu_s"), 1)))
+    def w7(t, key, digits):
+        if t != "everyvoice":
+            return "n/a (no polls)"
+        rows = data.by.get((big, t, "W7"), [])
+        if not rows:
+            return "not measured (the set-up did not finish)"
+        if rows[0].get("available") != "1":
+            return "not available (no polls in this server version)"
+        return fmt(data.values(big, t, "W7", key), digits)
+
+    lines.append(row("W7 vote storm, %s votes in 2 s: after the last vote, every client shows the final count, ms"
+                     % "{:,}".format(int(a.big)), lambda t: w7(t, "final_max_ms", 1)))
+    lines.append(row("W7: server CPU for the storm, s", lambda t: w7(t, "cpu_s", 2)))
+
+    # Targets (everyvoice), from the medians.
+    def med(config, t, phase, key):
+        s = stat(data.values(config, t, phase, key))
+        return s[0] if s else None
+
+    targets = []
+    w1k = med("c1000", "everyvoice", "W1", "last_p99_ms")
+    w5k = med(big, "everyvoice", "W1", "last_p99_ms")
+    targets.append(("W1 p99 at 1,000 at most 20 ms", w1k, w1k is not None and w1k <= 20, "%.1f ms"))
+    if a.big == "5000":
+        targets.append(("W1 p99 at 5,000 at most 100 ms", w5k, w5k is not None and w5k <= 100, "%.1f ms"))
+    e2, ws2, bun2 = (med("c1000", t, "W2", "delivered_per_s") for t in ("everyvoice", "ws", "bun"))
+    if e2 is not None and ws2:
+        targets.append(("W2 at least 1.2 × ws", e2 / ws2, e2 >= 1.2 * ws2, "%.2f ×"))
+    if e2 is not None and bun2:
+        targets.append(("W2 at least Bun", e2 / bun2, e2 >= bun2, "%.2f ×"))
+    e3, bun3 = (med("c1000", t, "W3", "delivered_per_s") for t in ("everyvoice", "bun"))
+    if e3 is not None and bun3:
+        targets.append(("W3 at least Bun", e3 / bun3, e3 >= bun3, "%.2f ×"))
+
+    # The same comparisons by the server's CPU per delivered message (robust to a busy machine:
+    # a server that is given less of its core delivers less, but spends the same per message).
+    def cpu_per_msg(t, phase):
+        return stat(data.values("c1000", t, phase, "cpu_s", lambda r, v: v * 1e6 / max(1.0, float(r["delivered"]))))
+
+    c = {(t, ph): cpu_per_msg(t, ph) for t in ("everyvoice", "ws", "bun") for ph in ("W2", "W3")}
+    if c[("everyvoice", "W2")] and c[("ws", "W2")]:
+        r = c[("ws", "W2")][0] / c[("everyvoice", "W2")][0]
+        targets.append(("W2 at least 1.2 × ws, by server CPU per delivered message", r, r >= 1.2, "%.2f ×"))
+    if c[("everyvoice", "W2")] and c[("bun", "W2")]:
+        r = c[("bun", "W2")][0] / c[("everyvoice", "W2")][0]
+        targets.append(("W2 at least Bun, by server CPU per delivered message", r, r >= 1, "%.2f ×"))
+    if c[("everyvoice", "W3")] and c[("bun", "W3")]:
+        r = c[("bun", "W3")][0] / c[("everyvoice", "W3")][0]
+        targets.append(("W3 at least Bun, by server CPU per delivered message", r, r >= 1, "%.2f ×"))
+    w4 = data.values("w4", "everyvoice", "W4", "w4_pass")
+    if w4:
+        targets.append(("W4 passes", sum(w4), sum(w4) == len(w4), "%%d of %d runs" % len(w4)))
+    w5 = med("idle5000", "everyvoice", "W5", "per_conn_kib")
+    targets.append(("W5 at most 6 KiB per connection", w5, w5 is not None and w5 <= 6, "%.1f KiB"))
+    w7ms = med(big, "everyvoice", "W7", "final_max_ms")
+    w7cpu = med(big, "everyvoice", "W7", "cpu_s")
+    if w7ms is None:
+        w7rows = data.by.get((big, "everyvoice", "W7"), [])
+        if w7rows:
+            targets.append(("W7 at most 250 ms after the last vote, at most 1 CPU s", None, None, ""))
+        else:
+            targets.append(("W7 at most 250 ms after the last vote, at most 1 CPU s (set-up did not finish)", None,
+                            False, ""))
+    else:
+        targets.append(("W7 (%s votes) at most 250 ms after the last vote" % "{:,}".format(int(a.big)), w7ms,
+                        w7ms <= 250, "%.0f ms"))
+        targets.append(("W7 at most 1 CPU second", w7cpu, w7cpu is not None and w7cpu <= 1, "%.2f s"))
+
+    tl = ["| target | everyvoice (median) | met |", "| --- | --- | --- |"]
+    for name, value, ok, f in targets:
+        if value is None:
+            if "W7" in name and ok is None:
+                tl.append("| %s | not available (no polls in this server version) | n/a |" % name)
+            else:
+                tl.append("| %s | not measured | **no** |" % name)
+            continue
+        shown = f % value
+        tl.append("| %s | %s | %s |" % (name, shown, "yes" if ok else "**no**"))
+
+    with open(a.meta) as f:
+        meta = [l.rstrip("\n").lstrip("# ") for l in f if l.strip()]
+    with open(os.path.join(a.out, "table.md"), "w") as f:
+        f.write("<!-- written by tests/load/aggregate.py from raw.txt; do not edit -->\n")
+        f.write("Median of the runs, range (min–max) in brackets.\n\n")
+        for m in meta:
+            f.write("- " + m + "\n")
+        if a.bun_note:
+            f.write("- " + a.bun_note + "\n")
+        f.write("\n" + "\n".join(lines) + "\n\n" + "\n".join(tl) + "\n")
+
+    # Plot data: delivered messages/s (W2, W3) and W1 p99 time to last by clients.
+    with open(os.path.join(a.out, "throughput.dat"), "w") as f:
+        f.write("# target W2_med W2_min W2_max W3_med W3_min W3_max (thousand messages/s)\n")
+        for t in present:
+            vals = []
+            for ph in ("W2", "W3"):
+                s = stat(data.values("c1000", t, ph, "delivered_per_s")) or (0, 0, 0, 0)
+                vals += [s[0] / 1000, s[1] / 1000, s[2] / 1000]
+            f.write('"%s" %s\n' % (TITLES[t], " ".join("%.3f" % v for v in vals)))
+    with open(os.path.join(a.out, "w1.dat"), "w") as f:
+        f.write("# clients, then per target: median min max of W1 p99 time to last client (ms)\n")
+        f.write("# targets: %s\n" % " ".join(present))
+        for n, config in ((100, "c100"), (1000, "c1000"), (int(a.big), big)):
+            vals = []
+            for t in present:
+                s = stat(data.values(config, t, "W1", "last_p99_ms")) or (float("nan"),) * 3
+                vals += list(s[:3])
+            f.write("%d %s\n" % (n, " ".join("%.3f" % v for v in vals)))
+    colors = {"everyvoice": "#1b9e77", "ws": "#d95f02", "socketio": "#7570b3", "bun": "#e7298a"}
+    gp = [
+        "set terminal pngcairo size 1200,520 font 'DejaVu Sans,10'",
+        "set output 'plot.png'",
+        "set multiplot layout 1,2 title 'evload: everyvoice against Node ws, Socket.IO and Bun (median, range as bars)'",
+        "set style data histograms",
+        "set style histogram errorbars gap 2 lw 1",
+        "set style fill solid 0.8 border -1",
+        "set ylabel 'delivered messages/s (thousands)'",
+        "set title '1,000 clients: W2 (1 in flight) and W3 (8 in flight)'",
+        "set yrange [0:*]",
+        "set grid ytics",
+        "set key top left",
+        "plot 'throughput.dat' using 2:3:4:xtic(1) title 'W2' lc rgb '#4c72b0', "
+        "'' using 5:6:7 title 'W3' lc rgb '#dd8452'",
+        "unset style",
+        "set style data linespoints",
+        "set title 'W1, 10 updates/s: p99 time until the last client has it'",
+        "set xlabel 'clients'",
+        "set ylabel 'ms'",
+        "set logscale xy",
+        "set xrange [70:7000]",
+        "set yrange [*:*]",
+        "set xtics (100, 1000, 5000)",
+    ]
+    plots = []
+    for k, t in enumerate(present):
+        c = 2 + 3 * k
+        plots.append("'w1.dat' using 1:%d:%d:%d with yerrorlines lw 2 pt 7 lc rgb '%s' title '%s'"
+                     % (c, c + 1, c + 2, colors[t], TITLES[t]))
+    gp.append("plot " + ", ".join(plots))
+    gp.append("unset multiplot")
+    with open(os.path.join(a.out, "plot.gp"), "w") as f:
+        f.write("\n".join(gp) + "\n")
+
+
+if __name__ == "__main__":
+    main()
