@@ -100,6 +100,12 @@ def main():
                          lambda t, c=config: fmt(data.values(c, t, "W1", "last_p99_ms"), 1)))
     lines.append(row("W1 1,000: each update at each client p99, ms",
                      lambda t: fmt(data.values("c1000", t, "W1", "lat_p99_ms"), 1)))
+    lines.append(row("W1 %s: each update at each client p50 / p99, ms" % "{:,}".format(int(a.big)),
+                     lambda t: "%s / %s" % (fmt(data.values(big, t, "W1", "lat_p50_ms"), 0),
+                                            fmt(data.values(big, t, "W1", "lat_p99_ms"), 0))))
+    lines.append(row("W1 %s: server CPU use, %% of its core" % "{:,}".format(int(a.big)),
+                     lambda t: fmt(data.values(big, t, "W1", "cpu_s",
+                                               lambda r, v: 100 * v / max(1e-9, float(r["seconds"]))), 0)))
     lines.append(row("W2 1,000 clients, 1 in flight: delivered messages/s",
                      lambda t: fmt(data.values("c1000", t, "W2", "delivered_per_s"), 0)))
     lines.append(row("W2: time to last client p99, ms",

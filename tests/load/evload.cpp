@@ -395,6 +395,7 @@ class Generator {
   void on_message(std::size_t i, std::string_view text);
   void on_open(std::size_t i);
   void on_update(std::size_t i, i64 seq, std::size_t bytes);
+  void deliver(std::size_t i, i64 seq, i64 now);
   void send_frame(std::size_t i, std::uint8_t opcode, std::string_view payload);
   void send_raw(std::size_t i, std::string_view bytes);
   void flush(std::size_t i);
@@ -933,8 +934,15 @@ void Generator::on_message(std::size_t i, std::string_view text) {
         return;
       }
       if (f.type == "snapshot") {
-        if (c.ready) ++c.resyncs;
-        c.last_seq = f.seq;
+        if (c.ready) {
+          // A resync: the server dropped updates for this client (it fell behind) and sends the
+          // whole view instead. The client has every change up to the snapshot's seq now: they
+          // count as delivered at this moment (not as gaps), and the resync is reported.
+          ++c.resyncs;
+          if (phase_.active)
+            for (i64 s = std::max(c.last_seq, phase_.seq_base) + 1; s <= f.seq; ++s) deliver(i, s, now);
+        }
+        c.last_seq = std::max(c.last_seq, f.seq);
         make_ready();
         return;
       }
@@ -997,6 +1005,14 @@ void Generator::on_update(std::size_t i, i64 seq, std::size_t bytes) {
     if (first_error_.empty()) first_error_ = "update seq " + std::to_string(seq) + " before it was sent";
     return;
   }
+  deliver(i, seq, now);
+}
+
+// Client i has the change with this seq (by an update, or by a snapshot after a resync).
+void Generator::deliver(std::size_t, i64 seq, i64 now) {
+  if (seq <= phase_.seq_base) return;
+  const auto k = static_cast<std::size_t>(seq - phase_.seq_base - 1);
+  if (k >= phase_.updates.size()) return;
   Update& u = phase_.updates[k];
   ++phase_.delivered;
   ++u.got;
@@ -1160,7 +1176,7 @@ int Generator::report_phase(const std::string& name, const char* extra_human, co
               millis(last.p50), millis(last.p99), millis(last.max), losses, gaps, resyncs, mean_frame, gen_cpu,
               extra_result.c_str());
   std::fflush(stdout);
-  const bool bad = losses > 0 || gaps > 0 || dups > 0 || phase_.delivered == 0;
+  const bool bad = losses > 0 || gaps > 0 || dups > 0 || resyncs > 0 || phase_.delivered == 0;
   return bad ? 1 : 0;
 }
 

@@ -2,7 +2,7 @@
 # The whole benchmark matrix in one command (method: tests/load/README.md):
 #
 #   tests/load/run-matrix.sh [--runs=3] [--big=5000] [--quick] [--server=PATH] [--evload=PATH]
-#                            [--server-label=TEXT] [--out=DIR]
+#                            [--server-label=TEXT] [--out=DIR] [--only=CONFIG:TARGET,...]
 #
 # everyvoice against three broadcast peers (Node ws, Socket.IO, Bun), each server pinned to core 0
 # and the generator (evload) to core 1, targets interleaved inside every configuration, --runs runs
@@ -23,6 +23,7 @@ out=$here/results
 in_netns=0
 big_arg=
 server_label=
+only=
 for a in "$@"; do
   case $a in
     --runs=*) runs=${a#*=} ;;
@@ -32,6 +33,7 @@ for a in "$@"; do
     --out=*) out=$(realpath -m "${a#*=}") ;;
     --in-netns) in_netns=1 ;;
     --big=*) big_arg=${a#*=} ;;
+    --only=*) only=${a#*=} ;;
     --server-label=*) server_label=${a#*=} ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run-matrix: unknown argument $a" >&2; exit 2 ;;
@@ -73,7 +75,20 @@ fi
 
 mkdir -p "$out/logs"
 raw=$out/raw.txt
-: >"$raw"
+# --only=c1000:ws,big5000:everyvoice re-runs just those measurements and replaces their lines in
+# raw.txt (the rest of the table stays); without it the whole matrix runs from scratch.
+if [ -z "$only" ]; then
+  : >"$raw"
+else
+  for pair in ${only//,/ }; do
+    [ -f "$raw" ] && sed -i "/ config=${pair%%:*} .*target=${pair#*:} /d" "$raw"
+  done
+fi
+selected() {  # config target
+  [ -z "$only" ] && return 0
+  case ",$only," in *",$1:$2,"*) return 0 ;; esac
+  return 1
+}
 tmp=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -132,6 +147,7 @@ payload=0
 measure() {  # run config target evload-args...
   local run=$1 config=$2 target=$3
   shift 3
+  selected "$config" "$target" || return 0
   local name="$config-$target-run$run"
   local extra=()
   if [ "$target" != everyvoice ] && [ "$payload" -gt 0 ]; then extra+=(--payload-bytes="$payload"); fi
@@ -153,19 +169,24 @@ measure() {  # run config target evload-args...
 }
 
 started=$(date +%s)
-{
+if [ -n "$only" ]; then
+  echo "# re-run $(date -u '+%Y-%m-%d %H:%M UTC') of $only; load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
+else {
   echo "# evload matrix, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), kernel $(uname -r)"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); runs $runs; quick $quick; netns $in_netns"
   echo "# everyvoice server: $server_label; peers: ws $(node -p "require('$here/peers/node_modules/ws/package.json').version"), socket.io $(node -p "require('$here/peers/node_modules/socket.io/package.json').version"), bun ${bun_version:-n/a}, node $(node --version)"
   if [ -n "$bun_note" ]; then echo "# $bun_note"; fi
 } | tee "$out/meta.txt"
+fi
 
 # The peers' messages are as long as everyvoice's update frame (raise_hand / lower_hand); a probe
 # gives the size for the configurations without an everyvoice update (W5).
 echo "probe: everyvoice's update frame size"
 measure 0 probe everyvoice --clients=10 --phases=W1 --rate=20 --duration=2
-echo "# payload: everyvoice's update frame, $payload bytes in the probe (each configuration uses its own)" | tee -a "$out/meta.txt"
+if [ -z "$only" ]; then
+  echo "# payload: everyvoice's update frame, $payload bytes in the probe (each configuration uses its own)" | tee -a "$out/meta.txt"
+fi
 
 for run in $(seq 1 "$runs"); do
   echo "run $run of $runs"
@@ -205,7 +226,7 @@ for t in "${targets[@]}"; do
     --connect-concurrency=500
 done
 
-echo "# took $(( $(date +%s) - started )) s; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
+echo "# took $(( $(date +%s) - started )) s${only:+ (re-run of $only)}; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
 python3 "$here/aggregate.py" --raw "$raw" --meta "$out/meta.txt" --out "$out" --big "$big" ${bun_note:+--bun-note "$bun_note"}
 (cd "$out" && gnuplot plot.gp)
 echo "wrote $out/table.md and $out/plot.png"
