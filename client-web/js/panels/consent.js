@@ -77,9 +77,12 @@ export function mount(root, { model, conn, send, ask, announcer }) {
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, 'Close: not adopted…'),
           h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, 'Close: withdrawn…'))));
-    c.querySelector('[data-part=amend]').addEventListener('toggle', (e) => {
+    // Opening "Amend…" starts from the current text. On the summary's click (keyboard included),
+    // not on "toggle": that event comes a task later, after a quick hand may have typed.
+    const amendBox = c.querySelector('[data-part=amend]');
+    amendBox.querySelector('summary').addEventListener('click', () => {
       const now = model.proposals.find((x) => x.id === p.id);
-      if (e.target.open && now && !amendText.value) amendText.value = now.versions[now.versions.length - 1];
+      if (!amendBox.open && now && !amendText.value) amendText.value = now.versions[now.versions.length - 1];
     });
     c.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-action]');
