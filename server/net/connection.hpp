@@ -8,12 +8,14 @@
 
 #include "codec/server_message.hpp"
 #include "core/types.hpp"
+#include "net/websocket_frames.hpp"
 
 namespace everyvoice::net {
 
 class MeetingRoom;
 
-// An encoded message: built once, shared by every connection it is queued on.
+// An encoded message as it goes on the wire (a WebSocket text frame, header included): built once,
+// shared by every connection it is queued on.
 using Frame = std::shared_ptr<const std::string>;
 
 enum class FrameKind : std::uint8_t {
@@ -25,7 +27,7 @@ enum class FrameKind : std::uint8_t {
 class Connection {
  public:
   virtual ~Connection() = default;
-  // Queues a frame. Thread-safe: the work runs on the connection's own strand.
+  // Queues a frame. Thread-safe and cheap: the write happens later on the connection's strand.
   virtual void deliver(Frame frame, FrameKind kind) = 0;
   // Tells the connection which meeting and person it now speaks for (after join or resume).
   virtual void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) = 0;
@@ -33,7 +35,9 @@ class Connection {
   virtual void close(std::uint16_t code, std::string reason) = 0;
 };
 
-inline Frame make_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+inline Frame make_frame(std::string_view json) {
+  return std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::text, json));
+}
 
 // WebSocket close codes the server uses (PROTOCOL.md, "Close codes").
 namespace close_code {

@@ -70,3 +70,17 @@ std::uint64_t random_u64() {
 }
 
 }  // namespace everyvoice::net
+
+namespace everyvoice::net {
+
+std::string websocket_accept_key(std::string_view client_key) {
+  const std::string joined = std::string(client_key) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(joined.data(), joined.size(), digest, &size, EVP_sha1(), nullptr);
+  unsigned char encoded[64];
+  const int n = EVP_EncodeBlock(encoded, digest, static_cast<int>(size));
+  return std::string(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(n));
+}
+
+}  // namespace everyvoice::net

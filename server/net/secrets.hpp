@@ -21,4 +21,7 @@ std::string new_secret();
 SecretHash hash_secret(std::string_view secret);
 std::uint64_t random_u64();
 
+// The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key (RFC 6455 4.2.2: SHA-1, base64).
+std::string websocket_accept_key(std::string_view client_key);
+
 }  // namespace everyvoice::net

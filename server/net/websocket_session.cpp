@@ -1,10 +1,22 @@
+// One WebSocket connection on a plain non-blocking socket. Beast's HTTP parser has read the
+// upgrade request; from the 101 response on, the wire format is websocket_frames.hpp's.
+//
+// Writing is the hot path of a broadcast: the meeting room encodes each update once, already
+// framed (make_frame), and deliver() appends a shared pointer to this connection's queue under a
+// small mutex. Only the first frame of a burst posts a flush to the connection's strand; the flush
+// writes everything queued by then (up to 64 frames) with one non-blocking sendmsg, and waits for
+// the socket only when the kernel buffer is full. A client that falls behind loses its queued
+// updates past send_queue_bytes and gets a snapshot instead; past send_queue_hard_bytes it is closed.
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <array>
 #include <chrono>
-#include <deque>
+#include <mutex>
+#include <span>
+#include <vector>
 
 #include "codec/client_message.hpp"
 #include "codec/server_message.hpp"
@@ -12,49 +24,61 @@
 #include "net/meeting_room.hpp"
 #include "net/metrics.hpp"
 #include "net/secrets.hpp"
+#include "net/websocket_frames.hpp"
 
 namespace everyvoice::net {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
+namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
+
+constexpr std::size_t max_gather = 64;       // frames per sendmsg (Asio's buffer-sequence limit)
+constexpr int max_writes_per_turn = 16;      // then the strand is given back to other work
+constexpr std::size_t read_chunk = 64 * 1024;
 
 class WebsocketSession final : public Connection, public std::enable_shared_from_this<WebsocketSession> {
  public:
   WebsocketSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot)
-      : ws_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)), tokens_(ctx.settings.command_burst),
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx), slot_(std::move(slot)),
+        parser_(ctx.settings.max_message_bytes), tokens_(ctx.settings.command_burst),
         refilled_(std::chrono::steady_clock::now()) {}
 
-  void run(http::request<http::string_body> request) {
+  void run(const http::request<http::string_body>& request) {
     metrics().connections_open++;
     metrics().connections_total++;
     ctx_.connections.add(shared_from_this());
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket stream keeps its own timeouts
-    websocket::stream_base::timeout timeout{};
-    timeout.handshake_timeout = std::chrono::seconds(ctx_.settings.handshake_timeout_seconds);
-    timeout.idle_timeout = std::chrono::seconds(ctx_.settings.idle_timeout_seconds);
-    timeout.keep_alive_pings = true;
-    ws_.set_option(timeout);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "everyvoice"); }));
-    ws_.read_message_max(ctx_.settings.max_message_bytes);
-    ws_.auto_fragment(false);
-    // Complete the upgrade the HTTP session already read.
-    ws_.async_accept(request, beast::bind_front_handler(&WebsocketSession::on_accept, shared_from_this()));
+    error_code ec;
+    socket_.non_blocking(true, ec);
+    socket_.set_option(tcp::no_delay(true), ec);
+    const auto version = request[http::field::sec_websocket_version];
+    const auto key = request[http::field::sec_websocket_key];
+    if (version != "13") {
+      return refuse_upgrade("426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n");
+    }
+    if (key.size() != 24) return refuse_upgrade("400 Bad Request", "");
+    // No extension (permessage-deflate stays off) and no subprotocol are agreed.
+    std::string response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Accept: " + websocket_accept_key(std::string_view(key.data(), key.size())) +
+                           "\r\nServer: everyvoice\r\n\r\n";
+    push_raw(std::move(response));
+    arm_timer(idle_tick());
+    wait_readable();
   }
 
+  // Any thread. Appends under the lock; only the first frame of a burst posts a flush.
   void deliver(Frame frame, FrameKind kind) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), kind]() mutable {
-      self->enqueue(std::move(frame), kind);
-    });
+    bool post = false;
+    {
+      std::lock_guard lock(mutex_);
+      post = enqueue_locked(std::move(frame), kind, false);
+    }
+    if (post) post_flush();
   }
 
   void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), room = std::move(room), who]() mutable {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), room = std::move(room), who]() mutable {
       if (self->room_ && self->room_ != room) {  // joined elsewhere first: the first meeting wins
         room->leave(self);
         return;
@@ -66,38 +90,78 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   }
 
   void close(std::uint16_t code, std::string reason) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
-      self->begin_close(code, std::move(reason));
+    asio::post(socket_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      self->begin_close(code, reason);
     });
   }
 
  private:
-  void on_accept(error_code ec) {
-    if (ec) return finish("accept", ec);
-    do_read();
+  struct Queued {
+    Frame frame;
+    FrameKind kind;
+    bool is_close = false;
+  };
+
+  std::chrono::seconds idle_tick() const { return std::chrono::seconds(std::max(1u, ctx_.settings.idle_timeout_seconds / 2)); }
+
+  // --- Reading -------------------------------------------------------------------------------
+
+  void wait_readable() {
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
   }
 
-  // Read the next client message.
-  void do_read() { ws_.async_read(buffer_, beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this())); }
-
-  void on_read(error_code ec, std::size_t) {
+  // Reads what the kernel has into one buffer per thread: an idle connection holds no read buffer.
+  void on_readable(error_code ec) {
+    if (finished_) return;
     if (ec) return finish("read", ec);
-    metrics().frames_in++;
+    static thread_local std::unique_ptr<char[]> chunk(new char[read_chunk]);
+    for (int i = 0; i < 4; ++i) {
+      const std::size_t n = socket_.read_some(asio::buffer(chunk.get(), read_chunk), ec);
+      if (ec == asio::error::would_block) break;
+      if (ec) return finish("read", ec);
+      heard_ = true;
+      received_.clear();
+      parser_.feed(std::string_view(chunk.get(), n), received_);
+      for (auto& r : received_) {
+        on_received(r);
+        if (finished_) return;
+      }
+      if (n < read_chunk) break;
+    }
+    wait_readable();
+  }
+
+  void on_received(ws::Received& r) {
+    using Kind = ws::Received::Kind;
+    switch (r.kind) {
+      case Kind::text:
+      case Kind::binary:
+        if (closing_started_) return;  // a close is under way: nothing new is taken
+        metrics().frames_in++;
+        return on_message(r.payload, r.kind == Kind::text);
+      case Kind::ping:
+        return deliver(make_shared_frame(ws::encode_frame(ws::Opcode::pong, r.payload)), FrameKind::reply);
+      case Kind::pong:
+        return;
+      case Kind::close:
+        client_closed_ = true;
+        if (close_written_) return finish_now();
+        // Echo the client's code, after what is already queued (RFC 6455 5.5.1).
+        return begin_close(r.close_code == ws::no_status ? close_code::normal : r.close_code, "");
+      case Kind::error:
+        return begin_close(r.close_code, r.payload);
+    }
+  }
+
+  void on_message(const std::string& text, bool is_text) {
     if (!take_token()) {
       metrics().rate_limited++;
-      if (++refused_in_row_ >= ctx_.settings.abuse_limit) {
-        begin_close(close_code::policy, "too many commands");
-        return;
-      }
-      const auto decoded = codec::decode_client_message(beast::buffers_to_string(buffer_.data()), me_);
-      reply_error(decoded.id, "rate_limited", "too many commands; slow down");
-    } else if (!ws_.got_text()) {
-      reply_error("", "not_text", "messages are JSON text frames");
-    } else {
-      handle(beast::buffers_to_string(buffer_.data()));
+      if (++refused_in_row_ >= ctx_.settings.abuse_limit) return begin_close(close_code::policy, "too many commands");
+      const auto decoded = codec::decode_client_message(text, me_);
+      return reply_error(decoded.id, "rate_limited", "too many commands; slow down");
     }
-    buffer_.consume(buffer_.size());
-    if (!closing_) do_read();
+    if (!is_text) return reply_error("", "not_text", "messages are JSON text frames");
+    handle(text);
   }
 
   // Token bucket: commands_per_second refill, command_burst capacity.
@@ -128,7 +192,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
             else room->resume(self, decoded.id, std::move(message));
           } else if constexpr (std::is_same_v<M, codec::Ping>) {
             if (room_) room_->ping(self, decoded.id);
-            else enqueue(make_frame(codec::encode_pong(decoded.id, 0, now_ms())), FrameKind::reply);
+            else deliver(make_frame(codec::encode_pong(decoded.id, 0, now_ms())), FrameKind::reply);
           } else {
             if (!room_) return reply_error(decoded.id, "not_joined", "join or resume a meeting first");
             room_->command(self, decoded.id, std::move(message), fingerprint(text));
@@ -146,138 +210,300 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   void reply_error(const std::string& id, std::string_view code, std::string_view message) {
     metrics().commands_rejected++;
-    enqueue(make_frame(codec::encode_error(id, code, message)), FrameKind::reply);
+    deliver(make_frame(codec::encode_error(id, code, message)), FrameKind::reply);
   }
 
-  // Runs on this connection's strand. Never waits for the slowest: past send_queue_bytes the
-  // queued updates are dropped and the client gets a snapshot once the write in flight is done.
-  void enqueue(Frame frame, FrameKind kind) {
-    if (closing_ || finished_) return;
+  // --- The queue (mutex_) --------------------------------------------------------------------
+
+  static Frame make_shared_frame(std::string wire) { return std::make_shared<const std::string>(std::move(wire)); }
+
+  // The HTTP response of the upgrade goes through the same queue as frames.
+  void push_raw(std::string bytes) { deliver(make_shared_frame(std::move(bytes)), FrameKind::reply); }
+
+  void refuse_upgrade(const char* status, const char* extra) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back({make_shared_frame(std::string("HTTP/1.1 ") + status + "\r\n" + extra +
+                                          "Content-Length: 0\r\nConnection: close\r\n\r\n"),
+                        FrameKind::reply, true});
+      closing_ = true;
+    }
+    closing_started_ = true;
+    client_closed_ = true;  // no close handshake: the socket closes once the response is written
+    post_flush();
+    arm_timer(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
+    wait_readable();
+  }
+
+  // True when the caller must post a flush. Never waits for the slowest: past send_queue_bytes
+  // the queued updates are dropped and the client gets a snapshot once its queue has drained.
+  bool enqueue_locked(Frame frame, FrameKind kind, bool is_close) {
+    if ((closing_ && !is_close) || finished_) return false;
     if (kind == FrameKind::update && resync_) {
       metrics().queue_drops++;
-      return;
+      return false;
     }
     if (kind == FrameKind::snapshot) {
       resync_ = false;
       snapshot_requested_ = false;
-      drop_queued_updates();  // the snapshot holds everything they said
+      drop_queued_updates_locked();  // the snapshot holds everything they said
     }
     const std::size_t size = frame->size();
     if (queued_bytes_ + size > ctx_.settings.send_queue_hard_bytes) {
       metrics().hard_cap_closes++;
-      drop_queued_updates();
-      begin_close(close_code::policy, "too far behind");
-      return;
+      return queue_close_locked(close_code::policy, "too far behind");
     }
     if (kind == FrameKind::update && queued_bytes_ + size > ctx_.settings.send_queue_bytes) {
-      drop_queued_updates();
+      drop_queued_updates_locked();
       metrics().queue_drops++;
       resync_ = true;
-      request_snapshot_if_drained();
-      return;
+      return false;  // the snapshot is asked for when the queue drains
     }
     queued_bytes_ += size;
-    queue_.push_back({std::move(frame), kind});
-    if (!writing_) do_write();
+    queue_.push_back({std::move(frame), kind, is_close});
+    if (writing_ || flush_posted_) return false;
+    flush_posted_ = true;
+    return true;
   }
 
-  void drop_queued_updates() {
-    // The front frame is being written when writing_; it stays.
-    auto first = queue_.begin() + (writing_ && !queue_.empty() ? 1 : 0);
-    for (auto it = first; it != queue_.end();) {
-      if (it->kind == FrameKind::update) {
-        queued_bytes_ -= it->frame->size();
+  bool queue_close_locked(std::uint16_t code, std::string_view reason) {
+    if (closing_ || finished_) return false;
+    if (code == close_code::policy) drop_queued_updates_locked();
+    const bool post = enqueue_locked(make_shared_frame(ws::encode_close(code, reason)), FrameKind::reply, true);
+    closing_ = true;
+    return post;
+  }
+
+  void drop_queued_updates_locked() {
+    // Frames handed to the kernel in part stay: the stream must not be cut inside a frame.
+    const std::size_t keep = std::min(protected_, queue_.size());
+    std::size_t out = keep;
+    for (std::size_t i = keep; i < queue_.size(); ++i) {
+      if (queue_[i].kind == FrameKind::update) {
+        queued_bytes_ -= queue_[i].frame->size();
         metrics().queue_drops++;
-        it = queue_.erase(it);
       } else {
-        ++it;
+        queue_[out++] = std::move(queue_[i]);
       }
     }
+    queue_.resize(out);
   }
 
-  void request_snapshot_if_drained() {
-    if (resync_ && !snapshot_requested_ && queue_.empty() && room_) {
-      snapshot_requested_ = true;
-      room_->send_snapshot(shared_from_this());
+  // --- Writing (on the strand) ---------------------------------------------------------------
+
+  void post_flush() {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+  }
+
+  void flush() {
+    std::unique_lock lock(mutex_);
+    flush_posted_ = false;
+    write_now(lock);
+  }
+
+  // Writes what is queued with non-blocking gathered sends until the queue is empty, the kernel
+  // buffer is full (then waits for the socket) or this turn has written enough.
+  void write_now(std::unique_lock<std::mutex>& lock) {
+    for (int round = 0; round < max_writes_per_turn; ++round) {
+      if (finished_ || writing_) return;
+      if (queue_.empty()) return drained(lock);
+      std::array<asio::const_buffer, max_gather> buffers;
+      std::size_t count = 0;
+      for (; count < queue_.size() && count < max_gather; ++count) {
+        const std::string& f = *queue_[count].frame;
+        const std::size_t skip = count == 0 ? write_offset_ : 0;
+        buffers[count] = asio::buffer(f.data() + skip, f.size() - skip);
+      }
+      protected_ = count;
+      writing_ = true;
+      lock.unlock();
+      error_code ec;
+      const std::size_t n = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+      lock.lock();
+      writing_ = false;
+      if (ec == asio::error::would_block) return wait_writable();
+      if (ec) {
+        lock.unlock();
+        finish("write", ec);
+        lock.lock();
+        return;
+      }
+      consume_locked(n);
+      if (close_written_) {
+        lock.unlock();
+        on_close_written();
+        lock.lock();
+        return;
+      }
+    }
+    if (!queue_.empty() && !flush_posted_ && !writing_) {
+      flush_posted_ = true;
+      post_flush();
     }
   }
 
-  // Write the frame at the front of the queue.
-  void do_write() {
-    writing_ = true;
-    ws_.text(true);
+  void consume_locked(std::size_t n) {
     metrics().writes++;
-    ws_.async_write(asio::buffer(*queue_.front().frame),
-                    beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+    metrics().bytes_out += n;
+    std::size_t whole = 0, frames = 0;
+    while (whole < queue_.size()) {
+      const std::size_t left = queue_[whole].frame->size() - write_offset_;
+      if (n < left) {
+        write_offset_ += n;
+        break;
+      }
+      n -= left;
+      write_offset_ = 0;
+      queued_bytes_ -= queue_[whole].frame->size();
+      if (queue_[whole].is_close) close_written_ = true;
+      ++whole;
+      ++frames;
+    }
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(whole));
+    if (queue_.empty() && queue_.capacity() > 256) queue_.shrink_to_fit();  // a burst passed
+    protected_ = write_offset_ > 0 ? 1 : 0;
+    metrics().frames_out += frames;
   }
 
-  void on_write(error_code ec, std::size_t bytes) {
-    writing_ = false;
-    if (ec) return finish("write", ec);
-    metrics().frames_out++;
-    metrics().bytes_out += bytes;
-    queued_bytes_ -= queue_.front().frame->size();
-    queue_.pop_front();
-    if (!queue_.empty()) return do_write();
-    if (pending_close_) return do_close();
-    request_snapshot_if_drained();
+  void wait_writable() {
+    writing_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
+      std::unique_lock lock(self->mutex_);
+      self->writing_ = false;
+      if (ec) {
+        lock.unlock();
+        return self->finish("write", ec);
+      }
+      self->write_now(lock);
+    });
   }
 
-  void begin_close(std::uint16_t code, std::string reason) {
-    if (closing_ || finished_) return;
-    closing_ = true;
-    pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-    if (code == close_code::policy) drop_queued_updates();
-    if (!writing_) do_close();
+  // The queue is empty: a client that fell behind now gets its snapshot.
+  void drained(std::unique_lock<std::mutex>& lock) {
+    if (!resync_ || snapshot_requested_ || closing_ || !room_) return;
+    snapshot_requested_ = true;
+    lock.unlock();
+    room_->send_snapshot(shared_from_this());
+    lock.lock();
   }
 
-  // Send the close frame, then wait for the client's (the read loop sees it) or the timeout.
-  void do_close() {
-    auto reason = *pending_close_;
-    pending_close_.reset();
-    ws_.async_close(reason, [self = shared_from_this()](error_code ec) { self->finish("close", ec); });
+  // --- Closing -------------------------------------------------------------------------------
+
+  void begin_close(std::uint16_t code, std::string_view reason) {
+    if (finished_) return;
+    closing_started_ = true;
+    bool post = false;
+    {
+      std::lock_guard lock(mutex_);
+      post = queue_close_locked(code, reason);
+    }
+    if (post) post_flush();
+  }
+
+  // Our close frame is out: done if the client's came already, else wait for it a while.
+  // After a protocol error the client's bytes cannot be read any more: the write side is shut
+  // (the client sees our close frame, then the end of the stream) and what it still sends is
+  // read and dropped until it closes too. Closing at once could reset the connection and lose the
+  // close frame.
+  void on_close_written() {
+    if (client_closed_) return finish_now();
+    if (parser_.failed()) {
+      error_code ec;
+      socket_.shutdown(tcp::socket::shutdown_send, ec);
+    }
+    arm_timer(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
+  }
+
+  void finish_now() {
+    error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    finish("close", {});
+  }
+
+  // Idle check every idle_timeout/2: a silent client is pinged, then closed. While closing, the
+  // timer bounds the wait for the client's close frame.
+  void arm_timer(std::chrono::seconds after) {
+    const auto generation = ++timer_generation_;
+    timer_.expires_after(after);
+    timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
+      if (ec || generation != self->timer_generation_ || self->finished_) return;
+      self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    if (closing_started_) return finish("close", boost::beast::error::timeout);
+    if (heard_) {
+      heard_ = false;
+      ping_sent_ = false;
+    } else if (!ping_sent_) {
+      ping_sent_ = true;
+      deliver(make_shared_frame(ws::encode_frame(ws::Opcode::ping, "")), FrameKind::reply);
+    } else {
+      return finish("idle", boost::beast::error::timeout);
+    }
+    arm_timer(idle_tick());
   }
 
   void finish(const char* what, error_code ec) {
-    if (ec && ec != asio::error::operation_aborted && ec != websocket::error::closed && ec != asio::error::eof &&
-        ec != beast::error::timeout && log_enabled(LogLevel::debug))
+    if (ec && ec != asio::error::operation_aborted && ec != asio::error::eof && ec != boost::beast::error::timeout &&
+        log_enabled(LogLevel::debug))
       log(LogLevel::debug, std::string("websocket ") + what + ": " + ec.message());
     if (finished_) return;
-    finished_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+      queue_.clear();
+      queue_.shrink_to_fit();
+      queued_bytes_ = 0;
+    }
+    error_code ignored;
+    socket_.close(ignored);
+    timer_.cancel();
     if (room_) room_->leave(shared_from_this());
     ctx_.connections.remove(shared_from_this());
     metrics().connections_open--;
   }
 
-  struct Queued {
-    Frame frame;
-    FrameKind kind;
-  };
-
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
   ServerContext& ctx_;
   AddressLimiter::Slot slot_;
+
+  // Strand only.
+  ws::FrameParser parser_;
+  std::vector<ws::Received> received_;
   std::shared_ptr<MeetingRoom> room_;
   core::ParticipantId me_ = 0;
-  std::deque<Queued> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool resync_ = false;
-  bool snapshot_requested_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  std::optional<websocket::close_reason> pending_close_;
+  bool heard_ = false;
+  bool ping_sent_ = false;
+  bool closing_started_ = false;
+  bool client_closed_ = false;
+  std::uint64_t timer_generation_ = 0;
   double tokens_;
   std::chrono::steady_clock::time_point refilled_;
   unsigned refused_in_row_ = 0;
+
+  // Shared with deliver() on other threads.
+  std::mutex mutex_;
+  std::vector<Queued> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::size_t write_offset_ = 0;  // bytes of the front frame already written
+  std::size_t protected_ = 0;     // front frames handed to the kernel (never dropped)
+  bool writing_ = false;          // a send or a wait for the socket is under way
+  bool flush_posted_ = false;
+  bool resync_ = false;
+  bool snapshot_requested_ = false;
+  bool closing_ = false;          // a close frame is queued: nothing more is taken
+  bool close_written_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace
 
 void start_websocket_session(ServerContext& ctx, tcp::socket socket, http::request<http::string_body> request,
                              AddressLimiter::Slot slot) {
-  std::make_shared<WebsocketSession>(ctx, std::move(socket), std::move(slot))->run(std::move(request));
+  std::make_shared<WebsocketSession>(ctx, std::move(socket), std::move(slot))->run(request);
 }
 
 }  // namespace everyvoice::net
