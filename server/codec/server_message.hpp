@@ -42,6 +42,10 @@ std::uint32_t sections_of(const core::Event& event);
 // their sections go out coalesced, a few times a second at most.
 bool is_count_event(const core::Event& event);
 
+// Joins and presence changes: sent at once when the meeting is quiet, else batched, at most one
+// update of them per coalesce interval (a join storm would otherwise be one broadcast per person).
+bool is_batched_event(const core::Event& event);
+
 // The answer to join and resume. `token` only on the connection that joined (never broadcast).
 std::string encode_welcome(std::string_view id, std::string_view code, const core::MeetingState& state,
                            core::ParticipantId you, const std::optional<std::string>& token, core::Millis now);

@@ -565,4 +565,8 @@ bool is_count_event(const Event& event) {
          std::holds_alternative<AgreementFlagged>(event) || std::holds_alternative<SignalSent>(event);
 }
 
+bool is_batched_event(const Event& event) {
+  return std::holds_alternative<ParticipantJoined>(event) || std::holds_alternative<PresenceChanged>(event);
+}
+
 }  // namespace everyvoice::codec

@@ -340,7 +340,7 @@ void MeetingRoom::publish(Pending& pending) {
   while (history_.size() > settings_.history_events) history_.pop_front();
   if (pending.kind == Pending::Kind::command)
     done_commands_[{pending.who, pending.id}] = DoneCommand{committed_.seq, pending.fingerprint};
-  broadcast(pending.events, pending.now);
+  if (pending.kind != Pending::Kind::join) broadcast(pending.events, pending.now);
   switch (pending.kind) {
     case Pending::Kind::command: {
       const Frame ack = make_frame(codec::encode_ack(pending.id, committed_.seq));
@@ -354,11 +354,14 @@ void MeetingRoom::publish(Pending& pending) {
       tokens_[hash] = pending.who;
       admit(pending.conn, pending.who);
       metrics().commands_accepted++;
-      const auto audience = members_[pending.conn.get()].audience;
       pending.conn->deliver(
           make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now)),
           FrameKind::reply);
-      pending.conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, audience, pending.now)), FrameKind::snapshot);
+      // The snapshot comes with the next broadcast (at once, or with a batch of joins): one
+      // snapshot per audience serves everyone who joined in the same interval.
+      members_[pending.conn.get()].awaiting_snapshot = true;
+      if (!pending.events.empty()) broadcast(pending.events, pending.now);
+      else send_update({}, pending.now, 0, 0);
       break;
     }
     case Pending::Kind::server: break;
@@ -390,7 +393,31 @@ void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now
     schedule_coalesced();
     return;
   }
-  sections |= std::exchange(pending_sections_, 0);
+  // Joins and presence changes go out at once when none went out in the last interval, else in
+  // one batch at its end: a join storm costs one broadcast per interval, not one per person.
+  if (std::all_of(events.begin(), events.end(), [](const core::Stamped& e) { return codec::is_batched_event(e.event); })) {
+    held_events_.insert(held_events_.end(), events.begin(), events.end());
+    held_decisions_ += new_decisions;
+    pending_sections_ |= sections;
+    const auto steady = std::chrono::steady_clock::now();
+    if (steady - last_batch_sent_ >= std::chrono::milliseconds(settings_.coalesce_ms) && !coalesce_armed_) {
+      send_update({}, now, std::exchange(pending_sections_, 0), 0);
+    } else {
+      schedule_coalesced();
+    }
+    return;
+  }
+  send_update(events, now, sections | std::exchange(pending_sections_, 0), new_decisions);
+}
+
+// Sends the held events, then `events`, with `sections` as they stand now, to every member; a
+// member who has just joined (or changed audience) gets its audience's snapshot instead.
+void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Millis now, std::uint32_t sections,
+                              std::size_t new_decisions) {
+  std::vector<core::Stamped> events = std::exchange(held_events_, {});
+  if (!events.empty()) last_batch_sent_ = std::chrono::steady_clock::now();
+  events.insert(events.end(), new_events.begin(), new_events.end());
+  new_decisions += std::exchange(held_decisions_, 0);
 
   // A person whose role changed moves to another audience and gets that audience's snapshot;
   // a removed person's connections are closed.
@@ -411,15 +438,19 @@ void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now
 
   // Encode once per audience that has a member, then queue the same frame on each connection.
   std::array<Frame, codec::audience_count> frames;
+  std::array<Frame, codec::audience_count> snapshots;
   for (auto& [ptr, m] : members_) {
     if (committed_.participants[m.who - 1].removed) continue;
-    if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) continue;
-    auto& frame = frames[static_cast<std::size_t>(m.audience)];
-    if (!frame) frame = make_frame(codec::encode_update(committed_, events, m.audience, now, sections, new_decisions));
-    m.conn->deliver(frame, FrameKind::update);
+    const auto a = static_cast<std::size_t>(m.audience);
+    if (m.awaiting_snapshot || std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
+      m.awaiting_snapshot = false;
+      if (!snapshots[a]) snapshots[a] = make_frame(codec::encode_snapshot(committed_, code_, m.audience, now));
+      m.conn->deliver(snapshots[a], FrameKind::snapshot);
+      continue;
+    }
+    if (!frames[a]) frames[a] = make_frame(codec::encode_update(committed_, events, m.audience, now, sections, new_decisions));
+    m.conn->deliver(frames[a], FrameKind::update);
   }
-  for (Member* m : to_snapshot)
-    m->conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, m->audience, now)), FrameKind::snapshot);
   for (Connection* ptr : to_remove) {
     auto node = members_.extract(ptr);
     node.mapped().conn->close(close_code::removed, "removed from the meeting by a facilitator");
@@ -440,15 +471,7 @@ void MeetingRoom::schedule_coalesced() {
 
 void MeetingRoom::flush_coalesced() {
   const std::uint32_t sections = std::exchange(pending_sections_, 0);
-  if (sections != 0) {
-    const Millis now = now_ms();
-    std::array<Frame, codec::audience_count> frames;
-    for (auto& [ptr, m] : members_) {
-      auto& frame = frames[static_cast<std::size_t>(m.audience)];
-      if (!frame) frame = make_frame(codec::encode_update(committed_, {}, m.audience, now, sections, 0));
-      m.conn->deliver(frame, FrameKind::update);
-    }
-  }
+  if (sections != 0 || !held_events_.empty()) return send_update({}, now_ms(), sections, 0);
   send_poll_results();
 }
 

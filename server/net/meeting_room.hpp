@@ -59,6 +59,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::shared_ptr<Connection> conn;
     core::ParticipantId who = 0;
     codec::Audience audience = codec::Audience::participant;
+    bool awaiting_snapshot = false;  // joined: its snapshot goes with the next broadcast
   };
   // Accepted events waiting for their commit, with whom to answer once it comes.
   struct Pending {
@@ -90,6 +91,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void on_written(std::uint64_t generation, bool ok, const std::string& error);
   void publish(Pending& pending);
   void broadcast(const std::vector<core::Stamped>& events, core::Millis now);
+  void send_update(const std::vector<core::Stamped>& events, core::Millis now, std::uint32_t sections,
+                   std::size_t new_decisions);
   void fail_pending(const std::string& error);
 
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
@@ -129,7 +132,10 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer coalesce_timer_;
   boost::asio::steady_timer signals_timer_;
-  std::uint32_t pending_sections_ = 0;     // sections changed by count events, not yet sent
+  std::uint32_t pending_sections_ = 0;     // sections changed by count or batched events, not yet sent
+  std::vector<core::Stamped> held_events_;  // committed joins and presence changes, not yet sent
+  std::size_t held_decisions_ = 0;
+  std::chrono::steady_clock::time_point last_batch_sent_{};
   std::set<std::uint32_t> results_dirty_;  // named after-vote polls with new votes
   bool coalesce_armed_ = false;
   bool signals_armed_ = false;
