@@ -304,17 +304,34 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
   });
 }
 
+// A group commit answers several writes at once, each with its own post. They are published
+// together, in one turn of the strand, so that the frames they queue on a connection leave in one
+// gathered write instead of one write each.
 void MeetingRoom::on_written(std::uint64_t generation, bool ok, const std::string& error) {
-  if (generation != generation_ || pending_.empty()) return;  // a run that already failed
+  if (generation != generation_ || pending_.size() <= committed_waiting_) return;  // a run that already failed
   if (!ok) return fail_pending(error);
-  Pending pending = std::move(pending_.front());
-  pending_.pop_front();
-  publish(pending);
+  ++committed_waiting_;
+  if (publish_posted_) return;
+  publish_posted_ = true;
+  asio::post(strand_, [self = shared_from_this()] {
+    self->publish_posted_ = false;
+    self->publish_committed();
+  });
+}
+
+void MeetingRoom::publish_committed() {
+  for (; committed_waiting_ > 0 && !pending_.empty(); --committed_waiting_) {
+    Pending pending = std::move(pending_.front());
+    pending_.pop_front();
+    publish(pending);
+  }
+  committed_waiting_ = 0;
 }
 
 // Nothing of the failed run reached the disk: everyone waiting is told so, the decided-against
 // state returns to what was committed, and the log is asked to take this meeting's writes again.
 void MeetingRoom::fail_pending(const std::string& error) {
+  publish_committed();  // what committed before the failure is shown and answered first
   log(LogLevel::warn, "meeting " + std::to_string(id_) + ": write failed: " + error);
   metrics().storage_failures++;
   for (auto& p : pending_) {

@@ -89,6 +89,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Runs decide for the server itself (presence changes) and proposes what it accepts.
   void server_command(const core::Command& command);
   void on_written(std::uint64_t generation, bool ok, const std::string& error);
+  void publish_committed();  // publishes the front committed_waiting_ pendings, in order
   void publish(Pending& pending);
   void broadcast(const std::vector<core::Stamped>& events, core::Millis now);
   void send_update(const std::vector<core::Stamped>& events, core::Millis now, std::uint32_t sections,
@@ -117,6 +118,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::MeetingState committed_;  // shown: committed events only
   core::Seq last_snapshot_seq_ = 0;
   std::deque<Pending> pending_;
+  std::size_t committed_waiting_ = 0;  // front pendings whose commit came, not yet published
+  bool publish_posted_ = false;
   std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
   bool recovering_ = false;
   std::deque<core::Stamped> history_;  // committed
