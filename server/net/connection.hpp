@@ -29,6 +29,10 @@ class Connection {
   virtual ~Connection() = default;
   // Queues a frame. Thread-safe and cheap: the write happens later on the connection's strand.
   virtual void deliver(Frame frame, FrameKind kind) = 0;
+  // Queues a frame without writing it: the caller calls flush_corked() once it has queued a whole
+  // broadcast (or a batch of them), so that they leave in one write. Thread-safe.
+  virtual void deliver_corked(Frame frame, FrameKind kind) = 0;
+  virtual void flush_corked() = 0;
   // Tells the connection which meeting and person it now speaks for (after join or resume).
   virtual void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) = 0;
   // Closes with a WebSocket close code once queued frames are written.

@@ -116,6 +116,7 @@ void MeetingRoom::stop() {
     self->signals_timer_.cancel();
     self->away_timers_.clear();
     self->members_.clear();
+    self->connections_of_.clear();
   });
 }
 
@@ -124,15 +125,15 @@ void MeetingRoom::reply_error(Connection& conn, const std::string& id, std::stri
   conn.deliver(make_frame(codec::encode_error(id, code, message)), FrameKind::reply);
 }
 
-bool MeetingRoom::connected(ParticipantId who) const {
-  for (const auto& [ptr, m] : members_)
-    if (m.who == who) return true;
-  return false;
+bool MeetingRoom::connected(ParticipantId who) const { return connections_of_.contains(who); }
+
+void MeetingRoom::forget_member(ParticipantId who) {
+  if (auto it = connections_of_.find(who); it != connections_of_.end() && --it->second == 0) connections_of_.erase(it);
 }
 
 void MeetingRoom::admit(const std::shared_ptr<Connection>& conn, ParticipantId who) {
   const auto& p = committed_.participants[who - 1];
-  members_[conn.get()] = Member{conn, who, codec::audience_for(p.role)};
+  if (members_.insert_or_assign(conn.get(), Member{conn, who, codec::audience_for(p.role)}).second) ++connections_of_[who];
   away_timers_.erase(who);
   conn->bind(shared_from_this(), who);
 }
@@ -270,6 +271,7 @@ void MeetingRoom::do_leave(const std::shared_ptr<Connection>& conn) {
   if (it == members_.end()) return;
   const ParticipantId who = it->second.who;
   members_.erase(it);
+  forget_member(who);
   if (!stopped_ && !connected(who) && committed_.find_active(who)) start_away_timer(who);
 }
 
@@ -320,12 +322,28 @@ void MeetingRoom::on_written(std::uint64_t generation, bool ok, const std::strin
 }
 
 void MeetingRoom::publish_committed() {
+  ++cork_depth_;
   for (; committed_waiting_ > 0 && !pending_.empty(); --committed_waiting_) {
     Pending pending = std::move(pending_.front());
     pending_.pop_front();
     publish(pending);
   }
   committed_waiting_ = 0;
+  if (--cork_depth_ == 0) uncork();
+}
+
+void MeetingRoom::cork(Member& m, const Frame& frame, FrameKind kind) {
+  m.conn->deliver_corked(frame, kind);
+  if (m.corked) return;
+  m.corked = true;
+  corked_.push_back(m.conn);
+}
+
+void MeetingRoom::uncork() {
+  for (auto& conn : std::exchange(corked_, {})) {
+    if (auto it = members_.find(conn.get()); it != members_.end()) it->second.corked = false;
+    conn->flush_corked();
+  }
 }
 
 // Nothing of the failed run reached the disk: everyone waiting is told so, the decided-against
@@ -454,6 +472,7 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
   }
 
   // Encode once per audience that has a member, then queue the same frame on each connection.
+  ++cork_depth_;
   std::array<Frame, codec::audience_count> frames;
   std::array<Frame, codec::audience_count> snapshots;
   for (auto& [ptr, m] : members_) {
@@ -462,14 +481,16 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
     if (m.awaiting_snapshot || std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
       m.awaiting_snapshot = false;
       if (!snapshots[a]) snapshots[a] = make_frame(codec::encode_snapshot(committed_, code_, m.audience, now));
-      m.conn->deliver(snapshots[a], FrameKind::snapshot);
+      cork(m, snapshots[a], FrameKind::snapshot);
       continue;
     }
     if (!frames[a]) frames[a] = make_frame(codec::encode_update(committed_, events, m.audience, now, sections, new_decisions));
-    m.conn->deliver(frames[a], FrameKind::update);
+    cork(m, frames[a], FrameKind::update);
   }
+  if (--cork_depth_ == 0) uncork();
   for (Connection* ptr : to_remove) {
     auto node = members_.extract(ptr);
+    forget_member(node.mapped().who);
     node.mapped().conn->close(close_code::removed, "removed from the meeting by a facilitator");
   }
   send_poll_results();

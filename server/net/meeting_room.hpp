@@ -60,6 +60,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     core::ParticipantId who = 0;
     codec::Audience audience = codec::Audience::participant;
     bool awaiting_snapshot = false;  // joined: its snapshot goes with the next broadcast
+    bool corked = false;             // has frames queued by this batch, not yet flushed
   };
   // Accepted events waiting for their commit, with whom to answer once it comes.
   struct Pending {
@@ -89,6 +90,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Runs decide for the server itself (presence changes) and proposes what it accepts.
   void server_command(const core::Command& command);
   void on_written(std::uint64_t generation, bool ok, const std::string& error);
+  // Broadcasts queue frames corked; the outermost batch flushes every connection it touched.
+  void cork(Member& m, const Frame& frame, FrameKind kind);
+  void uncork();
   void publish_committed();  // publishes the front committed_waiting_ pendings, in order
   void publish(Pending& pending);
   void broadcast(const std::vector<core::Stamped>& events, core::Millis now);
@@ -99,6 +103,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
   void reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
   bool connected(core::ParticipantId who) const;
+  void forget_member(core::ParticipantId who);  // one connection of `who` left members_
   void start_away_timer(core::ParticipantId who);
   void schedule_figures();
   void on_figures();
@@ -118,12 +123,15 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::MeetingState committed_;  // shown: committed events only
   core::Seq last_snapshot_seq_ = 0;
   std::deque<Pending> pending_;
+  unsigned cork_depth_ = 0;
+  std::vector<std::shared_ptr<Connection>> corked_;
   std::size_t committed_waiting_ = 0;  // front pendings whose commit came, not yet published
   bool publish_posted_ = false;
   std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
   bool recovering_ = false;
   std::deque<core::Stamped> history_;  // committed
   std::unordered_map<Connection*, Member> members_;
+  std::unordered_map<core::ParticipantId, unsigned> connections_of_;  // members_ per person
   std::set<Connection*> joining_;
   std::map<SecretHash, core::ParticipantId> tokens_;  // hashes only: a token is never stored
   std::map<std::pair<core::ParticipantId, std::string>, DoneCommand> done_commands_;  // exactly once

@@ -72,9 +72,25 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     bool post = false;
     {
       std::lock_guard lock(mutex_);
-      post = enqueue_locked(std::move(frame), kind, false);
+      post = enqueue_locked(std::move(frame), kind, false, false);
     }
     if (post) post_flush();
+  }
+
+  // A broadcast queues on every connection first and writes afterwards (flush_corked), so that
+  // frames queued together leave together.
+  void deliver_corked(Frame frame, FrameKind kind) override {
+    std::lock_guard lock(mutex_);
+    enqueue_locked(std::move(frame), kind, false, true);
+  }
+
+  // Writes from the caller's thread (the room's), without a post, unless a write or a flush is
+  // already under way (which then takes these frames too). Blocking is never possible: the socket
+  // is non-blocking and a full kernel buffer hands the rest to the strand.
+  void flush_corked() override {
+    std::unique_lock lock(mutex_);
+    if (writing_ || flush_posted_ || finished_ || queue_.empty()) return;
+    write_now(lock, false);
   }
 
   void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) override {
@@ -235,9 +251,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     wait_readable();
   }
 
-  // True when the caller must post a flush. Never waits for the slowest: past send_queue_bytes
-  // the queued updates are dropped and the client gets a snapshot once its queue has drained.
-  bool enqueue_locked(Frame frame, FrameKind kind, bool is_close) {
+  // True when the caller must post a flush (never when corked: the caller flushes). Never waits
+  // for the slowest: past send_queue_bytes the queued updates are dropped and the client gets a
+  // snapshot once its queue has drained.
+  bool enqueue_locked(Frame frame, FrameKind kind, bool is_close, bool corked) {
     if ((closing_ && !is_close) || finished_) return false;
     if (kind == FrameKind::update && resync_) {
       metrics().queue_drops++;
@@ -251,7 +268,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     const std::size_t size = frame->size();
     if (queued_bytes_ + size > ctx_.settings.send_queue_hard_bytes) {
       metrics().hard_cap_closes++;
-      return queue_close_locked(close_code::policy, "too far behind");
+      return queue_close_locked(close_code::policy, "too far behind") && !corked;
     }
     if (kind == FrameKind::update && queued_bytes_ + size > ctx_.settings.send_queue_bytes) {
       drop_queued_updates_locked();
@@ -261,7 +278,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     }
     queued_bytes_ += size;
     queue_.push_back({std::move(frame), kind, is_close});
-    if (writing_ || flush_posted_) return false;
+    if (corked || writing_ || flush_posted_) return false;
     flush_posted_ = true;
     return true;
   }
@@ -269,7 +286,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   bool queue_close_locked(std::uint16_t code, std::string_view reason) {
     if (closing_ || finished_) return false;
     if (code == close_code::policy) drop_queued_updates_locked();
-    const bool post = enqueue_locked(make_shared_frame(ws::encode_close(code, reason)), FrameKind::reply, true);
+    const bool post = enqueue_locked(make_shared_frame(ws::encode_close(code, reason)), FrameKind::reply, true, false);
     closing_ = true;
     return post;
   }
@@ -298,15 +315,17 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   void flush() {
     std::unique_lock lock(mutex_);
     flush_posted_ = false;
-    write_now(lock);
+    write_now(lock, true);
   }
 
   // Writes what is queued with non-blocking gathered sends until the queue is empty, the kernel
-  // buffer is full (then waits for the socket) or this turn has written enough.
-  void write_now(std::unique_lock<std::mutex>& lock) {
-    for (int round = 0; round < max_writes_per_turn; ++round) {
+  // buffer is full (then waits for the socket, on the strand) or this turn has written enough.
+  // Off the strand (flush_corked) it writes one gathered send and leaves the rest to the strand.
+  void write_now(std::unique_lock<std::mutex>& lock, bool on_strand) {
+    const int rounds = on_strand ? max_writes_per_turn : 1;
+    for (int round = 0; round < rounds; ++round) {
       if (finished_ || writing_) return;
-      if (queue_.empty()) return drained(lock);
+      if (queue_.empty()) return drained(lock, on_strand);
       std::array<asio::const_buffer, max_gather> buffers;
       std::size_t count = 0;
       for (; count < queue_.size() && count < max_gather; ++count) {
@@ -316,23 +335,43 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       }
       protected_ = count;
       writing_ = true;
+      foreign_write_ = !on_strand;
       lock.unlock();
       error_code ec;
       const std::size_t n = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
       lock.lock();
-      writing_ = false;
-      if (ec == asio::error::would_block) return wait_writable();
-      if (ec) {
-        lock.unlock();
-        finish("write", ec);
-        lock.lock();
+      foreign_write_ = false;
+      if (finished_) {  // finish() ran meanwhile and left the socket to us
+        writing_ = false;
+        if (!on_strand) post_to_strand([](WebsocketSession& self) { self.close_socket(); });
         return;
       }
+      if (ec == asio::error::would_block) {
+        if (on_strand) return wait_writable();
+        post_to_strand([](WebsocketSession& self) { self.wait_writable(); });  // writing_ stays set
+        return;
+      }
+      if (ec) {
+        // writing_ stays set: nothing more is written; finish() closes.
+        if (on_strand) {
+          lock.unlock();
+          finish("write", ec);
+          lock.lock();
+        } else {
+          post_to_strand([ec](WebsocketSession& self) { self.finish("write", ec); });
+        }
+        return;
+      }
+      writing_ = false;
       consume_locked(n);
       if (close_written_) {
-        lock.unlock();
-        on_close_written();
-        lock.lock();
+        if (on_strand) {
+          lock.unlock();
+          on_close_written();
+          lock.lock();
+        } else {
+          post_to_strand([](WebsocketSession& self) { self.on_close_written(); });
+        }
         return;
       }
     }
@@ -340,6 +379,11 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       flush_posted_ = true;
       post_flush();
     }
+  }
+
+  template <class F>
+  void post_to_strand(F f) {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
   }
 
   void consume_locked(std::size_t n) {
@@ -365,8 +409,8 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     metrics().frames_out += frames;
   }
 
+  // Runs on the strand with writing_ set (under the lock) by the caller.
   void wait_writable() {
-    writing_ = true;
     socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
       std::unique_lock lock(self->mutex_);
       self->writing_ = false;
@@ -374,13 +418,22 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         lock.unlock();
         return self->finish("write", ec);
       }
-      self->write_now(lock);
+      self->write_now(lock, true);
     });
   }
 
-  // The queue is empty: a client that fell behind now gets its snapshot.
-  void drained(std::unique_lock<std::mutex>& lock) {
-    if (!resync_ || snapshot_requested_ || closing_ || !room_) return;
+  // The queue is empty: a client that fell behind now gets its snapshot (asked on the strand,
+  // which owns room_).
+  void drained(std::unique_lock<std::mutex>& lock, bool on_strand) {
+    if (!resync_ || snapshot_requested_ || closing_) return;
+    if (!on_strand) {
+      post_to_strand([](WebsocketSession& self) {
+        std::unique_lock relock(self.mutex_);
+        if (self.queue_.empty()) self.drained(relock, true);
+      });
+      return;
+    }
+    if (!room_) return;
     snapshot_requested_ = true;
     lock.unlock();
     room_->send_snapshot(shared_from_this());
@@ -412,6 +465,11 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       socket_.shutdown(tcp::socket::shutdown_send, ec);
     }
     arm_timer(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
+  }
+
+  void close_socket() {
+    error_code ignored;
+    socket_.close(ignored);
   }
 
   void finish_now() {
@@ -450,15 +508,18 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         log_enabled(LogLevel::debug))
       log(LogLevel::debug, std::string("websocket ") + what + ": " + ec.message());
     if (finished_) return;
+    bool foreign = false;
     {
       std::lock_guard lock(mutex_);
       finished_ = true;
+      foreign = foreign_write_;
       queue_.clear();
       queue_.shrink_to_fit();
       queued_bytes_ = 0;
     }
-    error_code ignored;
-    socket_.close(ignored);
+    // A send from the room's thread may be under way: it closes the socket when it returns (the
+    // descriptor must not be reused while a send on it runs).
+    if (!foreign) close_socket();
     timer_.cancel();
     if (room_) room_->leave(shared_from_this());
     ctx_.connections.remove(shared_from_this());
@@ -491,6 +552,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   std::size_t write_offset_ = 0;  // bytes of the front frame already written
   std::size_t protected_ = 0;     // front frames handed to the kernel (never dropped)
   bool writing_ = false;          // a send or a wait for the socket is under way
+  bool foreign_write_ = false;    // that send runs on the room's thread (flush_corked)
   bool flush_posted_ = false;
   bool resync_ = false;
   bool snapshot_requested_ = false;

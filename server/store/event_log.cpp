@@ -60,7 +60,16 @@ class Statement {
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) throw std::runtime_error(last_error(db));
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  // A statement from the log's cache: reset for its next use instead of finalized.
+  Statement(sqlite3* db, sqlite3_stmt* cached) : db_(db), stmt_(cached), owned_(false) {}
+  ~Statement() {
+    if (owned_) {
+      sqlite3_finalize(stmt_);
+    } else {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -105,6 +114,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool owned_ = true;
 };
 
 void exec(sqlite3* db, const char* sql) {
@@ -177,6 +187,15 @@ EventLog::EventLog(sqlite3* db) : db_(db) {}
 
 EventLog::~EventLog() { close(); }
 
+sqlite3_stmt* EventLog::cached(const char* sql) {
+  auto& stmt = statements_[sql];
+  if (!stmt && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    stmt = nullptr;
+    throw std::runtime_error(last_error(db_));
+  }
+  return stmt;
+}
+
 void EventLog::close() {
   {
     std::lock_guard lock(mutex_);
@@ -184,6 +203,8 @@ void EventLog::close() {
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  statements_.clear();
   if (db_) sqlite3_close(db_);
   db_ = nullptr;
 }
@@ -314,17 +335,17 @@ void EventLog::commit_group(std::vector<Job>& group) {
   std::string error;
   bool truncate_wal = false;
   try {
-    exec(db_, "BEGIN IMMEDIATE");
-    Statement event(db_, "INSERT INTO events(meeting, seq, at, body) VALUES (?, ?, ?, ?)");
-    Statement ballot(db_, "INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)");
-    Statement drop_ballots(db_, "DELETE FROM ballots WHERE meeting = ? AND poll = ?");
-    Statement token(db_, "INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)");
-    Statement command(db_, "INSERT INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)");
-    Statement snapshot(db_, "INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)");
-    Statement ended(db_, "UPDATE meetings SET ended_at = ? WHERE id = ?");
     const auto check = [&](int rc) {
       if (rc != SQLITE_OK) throw std::runtime_error(last_error(db_));
     };
+    check(Statement(db_, cached("BEGIN IMMEDIATE")).run());
+    Statement event(db_, cached("INSERT INTO events(meeting, seq, at, body) VALUES (?, ?, ?, ?)"));
+    Statement ballot(db_, cached("INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)"));
+    Statement drop_ballots(db_, cached("DELETE FROM ballots WHERE meeting = ? AND poll = ?"));
+    Statement token(db_, cached("INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)"));
+    Statement command(db_, cached("INSERT INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)"));
+    Statement snapshot(db_, cached("INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)"));
+    Statement ended(db_, cached("UPDATE meetings SET ended_at = ? WHERE id = ?"));
     for (Job* job : live) {
       const Write& w = std::get<Job::Append>(job->work).write;
       for (const auto& e : w.events) {
@@ -369,7 +390,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
         check(snapshot.run());
       }
     }
-    exec(db_, "COMMIT");
+    check(Statement(db_, cached("COMMIT")).run());
   } catch (const std::exception& e) {
     error = e.what();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 #include "core/meeting_state.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace everyvoice::store {
 
@@ -110,7 +112,11 @@ class EventLog {
   std::optional<LoadedMeeting> load_meeting(std::int64_t id, std::size_t recent_events, std::string& error);
   void record_commit(double ms, std::size_t writes);
 
+  // The writer's statements, prepared once (a commit used to spend a fifth of its time preparing).
+  sqlite3_stmt* cached(const char* sql);
+
   sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> statements_;  // writer thread only
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;
