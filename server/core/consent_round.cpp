@@ -17,6 +17,22 @@ std::vector<const Objection*> open_objections(const MeetingState& s, std::uint32
 namespace rules {
 namespace {
 
+// The go-round of the reactions phase is about the proposal: "Reactions: <title>", cut (at a
+// character) to the length any round topic may have.
+std::string reactions_topic(std::string_view title) {
+  std::string topic = "Reactions: ";
+  std::size_t chars = utf8_length(topic).value_or(topic.size());
+  for (std::size_t i = 0; i < title.size();) {
+    const auto c = static_cast<unsigned char>(title[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (chars == max_topic_chars) break;
+    topic.append(title.substr(i, len));
+    ++chars;
+    i += len;
+  }
+  return topic;
+}
+
 const Proposal* find_proposal(const MeetingState& s, std::uint32_t id) {
   return id >= 1 && id <= s.proposals.size() ? &s.proposals[id - 1] : nullptr;
 }
@@ -89,7 +105,7 @@ Outcome decide_command(const Context& ctx, const SetConsentPhase& c) {
     if (!order.empty()) {
       auto ended = end_current_turn(ctx);
       events.insert(events.begin(), ended.begin(), ended.end());
-      events.push_back(RoundStarted{static_cast<std::uint32_t>(ctx.state.rounds.size() + 1), "Reactions: " + p->title,
+      events.push_back(RoundStarted{static_cast<std::uint32_t>(ctx.state.rounds.size() + 1), reactions_topic(p->title),
                                     RoundOrder::join_order, 0, std::move(order)});
     }
   }

@@ -81,12 +81,14 @@ std::optional<Outcome> check_review_date(std::string_view date) {
   const auto digit = [&](std::size_t i) { return date[i] >= '0' && date[i] <= '9'; };
   bool ok = date.size() == 10 && date[4] == '-' && date[7] == '-';
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) ok = ok && digit(i);
-  if (ok) {
-    const int month = (date[5] - '0') * 10 + (date[6] - '0');
-    const int day = (date[8] - '0') * 10 + (date[9] - '0');
-    ok = month >= 1 && month <= 12 && day >= 1 && day <= 31;
-  }
   if (!ok) return Outcome::reject(ErrorCode::invalid_argument, "a review date is written YYYY-MM-DD");
+  const int year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+  const int month = (date[5] - '0') * 10 + (date[6] - '0');
+  const int day = (date[8] - '0') * 10 + (date[9] - '0');
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > days[month - 1] + (month == 2 && leap ? 1 : 0))
+    return Outcome::reject(ErrorCode::invalid_argument, "the review date is not a day of the calendar");
   return std::nullopt;
 }
 

@@ -48,7 +48,21 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       coalesce_timer_(strand_),
       signals_timer_(strand_) {
   for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
-  for (auto& c : loaded.commands) done_commands_[{c.participant, std::move(c.client_id)}] = DoneCommand{c.seq, c.fingerprint};
+  // Oldest first, so that each person keeps their latest remembered_commands.
+  std::sort(loaded.commands.begin(), loaded.commands.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  for (auto& c : loaded.commands) remember_command(c.participant, std::move(c.client_id), DoneCommand{c.seq, c.fingerprint});
+}
+
+// Exactly-once needs the ids of recent commands only: each person's last remembered_commands, so
+// that memory does not grow with the length of a meeting.
+void MeetingRoom::remember_command(ParticipantId who, std::string id, DoneCommand done) {
+  auto& order = done_order_[who];
+  const auto [it, added] = done_commands_.insert_or_assign({who, id}, done);
+  if (added) order.push_back(std::move(id));
+  while (order.size() > settings_.remembered_commands) {
+    done_commands_.erase({who, order.front()});
+    order.pop_front();
+  }
 }
 
 void MeetingRoom::start() {
@@ -374,7 +388,7 @@ void MeetingRoom::publish(Pending& pending) {
   }
   while (history_.size() > settings_.history_events) history_.pop_front();
   if (pending.kind == Pending::Kind::command)
-    done_commands_[{pending.who, pending.id}] = DoneCommand{committed_.seq, pending.fingerprint};
+    remember_command(pending.who, pending.id, DoneCommand{committed_.seq, pending.fingerprint});
   if (pending.kind != Pending::Kind::join) broadcast(pending.events, pending.now);
   switch (pending.kind) {
     case Pending::Kind::command: {

@@ -102,6 +102,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
   void reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
+  void remember_command(core::ParticipantId who, std::string id, DoneCommand done);
   bool connected(core::ParticipantId who) const;
   void forget_member(core::ParticipantId who);  // one connection of `who` left members_
   void start_away_timer(core::ParticipantId who);
@@ -135,6 +136,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::set<Connection*> joining_;
   std::map<SecretHash, core::ParticipantId> tokens_;  // hashes only: a token is never stored
   std::map<std::pair<core::ParticipantId, std::string>, DoneCommand> done_commands_;  // exactly once
+  std::unordered_map<core::ParticipantId, std::deque<std::string>> done_order_;        // its ids, oldest first
   std::map<core::ParticipantId, std::unique_ptr<boost::asio::steady_timer>> away_timers_;
   // When each person last sent each signal: kept in memory only, never stored or sent, so that one
   // person counts once per signal and window ("N people agree") while signals stay anonymous.

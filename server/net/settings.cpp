@@ -89,6 +89,8 @@ const std::vector<Flag>& flags() {
       number("send-queue-hard-bytes", "per-connection outgoing bytes before the connection is closed",
              &Settings::send_queue_hard_bytes),
       number("history-events", "events kept per meeting for resuming clients", &Settings::history_events),
+      number("remembered-commands", "ids of accepted commands kept per person, so that a retry is not run twice",
+             &Settings::remembered_commands),
       number("away-grace-seconds", "seconds before a disconnected person is marked away", &Settings::away_grace_seconds),
       number("heartbeat-seconds", "seconds between heartbeat messages", &Settings::heartbeat_seconds),
       number("figures-interval-ms", "least time between equity figure updates to facilitators",
@@ -97,7 +99,7 @@ const std::vector<Flag>& flags() {
            &Settings::sync),
       number("snapshot-every", "events between stored snapshots of a meeting", &Settings::snapshot_every),
       number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
-      number("coalesce-ms", "least time between updates that only change counts (votes, upvotes, signals)",
+      number("coalesce-ms", "least time between updates of counts (votes, upvotes, signals) or of batched joins",
              &Settings::coalesce_ms),
   };
   return all;
@@ -147,10 +149,10 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
   }
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
       s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||
-      (s.sync != "full" && s.sync != "normal")) {
+      s.remembered_commands < 1 || (s.sync != "full" && s.sync != "normal")) {
     error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
             "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1, "
-            "snapshot-every >= 1, sync full or normal";
+            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal";
     return std::nullopt;
   }
   return s;

@@ -36,13 +36,15 @@ struct Settings {
                                                  // and the client gets a fresh snapshot once drained
   std::size_t send_queue_hard_bytes = 8 * 1024 * 1024;  // per connection: above it, closed (1008)
   std::size_t history_events = 2000;             // events kept per meeting for resume; older: snapshot
+  std::size_t remembered_commands = 100;         // per person: ids of accepted commands kept for exactly-once
   unsigned away_grace_seconds = 20;              // a person whose connections all dropped is away after this
   unsigned heartbeat_seconds = 15;               // heartbeat message with the latest seq
   unsigned figures_interval_ms = 500;            // equity figures to facilitators: at most one per interval
   std::string sync = "full";                     // SQLite synchronous: full (survives power loss) or normal
   std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
-  unsigned coalesce_ms = 200;                    // counts (votes, upvotes, signals): at most one update per interval
+  unsigned coalesce_ms = 200;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
+                                                 // at most one update of them per interval
 };
 
 // Parses --name=value / --name value flags over the defaults. On an unknown flag or a bad value

@@ -159,11 +159,17 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         return deliver(make_shared_frame(ws::encode_frame(ws::Opcode::pong, r.payload)), FrameKind::reply);
       case Kind::pong:
         return;
-      case Kind::close:
+      case Kind::close: {
         client_closed_ = true;
-        if (close_written_) return finish_now();
+        bool written = false;
+        {
+          std::lock_guard lock(mutex_);  // the close frame may have been written from the room's thread
+          written = close_written_;
+        }
+        if (written) return finish_now();
         // Echo the client's code, after what is already queued (RFC 6455 5.5.1).
         return begin_close(r.close_code == ws::no_status ? close_code::normal : r.close_code, "");
+      }
       case Kind::error:
         return begin_close(r.close_code, r.payload);
     }

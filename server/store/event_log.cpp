@@ -343,7 +343,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
     Statement ballot(db_, cached("INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)"));
     Statement drop_ballots(db_, cached("DELETE FROM ballots WHERE meeting = ? AND poll = ?"));
     Statement token(db_, cached("INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)"));
-    Statement command(db_, cached("INSERT INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)"));
+    Statement command(db_, cached("INSERT OR REPLACE INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)"));
     Statement snapshot(db_, cached("INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)"));
     Statement ended(db_, cached("UPDATE meetings SET ended_at = ? WHERE id = ?"));
     for (Job* job : live) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/decision_record.hpp"
+#include "core/text.hpp"
 #include "core/go_round.hpp"
 
 namespace everyvoice::core {
@@ -103,6 +104,17 @@ TEST_F(ConsentRoundTest, ReactionsPhaseStartsAGoRoundOverEveryonePresent) {
   ok(fac, RoundPass{});
   ok(co, RoundPass{});
   EXPECT_EQ(round_up_next(state), ana);
+}
+
+TEST_F(ConsentRoundTest, ReactionsRoundTopicOfALongTitleIsCutToTheTopicLimit) {
+  std::string title;
+  for (int i = 0; i < 200; ++i) title += "é";  // 200 characters, 400 bytes: the longest title
+  ok(fac, PresentProposal{title, "Text.", 0, false});
+  ok(fac, SetConsentPhase{1, ConsentPhase::reactions});
+  ASSERT_NE(state.active_round(), nullptr);
+  const std::string& topic = state.active_round()->topic;
+  EXPECT_EQ(utf8_length(topic), std::optional<std::size_t>(max_topic_chars));
+  EXPECT_EQ(topic.rfind("Reactions: é", 0), 0u);
 }
 
 TEST_F(ConsentRoundTest, ReactionsPhaseEndsARunningTurnFirst) {

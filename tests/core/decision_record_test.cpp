@@ -172,14 +172,17 @@ TEST_F(DecisionRecordTest, ReviewDatesAreYearMonthDay) {
   ok(fac, OpenPoll{spec});
   for (const char* bad : {"2030-1-01", "2030-01-1", "2030/01/01", "01-01-2030", "2030-00-10", "2030-13-01",
                           "2030-12-00", "2030-12-32", "abcd-ef-gh", " 2030-01-01", "2030-01-01 ", "20300101",
-                          "2030-01-01T00:00"}) {
+                          "2030-01-01T00:00",
+                          // Not days of the calendar: 30-day months, February, leap years by the century rule.
+                          "2030-02-31", "2030-04-31", "2030-02-29", "2100-02-29"}) {
     refused(fac, ClosePoll{1, bad}, ErrorCode::invalid_argument);
   }
   ok(fac, PresentProposal{"Rota", "Ana hosts in May.", 0, false});
   ok(fac, SetConsentPhase{1, ConsentPhase::consent});
   refused(fac, AdoptProposal{1, "next month"}, ErrorCode::invalid_argument);
-  ok(fac, ClosePoll{1, "2030-12-31"});
-  EXPECT_EQ(state.decisions.at(0).review_date, "2030-12-31");
+  refused(fac, AdoptProposal{1, "2030-09-31"}, ErrorCode::invalid_argument);
+  ok(fac, ClosePoll{1, "2032-02-29"});  // a leap day
+  EXPECT_EQ(state.decisions.at(0).review_date, "2032-02-29");
   ok(fac, AdoptProposal{1, ""});  // a review date is optional
   EXPECT_EQ(state.decisions.at(1).review_date, "");
 }

@@ -122,6 +122,38 @@ TEST(Durability, ARetriedCommandGetsItsOriginalAnswerAndChangesNothing) {
   EXPECT_EQ(latest(again, "points").size(), 1u);
 }
 
+// Exactly-once remembers each person's latest --remembered-commands ids, also across a restart:
+// memory does not grow with the length of a meeting.
+TEST(Durability, ExactlyOnceRemembersEachPersonsLatestCommands) {
+  ServerProcess server{{"--remembered-commands=3"}};
+  const auto meeting = create_meeting(server.port());
+  WsClient pat(server.port());
+  const json pw = pat.join(meeting.code, "Pat");
+  std::vector<json> acks;
+  for (int i = 1; i <= 4; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    pat.send({{"type", "submit_point"}, {"id", id}, {"text", "Point " + std::to_string(i)}});
+    acks.push_back(pat.answer_to(id));
+    ASSERT_EQ(acks.back()["type"], "ack");
+  }
+  const auto retry = [&](WsClient& c, int i) {
+    const std::string id = "p" + std::to_string(i);
+    c.send({{"type", "submit_point"}, {"id", id}, {"text", "Point " + std::to_string(i)}});
+    return c.answer_to(id);
+  };
+  EXPECT_EQ(retry(pat, 4)["seq"], acks[3]["seq"]) << "a recent command is not run twice";
+  EXPECT_EQ(retry(pat, 2)["seq"], acks[1]["seq"]);
+  const json forgotten = retry(pat, 1);  // four commands ago, with three remembered: runs again
+  EXPECT_EQ(forgotten["type"], "ack");
+  EXPECT_GT(forgotten["seq"].get<std::uint64_t>(), acks[3]["seq"].get<std::uint64_t>());
+  // After a restart the log gives back the same window: p1 (again), p3 and p4 (p2 fell out).
+  server.restart();
+  WsClient again(server.port());
+  again.resume(meeting.code, pw["token"], 0);
+  EXPECT_EQ(retry(again, 4)["seq"], acks[3]["seq"]);
+  EXPECT_EQ(retry(again, 1)["seq"], forgotten["seq"]);
+}
+
 // Clients send commands without waiting; the server is killed with SIGKILL at random moments and
 // restarted. Every acknowledged command must be there, none twice, the log without gaps, the
 // database intact, and every client able to resume.
@@ -217,7 +249,7 @@ TEST(Durability, StorageFaultGivesAClearErrorKeepsReadsAndRecoversByItself) {
     }
     json refused = json::object();
     for (int i = 0; i < 2000 && refused.value("code", "") != "storage_unavailable"; ++i) {
-      refused = pat.command({{"type", "submit_point"}, {"text", std::string(900, 'a' + i % 26)}});
+      refused = pat.command({{"type", "submit_point"}, {"text", std::string(900, static_cast<char>('a' + i % 26))}});
       ASSERT_TRUE(refused["type"] == "ack" || refused.value("code", "") == "storage_unavailable") << refused.dump();
     }
     EXPECT_EQ(refused["code"], "storage_unavailable");
@@ -287,7 +319,9 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
     const auto answers_here = std::count_if(answers.begin(), answers.end(), [&](const auto& a) { return in_page.find(a) != std::string_view::npos; });
     bool names_here = false;
     for (int v = 0; v < 8; ++v) names_here |= in_page.find("Voter" + std::to_string(v)) != std::string_view::npos;
-    if (answers_here > 0 && names_here) EXPECT_EQ(answers_here, static_cast<long>(answers.size())) << "page at " << start;
+    if (answers_here > 0 && names_here) {
+      EXPECT_EQ(answers_here, static_cast<long>(answers.size())) << "page at " << start;
+    }
   }
   server.restart();  // and the result survives the restart
   WsClient after(server.port());
