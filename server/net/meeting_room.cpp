@@ -430,10 +430,13 @@ void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now
     if (const auto* v = std::get_if<core::VoteRecorded>(&e.event)) voted_polls.insert(v->poll);
     signalled = signalled || std::holds_alternative<core::SignalSent>(e.event);
   }
-  figures_dirty_ = true;
-  schedule_figures();
   for (std::uint32_t poll : voted_polls) results_dirty_.insert(poll);
   if (signalled) schedule_signal_refresh();
+  // The equity figures are about people and speaking: counts (a vote storm) do not change them.
+  if (!only_counts) {
+    figures_dirty_ = true;
+    schedule_figures();
+  }
 
   // Counts (votes, upvotes, flags, signals) are not sent one by one: their sections go out
   // together, at most once per coalesce interval.

@@ -43,7 +43,7 @@ struct Settings {
   std::string sync = "full";                     // SQLite synchronous: full (survives power loss) or normal
   std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
-  unsigned coalesce_ms = 200;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
+  unsigned coalesce_ms = 150;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
                                                  // at most one update of them per interval
 };
 
