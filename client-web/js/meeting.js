@@ -31,7 +31,11 @@ export class MeetingModel extends EventTarget {
     this.ready = false;
   }
 
-  get me() { return this.people.get(this.you) || null; }
+  // My record; my own preference comes from my welcome (a participant's view of people leaves it out).
+  get me() {
+    const p = this.people.get(this.you);
+    return p ? { ...p, preference: p.preference || this.myPreference } : null;
+  }
 
   // The page a role belongs on (the server's audiences: facilitator, participant, display).
   get audience() {
@@ -69,6 +73,7 @@ export class MeetingModel extends EventTarget {
         this.code = msg.code;
         this.you = msg.you.id;
         this.people.set(msg.you.id, { ...this.people.get(msg.you.id), ...msg.you });
+        this.myPreference = msg.you.preference || 'none';
         this.voted = new Set(msg.you.voted_polls || []);
         this.upvoted = new Set(msg.you.upvoted_points || []);
         break;

@@ -6,7 +6,7 @@ import * as msg from './protocol.js';
 const choices = (name, list) => h('div', { class: 'choices inline' }, list.map(([value, label]) =>
   h('label', { class: 'choice' }, h('input', { type: 'radio', name, value }), ' ', h('span', null, label))));
 
-export function showProfile(details, me, send) {
+export function showProfile(details, me, send, saved = () => {}) {
   let form = details.querySelector('form');
   if (!form) {
     form = h('form', { id: 'profile-form', class: 'manage-body' },
@@ -18,6 +18,7 @@ export function showProfile(details, me, send) {
       e.preventDefault();
       if (await send(form.querySelector('button'), msg.updateProfile(form.elements.location.value, form.elements.preference.value))) {
         details.open = false;
+        saved({ location: form.elements.location.value, preference: form.elements.preference.value });
         toast('Your details are saved.', 'info');
       }
     });

@@ -35,6 +35,8 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
                                                                     : "participant"},
          {"seq", state.seq},
          {"now", now}};
+  // Their own preference, whatever their audience (others see it only as facilitators).
+  j["you"]["preference"] = core::name_of(p.preference);
   if (token) j["token"] = *token;
   // What this person has done that no shared section says: the polls they voted in and the points
   // they upvoted (never what they chose).

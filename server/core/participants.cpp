@@ -128,12 +128,30 @@ Outcome decide_command(const Context& ctx, const SetLocked& c) {
   return Outcome::of({LockChanged{c.locked}});
 }
 
+// What still runs ends with the meeting, each as its own command would end it, so that the minutes
+// tell how: the turn and the go-round end; an open poll is cancelled (its votes are not counted:
+// close it first to keep its result); a proposal still under discussion closes as not adopted,
+// "the meeting ended", with its entry in the decision record; the agenda has no current item.
 Outcome decide_command(const Context& ctx, const EndMeeting&) {
   if (!ctx.actor_is_facilitator()) return not_allowed("end the meeting");
-  auto events = end_current_turn(ctx);
-  const bool round_ended =
-      std::any_of(events.begin(), events.end(), [](const Event& e) { return std::holds_alternative<RoundEnded>(e); });
-  if (const GoRound* r = ctx.state.active_round(); r && !round_ended) events.push_back(RoundEnded{r->round_no, false});
+  MeetingState after = ctx.state;  // the state as each ending leaves it, for the next to decide on
+  std::vector<Event> events;
+  const auto take = [&](std::vector<Event> more) {
+    for (const auto& stamped : stamp(after, more, ctx.now)) apply(after, stamped);
+    events.insert(events.end(), more.begin(), more.end());
+  };
+  take(end_current_turn(ctx));
+  if (const GoRound* r = after.active_round()) take({RoundEnded{r->round_no, false}});
+  for (const Poll& poll : ctx.state.polls) {
+    if (poll.status != PollStatus::open) continue;
+    if (auto o = decide(after, ctx.actor, CancelPoll{poll.id}, ctx.now); o.accepted()) take(std::move(o.events));
+  }
+  for (const Proposal& p : ctx.state.proposals) {
+    if (p.phase != ConsentPhase::clarifying && p.phase != ConsentPhase::reactions && p.phase != ConsentPhase::consent) continue;
+    if (auto o = decide(after, ctx.actor, CloseProposal{p.id, false, "the meeting ended"}, ctx.now); o.accepted())
+      take(std::move(o.events));
+  }
+  if (after.current_item != 0) take({AgendaItemStarted{0}});
   events.push_back(MeetingEnded{});
   return Outcome::of(std::move(events));
 }

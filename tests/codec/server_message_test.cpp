@@ -422,7 +422,7 @@ TEST_F(ServerMessageTest, FiguresMessage) {
   EXPECT_EQ(fig.at("overrides").size(), 0u);  // both calls were in order: nobody was waiting
 }
 
-TEST_F(ServerMessageTest, WelcomeCarriesTheTokenOnlyWhenGiven) {
+TEST_F(ServerMessageTest, WelcomeCarriesTheTokenOnlyWhenGivenAndTheirOwnPreference) {
   const std::string token = "5f1e0c9a7b3d42e8a6c4b2d0e8f6a4c2";
   const json joined = json::parse(encode_welcome("j1", meeting_code, state, sam, token, now));
   EXPECT_EQ(joined.at("type"), "welcome");
@@ -434,7 +434,9 @@ TEST_F(ServerMessageTest, WelcomeCarriesTheTokenOnlyWhenGiven) {
   EXPECT_EQ(joined.at("seq").get<Seq>(), state.seq);
   EXPECT_EQ(joined.at("now").get<Millis>(), now);
   EXPECT_EQ(joined.at("you").at("id"), sam);
-  EXPECT_FALSE(joined.at("you").contains("preference"));
+  // Their own preference, though a participant sees nobody else's; not their figures.
+  EXPECT_EQ(joined.at("you").at("preference"), "listen");
+  EXPECT_FALSE(joined.at("you").contains("turns"));
   EXPECT_EQ(joined.at("you").at("voted_polls"), json::array());
   EXPECT_EQ(joined.at("you").at("upvoted_points"), json::array());
 

@@ -138,3 +138,54 @@ TEST_F(ParticipantsTest, UnknownActorIsRefused) {
 
 }  // namespace
 }  // namespace everyvoice::core
+
+namespace everyvoice::core::testing {
+namespace {
+
+class EndMeetingTest : public MeetingFixture {};
+
+// Ending the meeting ends what still runs, each as its own command would, in the minutes' order.
+TEST_F(EndMeetingTest, EndsTheTurnCancelsOpenPollsClosesProposalsAndStopsTheAgenda) {
+  const ParticipantId fac = join("Fatima", Role::facilitator);
+  const ParticipantId ana = join("Ana");
+  ok(fac, AddAgendaItem{"Rota", 10});
+  ok(fac, StartAgendaItem{1});
+  PollSpec spec;
+  spec.question = "Meet monthly?";
+  spec.options = {"Yes", "No"};
+  ok(fac, OpenPoll{spec});
+  ok(ana, CastVote{1, ana, Ballot{{0}, 0, ""}});
+  ok(fac, OpenPoll{spec});
+  ok(fac, ClosePoll{2, ""});  // already closed: stays as it is
+  ok(fac, PresentProposal{"Rota", "Ana hosts in May.", 0, false});
+  ok(fac, PresentProposal{"Snacks", "We bring fruit.", 0, false});
+  ok(fac, CloseProposal{2, true, ""});  // already withdrawn: stays as it is
+  ok(fac, CallSpeaker{ana, "to present"});
+  advance(30'000);
+  refused(ana, EndMeeting{}, ErrorCode::not_allowed);
+  const std::size_t decisions_before = state.decisions.size();
+  const Handled h = run(fac, EndMeeting{});
+  ASSERT_TRUE(h.accepted());
+  std::vector<std::size_t> kinds;
+  for (const auto& e : h.events) kinds.push_back(e.event.index());
+  const std::vector<std::size_t> expected = {Event{TurnEnded{}}.index(), Event{PollCancelled{}}.index(),
+                                             Event{ProposalEnded{}}.index(), Event{DecisionRecorded{}}.index(),
+                                             Event{AgendaItemStarted{}}.index(), Event{MeetingEnded{}}.index()};
+  EXPECT_EQ(kinds, expected);
+  EXPECT_TRUE(state.ended);
+  EXPECT_FALSE(state.turn.has_value());
+  EXPECT_EQ(state.participants[ana - 1].spoken_ms, 30'000);
+  EXPECT_EQ(state.polls[0].status, PollStatus::cancelled);
+  EXPECT_EQ(state.polls[1].status, PollStatus::closed);
+  EXPECT_EQ(state.proposals[0].phase, ConsentPhase::not_adopted);
+  EXPECT_EQ(state.proposals[0].end_reason, "the meeting ended");
+  EXPECT_EQ(state.proposals[1].phase, ConsentPhase::withdrawn);
+  ASSERT_EQ(state.decisions.size(), decisions_before + 1);
+  EXPECT_NE(state.decisions.back().result.find("the meeting ended"), std::string::npos);
+  EXPECT_EQ(state.current_item, 0u);
+  // Replaying the log gives the same state.
+  EXPECT_EQ(replay(log), state);
+}
+
+}  // namespace
+}  // namespace everyvoice::core::testing

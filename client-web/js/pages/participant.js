@@ -52,7 +52,7 @@ $('#presence').addEventListener('click', (e) => {
 });
 // The form to change my details is made when first opened (profile.js).
 $('#profile').addEventListener('toggle', () => {
-  if ($('#profile').open && model.me) import('../profile.js').then((m) => m.showProfile($('#profile'), model.me, send));
+  if ($('#profile').open && model.me) import('../profile.js').then((m) => m.showProfile($('#profile'), model.me, send, ({ preference }) => { model.myPreference = preference; }));
 });
 
 // --- drawing ---

@@ -81,9 +81,16 @@ export function mount(root, { model, conn, send, ask, toast, code }) {
     });
   });
   const end = h('button', { type: 'button', class: 'danger', id: 'end-meeting' }, 'End the meeting…');
-  end.addEventListener('click', () => ask({ title: 'End the meeting', reason: 'none', ok: 'End the meeting',
-    text: 'Everything becomes read-only: no more hands, votes or answers. People can still read the results and the record, and you can download the minutes.',
-    run: () => conn.send(msg.endMeeting()) }));
+  end.addEventListener('click', () => {
+    // What the server will end with the meeting, said before it happens.
+    const polls = model.polls.filter((p) => p.status === 'open').length;
+    const proposals = model.proposals.filter((p) => ['clarifying', 'reactions', 'consent'].includes(p.phase)).length;
+    const running = [polls ? `${polls} open poll${polls > 1 ? 's are' : ' is'} cancelled (close ${polls > 1 ? 'them' : 'it'} first to keep the result)` : '',
+      proposals ? `${proposals} proposal${proposals > 1 ? 's' : ''} under discussion close${proposals > 1 ? '' : 's'} as not adopted` : ''].filter(Boolean);
+    ask({ title: 'End the meeting', reason: 'none', ok: 'End the meeting',
+      text: `Everything becomes read-only: no more hands, votes or answers. People can still read the results and the record, and you can download the minutes.${running.length ? ` Still running: ${running.join('; ')}.` : ''}`,
+      run: () => conn.send(msg.endMeeting()) });
+  });
   const del = h('button', { type: 'button', class: 'danger', id: 'delete-meeting' }, 'Delete the meeting and its data…');
   del.addEventListener('click', () => ask({ title: 'Delete the meeting', reason: 'none', ok: 'Delete everything',
     text: `Meeting ${code}, its record and every stored event are deleted from the server, for everyone. Download the minutes first if you need them. This cannot be undone.`,

@@ -43,6 +43,15 @@ describe('speaking queue across five pages', () => {
 
     await waitText(fac.page, '#people-h', 'People (4)');
     await waitText(fac.page, '#people', 'Prefers writing');  // facilitators see preferences
+    // Kofi's own details show the preference he chose (participants see nobody else's), so that
+    // saving them does not reset it.
+    await kofi.page.click('#profile summary');
+    await kofi.page.waitForSelector('#profile-form');
+    assert.equal(await kofi.page.isChecked('#profile-form input[name=preference][value=write]'), true);
+    assert.equal(await kofi.page.isChecked('#profile-form input[name=location][value=remote]'), true);
+    await kofi.page.click('#profile-form button[type=submit]');
+    await waitText(kofi.page, '.toast', 'Your details are saved');
+    await waitText(fac.page, '#people', 'Prefers writing');
     await checkState(ada.page, 'participant-phone-joined');
     await checkState(display.page, 'display-empty');
   });
