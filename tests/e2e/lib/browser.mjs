@@ -89,6 +89,29 @@ export async function joinAs(page, code, { name, location = 'remote', preference
   await waitText(page, '#me-name', name);
 }
 
+// The start most specs share: a facilitator (Fatima, desktop) creates the meeting, the room display
+// (projector) opens it, then `people` join in order, each in a browser context of their own:
+// [{ key: 'ada', device: PHONE, name: 'Ada', location: 'in_room', preference }]. Waits until the
+// console lists everyone unless `waitForAll` is false. Returns { fac, display, code, ...by key }.
+export async function openMeeting(browser, { title, people, waitForAll = true }) {
+  const fac = await person(browser, DESKTOP, 'facilitator');
+  const display = await person(browser, PROJECTOR, 'display');
+  const joined = {};
+  for (const p of people) joined[p.key] = await person(browser, p.device, p.key);
+  const code = await createMeeting(fac.page, { title, name: 'Fatima' });
+  await display.page.goto(`${BASE}/display?code=${code}`);
+  await waitLive(display.page);
+  for (const p of people) await joinAs(joined[p.key].page, code, { name: p.name, location: p.location, preference: p.preference });
+  if (waitForAll) await waitText(fac.page, '#people-h', `People (${people.length + 1})`);
+  return { fac, display, code, ...joined };
+}
+
+// The end every spec shares: no script error on any page, then the browser closes.
+export async function closeChecked(browser, people) {
+  for (const p of people) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
+  await browser?.close();
+}
+
 // axe-core (from npm, injected into the page): no serious or critical violation of WCAG 2.1 A/AA.
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

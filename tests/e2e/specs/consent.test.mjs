@@ -6,7 +6,7 @@
 // proposed anonymously, adopted by a quick consent check, flagged as broken, shown on the display.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, openTab, person, proposalCard, until, waitIn, waitLive, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, proposalCard, until, waitIn, waitText } from '../lib/browser.mjs';
 
 const TITLE = 'Meet on Tuesdays';
 
@@ -22,23 +22,12 @@ describe('consent round and working agreement', () => {
 
   before(async () => {
     browser = await launch();
-    fac = await person(browser, DESKTOP, 'facilitator');
-    display = await person(browser, PROJECTOR, 'display');
-    ada = await person(browser, PHONE, 'ada');
-    ben = await person(browser, PHONE, 'ben');
-    kofi = await person(browser, DESKTOP, 'kofi');
-    const code = await createMeeting(fac.page, { title: 'Tenants forum', name: 'Fatima' });
-    await display.page.goto(`${BASE}/display?code=${code}`);
-    await waitLive(display.page);
-    await joinAs(ada.page, code, { name: 'Ada', location: 'in_room' });
-    await joinAs(ben.page, code, { name: 'Ben', location: 'remote' });
-    await joinAs(kofi.page, code, { name: 'Kofi', location: 'remote' });
-    await waitText(fac.page, '#people-h', 'People (4)');
+    ({ fac, display, ada, ben, kofi } = await openMeeting(browser, { title: 'Tenants forum', people: [
+      { key: 'ada', device: PHONE, name: 'Ada', location: 'in_room' },
+      { key: 'ben', device: PHONE, name: 'Ben', location: 'remote' },
+      { key: 'kofi', device: DESKTOP, name: 'Kofi', location: 'remote' }] }));
   });
-  after(async () => {
-    for (const p of [fac, display, ada, ben, kofi]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, [fac, display, ada, ben, kofi]));
 
   it('presents a proposal: clarifying questions, then reactions in a go-round', async () => {
     // The console's tabs by keyboard: arrow keys move between them (roving focus).

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, openTab, person, until, waitGone, waitLive, waitText } from '../lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, until, waitGone, waitText } from '../lib/browser.mjs';
 
 const QUESTION = 'Who decides the housing list?';
 const pointItem = (page, list, text) => page.locator(`${list} > li`, { has: page.locator('.point-text', { hasText: text }) });
@@ -15,23 +15,12 @@ describe('written points, signals, agenda, end and minutes', () => {
 
   before(async () => {
     browser = await launch();
-    fac = await person(browser, DESKTOP, 'facilitator');
-    display = await person(browser, PROJECTOR, 'display');
-    ada = await person(browser, PHONE, 'ada');
-    ben = await person(browser, PHONE, 'ben');
-    kofi = await person(browser, DESKTOP, 'kofi');
-    code = await createMeeting(fac.page, { title: 'Budget forum', name: 'Fatima' });
-    await display.page.goto(`${BASE}/display?code=${code}`);
-    await waitLive(display.page);
-    await joinAs(ada.page, code, { name: 'Ada', location: 'in_room', preference: 'write' });
-    await joinAs(ben.page, code, { name: 'Ben', location: 'remote' });
-    await joinAs(kofi.page, code, { name: 'Kofi', location: 'remote' });
-    await waitText(fac.page, '#people-h', 'People (4)');
+    ({ fac, display, ada, ben, kofi, code } = await openMeeting(browser, { title: 'Budget forum', people: [
+      { key: 'ada', device: PHONE, name: 'Ada', location: 'in_room', preference: 'write' },
+      { key: 'ben', device: PHONE, name: 'Ben', location: 'remote' },
+      { key: 'kofi', device: DESKTOP, name: 'Kofi', location: 'remote' }] }));
   });
-  after(async () => {
-    for (const p of [fac, display, ada, ben, kofi]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, [fac, display, ada, ben, kofi]));
 
   it('shows the QR code of the join link on request', async () => {
     await fac.page.click('#show-qr');

@@ -5,7 +5,7 @@
 // open-text poll; a vote for a proxy; a reload keeps "you voted".
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, openTab, person, pollCard, until, waitIn, waitLive, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, pollCard, until, waitIn, waitLive, waitText } from '../lib/browser.mjs';
 
 describe('polls', () => {
   let browser, fac, display, ada, ben, kofi;
@@ -13,23 +13,12 @@ describe('polls', () => {
 
   before(async () => {
     browser = await launch();
-    fac = await person(browser, DESKTOP, 'facilitator');
-    display = await person(browser, PROJECTOR, 'display');
-    ada = await person(browser, PHONE, 'ada');
-    ben = await person(browser, PHONE, 'ben');
-    kofi = await person(browser, DESKTOP, 'kofi');
-    const code = await createMeeting(fac.page, { title: 'Housing plan', name: 'Fatima' });
-    await display.page.goto(`${BASE}/display?code=${code}`);
-    await waitLive(display.page);
-    await joinAs(ada.page, code, { name: 'Ada', location: 'in_room' });
-    await joinAs(ben.page, code, { name: 'Ben', location: 'remote' });
-    await joinAs(kofi.page, code, { name: 'Kofi', location: 'remote' });
-    await waitText(fac.page, '#people-h', 'People (4)');
+    ({ fac, display, ada, ben, kofi } = await openMeeting(browser, { title: 'Housing plan', people: [
+      { key: 'ada', device: PHONE, name: 'Ada', location: 'in_room' },
+      { key: 'ben', device: PHONE, name: 'Ben', location: 'remote' },
+      { key: 'kofi', device: DESKTOP, name: 'Kofi', location: 'remote' }] }));
   });
-  after(async () => {
-    for (const p of [fac, display, ...voters()]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, [fac, display, ...voters()]));
 
   it('opens an anonymous fist-to-five poll; every page says what anonymous means', async () => {
     await openTab(fac.page, 'polls');

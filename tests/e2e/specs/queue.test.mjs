@@ -4,7 +4,7 @@
 // roles, the lock and the equity dashboard all reach the pages that show them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, entryButton, joinAs, launch, person, personRow, until, waitLive, waitQueue, waitText, queueReasons, shot } from '../lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, closeChecked, createMeeting, entryButton, joinAs, launch, person, personRow, until, waitLive, waitQueue, waitText, queueReasons, shot } from '../lib/browser.mjs';
 
 describe('speaking queue across five pages', () => {
   let browser, fac, display, ada, ben, kofi, code;
@@ -18,10 +18,7 @@ describe('speaking queue across five pages', () => {
     ben = await person(browser, DESKTOP, 'ben');
     kofi = await person(browser, PHONE, 'kofi');
   });
-  after(async () => {
-    for (const p of everyone()) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, everyone()));
 
   it('creates a meeting and everyone joins', async () => {
     await fac.page.goto(`${BASE}/`);

@@ -4,7 +4,7 @@
 // grace so "away" shows quickly.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DESKTOP, PHONE, checkState, createMeeting, joinAs, launch, person, until, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, checkState, closeChecked, createMeeting, joinAs, launch, person, until, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
 
 describe('network drops and reloads', () => {
   let browser, fac, ada, ben;
@@ -24,10 +24,7 @@ describe('network drops and reloads', () => {
     await ben.page.click('#raise');
     await waitQueue(fac.page, ['Ada', 'Ben']);
   });
-  after(async () => {
-    for (const p of [fac, ada, ben]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, [fac, ada, ben]));
 
   it('shows "connection lost" at once when the network drops', async () => {
     await ada.context.setOffline(true);

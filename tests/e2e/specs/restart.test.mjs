@@ -5,7 +5,7 @@
 // (lib/server.mjs), so that stopping it does not disturb the other specs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, openTab, person, pollCard, until, waitIn, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, PROJECTOR, checkState, closeChecked, createMeeting, joinAs, launch, openTab, person, pollCard, until, waitIn, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
 import { TestServer, canRunServer } from '../lib/server.mjs';
 
 describe('server restart', { skip: canRunServer ? false : 'needs EVERYVOICE_SERVER and EVERYVOICE_STATIC_DIR (run.sh sets them)' }, () => {
@@ -27,8 +27,7 @@ describe('server restart', { skip: canRunServer ? false : 'needs EVERYVOICE_SERV
     await joinAs(ben.page, code, { name: 'Ben', location: 'remote', base });
   });
   after(async () => {
-    for (const p of everyone()) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
+    await closeChecked(browser, everyone());
     await server?.remove();
   });
 

@@ -3,7 +3,7 @@
 // shows who is up and what each did.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, createMeeting, joinAs, launch, person, personRow, until, waitLive, waitText } from '../lib/browser.mjs';
+import { PHONE, checkState, closeChecked, launch, openMeeting, personRow, until, waitLive, waitText } from '../lib/browser.mjs';
 
 const steps = (page) => page.$$eval('#round [data-part=order] li, #round-running [data-part=order] li',
   (els) => els.map((e) => `${e.querySelector('.name').textContent}: ${e.querySelector('.step-state').textContent}`));
@@ -24,23 +24,14 @@ describe('go-round', () => {
 
   before(async () => {
     browser = await launch();
-    fac = await person(browser, DESKTOP, 'facilitator');
-    display = await person(browser, PROJECTOR, 'display');
-    ada = await person(browser, PHONE, 'ada');
-    ben = await person(browser, PHONE, 'ben');
-    const code = await createMeeting(fac.page, { title: 'Check-in', name: 'Fatima' });
-    await display.page.goto(`${BASE}/display?code=${code}`);
-    await waitLive(display.page);
-    await joinAs(ada.page, code, { name: 'Ada', location: 'in_room' });
-    await joinAs(ben.page, code, { name: 'Ben', location: 'remote' });
+    ({ fac, display, ada, ben } = await openMeeting(browser, { title: 'Check-in', waitForAll: false, people: [
+      { key: 'ada', device: PHONE, name: 'Ada', location: 'in_room' },
+      { key: 'ben', device: PHONE, name: 'Ben', location: 'remote' }] }));
     await fac.page.fill('#proxy-name', 'Grace');
     await fac.page.click('#proxy-form button');
     await waitText(fac.page, '#people', 'Grace');
   });
-  after(async () => {
-    for (const p of [fac, display, ada, ben]) assert.equal(p.page.__errors || 0, 0, `no script errors on ${p.name}'s page`);
-    await browser?.close();
-  });
+  after(() => closeChecked(browser, [fac, display, ada, ben]));
 
   it('starts a round in join order, the display is not in it', async () => {
     await fac.page.fill('#round-topic', 'How are you arriving today?');
