@@ -50,4 +50,20 @@ class MeetingFixture : public ::testing::Test {
   }
 };
 
+// The room most decision tests use: a facilitator, a co-facilitator, three participants and the
+// room display (an observer in the room), joined in that order.
+class RoomFixture : public MeetingFixture {
+ protected:
+  ParticipantId fac = 0, co = 0, ana = 0, bo = 0, cy = 0, display = 0;
+
+  void SetUp() override {
+    fac = join("Fac", Role::facilitator);
+    co = join("Co", Role::co_facilitator);
+    ana = join("Ana");
+    bo = join("Bo");
+    cy = join("Cy");
+    display = join("Room display", Role::observer, Location::in_room);
+  }
+};
+
 }  // namespace everyvoice::core::testing

@@ -9,24 +9,17 @@
 namespace everyvoice::core {
 namespace {
 
-using testing::MeetingFixture;
 
 using Counts = std::array<std::uint32_t, signal_kind_count>;
 
 constexpr std::size_t idx(SignalKind k) { return static_cast<std::size_t>(k); }
 
-class SignalsTest : public MeetingFixture {
+class SignalsTest : public testing::RoomFixture {
  protected:
-  ParticipantId fac = 0, co = 0, ana = 0, bo = 0, cy = 0, display = 0;
   Millis t0 = 0;
 
   void SetUp() override {
-    fac = join("Fac", Role::facilitator);
-    co = join("Co", Role::co_facilitator);
-    ana = join("Ana");
-    bo = join("Bo");
-    cy = join("Cy");
-    display = join("Room display", Role::observer, Location::in_room);
+    RoomFixture::SetUp();
     t0 = now;
   }
   void at(Millis ms_after_t0) { now = t0 + ms_after_t0; }

@@ -11,20 +11,9 @@
 namespace everyvoice::core {
 namespace {
 
-using testing::MeetingFixture;
 
-class WrittenPointsTest : public MeetingFixture {
+class WrittenPointsTest : public testing::RoomFixture {
  protected:
-  ParticipantId fac = 0, co = 0, ana = 0, bo = 0, cy = 0, display = 0;
-
-  void SetUp() override {
-    fac = join("Fac", Role::facilitator);
-    co = join("Co", Role::co_facilitator);
-    ana = join("Ana");
-    bo = join("Bo");
-    cy = join("Cy");
-    display = join("Room display", Role::observer, Location::in_room);
-  }
   const WrittenPoint& point(std::uint32_t id) const { return state.points.at(id - 1); }
 };
 
