@@ -348,15 +348,16 @@ void MeetingRoom::publish_committed() {
 
 void MeetingRoom::cork(Member& m, const Frame& frame, FrameKind kind) {
   m.conn->deliver_corked(frame, kind);
-  if (m.corked) return;
   m.corked = true;
-  corked_.push_back(m.conn);
 }
 
+// A broadcast corks every member, so one pass over the members (no lookup, no list) flushes them.
+// A member removed meanwhile is being closed, and its close flushes what it holds.
 void MeetingRoom::uncork() {
-  for (auto& conn : std::exchange(corked_, {})) {
-    if (auto it = members_.find(conn.get()); it != members_.end()) it->second.corked = false;
-    conn->flush_corked();
+  for (auto& [ptr, m] : members_) {
+    if (!m.corked) continue;
+    m.corked = false;
+    m.conn->flush_corked();
   }
 }
 
@@ -449,7 +450,6 @@ void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now
   // one batch at its end: a join storm costs one broadcast per interval, not one per person.
   if (std::all_of(events.begin(), events.end(), [](const core::Stamped& e) { return codec::is_batched_event(e.event); })) {
     held_events_.insert(held_events_.end(), events.begin(), events.end());
-    held_decisions_ += new_decisions;
     pending_sections_ |= sections;
     const auto steady = std::chrono::steady_clock::now();
     if (steady - last_batch_sent_ >= std::chrono::milliseconds(settings_.coalesce_ms) && !coalesce_armed_) {
@@ -469,7 +469,6 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
   std::vector<core::Stamped> events = std::exchange(held_events_, {});
   if (!events.empty()) last_batch_sent_ = std::chrono::steady_clock::now();
   events.insert(events.end(), new_events.begin(), new_events.end());
-  new_decisions += std::exchange(held_decisions_, 0);
 
   // A person whose role changed moves to another audience and gets that audience's snapshot;
   // a removed person's connections are closed.

@@ -125,7 +125,6 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::Seq last_snapshot_seq_ = 0;
   std::deque<Pending> pending_;
   unsigned cork_depth_ = 0;
-  std::vector<std::shared_ptr<Connection>> corked_;
   std::size_t committed_waiting_ = 0;  // front pendings whose commit came, not yet published
   bool publish_posted_ = false;
   std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
@@ -147,7 +146,6 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   boost::asio::steady_timer signals_timer_;
   std::uint32_t pending_sections_ = 0;     // sections changed by count or batched events, not yet sent
   std::vector<core::Stamped> held_events_;  // committed joins and presence changes, not yet sent
-  std::size_t held_decisions_ = 0;
   std::chrono::steady_clock::time_point last_batch_sent_{};
   std::set<std::uint32_t> results_dirty_;  // named after-vote polls with new votes
   bool coalesce_armed_ = false;
