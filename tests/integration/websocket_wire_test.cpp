@@ -13,91 +13,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "raw_socket.hpp"
 #include "test_client.hpp"
 
 namespace everyvoice::testing {
 namespace {
-
-// A TCP connection with a 3-second read timeout.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{3, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
-  }
-  ~RawSocket() { ::close(fd_); }
-  void write(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
-  // Reads until `n` bytes are buffered; false on end of stream or timeout.
-  bool fill(std::size_t n) {
-    char chunk[4096];
-    while (buf_.size() < n) {
-      const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (got <= 0) return false;
-      buf_.append(chunk, static_cast<std::size_t>(got));
-    }
-    return true;
-  }
-  std::string http_head() {
-    while (buf_.find("\r\n\r\n") == std::string::npos)
-      if (!fill(buf_.size() + 1)) return "";
-    const auto end = buf_.find("\r\n\r\n") + 4;
-    std::string head = buf_.substr(0, end);
-    buf_.erase(0, end);
-    return head;
-  }
-  struct Frame {
-    int opcode = -1;
-    std::string payload;
-  };
-  // One unmasked server frame (opcode -1: none came).
-  Frame frame() {
-    if (!fill(2)) return {};
-    const auto b0 = static_cast<unsigned char>(buf_[0]), b1 = static_cast<unsigned char>(buf_[1]);
-    EXPECT_EQ(b1 & 0x80, 0) << "server frames are not masked";
-    std::size_t len = b1 & 0x7F, at = 2;
-    if (len == 126) {
-      if (!fill(4)) return {};
-      len = (static_cast<unsigned char>(buf_[2]) << 8) | static_cast<unsigned char>(buf_[3]);
-      at = 4;
-    }
-    if (!fill(at + len)) return {};
-    Frame f{b0 & 0x0F, buf_.substr(at, len)};
-    buf_.erase(0, at + len);
-    return f;
-  }
-  bool at_end() {
-    char c;
-    return ::recv(fd_, &c, 1, 0) == 0;
-  }
-
- private:
-  int fd_;
-  std::string buf_;
-};
-
-std::string upgrade_request(const std::string& version = "13") {
-  return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
-}
-
-// A masked client frame.
-std::string client_frame(std::uint8_t first, const std::string& payload, bool masked = true) {
-  std::string out(1, static_cast<char>(first));
-  out.push_back(static_cast<char>((masked ? 0x80 : 0) | payload.size()));  // short payloads only
-  const char mask[4] = {0x01, 0x02, 0x03, 0x04};
-  if (masked) out.append(mask, 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) out.push_back(masked ? static_cast<char>(payload[i] ^ mask[i % 4]) : payload[i]);
-  return out;
-}
-
-int close_code_of(const RawSocket::Frame& f) {
-  return f.payload.size() >= 2 ? (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]) : 0;
-}
 
 class WebsocketWire : public ::testing::Test {
  protected:
