@@ -22,6 +22,7 @@ enum class FrameKind : std::uint8_t {
   update,    // may be dropped when the client falls behind (a snapshot replaces it)
   reply,     // welcome, ack, error, pong: always kept
   snapshot,  // the whole view: ends a resync
+  pong,      // a WebSocket pong: only the latest waits (RFC 6455 5.5.3)
 };
 
 class Connection {
@@ -49,6 +50,7 @@ inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;     // server shutting down
 inline constexpr std::uint16_t policy = 1008;         // hard cap on outgoing bytes, sustained command flood
 inline constexpr std::uint16_t too_big = 1009;        // a message above max_message_bytes
+inline constexpr std::uint16_t internal = 1011;       // the server failed while handling this connection
 inline constexpr std::uint16_t removed = 4001;        // a facilitator removed this person from the meeting
 inline constexpr std::uint16_t deleted = 4002;        // a facilitator deleted the meeting
 }  // namespace close_code

@@ -15,6 +15,8 @@
 #include "net/secrets.hpp"
 #include "net/websocket_session.hpp"
 #include <boost/asio/post.hpp>
+#include "net/faults.hpp"
+#include "net/http_router.hpp"
 
 namespace everyvoice::net {
 namespace {
@@ -24,7 +26,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
-using Request = http::request<http::string_body>;
+using Request = HttpRequest;
 
 std::string_view content_type(std::string_view path) {
   const auto dot = path.rfind('.');
@@ -39,21 +41,6 @@ std::string_view content_type(std::string_view path) {
   if (ext == ".woff2") return "font/woff2";
   if (ext == ".txt" || ext == ".md") return "text/plain; charset=utf-8";
   return "application/octet-stream";
-}
-
-// The file under `root` that `target` names, or "" when the target could escape the folder or
-// names a hidden file. Query strings are ignored; "/" is index.html; "/join" is join.html.
-std::string static_path(const std::string& root, std::string_view target) {
-  if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
-  if (target.empty() || target.front() != '/') return "";
-  if (target.find("..") != std::string_view::npos || target.find('\\') != std::string_view::npos ||
-      target.find('%') != std::string_view::npos || target.find("/.") != std::string_view::npos ||
-      target.find('\0') != std::string_view::npos)
-    return "";
-  std::string path = root + std::string(target);
-  if (target == "/") path += "index.html";
-  else if (target.find('.') == std::string_view::npos) path += ".html";
-  return path;
 }
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -76,13 +63,79 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return shutdown();
     if (ec == http::error::body_limit) return send(error_response(http::status::payload_too_large, "body too large", 11, false));
-    if (ec) return;
+    if (ec == http::error::header_limit)
+      return send(error_response(http::status::request_header_fields_too_large, "headers too large", 11, false));
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof)
+      return;
+    if (ec) {  // the bytes are not an HTTP request: say so and close
+      metrics().bad_requests++;
+      return send(error_response(http::status::bad_request, "malformed request", 11, false));
+    }
     Request req = parser_->release();
-    if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
-    const std::string_view target(req.target().data(), req.target().size());
-    if (target == "/api/meetings" && req.method() == http::verb::post) return create_meeting(req);
-    if (target.rfind("/api/meetings/", 0) == 0) return meeting_resource(req);
-    send(route(req));
+    // A fault stays inside this request: 500, the connection closed, logged once and counted.
+    try {
+      handle(std::move(req));
+    } catch (const std::exception& e) {
+      report_fault(FaultPlace::http, "request", &e);
+      send(error_response(http::status::internal_server_error, "internal error", 11, false));
+    }
+  }
+
+  void handle(Request req) {
+    const Route route = route_request(req, ctx_.settings);
+    const unsigned version = req.version();
+    const bool keep = req.keep_alive() && !route.close;
+    switch (route.kind) {
+      case Route::Kind::refuse:
+        if (route.status == http::status::misdirected_request) metrics().host_rejections++;
+        if (route.status == http::status::forbidden) metrics().origin_rejections++;
+        if (route.status == http::status::bad_request) metrics().bad_requests++;
+        return send(error_response(route.status, route.message, version, keep));
+      case Route::Kind::upgrade:
+        return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
+      case Route::Kind::health:
+        return send(text_response(http::status::ok, "ok\n", "text/plain; charset=utf-8", version, keep));
+      case Route::Kind::metrics:
+        return send(text_response(http::status::ok, metrics_text(), "text/plain; version=0.0.4; charset=utf-8", version, keep));
+      case Route::Kind::static_file:
+        return send(static_file(req, route.path));
+      case Route::Kind::create_meeting:
+        return create_meeting(route, version, keep);
+      case Route::Kind::test_fault:
+        throw InjectedFault();
+      case Route::Kind::qr_code:
+      case Route::Kind::minutes:
+      case Route::Kind::delete_meeting:
+        break;
+    }
+    auto room = ctx_.meetings.find(route.code);
+    if (!room) return send(error_response(http::status::not_found, "no meeting has this code", version, keep));
+    if (route.kind == Route::Kind::qr_code) return send(join_qr_code(route.link, version, keep, req.method() == http::verb::head));
+    if (route.kind == Route::Kind::minutes) {
+      room->minutes(route.key, route.format, [self = shared_from_this(), version, keep, format = route.format, code = route.code](bool ok, std::string body) {
+        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+        http::response<http::string_body> res{http::status::ok, version};
+        res.set(http::field::content_type, codec::minutes_content_type(format));
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::content_disposition, "attachment; filename=\"everyvoice-" + code + "." + format + "\"");
+        res.keep_alive(keep);
+        res.body() = std::move(body);
+        res.prepare_payload();
+        self->send_later(std::move(res));
+      });
+      return;
+    }
+    room->close_for_deletion(route.key, [self = shared_from_this(), room, version, keep](bool ok) {
+      if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+      self->ctx_.meetings.remove(room, [self, version, keep](bool deleted) {
+        if (!deleted)
+          return self->send_later(error_response(http::status::service_unavailable, "the data could not be deleted", version, keep));
+        http::response<http::empty_body> res{http::status::no_content, version};
+        res.keep_alive(keep);
+        self->send_later(std::move(res));
+      });
+    });
   }
 
   // Sends a response from another thread: the write runs on this session's strand.
@@ -92,130 +145,45 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
-  // /api/meetings/{code}/minutes?format=md|json|csv (GET) and /api/meetings/{code} (DELETE), both
-  // with the facilitator key in the X-Facilitator-Key header (never in the URL).
-  void meeting_resource(const Request& req) {
-    const unsigned version = req.version();
-    const bool keep = req.keep_alive();
-    std::string_view rest(req.target().data(), req.target().size());
-    rest.remove_prefix(std::string_view("/api/meetings/").size());
-    std::string_view query;
-    if (auto q = rest.find('?'); q != std::string_view::npos) {
-      query = rest.substr(q + 1);
-      rest = rest.substr(0, q);
+  std::string metrics_text() const {
+    std::string body = metrics().prometheus_text();
+    const auto stats = ctx_.log.stats();
+    body += "# HELP everyvoice_commits_total Transactions committed to the event log.\n# TYPE everyvoice_commits_total counter\n"
+            "everyvoice_commits_total " + std::to_string(stats.commits) + "\n";
+    body += "# HELP everyvoice_commit_writes_total Commands committed to the event log.\n# TYPE everyvoice_commit_writes_total counter\n"
+            "everyvoice_commit_writes_total " + std::to_string(stats.writes) + "\n";
+    body += "# HELP everyvoice_commit_latency_ms Commit latency over the last 1024 commits.\n# TYPE everyvoice_commit_latency_ms summary\n"
+            "everyvoice_commit_latency_ms{quantile=\"0.5\"} " + std::to_string(stats.latency_p50_ms) + "\n"
+            "everyvoice_commit_latency_ms{quantile=\"0.99\"} " + std::to_string(stats.latency_p99_ms) + "\n";
+    body += "# HELP everyvoice_commit_batch Commands per commit over the last 1024 commits (group commit).\n# TYPE everyvoice_commit_batch gauge\n"
+            "everyvoice_commit_batch_mean " + std::to_string(stats.batch_mean) + "\n"
+            "everyvoice_commit_batch_max " + std::to_string(stats.batch_max) + "\n";
+    body += "# HELP everyvoice_meetings_active Meetings not yet ended (what --meetings limits).\n# TYPE everyvoice_meetings_active gauge\n"
+            "everyvoice_meetings_active " + std::to_string(ctx_.meetings.active()) + "\n";
+    return body;
+  }
+
+  // Creating is refused without the create key (when one is set), past the per-address rate and
+  // past the limit of active meetings.
+  void create_meeting(const Route& route, unsigned version, bool keep) {
+    if (!ctx_.settings.create_key.empty() && hash_secret(route.key) != hash_secret(ctx_.settings.create_key)) {
+      metrics().meetings_create_refused++;
+      return send(error_response(http::status::forbidden,
+                                 route.key.empty() ? "this server needs a create key (X-Create-Key) to create meetings"
+                                                   : "wrong create key",
+                                 version, keep, route.key.empty() ? "create_key_required" : "wrong_create_key"));
     }
-    const auto slash = rest.find('/');
-    const std::string code = normalize_meeting_code(rest.substr(0, slash));
-    const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-    auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
-    if (!room) return send(error_response(http::status::not_found, "no meeting has this code", version, keep));
-    if (what == "qr.svg" && (req.method() == http::verb::get || req.method() == http::verb::head))
-      return send(join_qr_code(req, code));
-    if (!origin_allowed(req)) {
-      metrics().origin_rejections++;
-      return send(error_response(http::status::forbidden, "origin not allowed", version, keep));
+    if (!ctx_.creates.take(slot_.address())) {
+      metrics().meetings_create_refused++;
+      return send(error_response(http::status::too_many_requests, "too many meetings created from this address; try again in a minute",
+                                 version, keep));
     }
-    std::string key(req["X-Facilitator-Key"]);
-    if (key.empty()) return send(error_response(http::status::unauthorized, "the X-Facilitator-Key header is required", version, keep));
-    if (what == "minutes" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
-      std::string format = "md";
-      for (std::string_view part : {query}) {
-        if (part.rfind("format=", 0) == 0) format = std::string(part.substr(7));
+    ctx_.meetings.create(route.title, [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
+                                                                                const std::string& error) {
+      if (!created) {
+        metrics().meetings_create_refused++;
+        return self->send_later(error_response(http::status::service_unavailable, error, version, keep));
       }
-      if (format != "md" && format != "json" && format != "csv")
-        return send(error_response(http::status::bad_request, "format is md, json or csv", version, keep));
-      room->minutes(std::move(key), format, [self = shared_from_this(), version, keep, format, code](bool ok, std::string body) {
-        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
-        http::response<http::string_body> res{http::status::ok, version};
-        res.set(http::field::content_type, codec::minutes_content_type(format));
-        res.set(http::field::cache_control, "no-store");
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"everyvoice-" + code + "." + format + "\"");
-        res.keep_alive(keep);
-        res.body() = std::move(body);
-        res.prepare_payload();
-        self->send_later(std::move(res));
-      });
-      return;
-    }
-    if (what.empty() && req.method() == http::verb::delete_) {
-      room->close_for_deletion(std::move(key), [self = shared_from_this(), room, version, keep](bool ok) {
-        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
-        self->ctx_.meetings.remove(room, [self, version, keep](bool deleted) {
-          if (!deleted)
-            return self->send_later(error_response(http::status::service_unavailable, "the data could not be deleted", version, keep));
-          http::response<http::empty_body> res{http::status::no_content, version};
-          res.keep_alive(keep);
-          self->send_later(std::move(res));
-        });
-      });
-      return;
-    }
-    send(error_response(http::status::method_not_allowed, "GET .../minutes or DELETE the meeting", version, keep));
-  }
-
-  void upgrade(Request req) {
-    const auto target = std::string_view(req.target().data(), req.target().size());
-    if (target != "/ws" && target.rfind("/ws?", 0) != 0)
-      return send(error_response(http::status::not_found, "WebSocket lives at /ws", req.version(), false));
-    if (!origin_allowed(req)) {
-      metrics().origin_rejections++;
-      return send(error_response(http::status::forbidden, "origin not allowed", req.version(), false));
-    }
-    start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
-  }
-
-  // The Origin must be in allowed_origins or, when that list is empty, be this server itself
-  // (http:// or https:// followed by the Host header). Requests without an Origin header come from
-  // programs, not web pages, and are allowed.
-  bool origin_allowed(const Request& req) const {
-    const auto origin_it = req.find(http::field::origin);
-    if (origin_it == req.end()) return true;
-    const std::string origin(origin_it->value());
-    if (!ctx_.settings.allowed_origins.empty())
-      return std::find(ctx_.settings.allowed_origins.begin(), ctx_.settings.allowed_origins.end(), origin) !=
-             ctx_.settings.allowed_origins.end();
-    const std::string host(req[http::field::host]);
-    return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
-  }
-
-  http::message_generator route(const Request& req) {
-    const std::string_view target(req.target().data(), req.target().size());
-    const bool keep = req.keep_alive();
-    if (target == "/healthz") return text_response(http::status::ok, "ok\n", "text/plain; charset=utf-8", req.version(), keep);
-    if (target == "/metrics") {
-      std::string body = metrics().prometheus_text();
-      const auto stats = ctx_.log.stats();
-      body += "# HELP everyvoice_commits_total Transactions committed to the event log.\n# TYPE everyvoice_commits_total counter\n"
-              "everyvoice_commits_total " + std::to_string(stats.commits) + "\n";
-      body += "# HELP everyvoice_commit_writes_total Commands committed to the event log.\n# TYPE everyvoice_commit_writes_total counter\n"
-              "everyvoice_commit_writes_total " + std::to_string(stats.writes) + "\n";
-      body += "# HELP everyvoice_commit_latency_ms Commit latency over the last 1024 commits.\n# TYPE everyvoice_commit_latency_ms summary\n"
-              "everyvoice_commit_latency_ms{quantile=\"0.5\"} " + std::to_string(stats.latency_p50_ms) + "\n"
-              "everyvoice_commit_latency_ms{quantile=\"0.99\"} " + std::to_string(stats.latency_p99_ms) + "\n";
-      body += "# HELP everyvoice_commit_batch Commands per commit over the last 1024 commits (group commit).\n# TYPE everyvoice_commit_batch gauge\n"
-              "everyvoice_commit_batch_mean " + std::to_string(stats.batch_mean) + "\n"
-              "everyvoice_commit_batch_max " + std::to_string(stats.batch_max) + "\n";
-      return text_response(http::status::ok, std::move(body), "text/plain; version=0.0.4; charset=utf-8", req.version(), keep);
-    }
-    if (target == "/api/meetings") return error_response(http::status::method_not_allowed, "use POST", req.version(), keep);
-    if (req.method() != http::verb::get && req.method() != http::verb::head)
-      return error_response(http::status::method_not_allowed, "method not allowed", req.version(), keep);
-    return static_file(req, target);
-  }
-
-  void create_meeting(const Request& req) {
-    if (auto refused = check_new_meeting(req)) return send(std::move(*refused));
-    std::string title = "Meeting";
-    if (!req.body().empty()) {
-      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
-      if (body.contains("title")) title = std::string(core::trim(body["title"].get_ref<const std::string&>()));
-    }
-    const unsigned version = req.version();
-    const bool keep = req.keep_alive();
-    ctx_.meetings.create(title, [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
-                                                                           const std::string& error) {
-      if (!created) return self->send_later(error_response(http::status::service_unavailable, error, version, keep));
       nlohmann::json out{{"code", created->code},
                          {"facilitator_key", created->facilitator_key},
                          {"title", created->title},
@@ -230,18 +198,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
-  // The join link as a QR code (SVG), for the room display and the facilitator to show: the
-  // server's own address (as the browser reached it) with the meeting code, never a secret.
-  http::message_generator join_qr_code(const Request& req, const std::string& code) {
-    const std::string host(req[http::field::host]);
-    const bool https = req["X-Forwarded-Proto"] == "https";
-    const std::string link = (https ? "https://" : "http://") + (host.empty() ? std::string("localhost") : host) +
-                             "/join?code=" + code;
+  // The join link as a QR code (SVG), for the room display and the facilitator to show. The link
+  // comes from the public URL or the checked Host (hosts.hpp): at most a few hundred bytes, well
+  // within what a QR code holds.
+  static http::message_generator join_qr_code(const std::string& link, unsigned version, bool keep, bool head) {
     const auto qr = qrcodegen::QrCode::encodeText(link.c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
-    http::response<http::string_body> res{http::status::ok, req.version()};
+    http::response<http::string_body> res{http::status::ok, version};
     res.set(http::field::content_type, "image/svg+xml");
     res.set(http::field::cache_control, "no-cache");
-    res.keep_alive(req.keep_alive());
+    res.keep_alive(keep);
     // The library gives the modules; drawing them as one SVG path is ours (4 modules of quiet zone).
     const int border = 4;
     const int size = qr.getSize() + 2 * border;
@@ -254,39 +219,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     svg += "\"/></svg>";
     res.body() = std::move(svg);
     res.prepare_payload();
+    if (head) {
+      http::response<http::empty_body> only_head{http::status::ok, version};
+      only_head.base() = res.base();
+      return only_head;
+    }
     return res;
   }
 
-  // Why a POST /api/meetings cannot be served, or nullopt when it can.
-  std::optional<http::message_generator> check_new_meeting(const Request& req) {
+  http::message_generator static_file(const Request& req, const std::string& path) {
     const bool keep = req.keep_alive();
-    if (!origin_allowed(req)) {
-      metrics().origin_rejections++;
-      return error_response(http::status::forbidden, "origin not allowed", req.version(), keep);
-    }
-    if (!req.body().empty()) {
-      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
-      if (body.is_discarded() || !body.is_object())
-        return error_response(http::status::bad_request, "the body must be a JSON object", req.version(), keep);
-      for (const auto& [key, value] : body.items())
-        if (key != "title") return error_response(http::status::bad_request, "unknown field \"" + key + "\"", req.version(), keep);
-      if (body.contains("title")) {
-        if (!body["title"].is_string())
-          return error_response(http::status::bad_request, "\"title\" must be a string", req.version(), keep);
-        const auto& t = body["title"].get_ref<const std::string&>();
-        const std::string trimmed(core::trim(t));
-        if (trimmed.empty() || !core::acceptable_text(trimmed, 120))
-          return error_response(http::status::bad_request, "\"title\" must be 1 to 120 characters of text", req.version(), keep);
-      }
-    }
-    return std::nullopt;
-  }
-
-  http::message_generator static_file(const Request& req, std::string_view target) {
-    const bool keep = req.keep_alive();
-    const std::string path = static_path(ctx_.settings.static_dir, target);
     std::error_code fs_ec;
-    if (path.empty() || !std::filesystem::is_regular_file(path, fs_ec))
+    if (!std::filesystem::is_regular_file(path, fs_ec))
       return error_response(http::status::not_found, "not found", req.version(), keep);
     const auto size = std::filesystem::file_size(path, fs_ec);
     const auto mtime = std::filesystem::last_write_time(path, fs_ec).time_since_epoch().count();
@@ -331,8 +275,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     return res;
   }
 
-  static http::message_generator error_response(http::status status, std::string message, unsigned version, bool keep) {
-    return text_response(status, nlohmann::json{{"error", message}}.dump(), "application/json", version, keep);
+  // {"error": message}, and "code" when a client should act on it (the start page asks for the
+  // create key on "create_key_required").
+  static http::message_generator error_response(http::status status, std::string message, unsigned version, bool keep,
+                                                std::string_view code = "") {
+    nlohmann::json body{{"error", message}};
+    if (!code.empty()) body["code"] = code;
+    return text_response(status, body.dump(), "application/json", version, keep);
   }
 
   void send(http::message_generator msg) {

@@ -5,13 +5,20 @@
 
 #include "net/http_session.hpp"
 #include "net/log.hpp"
+#include "net/metrics.hpp"
 
 namespace everyvoice::net {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Listener::Listener(ServerContext& ctx, tcp::endpoint endpoint) : ctx_(ctx), acceptor_(asio::make_strand(ctx.io)) {
+namespace {
+constexpr auto accept_pause = std::chrono::milliseconds(100);
+constexpr auto log_interval = std::chrono::seconds(10);
+}  // namespace
+
+Listener::Listener(ServerContext& ctx, tcp::endpoint endpoint)
+    : ctx_(ctx), acceptor_(asio::make_strand(ctx.io)), pause_(acceptor_.get_executor()) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -26,6 +33,7 @@ void Listener::stop() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor_.close(ec);
+    self->pause_.cancel();
   });
 }
 
@@ -36,6 +44,9 @@ void Listener::do_accept() {
 
 void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_buffer_space ||
+      ec == asio::error::no_memory)
+    return pause_accepting(ec);
   if (!ec) {
     boost::system::error_code addr_ec;
     const auto remote = socket.remote_endpoint(addr_ec);
@@ -48,10 +59,27 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
         socket.close(addr_ec);
       }
     }
-  } else {
-    log(LogLevel::warn, "accept: " + ec.message());
+  } else if (log_enabled(LogLevel::debug)) {
+    log(LogLevel::debug, "accept: " + ec.message());  // the peer gave up before we took it: not ours to report
   }
   do_accept();
+}
+
+void Listener::pause_accepting(const boost::system::error_code& ec) {
+  metrics().accept_paused++;
+  ++paused_since_log_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_logged_ >= log_interval) {
+    log(LogLevel::error, "accept: " + ec.message() + "; accepting paused " + std::to_string(paused_since_log_) +
+                             " time(s) in the last " + std::to_string(log_interval.count()) +
+                             " s (raise the open-file limit: LimitNOFILE in the systemd unit, or ulimit -n)");
+    last_logged_ = now;
+    paused_since_log_ = 0;
+  }
+  pause_.expires_after(accept_pause);
+  pause_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+    if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+  });
 }
 
 }  // namespace everyvoice::net

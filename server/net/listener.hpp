@@ -2,6 +2,8 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 
 #include "net/server_context.hpp"
@@ -19,8 +21,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 
+  // Out of file descriptors (or kernel memory): accepting pauses briefly instead of spinning.
+  void pause_accepting(const boost::system::error_code& ec);
+
   ServerContext& ctx_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer pause_;
+  std::chrono::steady_clock::time_point last_logged_{};
+  std::uint64_t paused_since_log_ = 0;
 };
 
 }  // namespace everyvoice::net

@@ -1,5 +1,7 @@
 #include "net/meeting_registry.hpp"
 
+#include <algorithm>
+
 #include "net/log.hpp"
 #include "net/metrics.hpp"
 #include "net/secrets.hpp"
@@ -27,7 +29,8 @@ void MeetingRegistry::create(std::string title, std::function<void(std::optional
   Created created{"", new_secret(), title};
   {
     std::lock_guard lock(mutex_);
-    if (rooms_.size() + reserved_.size() >= settings_.meetings) return done(std::nullopt, "the server holds its limit of meetings");
+    if (active_locked() + reserved_.size() >= settings_.meetings)
+      return done(std::nullopt, "the server holds its limit of active meetings; end one, or raise --meetings");
     do created.code = new_meeting_code();
     while (rooms_.contains(created.code) || reserved_.contains(created.code));
     reserved_.insert(created.code);
@@ -87,6 +90,15 @@ void MeetingRegistry::remove(const std::shared_ptr<MeetingRoom>& room, std::func
     else log(LogLevel::error, "deleting meeting " + std::to_string(id) + " failed: " + error);
     done(ok);
   });
+}
+
+std::size_t MeetingRegistry::active_locked() const {
+  return static_cast<std::size_t>(std::count_if(rooms_.begin(), rooms_.end(), [](const auto& kv) { return !kv.second->ended(); }));
+}
+
+std::size_t MeetingRegistry::active() const {
+  std::lock_guard lock(mutex_);
+  return active_locked();
 }
 
 std::size_t MeetingRegistry::size() const {

@@ -38,10 +38,12 @@ class MeetingRegistry {
   // Takes a meeting out (its connections are already closed) and deletes its data.
   void remove(const std::shared_ptr<MeetingRoom>& room, std::function<void(bool ok)> done);
   std::size_t size() const;
+  std::size_t active() const;  // meetings not ended: what settings.meetings limits
   void stop_all();
 
  private:
   std::shared_ptr<MeetingRoom> add(store::LoadedMeeting meeting);
+  std::size_t active_locked() const;
 
   boost::asio::io_context& ioc_;
   const Settings& settings_;

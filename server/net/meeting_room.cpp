@@ -9,6 +9,7 @@
 #include "codec/minutes.hpp"
 #include "codec/server_message.hpp"
 #include "core/errors.hpp"
+#include "net/faults.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
 #include "store/event_format.hpp"
@@ -47,6 +48,7 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       heartbeat_timer_(strand_),
       coalesce_timer_(strand_),
       signals_timer_(strand_) {
+  ended_ = state_.ended;
   for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
   // Oldest first, so that each person keeps their latest remembered_commands.
   std::sort(loaded.commands.begin(), loaded.commands.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
@@ -65,50 +67,91 @@ void MeetingRoom::remember_command(ParticipantId who, std::string id, DoneComman
   }
 }
 
+// A task of this meeting that throws ends there: the fault is logged and counted, the connection
+// it served (if any) is closed with 1011, and the strand goes on with the meeting's other work.
+template <class F>
+void MeetingRoom::guarded(const std::shared_ptr<Connection>& conn, const char* what, F&& task) noexcept {
+  try {
+    task();
+  } catch (const std::exception& e) {
+    report_fault(FaultPlace::room, "meeting " + std::to_string(id_) + ", " + what, &e);
+    if (conn) conn->close(close_code::internal, "internal error");
+  } catch (...) {
+    report_fault(FaultPlace::room, "meeting " + std::to_string(id_) + ", " + what, nullptr);
+    if (conn) conn->close(close_code::internal, "internal error");
+  }
+}
+
+void MeetingRoom::inject_fault(std::shared_ptr<Connection> conn, bool in_store) {
+  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), in_store] {
+    if (!in_store) return self->guarded(conn, "injected", [] { throw InjectedFault(); });
+    self->log_.run_on_writer([] { throw InjectedFault(); });
+  });
+}
+
 void MeetingRoom::start() {
   asio::post(strand_, [self = shared_from_this()] { self->schedule_heartbeat(); });
 }
 
 void MeetingRoom::join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id),
-                       request = std::move(request)]() mutable { self->do_join(conn, id, request); });
+                       request = std::move(request)]() mutable {
+    self->guarded(conn, "join", [&] { self->do_join(conn, id, request); });
+  });
 }
 
 void MeetingRoom::resume(std::shared_ptr<Connection> conn, std::string id, codec::ResumeRequest request) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id),
-                       request = std::move(request)] { self->do_resume(conn, id, request); });
+                       request = std::move(request)] {
+    self->guarded(conn, "resume", [&] { self->do_resume(conn, id, request); });
+  });
 }
 
 void MeetingRoom::command(std::shared_ptr<Connection> conn, std::string id, core::Command command,
                           std::uint64_t fingerprint) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id), command = std::move(command),
-                       fingerprint]() mutable { self->do_command(conn, id, command, fingerprint); });
+                       fingerprint]() mutable {
+    self->guarded(conn, "command", [&] { self->do_command(conn, id, command, fingerprint); });
+  });
 }
 
 void MeetingRoom::ping(std::shared_ptr<Connection> conn, std::string id) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id)] {
-    conn->deliver(make_frame(codec::encode_pong(id, self->committed_.seq, now_ms())), FrameKind::reply);
+    self->guarded(conn, "ping", [&] {
+      conn->deliver(make_frame(codec::encode_pong(id, self->committed_.seq, now_ms())), FrameKind::reply);
+    });
   });
 }
 
 void MeetingRoom::send_snapshot(std::shared_ptr<Connection> conn) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn)] {
-    auto it = self->members_.find(conn.get());
-    if (it == self->members_.end()) return;
-    metrics().slow_client_snapshots++;
-    conn->deliver(make_frame(codec::encode_snapshot(self->committed_, self->code_, it->second.audience, now_ms())),
-                  FrameKind::snapshot);
+    self->guarded(conn, "snapshot", [&] {
+      auto it = self->members_.find(conn.get());
+      if (it == self->members_.end()) return;
+      metrics().slow_client_snapshots++;
+      conn->deliver(make_frame(codec::encode_snapshot(self->committed_, self->code_, it->second.audience, now_ms())),
+                    FrameKind::snapshot);
+    });
   });
 }
 
 void MeetingRoom::leave(std::shared_ptr<Connection> conn) {
-  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn)] { self->do_leave(conn); });
+  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn)] {
+    self->guarded(nullptr, "leave", [&] { self->do_leave(conn); });
+  });
 }
 
 void MeetingRoom::minutes(std::string key, std::string format, std::function<void(bool, std::string)> done) {
   asio::post(strand_, [self = shared_from_this(), key = std::move(key), format = std::move(format), done = std::move(done)] {
     if (hash_secret(key) != self->facilitator_key_hash_) return done(false, "");
-    done(true, codec::render_minutes(self->committed_, self->code_, format, now_ms()));
+    std::string body;
+    bool rendered = false;
+    self->guarded(nullptr, "minutes", [&] {
+      body = codec::render_minutes(self->committed_, self->code_, format, now_ms());
+      rendered = true;
+    });
+    if (!rendered) throw std::runtime_error("the minutes could not be rendered");  // the HTTP request answers 500
+    done(true, std::move(body));
   });
 }
 
@@ -295,7 +338,7 @@ void MeetingRoom::start_away_timer(ParticipantId who) {
   timer->async_wait([self = shared_from_this(), who](boost::system::error_code ec) {
     if (ec || self->stopped_ || self->connected(who) || self->recovering_) return;
     self->away_timers_.erase(who);
-    self->server_command(core::SetPresence{who, core::Presence::away});
+    self->guarded(nullptr, "away", [&] { self->server_command(core::SetPresence{who, core::Presence::away}); });
   });
 }
 
@@ -316,7 +359,9 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
   pending_.push_back(std::move(pending));
   log_.append(std::move(write), [weak = weak_from_this(), generation = generation_](bool ok, const std::string& error) {
     if (auto self = weak.lock())
-      asio::post(self->strand_, [self, generation, ok, error] { self->on_written(generation, ok, error); });
+      asio::post(self->strand_, [self, generation, ok, error] {
+        self->guarded(nullptr, "commit", [&] { self->on_written(generation, ok, error); });
+      });
   });
 }
 
@@ -387,6 +432,7 @@ void MeetingRoom::publish(Pending& pending) {
     core::apply(committed_, e);
     history_.push_back(e);
   }
+  if (committed_.ended) ended_ = true;
   while (history_.size() > settings_.history_events) history_.pop_front();
   if (pending.kind == Pending::Kind::command)
     remember_command(pending.who, pending.id, DoneCommand{committed_.seq, pending.fingerprint});
@@ -519,7 +565,7 @@ void MeetingRoom::schedule_coalesced() {
   coalesce_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     self->coalesce_armed_ = false;
     if (ec || self->stopped_) return;
-    self->flush_coalesced();
+    self->guarded(nullptr, "coalesced update", [&] { self->flush_coalesced(); });
   });
 }
 
@@ -554,10 +600,12 @@ void MeetingRoom::schedule_signal_refresh() {
   signals_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     self->signals_armed_ = false;
     if (ec || self->stopped_) return;
-    self->pending_sections_ |= codec::section_signals;
-    self->flush_coalesced();
-    const Millis since = now_ms() - core::Millis{self->committed_.signal_window_seconds} * 1000;
-    if (!self->committed_.signals.empty() && self->committed_.signals.back().at > since) self->schedule_signal_refresh();
+    self->guarded(nullptr, "signals", [&] {
+      self->pending_sections_ |= codec::section_signals;
+      self->flush_coalesced();
+      const Millis since = now_ms() - core::Millis{self->committed_.signal_window_seconds} * 1000;
+      if (!self->committed_.signals.empty() && self->committed_.signals.back().at > since) self->schedule_signal_refresh();
+    });
   });
 }
 
@@ -567,7 +615,7 @@ void MeetingRoom::schedule_figures() {
   figures_timer_.expires_after(std::chrono::milliseconds(settings_.figures_interval_ms));
   figures_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     self->figures_armed_ = false;
-    if (!ec) self->on_figures();
+    if (!ec) self->guarded(nullptr, "figures", [&] { self->on_figures(); });
   });
 }
 
@@ -593,10 +641,12 @@ void MeetingRoom::schedule_heartbeat() {
   heartbeat_timer_.expires_after(std::chrono::seconds(settings_.heartbeat_seconds));
   heartbeat_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped_) return;
-    if (!self->members_.empty()) {
-      const Frame frame = make_frame(codec::encode_heartbeat(self->committed_.seq, now_ms()));
-      for (auto& [ptr, m] : self->members_) m.conn->deliver(frame, FrameKind::update);
-    }
+    self->guarded(nullptr, "heartbeat", [&] {
+      if (!self->members_.empty()) {
+        const Frame frame = make_frame(codec::encode_heartbeat(self->committed_.seq, now_ms()));
+        for (auto& [ptr, m] : self->members_) m.conn->deliver(frame, FrameKind::update);
+      }
+    });
     self->schedule_heartbeat();
   });
 }

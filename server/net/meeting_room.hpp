@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -37,6 +38,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   const std::string& code() const { return code_; }
   std::int64_t id() const { return id_; }
+  // Ended meetings are read-only and do not count toward the limit of meetings. Any thread.
+  bool ended() const { return ended_.load(std::memory_order_relaxed); }
 
   void start();  // starts the heartbeat
 
@@ -53,6 +56,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Checks the facilitator key, then closes every connection (4002) and stops the room.
   void close_for_deletion(std::string key, std::function<void(bool authorized)> done);
   void stop();  // cancels timers so the room can be destroyed
+  // Test-only (faults.hpp): a task on this meeting's strand, or a store callback, that throws.
+  void inject_fault(std::shared_ptr<Connection> conn, bool in_store);
 
  private:
   struct Member {
@@ -79,6 +84,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::uint64_t fingerprint = 0;
   };
 
+  template <class F>
+  void guarded(const std::shared_ptr<Connection>& conn, const char* what, F&& task) noexcept;
   void do_join(const std::shared_ptr<Connection>& conn, const std::string& id, codec::JoinRequest& request);
   void do_resume(const std::shared_ptr<Connection>& conn, const std::string& id, const codec::ResumeRequest& request);
   void do_command(const std::shared_ptr<Connection>& conn, const std::string& id, core::Command& command,
@@ -153,6 +160,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool figures_armed_ = false;
   bool figures_dirty_ = false;
   bool stopped_ = false;
+  std::atomic<bool> ended_{false};
 };
 
 core::Millis now_ms();

@@ -1,6 +1,7 @@
 #include "net/metrics.hpp"
 
 #include <sstream>
+#include <utility>
 
 namespace everyvoice::net {
 
@@ -31,6 +32,22 @@ std::string Metrics::prometheus_text() const {
   line("hard_cap_closes_total", "counter", "Connections closed at the outgoing hard cap.", hard_cap_closes.load());
   line("origin_rejections_total", "counter", "WebSocket upgrades refused for their Origin.", origin_rejections.load());
   line("storage_failures_total", "counter", "Writes to the event log that failed.", storage_failures.load());
+  line("host_rejections_total", "counter", "Requests refused (421) for a Host that is not this server.",
+       host_rejections.load());
+  line("bad_requests_total", "counter", "HTTP requests refused as malformed (400).", bad_requests.load());
+  line("meetings_create_refused_total", "counter", "Meeting creations refused (rate, create key or limit).",
+       meetings_create_refused.load());
+  line("pongs_replaced_total", "counter", "Pings answered only by the pong of a later ping.", pongs_replaced.load());
+  line("accept_paused_total", "counter", "Times accepting paused because file descriptors ran out.",
+       accept_paused.load());
+  o << "# HELP everyvoice_handler_faults_total Unexpected exceptions caught, by where (the connection or request was closed).\n"
+       "# TYPE everyvoice_handler_faults_total counter\n";
+  const std::pair<const char*, std::uint64_t> faults[] = {{"http", faults_http.load()},
+                                                          {"websocket", faults_websocket.load()},
+                                                          {"room", faults_room.load()},
+                                                          {"store", faults_store.load()},
+                                                          {"loop", faults_loop.load()}};
+  for (const auto& [place, n] : faults) o << "everyvoice_handler_faults_total{place=\"" << place << "\"} " << n << '\n';
   return o.str();
 }
 

@@ -1,5 +1,7 @@
 #include "net/server.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -9,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "net/faults.hpp"
 #include "net/listener.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
@@ -18,8 +21,41 @@ namespace everyvoice::net {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Every connection holds a file descriptor: the soft limit (often 1024) is raised to the hard one.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  log(LogLevel::info, "open files: up to " + std::to_string(limit.rlim_cur) +
+                          " (each connection holds one; raise LimitNOFILE or ulimit -n for more)");
+}
+
+// Runs the I/O loop. A handler without a guard of its own that throws lands here: it is logged
+// and counted, and the loop goes on (Asio lets run() be called again after an exception).
+void run_loop(asio::io_context& ioc) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      report_fault(FaultPlace::loop, "I/O loop", &e);
+    } catch (...) {
+      report_fault(FaultPlace::loop, "I/O loop", nullptr);
+    }
+  }
+}
+
+}  // namespace
+
 int run_server(const Settings& settings) {
   set_log_level(settings.log_level);
+  raise_open_file_limit();
   const unsigned threads = settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
 
@@ -36,6 +72,9 @@ int run_server(const Settings& settings) {
   }
   auto loaded = event_log->load_all(settings.history_events, error);
   if (!error.empty()) log(LogLevel::error, "some meetings could not be loaded: " + error);
+  event_log->set_fault_handler([](const char* callback, const std::exception* e) {
+    report_fault(FaultPlace::store, std::string("event log callback ") + callback, e);
+  });
   event_log->start();
   ServerContext ctx(ioc, settings, *event_log);
   log(LogLevel::info, "event log " + db_path + " (synchronous=" + settings.sync + "): " + std::to_string(loaded.size()) +
@@ -102,8 +141,8 @@ int run_server(const Settings& settings) {
   });
 
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
-  ioc.run();
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { run_loop(ioc); });
+  run_loop(ioc);
   for (auto& t : pool) t.join();
   event_log->close();
   log(LogLevel::info, "stopped");

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -53,6 +55,41 @@ class AddressLimiter {
   std::unordered_map<std::string, std::size_t> counts_;
 };
 
+// A token bucket per address (meeting creation): `per_minute` refill, a burst of the same size.
+// Full buckets are forgotten once many addresses are held, so memory stays bounded.
+class AddressRate {
+ public:
+  explicit AddressRate(double per_minute) : per_second_(per_minute / 60.0), burst_(std::max(1.0, per_minute)) {}
+  bool take(const std::string& address) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
+    if (buckets_.size() >= max_addresses) forget_full(now);
+    if (buckets_.size() >= max_addresses) buckets_.clear();  // more addresses at once than held: start over
+    auto [it, added] = buckets_.try_emplace(address, Bucket{burst_, now});
+    Bucket& b = it->second;
+    b.tokens = std::min(burst_, b.tokens + std::chrono::duration<double>(now - b.at).count() * per_second_);
+    b.at = now;
+    if (b.tokens < 1.0) return false;
+    b.tokens -= 1.0;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t max_addresses = 4096;
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  void forget_full(std::chrono::steady_clock::time_point now) {
+    std::erase_if(buckets_, [&](const auto& kv) {
+      return kv.second.tokens + std::chrono::duration<double>(now - kv.second.at).count() * per_second_ >= burst_;
+    });
+  }
+  double per_second_, burst_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
 // Open WebSocket connections, so that shutdown can close each with 1001.
 class ConnectionSet {
  public:
@@ -82,12 +119,13 @@ class ConnectionSet {
 struct ServerContext {
   ServerContext(boost::asio::io_context& ioc, Settings s, store::EventLog& event_log)
       : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log),
-        addresses(settings.connections_per_ip) {}
+        addresses(settings.connections_per_ip), creates(settings.meeting_creates_per_minute) {}
   boost::asio::io_context& io;
   const Settings settings;
   store::EventLog& log;
   MeetingRegistry meetings;
   AddressLimiter addresses;
+  AddressRate creates;
   ConnectionSet connections;
 };
 

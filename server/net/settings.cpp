@@ -1,5 +1,7 @@
 #include "net/settings.hpp"
 
+#include "net/hosts.hpp"
+
 #include <charconv>
 #include <functional>
 #include <sstream>
@@ -49,25 +51,45 @@ Flag text(const char* name, const char* help, std::string Settings::*member) {
               [member](const Settings& s) { return s.*member; }};
 }
 
+Flag list(const char* name, const char* help, std::vector<std::string> Settings::*member) {
+  return Flag{name, help,
+              [member](Settings& s, const std::string& v) {
+                (s.*member).clear();
+                std::stringstream in(v);
+                for (std::string item; std::getline(in, item, ',');)
+                  if (!item.empty()) (s.*member).push_back(item);
+                return true;
+              },
+              [member](const Settings& s) {
+                std::string out;
+                for (const auto& o : s.*member) out += (out.empty() ? "" : ",") + o;
+                return out;
+              }};
+}
+
+// scheme://host[:port] with an http or https scheme, no path, no user, no query.
+bool valid_public_url(const std::string& url) {
+  std::string_view rest;
+  if (url.rfind("http://", 0) == 0) rest = std::string_view(url).substr(7);
+  else if (url.rfind("https://", 0) == 0) rest = std::string_view(url).substr(8);
+  else return false;
+  return !host_name(rest).empty();
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> all{
       text("address", "address to listen on (0.0.0.0 for every interface)", &Settings::address),
       number("port", "TCP port for HTTP and WebSocket (0: any free port)", &Settings::port),
       text("static-dir", "folder of the browser client served over HTTP", &Settings::static_dir),
       text("data-dir", "folder for the meetings' data", &Settings::data_dir),
-      Flag{"allowed-origins", "comma-separated Origins allowed to open a WebSocket (default: the server's own)",
-           [](Settings& s, const std::string& v) {
-             s.allowed_origins.clear();
-             std::stringstream in(v);
-             for (std::string item; std::getline(in, item, ',');)
-               if (!item.empty()) s.allowed_origins.push_back(item);
-             return true;
-           },
-           [](const Settings& s) {
-             std::string out;
-             for (const auto& o : s.allowed_origins) out += (out.empty() ? "" : ",") + o;
-             return out;
-           }},
+      list("allowed-origins", "comma-separated Origins allowed to open a WebSocket (default: the server's own)",
+           &Settings::allowed_origins),
+      text("public-url", "scheme://host[:port] used in every link and QR code; its host is served (default: the request's checked Host)",
+           &Settings::public_url),
+      list("allowed-hosts", "comma-separated Host names served besides the public URL's, localhost and IP addresses",
+           &Settings::allowed_hosts),
+      text("create-key", "if set, creating a meeting needs this secret (header X-Create-Key; the start page asks for it)",
+           &Settings::create_key),
       text("port-file", "write the bound port to this file once listening", &Settings::port_file),
       number("threads", "I/O threads (0: one per core)", &Settings::threads),
       text("log-level", "error, warn, info or debug", &Settings::log_level),
@@ -83,7 +105,9 @@ const std::vector<Flag>& flags() {
       number("abuse-limit", "rate-limited commands in a row before the connection is closed", &Settings::abuse_limit),
       number("connections-per-ip", "open connections from one address", &Settings::connections_per_ip),
       number("participants-per-meeting", "people who can join one meeting", &Settings::participants_per_meeting),
-      number("meetings", "meetings held at once", &Settings::meetings),
+      number("meetings", "active (not ended) meetings held at once", &Settings::meetings),
+      number("meeting-creates-per-minute", "meetings one address may create per minute (and at once)",
+             &Settings::meeting_creates_per_minute),
       number("send-queue-bytes", "per-connection outgoing queue before updates are dropped for a snapshot",
              &Settings::send_queue_bytes),
       number("send-queue-hard-bytes", "per-connection outgoing bytes before the connection is closed",
@@ -144,6 +168,13 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
     }
     if (!known) {
       error = "unknown flag --" + name + " (see --help)";
+      return std::nullopt;
+    }
+  }
+  if (!s.public_url.empty()) {
+    while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+    if (!valid_public_url(s.public_url)) {
+      error = "--public-url must be http:// or https:// followed by host[:port], without a path";
       return std::nullopt;
     }
   }

@@ -20,6 +20,9 @@ struct Settings {
   std::string port_file;                     // if set, the bound port is written there (tests use --port=0)
   unsigned threads = 0;                      // 0: one per core
   std::string log_level = "info";            // error, warn, info, debug
+  std::string public_url;                    // scheme://host[:port] for every link and QR code; its host is served
+  std::vector<std::string> allowed_hosts;    // more Host names served (IP literals and localhost always are)
+  std::string create_key;                    // if set, creating a meeting needs this secret (X-Create-Key)
 
   // Limits.
   std::size_t max_message_bytes = 64 * 1024;     // largest WebSocket message from a client (1009 above it)
@@ -31,7 +34,8 @@ struct Settings {
   unsigned abuse_limit = 100;                    // commands refused for rate in a row before closing (1008)
   std::size_t connections_per_ip = 200;          // open connections from one address
   std::size_t participants_per_meeting = 5000;   // people who can join one meeting (removed ones excluded)
-  std::size_t meetings = 1000;                   // meetings held at once
+  std::size_t meetings = 1000;                   // active (not ended) meetings held at once
+  double meeting_creates_per_minute = 10;        // per address: meetings created (burst of the same size)
   std::size_t send_queue_bytes = 1024 * 1024;    // per connection: above it, queued updates are dropped
                                                  // and the client gets a fresh snapshot once drained
   std::size_t send_queue_hard_bytes = 8 * 1024 * 1024;  // per connection: above it, closed (1008)

@@ -1,5 +1,6 @@
 #include "net/websocket_frames.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace everyvoice::net::ws {
@@ -51,44 +52,52 @@ std::string encode_close(std::uint16_t code, std::string_view reason) {
   return encode_frame(Opcode::close, payload);
 }
 
-bool valid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // a continuation byte first, an overlong 2-byte lead, or beyond U+10FFFF
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;  // overlong, out of range, or a UTF-16 surrogate
-    i += len;
+bool Utf8Checker::feed(unsigned char c) {
+  if (need_ > 0) {
+    if (c < low_ || c > high_) return false;
+    low_ = 0x80;
+    high_ = 0xBF;
+    --need_;
+    return true;
+  }
+  if (c < 0x80) return true;
+  // The lead byte fixes the length and, for a few leads, a narrower range for the next byte that
+  // rules out overlong forms, UTF-16 surrogates and code points beyond U+10FFFF.
+  if (c >= 0xC2 && c <= 0xDF) {
+    need_ = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need_ = 2;
+    if (c == 0xE0) low_ = 0xA0;
+    if (c == 0xED) high_ = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need_ = 3;
+    if (c == 0xF0) low_ = 0x90;
+    if (c == 0xF4) high_ = 0x8F;
+  } else {
+    return false;  // a continuation byte first, an overlong 2-byte lead, or beyond U+10FFFF
   }
   return true;
 }
 
+bool valid_utf8(std::string_view text) {
+  Utf8Checker checker;
+  for (const char c : text)
+    if (!checker.feed(static_cast<unsigned char>(c))) return false;
+  return checker.complete();
+}
+
+bool valid_client_key(std::string_view key) {
+  constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (key.size() != 24 || key[22] != '=' || key[23] != '=') return false;
+  for (std::size_t i = 0; i < 22; ++i)
+    if (alphabet.find(key[i]) == std::string_view::npos) return false;
+  // 16 bytes are 128 bits: the 22nd character carries the last 2 of them, its low 4 bits are zero.
+  return (alphabet.find(key[21]) & 0x0F) == 0;
+}
+
 void FrameParser::fail(std::uint16_t code, std::string why, std::vector<Received>& out) {
   failed_ = true;
+  checked_ = 0;
   partial_.clear();
   partial_.shrink_to_fit();
   message_.clear();
@@ -149,7 +158,18 @@ std::size_t FrameParser::parse_one(std::string_view buf, std::vector<Received>& 
     if (len > max_message_ || message_.size() + len > max_message_)
       return fail(too_big, "message too big", out), 0;
   }
+  // Text is checked as its bytes arrive, even before the frame is complete (fail fast).
+  const bool text_data = opcode == Opcode::text || (opcode == Opcode::continuation && message_opcode_ == Opcode::text);
+  if (text_data && buf.size() > at + 4) {
+    const char* mask = buf.data() + at;
+    const char* data = mask + 4;
+    const std::size_t available = static_cast<std::size_t>(std::min<std::uint64_t>(len, buf.size() - at - 4));
+    for (std::size_t k = checked_; k < available; ++k)
+      if (!utf8_.feed(static_cast<unsigned char>(data[k] ^ mask[k & 3]))) return fail(invalid_data, "text is not UTF-8", out), 0;
+    checked_ = available;
+  }
   if (buf.size() < at + 4 + len) return 0;
+  checked_ = 0;
   const char* mask = buf.data() + at;
   const char* data = mask + 4;
   std::string payload(len, '\0');
@@ -191,7 +211,7 @@ std::size_t FrameParser::parse_one(std::string_view buf, std::vector<Received>& 
     in_message_ = false;
   }
   if (message_opcode_ == Opcode::text) {
-    if (!valid_utf8(payload)) return fail(invalid_data, "text is not UTF-8", out), 0;
+    if (!utf8_.complete()) return fail(invalid_data, "text ends inside a character", out), 0;
     out.push_back({Received::Kind::text, std::move(payload), 0});
   } else {
     out.push_back({Received::Kind::binary, std::move(payload), 0});

@@ -26,6 +26,25 @@ std::string encode_close(std::uint16_t code, std::string_view reason);
 
 bool valid_utf8(std::string_view text);
 
+// Checks UTF-8 a byte at a time as it arrives, so that a text message fails at its first byte that
+// cannot be part of valid UTF-8 (Autobahn 6.4, "fail fast"), not once the whole message is in.
+class Utf8Checker {
+ public:
+  // False at the first byte that makes the text invalid (overlong, surrogate, beyond U+10FFFF).
+  bool feed(unsigned char byte);
+  // True when no character is left half-finished.
+  bool complete() const { return need_ == 0; }
+  void reset() { need_ = 0; }
+
+ private:
+  int need_ = 0;                // continuation bytes still to come
+  unsigned char low_ = 0x80;    // the range the next continuation byte must fall in
+  unsigned char high_ = 0xBF;
+};
+
+// Sec-WebSocket-Key must be the base64 of 16 bytes (RFC 6455 4.1): 22 characters and "==".
+bool valid_client_key(std::string_view key);
+
 // Something the client sent: a whole message (fragments joined), a control frame, or the protocol
 // error that ends the connection (close_code says which).
 struct Received {
@@ -52,6 +71,8 @@ class FrameParser {
   std::size_t max_message_;
   std::string partial_;   // an unfinished frame
   std::string message_;   // fragments of an unfinished message
+  Utf8Checker utf8_;      // the text message under way, checked as its bytes arrive
+  std::size_t checked_ = 0;  // payload bytes of the frame at the front already checked
   Opcode message_opcode_ = Opcode::text;
   bool in_message_ = false;
   bool failed_ = false;

@@ -2,11 +2,13 @@
 // upgrade request; from the 101 response on, the wire format is websocket_frames.hpp's.
 //
 // Writing is the hot path of a broadcast: the meeting room encodes each update once, already
-// framed (make_frame), and deliver() appends a shared pointer to this connection's queue under a
-// small mutex. Only the first frame of a burst posts a flush to the connection's strand; the flush
-// writes everything queued by then (up to 64 frames) with one non-blocking sendmsg, and waits for
-// the socket only when the kernel buffer is full. A client that falls behind loses its queued
-// updates past send_queue_bytes and gets a snapshot instead; past send_queue_hard_bytes it is closed.
+// framed (make_frame), and deliver() appends a shared pointer to this connection's SendQueue
+// (send_queue.hpp: what is kept, dropped or closed) under a small mutex. Only the first frame of a
+// burst posts a flush to the connection's strand; the flush writes everything queued by then (up to
+// 64 frames) with one non-blocking sendmsg, and waits for the socket only when the kernel buffer is
+// full. A client that falls behind loses its queued
+// updates past send_queue_bytes and gets a snapshot instead; past send_queue_hard_bytes it is closed,
+// within handshake_timeout_seconds whether or not it reads the close frame.
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/post.hpp>
@@ -20,10 +22,12 @@
 
 #include "codec/client_message.hpp"
 #include "codec/server_message.hpp"
+#include "net/faults.hpp"
 #include "net/log.hpp"
 #include "net/meeting_room.hpp"
 #include "net/metrics.hpp"
 #include "net/secrets.hpp"
+#include "net/send_queue.hpp"
 #include "net/websocket_frames.hpp"
 
 namespace everyvoice::net {
@@ -43,7 +47,8 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   WebsocketSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx), slot_(std::move(slot)),
         parser_(ctx.settings.max_message_bytes), tokens_(ctx.settings.command_burst),
-        refilled_(std::chrono::steady_clock::now()) {}
+        refilled_(std::chrono::steady_clock::now()),
+        queue_(SendQueue::Limits{ctx.settings.send_queue_bytes, ctx.settings.send_queue_hard_bytes}) {}
 
   void run(const http::request<http::string_body>& request) {
     metrics().connections_open++;
@@ -57,32 +62,22 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     if (version != "13") {
       return refuse_upgrade("426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n");
     }
-    if (key.size() != 24) return refuse_upgrade("400 Bad Request", "");
+    if (!ws::valid_client_key(std::string_view(key.data(), key.size()))) return refuse_upgrade("400 Bad Request", "");
     // No extension (permessage-deflate stays off) and no subprotocol are agreed.
     std::string response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                            "Sec-WebSocket-Accept: " + websocket_accept_key(std::string_view(key.data(), key.size())) +
                            "\r\nServer: everyvoice\r\n\r\n";
-    push_raw(std::move(response));
+    deliver(make_shared_frame(std::move(response)), FrameKind::reply);
     arm_timer(idle_tick());
     wait_readable();
   }
 
-  // Any thread. Appends under the lock; only the first frame of a burst posts a flush.
-  void deliver(Frame frame, FrameKind kind) override {
-    bool post = false;
-    {
-      std::lock_guard lock(mutex_);
-      post = enqueue_locked(std::move(frame), kind, false, false);
-    }
-    if (post) post_flush();
-  }
+  // Any thread. Queues under the lock; only the first frame of a burst posts a flush.
+  void deliver(Frame frame, FrameKind kind) override { push(std::move(frame), kind, false); }
 
   // A broadcast queues on every connection first and writes afterwards (flush_corked), so that
   // frames queued together leave together.
-  void deliver_corked(Frame frame, FrameKind kind) override {
-    std::lock_guard lock(mutex_);
-    enqueue_locked(std::move(frame), kind, false, true);
-  }
+  void deliver_corked(Frame frame, FrameKind kind) override { push(std::move(frame), kind, true); }
 
   // Writes from the caller's thread (the room's), without a post, unless a write or a flush is
   // already under way (which then takes these frames too). Blocking is never possible: the socket
@@ -112,13 +107,8 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   }
 
  private:
-  struct Queued {
-    Frame frame;
-    FrameKind kind;
-    bool is_close = false;
-  };
-
   std::chrono::seconds idle_tick() const { return std::chrono::seconds(std::max(1u, ctx_.settings.idle_timeout_seconds / 2)); }
+  std::chrono::seconds close_wait() const { return std::chrono::seconds(ctx_.settings.handshake_timeout_seconds); }
 
   // --- Reading -------------------------------------------------------------------------------
 
@@ -127,24 +117,38 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   }
 
   // Reads what the kernel has into one buffer per thread: an idle connection holds no read buffer.
+  // A handler that throws closes this connection only (1011).
   void on_readable(error_code ec) {
     if (finished_) return;
     if (ec) return finish("read", ec);
+    try {
+      if (!read_available()) return;
+    } catch (const std::exception& e) {
+      report_fault(FaultPlace::websocket, room_ ? "meeting " + std::to_string(room_->id()) : "not joined", &e);
+      if (!finished_) begin_close(close_code::internal, "internal error");
+      if (finished_) return;
+    }
+    wait_readable();
+  }
+
+  // False when the connection has finished.
+  bool read_available() {
     static thread_local std::unique_ptr<char[]> chunk(new char[read_chunk]);
+    error_code ec;
     for (int i = 0; i < 4; ++i) {
       const std::size_t n = socket_.read_some(asio::buffer(chunk.get(), read_chunk), ec);
       if (ec == asio::error::would_block) break;
-      if (ec) return finish("read", ec);
+      if (ec) return finish("read", ec), false;
       heard_ = true;
       received_.clear();
       parser_.feed(std::string_view(chunk.get(), n), received_);
       for (auto& r : received_) {
         on_received(r);
-        if (finished_) return;
+        if (finished_) return false;
       }
       if (n < read_chunk) break;
     }
-    wait_readable();
+    return true;
   }
 
   void on_received(ws::Received& r) {
@@ -152,11 +156,11 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     switch (r.kind) {
       case Kind::text:
       case Kind::binary:
-        if (closing_started_) return;  // a close is under way: nothing new is taken
+        if (closing()) return;  // a close is under way: nothing new is taken
         metrics().frames_in++;
         return on_message(r.payload, r.kind == Kind::text);
       case Kind::ping:
-        return deliver(make_shared_frame(ws::encode_frame(ws::Opcode::pong, r.payload)), FrameKind::reply);
+        return deliver(make_shared_frame(ws::encode_frame(ws::Opcode::pong, r.payload)), FrameKind::pong);
       case Kind::pong:
         return;
       case Kind::close: {
@@ -164,7 +168,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         bool written = false;
         {
           std::lock_guard lock(mutex_);  // the close frame may have been written from the room's thread
-          written = close_written_;
+          written = queue_.close_written();
         }
         if (written) return finish_now();
         // Echo the client's code, after what is already queued (RFC 6455 5.5.1).
@@ -175,6 +179,13 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     }
   }
 
+  // True once a close frame is queued, from this strand or (at the hard limit) from a room's.
+  bool closing() {
+    if (closing_started_) return true;
+    std::lock_guard lock(mutex_);
+    return queue_.closing();
+  }
+
   void on_message(const std::string& text, bool is_text) {
     if (!take_token()) {
       metrics().rate_limited++;
@@ -183,7 +194,13 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       return reply_error(decoded.id, "rate_limited", "too many commands; slow down");
     }
     if (!is_text) return reply_error("", "not_text", "messages are JSON text frames");
+    if (test_faults_enabled() && text.rfind("__fault:", 0) == 0) return inject_fault(text.substr(8));
     handle(text);
+  }
+
+  void inject_fault(std::string_view place) {
+    if (place == "websocket") throw InjectedFault();
+    if (room_ && (place == "room" || place == "store")) room_->inject_fault(shared_from_this(), place == "store");
   }
 
   // Token bucket: commands_per_second refill, command_burst capacity.
@@ -239,80 +256,59 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   static Frame make_shared_frame(std::string wire) { return std::make_shared<const std::string>(std::move(wire)); }
 
-  // The HTTP response of the upgrade goes through the same queue as frames.
-  void push_raw(std::string bytes) { deliver(make_shared_frame(std::move(bytes)), FrameKind::reply); }
+  // The one close frame every connection queues when it reaches the hard limit.
+  static const Frame& too_far_behind() {
+    static const Frame frame = make_shared_frame(ws::encode_close(close_code::policy, "too far behind"));
+    return frame;
+  }
+
+  // Queues a frame and decides what must happen on the strand: a flush (not when corked: the
+  // caller flushes), the snapshot of a client that fell behind, or the close at the hard limit.
+  void push(Frame frame, FrameKind kind, bool corked) {
+    bool post_flush_now = false, overflowed = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+      const auto pushed = queue_.push(std::move(frame), kind, too_far_behind());
+      const auto dropped = queue_.take_dropped();
+      metrics().queue_drops += dropped.updates;
+      metrics().pongs_replaced += dropped.pongs;
+      switch (pushed) {
+        case SendQueue::Pushed::refused:
+          return;
+        case SendQueue::Pushed::overflow:
+          overflowed = true;
+          [[fallthrough]];
+        case SendQueue::Pushed::dropped:  // the snapshot may be due at once if nothing is queued
+          corked = false;
+          [[fallthrough]];
+        case SendQueue::Pushed::queued:
+          if (!corked && !writing_ && !flush_posted_) post_flush_now = flush_posted_ = true;
+          break;
+      }
+    }
+    if (overflowed) {
+      metrics().hard_cap_closes++;
+      post_to_strand([](WebsocketSession& self) { self.start_closing(); });
+    }
+    if (post_flush_now) post_flush();
+  }
 
   void refuse_upgrade(const char* status, const char* extra) {
     {
       std::lock_guard lock(mutex_);
-      queue_.push_back({make_shared_frame(std::string("HTTP/1.1 ") + status + "\r\n" + extra +
-                                          "Content-Length: 0\r\nConnection: close\r\n\r\n"),
-                        FrameKind::reply, true});
-      closing_ = true;
+      queue_.close(make_shared_frame(std::string("HTTP/1.1 ") + status + "\r\n" + extra +
+                                     "Content-Length: 0\r\nConnection: close\r\n\r\n"),
+                   false);
+      flush_posted_ = true;
     }
-    closing_started_ = true;
     client_closed_ = true;  // no close handshake: the socket closes once the response is written
+    start_closing();
     post_flush();
-    arm_timer(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
     wait_readable();
   }
 
-  // True when the caller must post a flush (never when corked: the caller flushes). Never waits
-  // for the slowest: past send_queue_bytes the queued updates are dropped and the client gets a
-  // snapshot once its queue has drained.
-  bool enqueue_locked(Frame frame, FrameKind kind, bool is_close, bool corked) {
-    if ((closing_ && !is_close) || finished_) return false;
-    if (kind == FrameKind::update && resync_) {
-      metrics().queue_drops++;
-      return false;
-    }
-    if (kind == FrameKind::snapshot) {
-      resync_ = false;
-      snapshot_requested_ = false;
-      drop_queued_updates_locked();  // the snapshot holds everything they said
-    }
-    const std::size_t size = frame->size();
-    if (queued_bytes_ + size > ctx_.settings.send_queue_hard_bytes) {
-      metrics().hard_cap_closes++;
-      return queue_close_locked(close_code::policy, "too far behind") && !corked;
-    }
-    if (kind == FrameKind::update && queued_bytes_ + size > ctx_.settings.send_queue_bytes) {
-      drop_queued_updates_locked();
-      metrics().queue_drops++;
-      resync_ = true;
-      return false;  // the snapshot is asked for when the queue drains
-    }
-    queued_bytes_ += size;
-    queue_.push_back({std::move(frame), kind, is_close});
-    if (corked || writing_ || flush_posted_) return false;
-    flush_posted_ = true;
-    return true;
-  }
-
-  bool queue_close_locked(std::uint16_t code, std::string_view reason) {
-    if (closing_ || finished_) return false;
-    if (code == close_code::policy) drop_queued_updates_locked();
-    const bool post = enqueue_locked(make_shared_frame(ws::encode_close(code, reason)), FrameKind::reply, true, false);
-    closing_ = true;
-    return post;
-  }
-
-  void drop_queued_updates_locked() {
-    // Frames handed to the kernel in part stay: the stream must not be cut inside a frame.
-    const std::size_t keep = std::min(protected_, queue_.size());
-    std::size_t out = keep;
-    for (std::size_t i = keep; i < queue_.size(); ++i) {
-      if (queue_[i].kind == FrameKind::update) {
-        queued_bytes_ -= queue_[i].frame->size();
-        metrics().queue_drops++;
-      } else {
-        queue_[out++] = std::move(queue_[i]);
-      }
-    }
-    queue_.resize(out);
-  }
-
-  // --- Writing (on the strand) ---------------------------------------------------------------
+  // --- Writing (on the strand, or once from the room's thread in flush_corked) ----------------
 
   void post_flush() {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
@@ -332,14 +328,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     for (int round = 0; round < rounds; ++round) {
       if (finished_ || writing_) return;
       if (queue_.empty()) return drained(lock, on_strand);
+      std::array<std::string_view, max_gather> views;
+      const std::size_t count = queue_.gather(views);
       std::array<asio::const_buffer, max_gather> buffers;
-      std::size_t count = 0;
-      for (; count < queue_.size() && count < max_gather; ++count) {
-        const std::string& f = *queue_[count].frame;
-        const std::size_t skip = count == 0 ? write_offset_ : 0;
-        buffers[count] = asio::buffer(f.data() + skip, f.size() - skip);
-      }
-      protected_ = count;
+      for (std::size_t i = 0; i < count; ++i) buffers[i] = asio::buffer(views[i].data(), views[i].size());
       writing_ = true;
       foreign_write_ = !on_strand;
       lock.unlock();
@@ -353,6 +345,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         return;
       }
       if (ec == asio::error::would_block) {
+        queue_.consume(0);
         if (on_strand) return wait_writable();
         post_to_strand([](WebsocketSession& self) { self.wait_writable(); });  // writing_ stays set
         return;
@@ -369,8 +362,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
         return;
       }
       writing_ = false;
-      consume_locked(n);
-      if (close_written_) {
+      metrics().writes++;
+      metrics().bytes_out += n;
+      metrics().frames_out += queue_.consume(n);
+      if (queue_.close_written()) {
         if (on_strand) {
           lock.unlock();
           on_close_written();
@@ -392,29 +387,6 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     asio::post(socket_.get_executor(), [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
   }
 
-  void consume_locked(std::size_t n) {
-    metrics().writes++;
-    metrics().bytes_out += n;
-    std::size_t whole = 0, frames = 0;
-    while (whole < queue_.size()) {
-      const std::size_t left = queue_[whole].frame->size() - write_offset_;
-      if (n < left) {
-        write_offset_ += n;
-        break;
-      }
-      n -= left;
-      write_offset_ = 0;
-      queued_bytes_ -= queue_[whole].frame->size();
-      if (queue_[whole].is_close) close_written_ = true;
-      ++whole;
-      ++frames;
-    }
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(whole));
-    if (queue_.empty() && queue_.capacity() > 256) queue_.shrink_to_fit();  // a burst passed
-    protected_ = write_offset_ > 0 ? 1 : 0;
-    metrics().frames_out += frames;
-  }
-
   // Runs on the strand with writing_ set (under the lock) by the caller.
   void wait_writable() {
     socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
@@ -431,7 +403,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   // The queue is empty: a client that fell behind now gets its snapshot (asked on the strand,
   // which owns room_).
   void drained(std::unique_lock<std::mutex>& lock, bool on_strand) {
-    if (!resync_ || snapshot_requested_ || closing_) return;
+    if (!queue_.owes_snapshot()) return;
     if (!on_strand) {
       post_to_strand([](WebsocketSession& self) {
         std::unique_lock relock(self.mutex_);
@@ -439,8 +411,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       });
       return;
     }
-    if (!room_) return;
-    snapshot_requested_ = true;
+    if (!room_ || !queue_.wants_snapshot()) return;
     lock.unlock();
     room_->send_snapshot(shared_from_this());
     lock.lock();
@@ -450,13 +421,22 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   void begin_close(std::uint16_t code, std::string_view reason) {
     if (finished_) return;
-    closing_started_ = true;
     bool post = false;
     {
       std::lock_guard lock(mutex_);
-      post = queue_close_locked(code, reason);
+      queue_.close(make_shared_frame(ws::encode_close(code, reason)), code == close_code::policy);
+      if (!writing_ && !flush_posted_) post = flush_posted_ = true;
     }
+    start_closing();
     if (post) post_flush();
+  }
+
+  // A close frame is queued: nothing new is taken, and the connection ends within the close wait
+  // whether or not the client reads it (a client that does not read never gets the frame).
+  void start_closing() {
+    if (closing_started_ || finished_) return;
+    closing_started_ = true;
+    arm_timer(close_wait());
   }
 
   // Our close frame is out: done if the client's came already, else wait for it a while.
@@ -470,7 +450,6 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       error_code ec;
       socket_.shutdown(tcp::socket::shutdown_send, ec);
     }
-    arm_timer(std::chrono::seconds(ctx_.settings.handshake_timeout_seconds));
   }
 
   void close_socket() {
@@ -520,8 +499,6 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       finished_ = true;
       foreign = foreign_write_;
       queue_.clear();
-      queue_.shrink_to_fit();
-      queued_bytes_ = 0;
     }
     // A send from the room's thread may be under way: it closes the socket when it returns (the
     // descriptor must not be reused while a send on it runs).
@@ -553,17 +530,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   // Shared with deliver() on other threads.
   std::mutex mutex_;
-  std::vector<Queued> queue_;
-  std::size_t queued_bytes_ = 0;
-  std::size_t write_offset_ = 0;  // bytes of the front frame already written
-  std::size_t protected_ = 0;     // front frames handed to the kernel (never dropped)
+  SendQueue queue_;
   bool writing_ = false;          // a send or a wait for the socket is under way
   bool foreign_write_ = false;    // that send runs on the room's thread (flush_corked)
   bool flush_posted_ = false;
-  bool resync_ = false;
-  bool snapshot_requested_ = false;
-  bool closing_ = false;          // a close frame is queued: nothing more is taken
-  bool close_written_ = false;
   bool finished_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "store/event_log.hpp"
 
+#include <cstdio>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -157,8 +159,30 @@ struct EventLog::Job {
     Millis cutoff;
     std::function<void(std::vector<std::int64_t>)> done;
   };
-  std::variant<Create, Append, Recover, Delete, EndedBefore> work;
+  struct Run {
+    std::function<void()> done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore, Run> work;
 };
+
+template <class F, class... Args>
+void EventLog::notify(const char* what, F& done, Args&&... args) noexcept {
+  try {
+    try {
+      done(std::forward<Args>(args)...);
+    } catch (const std::exception& e) {
+      if (!on_fault_) throw;
+      on_fault_(what, &e);
+    } catch (...) {
+      if (!on_fault_) throw;
+      on_fault_(what, nullptr);
+    }
+  } catch (...) {
+    std::fputs("everyvoice: an event log callback failed\n", stderr);
+  }
+}
+
+void EventLog::run_on_writer(std::function<void()> task) { push(Job{Job::Run{std::move(task)}}); }
 
 std::unique_ptr<EventLog> EventLog::open(const std::string& path, Durability durability, std::string& error) {
   sqlite3* db = nullptr;
@@ -279,10 +303,10 @@ void EventLog::run() {
                 id = 0;
                 sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
               }
-              w.done(id, error);
+              notify("create", w.done, id, error);
             } else if constexpr (std::is_same_v<W, Job::Recover>) {
               std::erase(poisoned_, w.meeting);
-              w.done(true, "");
+              notify("recover", w.done, true, "");
             } else if constexpr (std::is_same_v<W, Job::Delete>) {
               std::string error;
               try {
@@ -300,7 +324,7 @@ void EventLog::run() {
                 error = e.what();
                 sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
               }
-              w.done(error.empty(), error);
+              notify("delete", w.done, error.empty(), error);
             } else if constexpr (std::is_same_v<W, Job::EndedBefore>) {
               std::vector<std::int64_t> ids;
               try {
@@ -309,7 +333,9 @@ void EventLog::run() {
                 while (q.row()) ids.push_back(q.integer(0));
               } catch (const std::exception&) {
               }
-              w.done(std::move(ids));
+              notify("ended_before", w.done, std::move(ids));
+            } else if constexpr (std::is_same_v<W, Job::Run>) {
+              notify("run", w.done);
             }
           },
           job.work);
@@ -325,7 +351,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
   for (auto& job : group) {
     auto& append = std::get<Job::Append>(job.work);
     if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) != poisoned_.end())
-      append.done(false, "an earlier write of this meeting failed");
+      notify("append", append.done, false, "an earlier write of this meeting failed");
     else
       live.push_back(&job);
   }
@@ -405,7 +431,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
       auto& append = std::get<Job::Append>(job->work);
       if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) == poisoned_.end())
         poisoned_.push_back(append.write.meeting);
-      append.done(false, error);
+      notify("append", append.done, false, error);
     }
     return;
   }
@@ -413,7 +439,7 @@ void EventLog::commit_group(std::vector<Job>& group) {
   // A closed poll: move everything into the database file and empty the WAL before answering, so
   // the frames written while it was open are gone from the WAL file.
   if (truncate_wal) sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  for (Job* job : live) std::get<Job::Append>(job->work).done(true, "");
+  for (Job* job : live) notify("append", std::get<Job::Append>(job->work).done, true, "");
 }
 
 void EventLog::record_commit(double ms, std::size_t writes) {

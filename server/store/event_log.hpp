@@ -103,6 +103,14 @@ class EventLog {
 
   LogStats stats() const;
 
+  // Where an exception thrown by a `done` callback goes (the callbacks are the shell's code, run
+  // on the writer thread): it is caught there, handed to this, and the writer carries on. Set
+  // before start(); without one the fault is written to stderr.
+  using FaultHandler = std::function<void(const char* callback, const std::exception* e)>;
+  void set_fault_handler(FaultHandler handler) { on_fault_ = std::move(handler); }
+  // Runs `task` on the writer thread as a callback is run (test hook for the fault handling).
+  void run_on_writer(std::function<void()> task);
+
  private:
   struct Job;
   EventLog(sqlite3* db);
@@ -111,6 +119,9 @@ class EventLog {
   void commit_group(std::vector<Job>& group);
   std::optional<LoadedMeeting> load_meeting(std::int64_t id, std::size_t recent_events, std::string& error);
   void record_commit(double ms, std::size_t writes);
+  // Calls a `done` callback; an exception it throws goes to on_fault_.
+  template <class F, class... Args>
+  void notify(const char* what, F& done, Args&&... args) noexcept;
 
   // The writer's statements, prepared once (a commit used to spend a fifth of its time preparing).
   sqlite3_stmt* cached(const char* sql);
@@ -122,6 +133,7 @@ class EventLog {
   std::deque<Job> jobs_;
   bool stopping_ = false;
   std::thread writer_;
+  FaultHandler on_fault_;
   std::vector<std::int64_t> poisoned_;  // meetings whose writes failed, until reloaded (writer thread only)
 
   mutable std::mutex stats_mutex_;

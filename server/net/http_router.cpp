@@ -1,0 +1,185 @@
+#include "net/http_router.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "core/text.hpp"
+#include "net/faults.hpp"
+#include "net/secrets.hpp"
+
+namespace everyvoice::net {
+namespace {
+
+namespace http = boost::beast::http;
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Route refuse(http::status status, std::string message, bool close = false) {
+  Route r;
+  r.status = status;
+  r.message = std::move(message);
+  r.close = close;
+  return r;
+}
+
+Route of_kind(Route::Kind kind) {
+  Route r;
+  r.kind = kind;
+  return r;
+}
+
+// The file under `root` that `target` names, or "" when the target could escape the folder or
+// names a hidden file. Query strings are ignored; "/" is index.html; "/join" is join.html.
+std::string static_path(const std::string& root, std::string_view target) {
+  if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
+  if (target.empty() || target.front() != '/') return "";
+  if (target.find("..") != std::string_view::npos || target.find('\\') != std::string_view::npos ||
+      target.find('%') != std::string_view::npos || target.find("/.") != std::string_view::npos ||
+      target.find('\0') != std::string_view::npos)
+    return "";
+  std::string path = root + std::string(target);
+  if (target == "/") path += "index.html";
+  else if (target.find('.') == std::string_view::npos) path += ".html";
+  return path;
+}
+
+// RFC 9112 6.1 and 6.3: Transfer-Encoding with Content-Length, or one whose last coding is not
+// chunked, cannot be framed safely.
+bool framing_ambiguous(const HttpRequest& req) {
+  const auto te = req.find(http::field::transfer_encoding);
+  if (te == req.end()) return false;
+  if (req.find(http::field::content_length) != req.end()) return true;
+  if (req.count(http::field::transfer_encoding) != 1) return true;
+  std::string_view codings(te->value().data(), te->value().size());
+  const auto comma = codings.rfind(',');
+  const std::string_view last = trim_ows(comma == std::string_view::npos ? codings : codings.substr(comma + 1));
+  return !iequals(last, "chunked");
+}
+
+// The Origin must be in allowed_origins or, when that list is empty, be this server itself: the
+// public URL, or http(s):// followed by the (already checked) Host. Requests without an Origin
+// header come from programs, not web pages, and are allowed.
+bool origin_allowed(const HttpRequest& req, const Settings& settings) {
+  const auto origin_it = req.find(http::field::origin);
+  if (origin_it == req.end()) return true;
+  const std::string origin(origin_it->value());
+  if (!settings.allowed_origins.empty())
+    return std::find(settings.allowed_origins.begin(), settings.allowed_origins.end(), origin) !=
+           settings.allowed_origins.end();
+  if (!settings.public_url.empty() && origin == settings.public_url) return true;
+  const std::string host(req[http::field::host]);
+  return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
+}
+
+std::string header(const HttpRequest& req, std::string_view name) {
+  const auto it = req.find(name);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+Route create_meeting(const HttpRequest& req) {
+  Route r = of_kind(Route::Kind::create_meeting);
+  r.title = "Meeting";
+  r.key = header(req, "X-Create-Key");
+  if (req.body().empty()) return r;
+  const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
+  for (const auto& [key, value] : body.items())
+    if (key != "title") return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
+  if (body.contains("title")) {
+    if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
+    const std::string trimmed(core::trim(body["title"].get_ref<const std::string&>()));
+    if (trimmed.empty() || !core::acceptable_text(trimmed, 120))
+      return refuse(http::status::bad_request, "\"title\" must be 1 to 120 characters of text");
+    r.title = trimmed;
+  }
+  return r;
+}
+
+// /api/meetings/{code}/qr.svg (GET), /api/meetings/{code}/minutes?format=md|json|csv (GET) and
+// /api/meetings/{code} (DELETE); the facilitator key in the X-Facilitator-Key header (never in the URL).
+Route meeting_resource(const HttpRequest& req, std::string_view rest, const Settings& settings) {
+  std::string_view query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  const auto slash = rest.find('/');
+  const std::string code = normalize_meeting_code(rest.substr(0, slash));
+  const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  if (code.empty()) return refuse(http::status::not_found, "no meeting has this code");
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (what == "qr.svg" && get) {
+    Route r = of_kind(Route::Kind::qr_code);
+    r.code = code;
+    r.link = public_base(header(req, "Host"), settings) + "/join?code=" + code;
+    return r;
+  }
+  if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+  if (what == "minutes" && get) {
+    Route r = of_kind(Route::Kind::minutes);
+    r.code = code;
+    r.format = "md";
+    if (query.rfind("format=", 0) == 0) r.format = std::string(query.substr(7));
+    if (r.format != "md" && r.format != "json" && r.format != "csv")
+      return refuse(http::status::bad_request, "format is md, json or csv");
+    r.key = header(req, "X-Facilitator-Key");
+    if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Facilitator-Key header is required");
+    return r;
+  }
+  if (what.empty() && req.method() == http::verb::delete_) {
+    Route r = of_kind(Route::Kind::delete_meeting);
+    r.code = code;
+    r.key = header(req, "X-Facilitator-Key");
+    if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Facilitator-Key header is required");
+    return r;
+  }
+  return refuse(http::status::method_not_allowed, "GET .../minutes, GET .../qr.svg or DELETE the meeting");
+}
+
+}  // namespace
+
+Route route_request(const HttpRequest& req, const Settings& settings) {
+  if (framing_ambiguous(req))
+    return refuse(http::status::bad_request, "Transfer-Encoding must end in chunked and not come with Content-Length", true);
+  const auto host = req.find(http::field::host);
+  if (host == req.end()) {
+    if (req.version() >= 11) return refuse(http::status::bad_request, "the Host header is required", true);
+  } else if (req.count(http::field::host) != 1) {
+    return refuse(http::status::bad_request, "one Host header", true);
+  } else if (!host_allowed(std::string_view(host->value().data(), host->value().size()), settings)) {
+    return refuse(http::status::misdirected_request, "this server does not serve that host name", true);
+  }
+
+  const std::string_view target(req.target().data(), req.target().size());
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (boost::beast::websocket::is_upgrade(req)) {
+    if (target != "/ws" && target.rfind("/ws?", 0) != 0) return refuse(http::status::not_found, "WebSocket lives at /ws", true);
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed", true);
+    return of_kind(Route::Kind::upgrade);
+  }
+  if (target == "/api/meetings") {
+    if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+    return create_meeting(req);
+  }
+  constexpr std::string_view meetings_prefix = "/api/meetings/";
+  if (target.rfind(meetings_prefix, 0) == 0) return meeting_resource(req, target.substr(meetings_prefix.size()), settings);
+  if (target == "/healthz" && get) return of_kind(Route::Kind::health);
+  if (target == "/metrics" && get) return of_kind(Route::Kind::metrics);
+  if (target == "/__test/fault" && test_faults_enabled()) return of_kind(Route::Kind::test_fault);
+  if (!get) return refuse(http::status::method_not_allowed, "method not allowed");
+  Route r = of_kind(Route::Kind::static_file);
+  r.path = static_path(settings.static_dir, target);
+  if (r.path.empty()) return refuse(http::status::not_found, "not found");
+  return r;
+}
+
+}  // namespace everyvoice::net

@@ -1,0 +1,50 @@
+// What an HTTP request asks for, decided from the request and the settings alone: no socket, no
+// meetings, no disk. http_session.cpp carries the decision out; the HTTP fuzzer
+// (tests/fuzz/fuzz_http_request.cpp) runs Beast's parser into this.
+//
+// The order of the checks is the security argument:
+// 1. framing: a request with both Transfer-Encoding and Content-Length, or a Transfer-Encoding
+//    that does not end in chunked, is refused with 400 and the connection closed (RFC 9112 6.1,
+//    6.3): a proxy in front may have framed it the other way (request smuggling);
+// 2. Host: only the public host, a loopback name, an IP literal or a name in allowed_hosts is
+//    served; anything else gets 421, so a DNS-rebinding page pointed at the server gets nothing;
+// 3. Origin, for everything that acts (WebSocket upgrades, creating, minutes, deletion);
+// 4. the path.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <string>
+#include <string_view>
+
+#include "net/hosts.hpp"
+#include "net/settings.hpp"
+
+namespace everyvoice::net {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+struct Route {
+  enum class Kind {
+    refuse,          // answer `status` with `message` (JSON {"error": message})
+    health,          // GET /healthz
+    metrics,         // GET /metrics
+    static_file,     // GET a file of the browser client: `path`
+    create_meeting,  // POST /api/meetings: `title`, `key` (the create key presented, if any)
+    qr_code,         // GET /api/meetings/{code}/qr.svg: `code`, `link` (the join link drawn)
+    minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
+    delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
+    upgrade,         // GET /ws with Upgrade: websocket
+    test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
+  };
+  Kind kind = Kind::refuse;
+  boost::beast::http::status status = boost::beast::http::status::ok;
+  std::string message;
+  bool close = false;  // close the connection after the answer, whatever the request asked
+  std::string code, path, format, title, key, link;
+};
+
+Route route_request(const HttpRequest& req, const Settings& settings);
+
+}  // namespace everyvoice::net

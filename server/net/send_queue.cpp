@@ -1,0 +1,140 @@
+#include "net/send_queue.hpp"
+
+#include <algorithm>
+
+namespace everyvoice::net {
+
+SendQueue::Pushed SendQueue::push(Frame frame, FrameKind kind, const Frame& overflow_close) {
+  if (closing_) return Pushed::refused;
+  if (kind == FrameKind::update && resync_) {
+    ++dropped_.updates;
+    return Pushed::dropped;
+  }
+  if (kind == FrameKind::snapshot) {
+    resync_ = false;
+    snapshot_asked_ = false;
+    drop_updates();  // the snapshot holds everything they said
+  }
+  if (kind == FrameKind::pong && pong_) {  // only the latest ping is answered
+    cost_ -= cost_of(pong_);
+    pong_.reset();
+    ++dropped_.pongs;
+  }
+  const std::size_t cost = cost_of(frame);
+  if (cost_ + cost > limits_.hard_bytes) {
+    drop_unsent();
+    append(overflow_close, FrameKind::reply, true);
+    closing_ = true;
+    return Pushed::overflow;
+  }
+  if (kind == FrameKind::update && cost_ + cost > limits_.soft_bytes) {
+    drop_updates();
+    resync_ = true;
+    ++dropped_.updates;
+    return Pushed::dropped;
+  }
+  if (kind == FrameKind::pong) {
+    pong_ = std::move(frame);
+    cost_ += cost;
+  } else {
+    append(std::move(frame), kind, false);
+  }
+  return Pushed::queued;
+}
+
+void SendQueue::close(Frame last, bool drop_updates_first) {
+  if (closing_) return;
+  if (drop_updates_first) drop_updates();
+  if (pong_) {  // a ping that came before the close is still answered
+    cost_ -= cost_of(pong_);
+    append(std::move(pong_), FrameKind::pong, false);
+    pong_.reset();
+  }
+  append(std::move(last), FrameKind::reply, true);
+  closing_ = true;
+}
+
+std::size_t SendQueue::gather(std::span<std::string_view> out) {
+  if (pong_) {
+    // Ahead of everything not yet started: a pong is small and the peer is waiting for it.
+    const std::size_t at = write_offset_ > 0 ? 1 : 0;
+    entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(at), Entry{std::move(pong_), FrameKind::pong});
+    pong_.reset();
+  }
+  std::size_t count = 0;
+  for (; count < entries_.size() && count < out.size(); ++count) {
+    const std::string& f = *entries_[count].frame;
+    const std::size_t skip = count == 0 ? write_offset_ : 0;
+    out[count] = std::string_view(f.data() + skip, f.size() - skip);
+    if (entries_[count].last) {
+      ++count;
+      break;  // nothing after the last frame
+    }
+  }
+  in_flight_ = count;
+  return count;
+}
+
+std::size_t SendQueue::consume(std::size_t n) {
+  std::size_t whole = 0;
+  while (whole < entries_.size()) {
+    const std::size_t left = entries_[whole].frame->size() - write_offset_;
+    if (n < left) {
+      write_offset_ += n;
+      break;
+    }
+    n -= left;
+    write_offset_ = 0;
+    cost_ -= cost_of(entries_[whole].frame);
+    if (entries_[whole].last) close_written_ = true;
+    ++whole;
+  }
+  entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(whole));
+  if (entries_.empty() && entries_.capacity() > 16) entries_.shrink_to_fit();  // a burst passed
+  in_flight_ = 0;
+  return whole;
+}
+
+bool SendQueue::wants_snapshot() {
+  if (!resync_ || snapshot_asked_ || closing_ || !empty()) return false;
+  snapshot_asked_ = true;
+  return true;
+}
+
+void SendQueue::clear() {
+  entries_.clear();
+  entries_.shrink_to_fit();
+  pong_.reset();
+  cost_ = 0;
+  write_offset_ = 0;
+  in_flight_ = 0;
+}
+
+void SendQueue::append(Frame frame, FrameKind kind, bool last) {
+  cost_ += cost_of(frame);
+  entries_.push_back(Entry{std::move(frame), kind, last});
+}
+
+// Frames in flight or partly written stay: the stream must not be cut inside a frame.
+void SendQueue::drop_updates() {
+  const std::size_t keep = std::min(entries_.size(), std::max<std::size_t>(in_flight_, write_offset_ > 0 ? 1 : 0));
+  auto kept_end = std::stable_partition(entries_.begin() + static_cast<std::ptrdiff_t>(keep), entries_.end(),
+                                        [](const Entry& e) { return e.kind != FrameKind::update; });
+  for (auto it = kept_end; it != entries_.end(); ++it) {
+    cost_ -= cost_of(it->frame);
+    ++dropped_.updates;
+  }
+  entries_.erase(kept_end, entries_.end());
+}
+
+void SendQueue::drop_unsent() {
+  const std::size_t keep = std::min(entries_.size(), std::max<std::size_t>(in_flight_, write_offset_ > 0 ? 1 : 0));
+  for (std::size_t i = keep; i < entries_.size(); ++i) cost_ -= cost_of(entries_[i].frame);
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(keep), entries_.end());
+  if (pong_) {
+    cost_ -= cost_of(pong_);
+    pong_.reset();
+  }
+}
+
+}  // namespace everyvoice::net
