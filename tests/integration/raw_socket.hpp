@@ -19,7 +19,11 @@ namespace everyvoice::testing {
 // A TCP connection to 127.0.0.1 with a read timeout (3 s unless told).
 class RawSocket {
  public:
-  explicit RawSocket(std::uint16_t port, int timeout_seconds = 3) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // `receive_buffer` > 0 sets SO_RCVBUF before connecting: a small one makes a client that does not
+  // read fill the server's queue quickly.
+  explicit RawSocket(std::uint16_t port, int timeout_seconds = 3, int receive_buffer = 0)
+      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (receive_buffer > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

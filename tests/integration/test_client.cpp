@@ -1,5 +1,7 @@
 #include "test_client.hpp"
 
+#include <fcntl.h>
+
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -27,8 +29,8 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir)
-    : extra_(std::move(extra_args)) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir, bool capture_log)
+    : capture_log_(capture_log), extra_(std::move(extra_args)) {
   char templ[] = "/tmp/everyvoice-test-XXXXXX";
   dir_ = mkdtemp(templ);
   own_data_ = data_dir.empty();
@@ -63,8 +65,13 @@ void ServerProcess::launch(std::uint16_t port) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error("cannot start the server binary");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log_path = dir_ + "/server.log";
+  if (capture_log_) posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  const int spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw std::runtime_error("cannot start the server binary");
   for (int i = 0; i < 1500; ++i) {  // up to 30 s (a restart replays the log first)
     std::ifstream in(port_file);
     if (in >> port_) return;
@@ -76,6 +83,11 @@ void ServerProcess::launch(std::uint16_t port) {
     std::this_thread::sleep_for(20ms);
   }
   throw std::runtime_error("the server did not write its port");
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(dir_ + "/server.log");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 int ServerProcess::stop() {

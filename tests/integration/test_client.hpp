@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 class ServerProcess {
  public:
   // `data_dir` empty: a fresh folder, removed at the end; otherwise that folder, kept.
-  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "");
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string data_dir = "", bool capture_log = false);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -34,6 +34,8 @@ class ServerProcess {
   void kill_hard();
   // Starts again on the same port and data folder (after stop or kill_hard).
   void restart();
+  // What the server wrote to stderr, when started with capture_log (else it goes to the test's stderr).
+  std::string log() const;
 
  private:
   void launch(std::uint16_t port);
@@ -42,6 +44,7 @@ class ServerProcess {
   std::string dir_;
   std::string data_dir_;
   bool own_data_ = true;
+  bool capture_log_ = false;
   std::vector<std::string> extra_;
 };
 

@@ -119,7 +119,8 @@ if [ -z "$server_label" ]; then
 fi
 
 server_flags=(--address=127.0.0.1 --port=0 --log-level=warn --threads=1 --static-dir="$root/client-web"
-  --connections-per-ip=20000 --participants-per-meeting=10000 --commands-per-second=100000 --command-burst=100000)
+  --connections-per-ip=20000 --participants-per-meeting=10000 --commands-per-second=100000 --command-burst=100000
+  --meeting-creates-per-minute=100000)
 
 start_target() {  # target port_file log
   local target=$1 port_file=$2 log=$3

@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 "$server_bin" --address=127.0.0.1 --port=0 --port-file="$work/port" --data-dir="$work/data" \
   --static-dir="$static_dir" --log-level=warn --threads=1 \
-  --commands-per-second=100000 --command-burst=100000 >"$work/server.log" 2>&1 &
+  --commands-per-second=100000 --command-burst=100000 --meeting-creates-per-minute=100000 >"$work/server.log" 2>&1 &
 server_pid=$!
 
 # evload waits (at most 10 s) for the port file; its own deadline ends the run in 15 s whatever happens.

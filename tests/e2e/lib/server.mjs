@@ -26,7 +26,8 @@ export class TestServer {
     const portFile = join(this.dir, 'port');
     rmSync(portFile, { force: true });
     this.proc = spawn(BIN, [`--port=${this.port}`, `--port-file=${portFile}`, `--static-dir=${STATIC}`,
-      `--data-dir=${join(this.dir, 'data')}`, '--away-grace-seconds=2', '--log-level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      `--data-dir=${join(this.dir, 'data')}`, '--away-grace-seconds=2', '--log-level=warn',
+      '--meeting-creates-per-minute=600'], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [this.proc.stdout, this.proc.stderr]) s.on('data', (d) => { this.log += d; });
     const exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
     for (let i = 0; i < 200; i++) {
