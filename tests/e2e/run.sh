@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 # A short away grace, so that a dropped participant shows as away within the test.
 "$server" --port=0 --port-file="$work/port" --static-dir="$static" --data-dir="$work/data" \
-  --away-grace-seconds=2 --log-level=warn >"$work/server.log" 2>&1 &
+  --away-grace-seconds=2 --log-level=warn --meeting-creates-per-minute=600 >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 200); do
   [ -s "$work/port" ] && break

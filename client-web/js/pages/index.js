@@ -18,12 +18,18 @@ form.addEventListener('submit', async (event) => {
   try {
     const title = data.get('title').trim();
     if (!created || created.title !== title) {
-      const res = await fetch('/api/meetings', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ title }),
-      });
+      const headers = { 'Content-Type': 'application/json' };
+      const createKey = (data.get('create_key') || '').trim();
+      if (createKey) headers['X-Create-Key'] = createKey;  // a header, never the URL
+      const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify({ title }) });
       const answer = await res.json().catch(() => ({}));
+      if (answer.code === 'create_key_required' || answer.code === 'wrong_create_key') {
+        // The server is set up with --create-key: ask for it, then the person submits again.
+        $('#create-key-field').hidden = false;
+        $('#create-key').required = true;
+        $('#create-key').focus();
+        throw { message: answer.code === 'wrong_create_key' ? 'That create key is not right.' : 'This server needs a create key to start a meeting.' };
+      }
       if (!res.ok) throw { message: answer.error || `The server answered ${res.status}.` };
       saveKey(answer.code, answer.facilitator_key);
       created = answer;

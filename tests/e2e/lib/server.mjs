@@ -12,7 +12,9 @@ const STATIC = process.env.EVERYVOICE_STATIC_DIR;
 export const canRunServer = !!(BIN && STATIC);
 
 export class TestServer {
-  constructor() {
+  // `flags`: more server flags, e.g. ['--create-key=...'].
+  constructor(flags = []) {
+    this.flags = flags;
     this.dir = mkdtempSync(join(tmpdir(), 'everyvoice-e2e-'));
     this.port = 0;
     this.proc = null;
@@ -27,7 +29,7 @@ export class TestServer {
     rmSync(portFile, { force: true });
     this.proc = spawn(BIN, [`--port=${this.port}`, `--port-file=${portFile}`, `--static-dir=${STATIC}`,
       `--data-dir=${join(this.dir, 'data')}`, '--away-grace-seconds=2', '--log-level=warn',
-      '--meeting-creates-per-minute=600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--meeting-creates-per-minute=600', ...this.flags], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [this.proc.stdout, this.proc.stderr]) s.on('data', (d) => { this.log += d; });
     const exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
     for (let i = 0; i < 200; i++) {
