@@ -168,5 +168,174 @@ TEST(WebsocketFrames, Utf8CheckRefusesOverlongsSurrogatesAndTruncation) {
   EXPECT_FALSE(valid_utf8("\x80"));              // a continuation byte first
 }
 
+
+// --- UTF-8 checked as it arrives (Autobahn 6.4, "fail fast") --------------------------------------
+
+// Text that is invalid at one byte (or, for a cut character, only at its end).
+struct BadText {
+  const char* what;
+  std::string text;
+  std::size_t bad_at;  // index of the first byte that cannot be valid; npos: only the end is wrong
+};
+
+const std::vector<BadText>& bad_texts() {
+  // "Zoë " first, so that splits also fall inside a valid two-byte character.
+  static const std::vector<BadText> cases = {
+      {"overlong '/'", std::string("Zo\xC3\xAB \xC0\xAF rest"), 5},
+      {"UTF-16 surrogate", std::string("Zo\xC3\xAB \xED\xA0\x80 rest"), 6},
+      {"above U+10FFFF", std::string("Zo\xC3\xAB \xF4\x90\x80\x80 rest"), 6},
+      {"lone continuation byte", std::string("Zo\xC3\xAB \x80 rest"), 5},
+      {"cut short at the end", std::string("Zo\xC3\xAB \xE6\x97"), std::string::npos},
+  };
+  return cases;
+}
+
+TEST(WebsocketFrames, Utf8CheckerFailsAtTheFirstByteThatCannotBeValid) {
+  for (const auto& c : bad_texts()) {
+    Utf8Checker checker;
+    std::size_t failed_at = std::string::npos;
+    for (std::size_t i = 0; i < c.text.size(); ++i) {
+      if (!checker.feed(static_cast<unsigned char>(c.text[i]))) {
+        failed_at = i;
+        break;
+      }
+    }
+    EXPECT_EQ(failed_at, c.bad_at) << c.what;
+    if (c.bad_at == std::string::npos) {
+      EXPECT_FALSE(checker.complete()) << c.what;
+    }
+  }
+}
+
+TEST(WebsocketFrames, Utf8CheckerResetForgetsAHalfFinishedCharacter) {
+  Utf8Checker checker;
+  ASSERT_TRUE(checker.feed(0xE0));  // a three-byte lead whose next byte must be A0..BF
+  checker.reset();
+  EXPECT_TRUE(checker.complete());
+  EXPECT_TRUE(checker.feed(0xC3));
+  EXPECT_TRUE(checker.feed(0x80)) << "U+00C0 is valid after a reset";
+  EXPECT_TRUE(checker.complete());
+
+  Utf8Checker after_failure;
+  ASSERT_TRUE(after_failure.feed(0xF4));    // next byte must be 80..8F
+  ASSERT_FALSE(after_failure.feed(0x90));   // above U+10FFFF
+  after_failure.reset();
+  EXPECT_TRUE(after_failure.feed(0xC3));
+  EXPECT_TRUE(after_failure.feed(0xA9)) << "'é' is valid after a reset";
+}
+
+// The frame's bytes in two feed() calls, cut at every place: the error comes in the call that
+// brings the first bad byte (or, for a cut character, the call that ends the message), never later.
+TEST(WebsocketFrames, InvalidTextFailsInTheReadThatBringsTheBadByteWhereverTheBytesAreCut) {
+  for (const auto& c : bad_texts()) {
+    const std::string frame = client_frame(0x81, c.text);
+    const std::size_t header = frame.size() - c.text.size();
+    const std::size_t fails_at = c.bad_at == std::string::npos ? frame.size() - 1 : header + c.bad_at;
+    for (std::size_t cut = 1; cut < frame.size(); ++cut) {
+      FrameParser p(1024);
+      const auto first = feed_all(p, std::string_view(frame).substr(0, cut));
+      const auto second = feed_all(p, std::string_view(frame).substr(cut));
+      const auto& failed = fails_at < cut ? first : second;
+      const auto& quiet = fails_at < cut ? second : first;
+      ASSERT_EQ(failed.size(), 1u) << c.what << ", cut at " << cut;
+      EXPECT_EQ(failed[0].kind, Kind::error) << c.what << ", cut at " << cut;
+      EXPECT_EQ(failed[0].close_code, invalid_data) << c.what << ", cut at " << cut;
+      EXPECT_TRUE(quiet.empty()) << c.what << ", cut at " << cut;
+      EXPECT_EQ(p.held_bytes(), 0u);
+    }
+  }
+}
+
+// The message in two fragments, split at every byte of the text, fed a byte at a time: it fails
+// once the same number of text bytes has arrived as when it comes whole.
+TEST(WebsocketFrames, InvalidTextFailsAtTheSameByteWhereverTheMessageIsFragmented) {
+  for (const auto& c : bad_texts()) {
+    const std::size_t expected_text_bytes = c.bad_at == std::string::npos ? c.text.size() : c.bad_at + 1;
+    for (std::size_t split = 0; split <= c.text.size(); ++split) {
+      const std::string first = client_frame(0x01, c.text.substr(0, split));
+      const std::string second = client_frame(0x80, c.text.substr(split));
+      const std::string bytes = first + second;
+      // Which bytes of the stream are text (not headers or masks).
+      std::vector<bool> is_text(bytes.size(), false);
+      for (std::size_t i = first.size() - split; i < first.size(); ++i) is_text[i] = true;
+      for (std::size_t i = bytes.size() - (c.text.size() - split); i < bytes.size(); ++i) is_text[i] = true;
+
+      FrameParser p(1024);
+      std::vector<Received> got;
+      std::size_t text_bytes = 0;
+      for (std::size_t i = 0; i < bytes.size() && got.empty(); ++i) {
+        if (is_text[i]) ++text_bytes;
+        p.feed(std::string_view(bytes).substr(i, 1), got);
+      }
+      ASSERT_EQ(got.size(), 1u) << c.what << ", split at " << split;
+      EXPECT_EQ(got[0].close_code, invalid_data) << c.what << ", split at " << split;
+      EXPECT_EQ(text_bytes, expected_text_bytes) << c.what << ", split at " << split;
+    }
+  }
+}
+
+TEST(WebsocketFrames, ALongTextFailsBeforeItsRestArrives) {
+  std::string text = "caf\xC0\xAF";
+  text += std::string(1000, 'x');
+  const std::string frame = client_frame(0x81, text);  // 8 bytes of header and mask, then the text
+  FrameParser p(64 * 1024);
+  const auto got = feed_all(p, std::string_view(frame).substr(0, 20));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, Kind::error);
+  EXPECT_EQ(got[0].close_code, invalid_data);
+  EXPECT_TRUE(p.failed());
+  EXPECT_EQ(p.held_bytes(), 0u) << "the start of the frame is not kept";
+  EXPECT_TRUE(feed_all(p, std::string_view(frame).substr(20)).empty());
+  EXPECT_TRUE(feed_all(p, client_frame(0x81, "fine")).empty());
+}
+
+TEST(WebsocketFrames, AFragmentedTextFailsInTheFragmentThatBringsTheBadBytes) {
+  const std::string first = client_frame(0x01, "hello ");
+  const std::string second = client_frame(0x00, "w\xED\xA0\x80" + std::string(500, 'x'));  // 8 bytes of header
+  const std::string last = client_frame(0x80, "end");
+  FrameParser p(64 * 1024);
+  const auto got = feed_all(p, first + second.substr(0, 12));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, Kind::error);
+  EXPECT_EQ(got[0].close_code, invalid_data);
+  EXPECT_EQ(p.held_bytes(), 0u);
+  EXPECT_TRUE(feed_all(p, second.substr(12) + last).empty());
+}
+
+TEST(WebsocketFrames, ACharacterSplitAcrossFragmentsIsValid) {
+  FrameParser p(1024);
+  const auto got = feed_all(p, client_frame(0x01, "Zo\xC3") + client_frame(0x00, "\xAB \xF0\x9F") + client_frame(0x80, "\x8E\x89"));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, Kind::text);
+  EXPECT_EQ(got[0].payload, "Zoë 🎉");
+}
+
+// --- Sec-WebSocket-Key --------------------------------------------------------------------------
+
+TEST(WebsocketFrames, TheClientKeyMustBeTheBase64OfSixteenBytes) {
+  EXPECT_TRUE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ==")) << "the example of RFC 6455";
+  EXPECT_TRUE(valid_client_key("AAAAAAAAAAAAAAAAAAAAAA=="));
+  EXPECT_TRUE(valid_client_key("+/+/+/+/+/+/+/+/+/+/+w=="));
+  // The 22nd character carries 2 bits: A, Q, g and w are its only values.
+  for (char last : {'A', 'Q', 'g', 'w'})
+    EXPECT_TRUE(valid_client_key(std::string("dGhlIHNhbXBsZSBub25jZ") + last + "==")) << last;
+  for (char last : {'R', 'B', 'P', 'h', 'x', '/', '9'})
+    EXPECT_FALSE(valid_client_key(std::string("dGhlIHNhbXBsZSBub25jZ") + last + "==")) << last;
+
+  EXPECT_FALSE(valid_client_key(""));
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ=")) << "23 characters";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ===")) << "25 characters";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ")) << "no padding";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQAA")) << "24 characters without \"==\"";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ=A"));
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub25jZQ== ")) << "trailing space";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub2-jZQ==")) << "base64url '-'";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub2_jZQ==")) << "base64url '_'";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub2 jZQ==")) << "a space";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub2=jZQ==")) << "'=' inside";
+  EXPECT_FALSE(valid_client_key(std::string("dGhlIHNhbXBsZSBub2\0jZQ==", 24))) << "a NUL";
+  EXPECT_FALSE(valid_client_key("dGhlIHNhbXBsZSBub2\xC3\xA9ZQ==")) << "a non-ASCII character";
+}
+
 }  // namespace
 }  // namespace everyvoice::net::ws

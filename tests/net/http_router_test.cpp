@@ -1,0 +1,441 @@
+// What the server answers to an HTTP request, decided from the request and the settings alone:
+// framing that a proxy could read otherwise, Host names a DNS-rebinding page could send, the
+// Origin of pages that act on a meeting, paths that try to leave the client folder, and the
+// bodies and headers of the API.
+#include "net/http_router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <string>
+#include <vector>
+
+#include "net/hosts.hpp"
+#include "net/settings.hpp"
+
+namespace everyvoice::net {
+namespace {
+
+namespace http = boost::beast::http;
+using Kind = Route::Kind;
+
+constexpr const char* static_dir = "/srv/everyvoice/client-web";
+
+Settings defaults() {
+  Settings s;
+  s.static_dir = static_dir;
+  return s;
+}
+
+HttpRequest request(http::verb verb, std::string_view target, std::string_view host = "localhost:8080") {
+  HttpRequest req{verb, target, 11};
+  if (!host.empty()) req.set(http::field::host, host);
+  return req;
+}
+
+HttpRequest get(std::string_view target, std::string_view host = "localhost:8080") {
+  return request(http::verb::get, target, host);
+}
+
+HttpRequest upgrade(std::string_view target = "/ws", std::string_view host = "localhost:8080") {
+  HttpRequest req = get(target, host);
+  req.set(http::field::connection, "Upgrade");
+  req.set(http::field::upgrade, "websocket");
+  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+  req.set(http::field::sec_websocket_version, "13");
+  return req;
+}
+
+HttpRequest create(std::string body = "", std::string_view host = "localhost:8080") {
+  HttpRequest req = request(http::verb::post, "/api/meetings", host);
+  req.set(http::field::content_type, "application/json");
+  req.body() = std::move(body);
+  return req;
+}
+
+HttpRequest minutes(std::string_view query = "", std::string_view key = "facilitator-key") {
+  HttpRequest req = get("/api/meetings/ACDEFH/minutes" + std::string(query));
+  if (!key.empty()) req.set("X-Facilitator-Key", key);
+  return req;
+}
+
+HttpRequest remove(std::string_view key = "facilitator-key") {
+  HttpRequest req = request(http::verb::delete_, "/api/meetings/ACDEFH");
+  if (!key.empty()) req.set("X-Facilitator-Key", key);
+  return req;
+}
+
+::testing::AssertionResult refused(const Route& r, http::status status, bool close) {
+  if (r.kind != Kind::refuse) return ::testing::AssertionFailure() << "not refused (kind " << static_cast<int>(r.kind) << ")";
+  if (r.status != status) return ::testing::AssertionFailure() << "status " << static_cast<int>(r.status) << ": " << r.message;
+  if (r.close != close) return ::testing::AssertionFailure() << "close is " << r.close;
+  return ::testing::AssertionSuccess();
+}
+
+// --- Framing ------------------------------------------------------------------------------------
+
+TEST(HttpRouter, AmbiguousFramingIsRefusedAndTheConnectionClosed) {
+  struct Case {
+    const char* what;
+    std::string transfer_encoding;
+    bool content_length;
+  };
+  const std::vector<Case> cases = {
+      {"chunked with Content-Length", "chunked", true},
+      {"a coding that only ends like chunked", "xchunked", false},
+      {"chunked, then identity", "chunked, identity", false},
+      {"identity alone", "identity", false},
+      {"gzip alone", "gzip", false},
+  };
+  for (const auto& c : cases) {
+    HttpRequest req = create(R"({"title":"Retro"})");
+    req.set(http::field::transfer_encoding, c.transfer_encoding);
+    if (c.content_length) req.set(http::field::content_length, "17");
+    EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, true)) << c.what;
+  }
+  HttpRequest twice = create();
+  twice.insert(http::field::transfer_encoding, "chunked");
+  twice.insert(http::field::transfer_encoding, "chunked");
+  EXPECT_TRUE(refused(route_request(twice, defaults()), http::status::bad_request, true)) << "two Transfer-Encoding headers";
+}
+
+TEST(HttpRouter, ChunkedAloneOrLastIsServed) {
+  for (const char* te : {"chunked", "Chunked", "gzip, chunked", "gzip,chunked"}) {
+    HttpRequest req = create(R"({"title":"Retro"})");
+    req.set(http::field::transfer_encoding, te);
+    const Route r = route_request(req, defaults());
+    EXPECT_EQ(r.kind, Kind::create_meeting) << te << ": " << r.message;
+    EXPECT_EQ(r.title, "Retro") << te;
+  }
+}
+
+TEST(HttpRouter, FramingIsCheckedBeforeTheHost) {
+  HttpRequest req = create("", "evil.example");
+  req.set(http::field::transfer_encoding, "chunked");
+  req.set(http::field::content_length, "0");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, true));
+}
+
+// --- Host ---------------------------------------------------------------------------------------
+
+TEST(HttpRouter, AddressLiteralsAndLocalhostAreAlwaysServed) {
+  for (const char* host : {"127.0.0.1", "127.0.0.1:8080", "192.168.1.20:80", "0.0.0.0", "255.255.255.255:65535",
+                           "[::1]", "[::1]:8080", "[2001:db8::1]:443", "[::ffff:192.0.2.1]", "localhost",
+                           "localhost:8080", "LocalHost:80", "localhost."}) {
+    const Route r = route_request(get("/", host), defaults());
+    EXPECT_EQ(r.kind, Kind::static_file) << host << ": " << r.message;
+  }
+}
+
+TEST(HttpRouter, ThePublicUrlsHostIsServedWhateverItsCase) {
+  Settings s = defaults();
+  s.public_url = "https://Meet.Example.org:8443";
+  for (const char* host : {"meet.example.org", "MEET.EXAMPLE.ORG:8443", "Meet.Example.org:443"})
+    EXPECT_EQ(route_request(get("/", host), s).kind, Kind::static_file) << host;
+  for (const char* host : {"example.org", "meet.example.org.evil.example", "evil.meet.example.org"})
+    EXPECT_TRUE(refused(route_request(get("/", host), s), http::status::misdirected_request, true)) << host;
+}
+
+TEST(HttpRouter, AllowedHostsAreServedWhateverTheirCase) {
+  Settings s = defaults();
+  s.allowed_hosts = {"everyvoice.lan", "meet.internal"};
+  for (const char* host : {"everyvoice.lan", "EveryVoice.LAN:8080", "meet.internal:80"})
+    EXPECT_EQ(route_request(get("/", host), s).kind, Kind::static_file) << host;
+  EXPECT_TRUE(refused(route_request(get("/", "everyvoice.lan.evil.example"), s), http::status::misdirected_request, true));
+}
+
+TEST(HttpRouter, AnyOtherHostGets421AndTheConnectionClosed) {
+  const std::vector<std::string> hosts = {
+      "evil.example", "evil.example:8080", "example.org", "localhost.evil.example", "127.0.0.1.nip.io",
+      "1.2.3.4.5", "256.1.1.1", "1.2.3", "01234.1.1.1",
+  };
+  for (const auto& host : hosts) {
+    EXPECT_TRUE(refused(route_request(get("/", host), defaults()), http::status::misdirected_request, true)) << host;
+    EXPECT_TRUE(refused(route_request(upgrade("/ws", host), defaults()), http::status::misdirected_request, true)) << host;
+    EXPECT_TRUE(refused(route_request(create("", host), defaults()), http::status::misdirected_request, true)) << host;
+  }
+}
+
+TEST(HttpRouter, AHostWithBadCharactersOrAboveTheDnsLimitGets421) {
+  Settings s = defaults();
+  const std::string long_name(256, 'a');
+  const std::string longest_name(255, 'b');
+  s.allowed_hosts = {"local_host", long_name, longest_name};
+  const std::vector<std::string> hosts = {
+      "local_host", "localhost/evil", "localhost:80x", "localhost:", "localhost:1234567", "localhost:8080:80",
+      "user@localhost", "localhost\\evil", "[::1", "[::1]x", "[::1]:", "[fe80::1%eth0]", "[::g]", ":8080",
+      long_name, long_name + ":80", "[" + std::string(254, ':') + "]", std::string(16000, 'x'),
+  };
+  for (const auto& host : hosts)
+    EXPECT_TRUE(refused(route_request(get("/", host), s), http::status::misdirected_request, true)) << host.substr(0, 40);
+  EXPECT_EQ(route_request(get("/", longest_name), s).kind, Kind::static_file) << "255 bytes is the limit";
+  EXPECT_EQ(route_request(get("/", "[" + std::string(253, ':') + "]"), s).kind, Kind::static_file);
+}
+
+TEST(HttpRouter, AMissingHostIsRefusedInHttp11AndAllowedInHttp10) {
+  EXPECT_TRUE(refused(route_request(get("/", ""), defaults()), http::status::bad_request, true));
+  HttpRequest old = get("/", "");
+  old.version(10);
+  EXPECT_EQ(route_request(old, defaults()).kind, Kind::static_file);
+}
+
+TEST(HttpRouter, TwoHostHeadersAreRefused) {
+  HttpRequest req = get("/", "localhost");
+  req.insert(http::field::host, "localhost");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, true));
+  HttpRequest mixed = get("/", "localhost");
+  mixed.insert(http::field::host, "evil.example");
+  EXPECT_TRUE(refused(route_request(mixed, defaults()), http::status::bad_request, true));
+}
+
+// --- Links --------------------------------------------------------------------------------------
+
+TEST(HttpRouter, TheQrCodeLinksToThePublicUrlWhenItIsSet) {
+  Settings s = defaults();
+  s.public_url = "https://meet.example.org";
+  const Route r = route_request(get("/api/meetings/acd-efh/qr.svg", "127.0.0.1:8080"), s);
+  ASSERT_EQ(r.kind, Kind::qr_code) << r.message;
+  EXPECT_EQ(r.code, "ACDEFH");
+  EXPECT_EQ(r.link, "https://meet.example.org/join?code=ACDEFH");
+}
+
+TEST(HttpRouter, WithoutAPublicUrlTheQrCodeLinksToTheCheckedHost) {
+  Route r = route_request(get("/api/meetings/ACDEFH/qr.svg", "192.168.1.20:8080"), defaults());
+  ASSERT_EQ(r.kind, Kind::qr_code) << r.message;
+  EXPECT_EQ(r.link, "http://192.168.1.20:8080/join?code=ACDEFH");
+  r = route_request(get("/api/meetings/ACDEFH/qr.svg", "[::1]:8080"), defaults());
+  EXPECT_EQ(r.link, "http://[::1]:8080/join?code=ACDEFH");
+  HttpRequest old = get("/api/meetings/ACDEFH/qr.svg", "");
+  old.version(10);
+  r = route_request(old, defaults());
+  ASSERT_EQ(r.kind, Kind::qr_code) << r.message;
+  EXPECT_EQ(r.link, "http://localhost/join?code=ACDEFH");
+}
+
+TEST(HttpRouter, AQrCodeLinkStaysShortWhateverTheRequest) {
+  const std::vector<std::string> hosts = {
+      "localhost", std::string(255, 'a'), std::string(256, 'a'), std::string(16000, 'a'),
+      "[" + std::string(253, ':') + "]", "[" + std::string(254, ':') + "]", "[" + std::string(16000, '1') + "]",
+      "127.0.0.1:" + std::string(100, '9'),
+  };
+  const std::vector<std::string> targets = {
+      "/api/meetings/ACDEFH/qr.svg",
+      "/api/meetings/" + std::string(10000, '-') + "ACDEFH/qr.svg",
+      "/api/meetings/A C D E F H/qr.svg?" + std::string(10000, 'q'),
+  };
+  for (bool allow_everything : {false, true}) {
+    Settings s = defaults();
+    if (allow_everything) s.allowed_hosts = hosts;
+    std::size_t served = 0;
+    for (const auto& host : hosts) {
+      for (const auto& target : targets) {
+        const Route r = route_request(get(target, host), s);
+        if (r.kind == Kind::refuse) continue;
+        ++served;
+        ASSERT_EQ(r.kind, Kind::qr_code);
+        EXPECT_LE(r.link.size(), 300u) << host.substr(0, 40);
+      }
+    }
+    EXPECT_GE(served, 2 * targets.size()) << "localhost and the longest IPv6 literal are served";
+  }
+}
+
+// --- Origin -------------------------------------------------------------------------------------
+
+TEST(HttpRouter, AForeignOriginCannotActOnTheServer) {
+  for (const char* origin : {"https://evil.example", "http://localhost:9999", "null", "http://localhost:8080.evil.example"}) {
+    HttpRequest ws = upgrade();
+    ws.set(http::field::origin, origin);
+    EXPECT_TRUE(refused(route_request(ws, defaults()), http::status::forbidden, true)) << origin;
+    HttpRequest post = create();
+    post.set(http::field::origin, origin);
+    EXPECT_TRUE(refused(route_request(post, defaults()), http::status::forbidden, false)) << origin;
+    HttpRequest get_minutes = minutes();
+    get_minutes.set(http::field::origin, origin);
+    EXPECT_TRUE(refused(route_request(get_minutes, defaults()), http::status::forbidden, false)) << origin;
+    HttpRequest del = remove();
+    del.set(http::field::origin, origin);
+    EXPECT_TRUE(refused(route_request(del, defaults()), http::status::forbidden, false)) << origin;
+  }
+}
+
+TEST(HttpRouter, RequestsWithoutAnOriginOrFromTheServersOwnPagesAct) {
+  for (const char* origin : {"", "http://localhost:8080", "https://localhost:8080"}) {
+    const auto with_origin = [&](HttpRequest req) {
+      if (*origin) req.set(http::field::origin, origin);
+      return route_request(req, defaults());
+    };
+    EXPECT_EQ(with_origin(upgrade()).kind, Kind::upgrade) << origin;
+    EXPECT_EQ(with_origin(create()).kind, Kind::create_meeting) << origin;
+    EXPECT_EQ(with_origin(minutes()).kind, Kind::minutes) << origin;
+    EXPECT_EQ(with_origin(remove()).kind, Kind::delete_meeting) << origin;
+  }
+}
+
+TEST(HttpRouter, ThePublicUrlCountsAsTheServersOwnOrigin) {
+  Settings s = defaults();
+  s.public_url = "https://meet.example.org";
+  // Behind a proxy that passes on the address it connects to.
+  HttpRequest ws = upgrade("/ws", "127.0.0.1:8080");
+  ws.set(http::field::origin, "https://meet.example.org");
+  EXPECT_EQ(route_request(ws, s).kind, Kind::upgrade);
+  HttpRequest post = create("", "127.0.0.1:8080");
+  post.set(http::field::origin, "https://meet.example.org");
+  EXPECT_EQ(route_request(post, s).kind, Kind::create_meeting);
+  ws.set(http::field::origin, "http://meet.example.org");
+  EXPECT_TRUE(refused(route_request(ws, s), http::status::forbidden, true)) << "another scheme is another origin";
+}
+
+TEST(HttpRouter, AllowedOriginsReplaceTheServersOwn) {
+  Settings s = defaults();
+  s.allowed_origins = {"https://app.example"};
+  HttpRequest ws = upgrade();
+  ws.set(http::field::origin, "https://app.example");
+  EXPECT_EQ(route_request(ws, s).kind, Kind::upgrade);
+  ws.set(http::field::origin, "http://localhost:8080");
+  EXPECT_TRUE(refused(route_request(ws, s), http::status::forbidden, true));
+}
+
+// --- Paths --------------------------------------------------------------------------------------
+
+TEST(HttpRouter, PagesAreServedFromTheClientFolder) {
+  const auto path_of = [](std::string_view target) {
+    const Route r = route_request(get(target), defaults());
+    EXPECT_EQ(r.kind, Kind::static_file) << target << ": " << r.message;
+    return r.path;
+  };
+  const std::string dir = static_dir;
+  EXPECT_EQ(path_of("/"), dir + "/index.html");
+  EXPECT_EQ(path_of("/join"), dir + "/join.html");
+  EXPECT_EQ(path_of("/join?code=ACDEFH"), dir + "/join.html");
+  EXPECT_EQ(path_of("/app.js"), dir + "/app.js");
+  EXPECT_EQ(path_of("/css/style.css#top"), dir + "/css/style.css");
+}
+
+TEST(HttpRouter, PathsThatCouldLeaveTheClientFolderOrNameHiddenFilesAre404) {
+  for (const char* target : {"/../etc/passwd", "/css/../../etc/passwd", "/..", "/%2e%2e/etc/passwd", "/%2E%2E/etc/passwd",
+                             "/%2e./x", "/css%2f..%2f..%2fetc", "/css\\..\\..\\etc\\passwd", "/.env", "/.git/config",
+                             "/css/.hidden.css", "/./index.html", "index.html", "//etc/passwd/.."}) {
+    const Route r = route_request(get(target), defaults());
+    EXPECT_TRUE(refused(r, http::status::not_found, false)) << target << " -> " << r.path;
+  }
+}
+
+TEST(HttpRouter, OnlyGetAndHeadReadPages) {
+  EXPECT_EQ(route_request(request(http::verb::head, "/"), defaults()).kind, Kind::static_file);
+  EXPECT_TRUE(refused(route_request(request(http::verb::post, "/"), defaults()), http::status::method_not_allowed, false));
+  EXPECT_TRUE(refused(route_request(request(http::verb::put, "/app.js"), defaults()), http::status::method_not_allowed, false));
+}
+
+// --- Creating a meeting -------------------------------------------------------------------------
+
+TEST(HttpRouter, CreatingAMeetingTakesAnOptionalTitle) {
+  Route r = route_request(create(), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.title, "Meeting");
+  EXPECT_EQ(r.key, "");
+  r = route_request(create(R"({"title":"  Weekly retro  "})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.title, "Weekly retro");
+  r = route_request(create(R"({})"), defaults());
+  EXPECT_EQ(r.title, "Meeting");
+  std::string longest;
+  for (int i = 0; i < 120; ++i) longest += "é";
+  r = route_request(create(R"({"title":")" + longest + R"("})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << "120 characters (240 bytes): " << r.message;
+  EXPECT_EQ(r.title, longest);
+}
+
+TEST(HttpRouter, ACreateRequestWithABadBodyIs400) {
+  const std::vector<std::string> bodies = {
+      "[]", R"("Retro")", "42", "null", "not json", R"({"title":"Retro")",
+      R"({"title":"Retro","agenda":[]})", R"({"name":"Retro"})",
+      R"({"title":5})", R"({"title":null})", R"({"title":["Retro"]})",
+      R"({"title":""})", R"({"title":"   "})", R"({"title":")" + std::string(121, 'x') + R"("})",
+      R"({"title":"bell\u0007"})", R"({"title":"\ud800"})",
+  };
+  for (const auto& body : bodies)
+    EXPECT_TRUE(refused(route_request(create(body), defaults()), http::status::bad_request, false)) << body.substr(0, 60);
+}
+
+TEST(HttpRouter, TheCreateKeyIsPassedOnFromItsHeader) {
+  HttpRequest req = create(R"({"title":"Retro"})");
+  req.set("X-Create-Key", "s3cret key");
+  const Route r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.key, "s3cret key");
+  EXPECT_TRUE(refused(route_request(get("/api/meetings"), defaults()), http::status::method_not_allowed, false));
+}
+
+// --- Minutes and deletion -----------------------------------------------------------------------
+
+TEST(HttpRouter, MinutesComeAsMarkdownJsonOrCsvToAFacilitator) {
+  Route r = route_request(minutes(), defaults());
+  ASSERT_EQ(r.kind, Kind::minutes) << r.message;
+  EXPECT_EQ(r.code, "ACDEFH");
+  EXPECT_EQ(r.format, "md");
+  EXPECT_EQ(r.key, "facilitator-key");
+  for (const char* format : {"md", "json", "csv"}) {
+    r = route_request(minutes(std::string("?format=") + format), defaults());
+    ASSERT_EQ(r.kind, Kind::minutes) << format << ": " << r.message;
+    EXPECT_EQ(r.format, format);
+  }
+  for (const char* query : {"?format=pdf", "?format=", "?format=MD", "?format=md%00"})
+    EXPECT_TRUE(refused(route_request(minutes(query), defaults()), http::status::bad_request, false)) << query;
+}
+
+TEST(HttpRouter, MinutesAndDeletionNeedTheFacilitatorKey) {
+  EXPECT_TRUE(refused(route_request(minutes("", ""), defaults()), http::status::unauthorized, false));
+  EXPECT_TRUE(refused(route_request(minutes("?format=csv", ""), defaults()), http::status::unauthorized, false));
+  EXPECT_TRUE(refused(route_request(remove(""), defaults()), http::status::unauthorized, false));
+  const Route r = route_request(remove(), defaults());
+  ASSERT_EQ(r.kind, Kind::delete_meeting) << r.message;
+  EXPECT_EQ(r.code, "ACDEFH");
+  EXPECT_EQ(r.key, "facilitator-key");
+  // The key is never read from the URL.
+  EXPECT_TRUE(refused(route_request(get("/api/meetings/ACDEFH/minutes?key=facilitator-key"), defaults()),
+                      http::status::unauthorized, false));
+}
+
+TEST(HttpRouter, AnUnknownMeetingCodeIs404) {
+  for (const char* target : {"/api/meetings/ABC/minutes", "/api/meetings/ACDEFHJ/qr.svg", "/api/meetings/OOOOOO",
+                             "/api/meetings//minutes", "/api/meetings/"}) {
+    HttpRequest req = get(target);
+    req.set("X-Facilitator-Key", "k");
+    EXPECT_TRUE(refused(route_request(req, defaults()), http::status::not_found, false)) << target;
+  }
+}
+
+// --- WebSocket ----------------------------------------------------------------------------------
+
+TEST(HttpRouter, WebSocketsAreUpgradedOnlyAtSlashWs) {
+  EXPECT_EQ(route_request(upgrade("/ws"), defaults()).kind, Kind::upgrade);
+  EXPECT_EQ(route_request(upgrade("/ws?code=ACDEFH"), defaults()).kind, Kind::upgrade);
+  for (const char* target : {"/", "/chat", "/wsx", "/ws/", "/api/meetings", "/WS"})
+    EXPECT_TRUE(refused(route_request(upgrade(target), defaults()), http::status::not_found, true)) << target;
+}
+
+// --- Host names directly ------------------------------------------------------------------------
+
+TEST(Hosts, TheHostNameIsTheHeaderWithoutItsPort) {
+  EXPECT_EQ(host_name("example.org:8443"), "example.org");
+  EXPECT_EQ(host_name("example.org"), "example.org");
+  EXPECT_EQ(host_name("[::1]:80"), "[::1]");
+  EXPECT_EQ(host_name("[::1]"), "[::1]");
+  EXPECT_EQ(host_name(""), "");
+  EXPECT_EQ(host_name(std::string(256, 'a')), "");
+  EXPECT_EQ(host_name("exa mple.org"), "");
+}
+
+TEST(Hosts, LinksUseThePublicUrlOrElseTheCheckedHost) {
+  Settings s = defaults();
+  EXPECT_EQ(public_base("192.168.1.20:8080", s), "http://192.168.1.20:8080");
+  EXPECT_EQ(public_base("", s), "http://localhost");
+  EXPECT_EQ(public_base("evil.example/path?", s), "http://localhost") << "a value that is not host[:port] is never used";
+  s.public_url = "https://meet.example.org";
+  EXPECT_EQ(public_base("192.168.1.20:8080", s), "https://meet.example.org");
+}
+
+}  // namespace
+}  // namespace everyvoice::net
