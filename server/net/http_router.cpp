@@ -127,7 +127,12 @@ Route meeting_resource(const HttpRequest& req, std::string_view rest, const Sett
     Route r = of_kind(Route::Kind::minutes);
     r.code = code;
     r.format = "md";
-    if (query.rfind("format=", 0) == 0) r.format = std::string(query.substr(7));
+    for (std::string_view rest_of_query = query; !rest_of_query.empty();) {  // name=value pairs, '&' between
+      const auto amp = rest_of_query.find('&');
+      const std::string_view pair = rest_of_query.substr(0, amp);
+      if (pair.rfind("format=", 0) == 0) r.format = std::string(pair.substr(7));
+      rest_of_query = amp == std::string_view::npos ? std::string_view() : rest_of_query.substr(amp + 1);
+    }
     if (r.format != "md" && r.format != "json" && r.format != "csv")
       return refuse(http::status::bad_request, "format is md, json or csv");
     r.key = header(req, "X-Facilitator-Key");

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <span>
 #include <string_view>
@@ -83,12 +84,14 @@ class SendQueue {
   };
   static std::size_t cost_of(const Frame& f) { return f->size() + entry_overhead; }
   void append(Frame frame, FrameKind kind, bool last);
+  bool replace_unsent_pong(Frame& pong);
   void drop_updates();
   void drop_unsent();
 
   Limits limits_;
   std::vector<Entry> entries_;  // a vector: an idle connection holds no allocation
   Frame pong_;                 // the answer to the latest ping, queued at the next gather
+  std::optional<std::size_t> pong_at_;  // where a gathered pong waits in entries_ until it starts out
   std::size_t cost_ = 0;
   std::size_t write_offset_ = 0;  // bytes of the front frame already written
   std::size_t in_flight_ = 0;     // front frames handed to a write (never dropped)

@@ -34,7 +34,11 @@ class Utf8Checker {
   bool feed(unsigned char byte);
   // True when no character is left half-finished.
   bool complete() const { return need_ == 0; }
-  void reset() { need_ = 0; }
+  void reset() {
+    need_ = 0;
+    low_ = 0x80;
+    high_ = 0xBF;
+  }
 
  private:
   int need_ = 0;                // continuation bytes still to come

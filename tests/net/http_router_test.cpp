@@ -381,6 +381,11 @@ TEST(HttpRouter, MinutesComeAsMarkdownJsonOrCsvToAFacilitator) {
     ASSERT_EQ(r.kind, Kind::minutes) << format << ": " << r.message;
     EXPECT_EQ(r.format, format);
   }
+  for (const char* query : {"?x=1&format=csv", "?format=csv&x=1", "?lang=en&format=csv&"}) {
+    r = route_request(minutes(query), defaults());
+    ASSERT_EQ(r.kind, Kind::minutes) << query << ": " << r.message;
+    EXPECT_EQ(r.format, "csv") << "format is read wherever it stands in the query: " << query;
+  }
   for (const char* query : {"?format=pdf", "?format=", "?format=MD", "?format=md%00"})
     EXPECT_TRUE(refused(route_request(minutes(query), defaults()), http::status::bad_request, false)) << query;
 }
