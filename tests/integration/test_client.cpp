@@ -1,6 +1,7 @@
 #include "test_client.hpp"
 
 #include <fcntl.h>
+#include <cstdlib>
 
 #include <signal.h>
 #include <spawn.h>
@@ -54,7 +55,9 @@ void ServerProcess::kill_hard() {
 void ServerProcess::launch(std::uint16_t port) {
   const std::string port_file = dir_ + "/port";
   std::remove(port_file.c_str());
-  std::vector<std::string> args{EVERYVOICE_SERVER_BIN,
+  // EVERYVOICE_TEST_SERVER runs another build of the server (an older one, for upgrade tests).
+  const char* other_binary = std::getenv("EVERYVOICE_TEST_SERVER");
+  std::vector<std::string> args{other_binary && *other_binary ? other_binary : EVERYVOICE_SERVER_BIN,
                                 "--address=127.0.0.1",
                                 "--port=" + std::to_string(port),
                                 "--port-file=" + port_file,

@@ -16,7 +16,8 @@ namespace everyvoice::testing {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// The everyvoice binary, started with --port=0 and stopped (SIGTERM) when destroyed.
+// The everyvoice binary, started with --port=0 and stopped (SIGTERM) when destroyed. The binary is
+// this build's, or the one EVERYVOICE_TEST_SERVER names (to run an older version).
 class ServerProcess {
  public:
   // `data_dir` empty: a fresh folder, removed at the end; otherwise that folder, kept.
