@@ -95,7 +95,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       case Route::Kind::upgrade:
         return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
       case Route::Kind::health:
-        return send(text_response(http::status::ok, "ok\n", "text/plain; charset=utf-8", version, keep));
+        return send(text_response(http::status::ok, health_text(), "text/plain; charset=utf-8", version, keep));
       case Route::Kind::metrics:
         return send(text_response(http::status::ok, metrics_text(), "text/plain; version=0.0.4; charset=utf-8", version, keep));
       case Route::Kind::static_file:
@@ -145,6 +145,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
+  // "ok", or "degraded" with what an operator must look at (the server still serves every other
+  // meeting, so the status stays 200: a load balancer should not take it out for this).
+  std::string health_text() const {
+    const auto& failed = ctx_.log.unloadable();
+    if (failed.empty()) return "ok\n";
+    return "degraded: " + std::to_string(failed.size()) + " meeting(s) could not be loaded (see the error log)\n";
+  }
+
   std::string metrics_text() const {
     std::string body = metrics().prometheus_text();
     const auto stats = ctx_.log.stats();
@@ -160,6 +168,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             "everyvoice_commit_batch_max " + std::to_string(stats.batch_max) + "\n";
     body += "# HELP everyvoice_meetings_active Meetings not yet ended (what --meetings limits).\n# TYPE everyvoice_meetings_active gauge\n"
             "everyvoice_meetings_active " + std::to_string(ctx_.meetings.active()) + "\n";
+    body += "# HELP everyvoice_meetings_unloadable Stored meetings that could not be loaded (kept on disk, not served).\n"
+            "# TYPE everyvoice_meetings_unloadable gauge\neveryvoice_meetings_unloadable " +
+            std::to_string(ctx_.log.unloadable().size()) + "\n";
+    body += "# HELP everyvoice_database_bytes The database file and its write-ahead log.\n# TYPE everyvoice_database_bytes gauge\n"
+            "everyvoice_database_bytes " + std::to_string(stats.database_bytes) + "\n";
+    body += "# HELP everyvoice_wal_pending 1 while a closed poll's write-ahead log waits to be emptied (a reader, such as a backup, holds it).\n"
+            "# TYPE everyvoice_wal_pending gauge\neveryvoice_wal_pending " + std::string(stats.wal_pending ? "1" : "0") + "\n";
+    body += "# HELP everyvoice_wal_deferred_total Times emptying the write-ahead log had to wait for a reader.\n"
+            "# TYPE everyvoice_wal_deferred_total counter\neveryvoice_wal_deferred_total " + std::to_string(stats.wal_deferred) + "\n";
     return body;
   }
 

@@ -71,7 +71,15 @@ int run_server(const Settings& settings) {
     return 1;
   }
   auto loaded = event_log->load_all(settings.history_events, error);
-  if (!error.empty()) log(LogLevel::error, "some meetings could not be loaded: " + error);
+  if (!error.empty()) log(LogLevel::error, "the meetings could not be listed: " + error);
+  for (const auto& m : loaded)
+    if (!m.note.empty()) log(LogLevel::warn, "meeting " + std::to_string(m.id) + ": " + m.note);
+  // A meeting that cannot be read stays on disk untouched and is reported until it is dealt with.
+  for (const auto& u : event_log->unloadable())
+    log(LogLevel::error, "meeting " + std::to_string(u.id) + " could not be loaded and is NOT served: " + u.reason +
+                             ". Its data is kept; export its events with: everyvoice export-events " +
+                             std::to_string(u.id) + " --data-dir=" + settings.data_dir);
+  event_log->set_remembered_commands(settings.remembered_commands);
   event_log->set_fault_handler([](const char* callback, const std::exception* e) {
     report_fault(FaultPlace::store, std::string("event log callback ") + callback, e);
   });

@@ -8,18 +8,57 @@
 #include <optional>
 #include <set>
 #include <type_traits>
+#include <stdexcept>
+#include <utility>
 #include <variant>
 #include <vector>
+
+#include "store/stored_tags.hpp"
 
 namespace everyvoice::store {
 namespace {
 
 using namespace everyvoice::core;
 
-constexpr std::uint8_t format_version = 1;
+// The first byte of every stored value. Events and ballots are still version 1 (722a9e2 wrote
+// the same bytes; what changed is that their tags now come from stored_tags.hpp). A snapshot is
+// version 2: after this byte it names its state layout (below).
+constexpr std::uint8_t record_version = 1;
+constexpr std::uint8_t snapshot_version = 2;
+
+// The layout of MeetingState in a snapshot: the field list of describe(MeetingState) and of every
+// type inside it. Bump it whenever one of those lists changes: a snapshot of another layout is
+// not read (snapshots are a cache; the meeting is replayed from its events). The test
+// SnapshotLayoutIsPinned fails when the bytes of a fixed state change without a bump.
+constexpr std::uint32_t state_layout = 1;
+
+template <class E>
+concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
+
+template <class E>
+std::uint64_t tag_of(E value) {
+  const auto& table = StoredEnum<E>::by_tag;
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i] == value) return i;
+  throw std::logic_error("an enum value without a stored tag (add it to stored_tags.hpp)");
+}
+
+// The event kinds have distinct tags, and every kind has one.
+template <std::size_t... I>
+consteval bool event_tags_distinct(std::index_sequence<I...>) {
+  constexpr std::array tags{event_tag<std::variant_alternative_t<I, Event>>...};
+  for (std::size_t a = 0; a < tags.size(); ++a) {
+    if (tags[a] == 0xFFFFFFFF) return false;
+    for (std::size_t b = a + 1; b < tags.size(); ++b)
+      if (tags[a] == tags[b]) return false;
+  }
+  return true;
+}
+static_assert(event_tags_distinct(std::make_index_sequence<std::variant_size_v<Event>>{}),
+              "every event kind needs its own tag in stored_tags.hpp");
 
 // Writes values: unsigned integers as LEB128, signed ones zigzagged, strings and containers with
-// their length first, variants with their index first.
+// their length first, enums and event kinds as their stored tags.
 class Writer {
  public:
   std::string out;
@@ -42,7 +81,8 @@ class Writer {
     if constexpr (std::is_same_v<T, bool>) {
       out.push_back(v ? 1 : 0);
     } else if constexpr (std::is_enum_v<T>) {
-      varint(static_cast<std::uint64_t>(v));
+      static_assert(StoredEnumType<T>, "an enum without a table in stored_tags.hpp cannot be stored");
+      varint(tag_of(v));
     } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
       const auto s = static_cast<std::int64_t>(v);
       varint((static_cast<std::uint64_t>(s) << 1) ^ static_cast<std::uint64_t>(s >> 63));
@@ -86,10 +126,13 @@ class Writer {
   void put_compound(const std::array<T, N>& a) {
     for (const auto& x : a) put(x);
   }
-  template <class... T>
-  void put_compound(const std::variant<T...>& v) {
-    varint(v.index());
-    std::visit([&](const auto& x) { put(x); }, v);
+  void put_compound(const Event& v) {
+    std::visit(
+        [&](const auto& x) {
+          varint(event_tag<std::decay_t<decltype(x)>>);
+          put(x);
+        },
+        v);
   }
   template <class T>
   void put_compound(const T& v) {
@@ -128,7 +171,10 @@ class Reader {
     if constexpr (std::is_same_v<T, bool>) {
       v = varint() != 0;
     } else if constexpr (std::is_enum_v<T>) {
-      v = static_cast<T>(varint());
+      const auto& table = StoredEnum<T>::by_tag;
+      const auto tag = varint();
+      if (tag >= table.size()) throw FormatError("an enum tag this version does not know");
+      v = table[static_cast<std::size_t>(tag)];
     } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
       const auto u = varint();
       v = static_cast<T>(static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1));
@@ -192,24 +238,22 @@ class Reader {
   void get_compound(std::array<T, N>& a) {
     for (auto& x : a) get(x);
   }
-  template <std::size_t I = 0, class... T>
-  void get_alternative(std::variant<T...>& v, std::size_t index) {
-    if constexpr (I < sizeof...(T)) {
-      if (index == I) {
-        std::variant_alternative_t<I, std::variant<T...>> x{};
+  template <std::size_t I = 0>
+  void get_event(Event& v, std::uint64_t tag) {
+    if constexpr (I < std::variant_size_v<Event>) {
+      using Kind = std::variant_alternative_t<I, Event>;
+      if (tag == event_tag<Kind>) {
+        Kind x{};
         get(x);
         v = std::move(x);
         return;
       }
-      get_alternative<I + 1>(v, index);
+      get_event<I + 1>(v, tag);
     } else {
-      throw FormatError("unknown variant alternative");
+      throw FormatError("an event kind this version does not know");
     }
   }
-  template <class... T>
-  void get_compound(std::variant<T...>& v) {
-    get_alternative(v, static_cast<std::size_t>(varint()));
-  }
+  void get_compound(Event& v) { get_event(v, varint()); }
   template <class T>
   void get_compound(T& v) {
     describe(*this, v);
@@ -302,7 +346,7 @@ namespace {
 template <class T>
 std::string encode(const T& value) {
   Writer w;
-  w(format_version);
+  w(record_version);
   w(value);
   return std::move(w.out);
 }
@@ -312,11 +356,18 @@ T decode(std::string_view bytes, const char* what) {
   Reader r(bytes);
   std::uint8_t version = 0;
   r(version);
-  if (version != format_version) throw FormatError(std::string(what) + ": unknown format version");
+  if (version != record_version) throw FormatError(std::string(what) + ": unknown format version");
   T value{};
   r(value);
   if (!r.done()) throw FormatError(std::string(what) + ": bytes left over");
   return value;
+}
+
+std::string encode_snapshot(const MeetingState& state) {
+  Writer w;
+  w(snapshot_version, state_layout);
+  w(state);
+  return std::move(w.out);
 }
 
 }  // namespace
@@ -328,12 +379,27 @@ Event decode_event(std::string_view bytes) { return decode<Event>(bytes, "event"
 // ballots table when the meeting is loaded.
 std::string encode_state(const MeetingState& state) {
   if (std::none_of(state.polls.begin(), state.polls.end(), [](const Poll& p) { return !p.anonymous.empty(); }))
-    return encode(state);
+    return encode_snapshot(state);
   MeetingState copy = state;
   for (auto& p : copy.polls) p.anonymous.clear();
-  return encode(copy);
+  return encode_snapshot(copy);
 }
-MeetingState decode_state(std::string_view bytes) { return decode<MeetingState>(bytes, "state"); }
+
+// Version 1 (722a9e2) had no layout number; its layout is layout 1.
+MeetingState decode_state(std::string_view bytes) {
+  Reader r(bytes);
+  std::uint8_t version = 0;
+  r(version);
+  std::uint32_t layout = 1;
+  if (version == snapshot_version) r(layout);
+  else if (version != record_version) throw FormatError("state: unknown format version");
+  if (layout != state_layout) throw SnapshotOutdated("state: layout " + std::to_string(layout) + ", this version reads " +
+                                                     std::to_string(state_layout));
+  MeetingState value{};
+  r(value);
+  if (!r.done()) throw FormatError("state: bytes left over");
+  return value;
+}
 std::string encode_ballot(const Ballot& ballot) { return encode(ballot); }
 Ballot decode_ballot(std::string_view bytes) { return decode<Ballot>(bytes, "ballot"); }
 

@@ -1,6 +1,7 @@
 // How events and meeting states are written as bytes for the event log: a compact binary form,
-// versioned, with one field list per type (event_format.cpp). Round-trip tested against the core's
-// own equality (tests/store/event_format_test.cpp): a field left out fails those tests.
+// versioned, with one field list per type (event_format.cpp) and the numbers of event kinds and enum
+// values from one append-only table (stored_tags.hpp), never from declaration order. Round-trip
+// tested against the core's own equality, and pinned byte for byte (tests/store/event_format_test.cpp).
 #pragma once
 
 #include <stdexcept>
@@ -15,12 +16,17 @@ namespace everyvoice::store {
 struct FormatError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A snapshot written with another state layout: not an error in the data (snapshots are a
+// cache), the meeting is replayed from its events instead.
+struct SnapshotOutdated : FormatError {
+  using FormatError::FormatError;
+};
 
 std::string encode_event(const core::Event& event);
 core::Event decode_event(std::string_view bytes);  // throws FormatError
 
 std::string encode_state(const core::MeetingState& state);
-core::MeetingState decode_state(std::string_view bytes);  // throws FormatError
+core::MeetingState decode_state(std::string_view bytes);  // throws FormatError, SnapshotOutdated
 
 std::string encode_ballot(const core::Ballot& ballot);
 core::Ballot decode_ballot(std::string_view bytes);  // throws FormatError

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <ostream>
 #include <map>
 #include <random>
 #include <variant>
@@ -53,6 +55,15 @@ CREATE TABLE IF NOT EXISTS commands(
   fingerprint INTEGER NOT NULL,
   PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;
 )sql";
+
+// The database's layout version, kept in PRAGMA user_version. 0 is 722a9e2's (which set none).
+// migrations[v] takes a database from version v to v + 1, in one transaction with the new number,
+// when a newer binary opens it; an older binary refuses a database whose number it does not know.
+constexpr int schema_version = 1;
+constexpr const char* migrations[schema_version] = {
+    // 1: exactly-once keeps each person's newest commands only; pruning finds them by this index.
+    "CREATE INDEX IF NOT EXISTS commands_by_person ON commands(meeting, participant, seq);",
+};
 
 std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
 
@@ -128,6 +139,11 @@ void exec(sqlite3* db, const char* sql) {
   }
 }
 
+int user_version(sqlite3* db) {
+  Statement q(db, "PRAGMA user_version");
+  return q.row() ? static_cast<int>(q.integer(0)) : 0;
+}
+
 std::int64_t random_rowid() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   return static_cast<std::int64_t>(rng() >> 1) + 1;  // 1 .. 2^63
@@ -198,16 +214,28 @@ std::unique_ptr<EventLog> EventLog::open(const std::string& path, Durability dur
     exec(db, durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     exec(db, "PRAGMA secure_delete=ON");
     exec(db, "PRAGMA foreign_keys=OFF");
+    const int found = user_version(db);
+    if (found > schema_version)
+      throw std::runtime_error("this database was written by a newer everyvoice (storage schema " + std::to_string(found) +
+                               "; this version reads up to " + std::to_string(schema_version) +
+                               "). Run that version or a newer one, or restore a backup made by this one. Nothing was changed.");
     exec(db, schema);
+    for (int v = found; v < schema_version; ++v) {
+      exec(db, "BEGIN IMMEDIATE");
+      exec(db, migrations[v]);
+      exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+      exec(db, "COMMIT");
+    }
   } catch (const std::exception& e) {
     error = e.what();
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(db);
     return nullptr;
   }
-  return std::unique_ptr<EventLog>(new EventLog(db));
+  return std::unique_ptr<EventLog>(new EventLog(db, path));
 }
 
-EventLog::EventLog(sqlite3* db) : db_(db) {}
+EventLog::EventLog(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 EventLog::~EventLog() { close(); }
 
@@ -265,7 +293,9 @@ void EventLog::run() {
     std::deque<Job> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      const auto ready = [&] { return stopping_ || !jobs_.empty(); };
+      if (wal_to_empty_) wake_.wait_for(lock, std::chrono::seconds(1), ready);
+      else wake_.wait(lock, ready);
       if (jobs_.empty() && stopping_) return;
       batch.swap(jobs_);
     }
@@ -319,7 +349,8 @@ void EventLog::run() {
                   if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
                 }
                 exec(db_, "COMMIT");
-                exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+                wal_to_empty_ = true;
+                empty_wal();
               } catch (const std::exception& e) {
                 error = e.what();
                 sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -341,6 +372,25 @@ void EventLog::run() {
           job.work);
     }
     flush();
+    if (wal_to_empty_) empty_wal();
+  }
+}
+
+// TRUNCATE checkpoint without waiting: with a reader on the WAL it fails at once (SQLITE_BUSY)
+// instead of holding the one writer thread, which commits for every meeting, for seconds.
+void EventLog::empty_wal() {
+  sqlite3_busy_timeout(db_, 0);
+  int log_frames = -1, checkpointed = -1;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+  sqlite3_busy_timeout(db_, 5000);
+  const bool emptied = rc == SQLITE_OK && log_frames == 0;
+  std::lock_guard lock(stats_mutex_);
+  if (emptied) {
+    wal_to_empty_ = false;
+    wal_pending_ = false;
+  } else {
+    if (!wal_pending_) ++wal_deferred_;
+    wal_pending_ = true;
   }
 }
 
@@ -370,6 +420,8 @@ void EventLog::commit_group(std::vector<Job>& group) {
     Statement drop_ballots(db_, cached("DELETE FROM ballots WHERE meeting = ? AND poll = ?"));
     Statement token(db_, cached("INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)"));
     Statement command(db_, cached("INSERT OR REPLACE INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)"));
+    Statement prune(db_, cached("DELETE FROM commands WHERE meeting = ?1 AND participant = ?2 AND seq < "
+                                "(SELECT seq FROM commands WHERE meeting = ?1 AND participant = ?2 ORDER BY seq DESC LIMIT 1 OFFSET ?3)"));
     Statement snapshot(db_, cached("INSERT OR REPLACE INTO snapshots(meeting, seq, body) VALUES (?, ?, ?)"));
     Statement ended(db_, cached("UPDATE meetings SET ended_at = ? WHERE id = ?"));
     for (Job* job : live) {
@@ -410,6 +462,9 @@ void EventLog::commit_group(std::vector<Job>& group) {
             .bind(4, static_cast<std::int64_t>(w.command->seq))
             .bind(5, static_cast<std::int64_t>(w.command->fingerprint));
         check(command.run());
+        // Exactly-once needs each person's newest remembered_commands ids only (as the room keeps).
+        prune.bind(1, w.meeting).bind(2, w.command->participant).bind(3, static_cast<std::int64_t>(remembered_commands_ - 1));
+        check(prune.run());
       }
       if (w.snapshot) {
         snapshot.bind(1, w.meeting).bind(2, static_cast<std::int64_t>(w.events.back().seq)).bind_blob(3, *w.snapshot);
@@ -437,8 +492,12 @@ void EventLog::commit_group(std::vector<Job>& group) {
   }
   record_commit(ms, live.size());
   // A closed poll: move everything into the database file and empty the WAL before answering, so
-  // the frames written while it was open are gone from the WAL file.
-  if (truncate_wal) sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  // the frames written while it was open are gone from the WAL file. While a reader (an online
+  // backup) holds the WAL this cannot happen: it is tried again after each commit and every second.
+  if (truncate_wal) {
+    wal_to_empty_ = true;
+    empty_wal();
+  }
   for (Job* job : live) notify("append", std::get<Job::Append>(job->work).done, true, "");
 }
 
@@ -462,6 +521,13 @@ LogStats EventLog::stats() const {
   s.commits = commits_;
   s.writes = writes_;
   s.failures = failures_;
+  s.wal_pending = wal_pending_;
+  s.wal_deferred = wal_deferred_;
+  for (const std::string& file : {path_, path_ + "-wal"}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec) s.database_bytes += size;
+  }
   if (!latencies_.empty()) {
     std::vector<double> sorted = latencies_;
     std::sort(sorted.begin(), sorted.end());
@@ -490,7 +556,7 @@ std::vector<LoadedMeeting> EventLog::load_all(std::size_t recent_events, std::st
   for (std::int64_t id : ids) {
     std::string why;
     if (auto m = load_meeting(id, recent_events, why)) out.push_back(std::move(*m));
-    else error += "meeting " + std::to_string(id) + ": " + why + "; ";
+    else unloadable_.push_back(Unloadable{id, why});
   }
   return out;
 }
@@ -508,14 +574,22 @@ std::optional<LoadedMeeting> EventLog::load_meeting(std::int64_t id, std::size_t
       m.created_at = q.integer(2);
       if (!q.is_null(3)) m.ended_at = q.integer(3);
     }
+    // The newest snapshot, if it can be read; a snapshot is a cache: when it cannot (another
+    // layout, or damaged), the meeting is replayed from its first event.
     core::Seq from = 0;
     {
       Statement q(db_, "SELECT seq, body FROM snapshots WHERE meeting = ?");
       q.bind(1, id);
       if (q.row()) {
-        m.state = decode_state(q.blob(1));
-        from = static_cast<core::Seq>(q.integer(0));
-        if (m.state.seq != from) throw std::runtime_error("snapshot seq mismatch");
+        try {
+          m.state = decode_state(q.blob(1));
+          from = static_cast<core::Seq>(q.integer(0));
+          if (m.state.seq != from) throw FormatError("its seq does not match its row");
+        } catch (const std::exception& e) {
+          m.note = std::string("snapshot not used (") + e.what() + "): replayed from the first event";
+          m.state = core::MeetingState{};
+          from = 0;
+        }
       }
     }
     {
@@ -564,6 +638,106 @@ std::optional<LoadedMeeting> EventLog::load_meeting(std::int64_t id, std::size_t
     error = e.what();
     return std::nullopt;
   }
+}
+
+bool EventLog::backup(const std::string& path, const std::string& destination, std::string& report) {
+  sqlite3* src = nullptr;
+  sqlite3* dst = nullptr;
+  const std::string partial = destination + ".partial";
+  std::remove(partial.c_str());
+  const auto fail = [&](const std::string& why) {
+    report = why;
+    if (dst) sqlite3_close(dst);
+    if (src) sqlite3_close(src);
+    std::remove(partial.c_str());
+    return false;
+  };
+  if (sqlite3_open_v2(path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    return fail("cannot open " + path + ": " + (src ? last_error(src) : "out of memory"));
+  sqlite3_busy_timeout(src, 5000);
+  if (sqlite3_open_v2(partial.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+    return fail("cannot create " + partial + ": " + (dst ? last_error(dst) : "out of memory"));
+  // One step copies every page inside one read transaction of the source: a consistent state,
+  // however many commits the server makes meanwhile (this read sees none that came after it began).
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  if (!b) return fail("backup: " + last_error(dst));
+  const int rc = sqlite3_backup_step(b, -1);
+  const int pages = sqlite3_backup_pagecount(b);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return fail("backup: " + std::string(sqlite3_errstr(rc)));
+  std::string integrity;
+  try {
+    {
+      Statement q(dst, "PRAGMA integrity_check");
+      if (q.row()) integrity = q.blob(0);
+    }
+    exec(dst, "PRAGMA journal_mode=DELETE");  // one self-contained file, ready to restore
+  } catch (const std::exception& e) {
+    return fail(std::string("checking the copy: ") + e.what());
+  }
+  if (integrity != "ok") return fail("the copy failed its integrity check: " + integrity);
+  int meetings = 0;
+  try {
+    Statement q(dst, "SELECT count(*) FROM meetings");
+    if (q.row()) meetings = static_cast<int>(q.integer(0));
+  } catch (const std::exception&) {
+  }
+  sqlite3_close(dst);
+  dst = nullptr;
+  sqlite3_close(src);
+  src = nullptr;
+  if (std::rename(partial.c_str(), destination.c_str()) != 0) return fail("cannot rename " + partial + " to " + destination);
+  report = std::to_string(pages) + " pages, " + std::to_string(meetings) + " meetings, integrity_check ok";
+  return true;
+}
+
+bool EventLog::export_events(const std::string& path, std::int64_t meeting, std::ostream& out, std::string& error) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    error = "cannot open " + path;
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  bool found = false;
+  try {
+    Statement m(db, "SELECT created_at, ended_at FROM meetings WHERE id = ?");
+    m.bind(1, meeting);
+    found = m.row();
+    Statement q(db, "SELECT seq, at, body FROM events WHERE meeting = ? ORDER BY seq");
+    q.bind(1, meeting);
+    static const char* digits = "0123456789abcdef";
+    while (q.row()) {
+      const std::string body = q.blob(2);
+      std::string hex;
+      for (unsigned char c : body) {
+        hex.push_back(digits[c >> 4]);
+        hex.push_back(digits[c & 15]);
+      }
+      // The tag is the varint after the version byte (stored_tags.hpp).
+      std::uint64_t tag = 0;
+      for (std::size_t i = 1, shift = 0; i < body.size() && shift < 64; ++i, shift += 7) {
+        tag |= std::uint64_t{static_cast<unsigned char>(body[i]) & 0x7Fu} << shift;
+        if (!(static_cast<unsigned char>(body[i]) & 0x80)) break;
+      }
+      std::string readable = "true";
+      try {
+        decode_event(body);
+      } catch (const std::exception& e) {
+        readable = "false";
+      }
+      out << "{\"seq\":" << q.integer(0) << ",\"at\":" << q.integer(1) << ",\"tag\":" << tag << ",\"readable\":" << readable
+          << ",\"bytes\":\"" << hex << "\"}\n";
+      found = true;
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_close(db);
+  if (!found) error = "no meeting " + std::to_string(meeting) + " in " + path;
+  return found;
 }
 
 }  // namespace everyvoice::store

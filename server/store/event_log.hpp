@@ -15,7 +15,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <algorithm>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <map>
 #include <mutex>
@@ -56,6 +58,13 @@ struct LoadedMeeting {
   std::vector<core::Stamped> recent;  // the newest events, for resuming clients
   std::vector<TokenRecord> tokens;
   std::vector<CommandRecord> commands;
+  std::string note;  // how it was loaded, when not as usual (e.g. replayed: its snapshot was unreadable)
+};
+
+// A meeting whose events could not be read: it stays on disk, untouched, and is reported.
+struct Unloadable {
+  std::int64_t id = 0;
+  std::string reason;
 };
 
 // One command's durable change: committed whole, with the others of its group, or not at all.
@@ -75,6 +84,9 @@ struct LogStats {
   double latency_p99_ms = 0;
   double batch_mean = 0;        // Writes per commit, over the last 1024 commits
   std::uint64_t batch_max = 0;
+  std::uint64_t database_bytes = 0;  // the database file and its WAL
+  bool wal_pending = false;          // a closed poll's WAL could not be emptied yet (a reader holds it)
+  std::uint64_t wal_deferred = 0;    // times emptying the WAL had to wait for a reader
 };
 
 class EventLog {
@@ -85,8 +97,20 @@ class EventLog {
   void close();  // finishes queued work, stops the writer and closes the database
 
   // Every meeting in the log, each as its newest snapshot plus the events after it. Call before
-  // any other method (it runs on the caller's thread, before the writer starts).
+  // any other method (it runs on the caller's thread, before the writer starts). Meetings whose
+  // events cannot be read are left out and listed by unloadable().
   std::vector<LoadedMeeting> load_all(std::size_t recent_events, std::string& error);
+  const std::vector<Unloadable>& unloadable() const { return unloadable_; }
+  // Exactly-once ids kept per person on disk (the room keeps as many in memory). Before start().
+  void set_remembered_commands(std::size_t n) { remembered_commands_ = std::max<std::size_t>(1, n); }
+
+  // An online backup of the database at `path` into `destination` (SQLite's backup API: a
+  // consistent copy while the server runs), checked with integrity_check. Runs in its own
+  // connection, a reader: no write of the server waits for it.
+  static bool backup(const std::string& path, const std::string& destination, std::string& report);
+  // One meeting's stored events as JSON lines (seq, at, tag, bytes in hex, and whether this
+  // version can read them), for an operator whose meeting could not be loaded.
+  static bool export_events(const std::string& path, std::int64_t meeting, std::ostream& out, std::string& error);
   void start();
 
   using Done = std::function<void(bool ok, const std::string& error)>;
@@ -113,7 +137,8 @@ class EventLog {
 
  private:
   struct Job;
-  EventLog(sqlite3* db);
+  EventLog(sqlite3* db, std::string path);
+  void empty_wal();
   void run();
   void push(Job job);
   void commit_group(std::vector<Job>& group);
@@ -127,6 +152,10 @@ class EventLog {
   sqlite3_stmt* cached(const char* sql);
 
   sqlite3* db_;
+  std::string path_;
+  std::size_t remembered_commands_ = 100;
+  std::vector<Unloadable> unloadable_;
+  bool wal_to_empty_ = false;  // writer thread only
   std::map<std::string, sqlite3_stmt*> statements_;  // writer thread only
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -137,7 +166,8 @@ class EventLog {
   std::vector<std::int64_t> poisoned_;  // meetings whose writes failed, until reloaded (writer thread only)
 
   mutable std::mutex stats_mutex_;
-  std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0;
+  std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0, wal_deferred_ = 0;
+  bool wal_pending_ = false;
   std::vector<double> latencies_;  // ring of the last 1024
   std::vector<std::size_t> batches_;
   std::size_t ring_pos_ = 0;

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "../core/meeting_fixture.hpp"
+#include "store/stored_tags.hpp"
 
 namespace everyvoice::store {
 namespace {
@@ -117,6 +122,109 @@ TEST_F(EventFormatTest, DamagedBytesAreRefused) {
   wrong_version[0] = 9;
   EXPECT_THROW(decode_event(wrong_version), FormatError);
   EXPECT_THROW(decode_state(""), FormatError);
+}
+
+// --- What is stored outlives the code: the tags and the bytes are pinned -------------------------
+// tests/store/golden/format.txt holds, for the meeting above, every event's tag and bytes, every
+// enum's tags and the snapshot's bytes. A change to stored_tags.hpp or to a field list changes
+// what every stored meeting means: these tests fail first. To change the format on purpose: a new
+// event kind or enum value takes a new tag (append); a changed event gets a new kind; a changed
+// state layout bumps state_layout in event_format.cpp. Then rewrite the file with
+// EVERYVOICE_WRITE_GOLDEN=1 ./store_tests and review its diff: old lines must not change.
+
+std::string hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+template <class E>
+std::string enum_line(const char* name) {
+  std::string line = std::string("enum ") + name;
+  for (const E value : StoredEnum<E>::by_tag) line += " " + std::to_string(static_cast<int>(value));
+  return line;
+}
+
+std::string format_text(const std::vector<Stamped>& log, const MeetingState& state) {
+  std::ostringstream out;
+  for (const auto& e : log)
+    out << "event " << std::visit([](const auto& x) { return event_tag<std::decay_t<decltype(x)>>; }, e.event) << " "
+        << hex(encode_event(e.event)) << "\n";
+  for (const std::string& line :
+       {enum_line<Role>("Role"), enum_line<Location>("Location"), enum_line<Preference>("Preference"),
+        enum_line<Presence>("Presence"), enum_line<HandKind>("HandKind"), enum_line<QueuePolicy>("QueuePolicy"),
+        enum_line<RoundOrder>("RoundOrder"), enum_line<PollKind>("PollKind"), enum_line<ResultsShown>("ResultsShown"),
+        enum_line<PollStatus>("PollStatus"), enum_line<ConsentPhase>("ConsentPhase"),
+        enum_line<ConsentAnswer>("ConsentAnswer"), enum_line<ObjectionStatus>("ObjectionStatus"),
+        enum_line<PointKind>("PointKind"), enum_line<PointStatus>("PointStatus"), enum_line<SignalKind>("SignalKind"),
+        enum_line<AgreementStatus>("AgreementStatus"), enum_line<OverrideKind>("OverrideKind"),
+        enum_line<RoundStepKind>("RoundStepKind")})
+    out << line << "\n";
+  out << "state " << hex(encode_state(state)) << "\n";
+  return out.str();
+}
+
+TEST_F(EventFormatTest, StoredTagsAndBytesArePinned) {
+  const std::string path = EVERYVOICE_GOLDEN_DIR "/format.txt";
+  const std::string now_text = format_text(log, state);
+  if (const char* write = std::getenv("EVERYVOICE_WRITE_GOLDEN"); write && std::string_view(write) == "1") {
+    std::ofstream(path) << now_text;
+    GTEST_SKIP() << "wrote " << path;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing " << path;
+  std::stringstream pinned;
+  pinned << in.rdbuf();
+  std::istringstream want(pinned.str()), got(now_text);
+  std::string want_line, got_line;
+  for (int n = 1; std::getline(want, want_line); ++n) {
+    ASSERT_TRUE(std::getline(got, got_line)) << "line " << n << " is gone: " << want_line;
+    EXPECT_EQ(got_line, want_line) << "line " << n << " of " << path
+                                   << " changed: stored meetings would change meaning (see the comment above)";
+  }
+  EXPECT_FALSE(std::getline(got, got_line)) << "more lines than pinned: rewrite the file (see the comment above)";
+}
+
+TEST_F(EventFormatTest, PinnedBytesDecodeToTheSameEvents) {
+  std::ifstream in(EVERYVOICE_GOLDEN_DIR "/format.txt");
+  ASSERT_TRUE(in);
+  std::size_t i = 0;
+  for (std::string kind, bytes; in >> kind && kind == "event" && in >> bytes >> bytes; ++i) {
+    ASSERT_LT(i, log.size());
+    std::string raw;
+    for (std::size_t k = 0; k + 1 < bytes.size(); k += 2) raw.push_back(static_cast<char>(std::stoi(bytes.substr(k, 2), nullptr, 16)));
+    EXPECT_EQ(decode_event(raw), log[i].event) << "event " << i;
+  }
+  EXPECT_EQ(i, log.size());
+}
+
+TEST_F(EventFormatTest, ASnapshotOfAnotherLayoutIsRefusedAsOutdatedNotAsDamage) {
+  std::string bytes = encode_state(state);
+  ASSERT_EQ(bytes[0], 2) << "snapshots are version 2: a layout number follows";
+  bytes[1] = 99;  // a layout this version does not read
+  EXPECT_THROW(decode_state(bytes), SnapshotOutdated);
+}
+
+TEST(StoredTags, TagsAreDistinctAndEnumTablesCoverEveryValueOnce) {
+  const auto distinct = [](const auto& table) {
+    std::set<int> seen;
+    for (const auto value : table) seen.insert(static_cast<int>(value));
+    return seen.size() == table.size();
+  };
+  EXPECT_TRUE(distinct(StoredEnum<Role>::by_tag));
+  EXPECT_TRUE(distinct(StoredEnum<HandKind>::by_tag));
+  EXPECT_TRUE(distinct(StoredEnum<ConsentPhase>::by_tag));
+  EXPECT_TRUE(distinct(StoredEnum<SignalKind>::by_tag));
+  EXPECT_TRUE(distinct(StoredEnum<PollKind>::by_tag));
+  std::set<std::uint32_t> tags;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (tags.insert(event_tag<std::variant_alternative_t<I, Event>>), ...);
+  }(std::make_index_sequence<std::variant_size_v<Event>>{});
+  EXPECT_EQ(tags.size(), std::variant_size_v<Event>);
 }
 
 }  // namespace
