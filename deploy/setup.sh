@@ -15,6 +15,8 @@ packages=(
   python3-jsonschema    # tests: protocol examples and server output against the schemas
   chromium              # browser tests (tests/e2e): Debian's Chromium, driven by playwright-core
   fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
+  clang                 # fuzzers (tests/fuzz): libFuzzer comes with clang
+  libclang-rt-14-dev    # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
 )
 # Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
 if ! command -v node >/dev/null 2>&1; then
