@@ -19,6 +19,7 @@
 // A finding: any crash, sanitizer report, exception out of the codec, core or store, or a broken
 // check below.
 #include <array>
+#include <set>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -87,17 +88,32 @@ void publish(const core::MeetingState& state, const std::vector<core::Stamped>& 
   }
 }
 
-// The snapshot row: the state comes back from its bytes, but for anonymous ballots (kept apart).
-void check_snapshot(const core::MeetingState& state) {
+// Once per input, as the state stands at its end (the slower checks):
+// - the snapshot row: the state comes back from its bytes, but for anonymous ballots (kept apart);
+// - what else the server sends: a snapshot (a role changed, a resume), the equity figures, running
+//   results of open after_vote polls, and the welcome of each person who joined or sent a message.
+void check_end_state(const core::MeetingState& state, const std::set<core::ParticipantId>& people, core::Millis now) {
   const std::string bytes = store::encode_state(state);
   core::MeetingState expected = state;
   for (auto& poll : expected.polls) poll.anonymous.clear();
   check(store::decode_state(bytes) == expected, "the state changed on its way through the store");
+
+  const auto audience = static_cast<codec::Audience>(state.seq % codec::audience_count);  // one, for speed
+  check(valid_utf8(codec::encode_snapshot(state, "ACDEFH", audience, now)), "a snapshot is not UTF-8");
+  check(valid_utf8(codec::encode_figures(state, now)), "the figures are not UTF-8");
+  for (const auto& poll : state.polls)
+    if (poll.status == core::PollStatus::open && !poll.spec.anonymous && poll.spec.shown == core::ResultsShown::after_vote)
+      check(valid_utf8(codec::encode_poll_results(state, poll.id)), "poll results are not UTF-8");
+  for (core::ParticipantId who : people)
+    if (state.find_active(who))
+      check(valid_utf8(codec::encode_welcome("w", "ACDEFH", state, who, std::string(32, 'f'), now)),
+            "a welcome is not UTF-8");
 }
 
 // `decoded`: the text decoded as from nobody in particular (self 0).
+// `people` collects who sent a command or joined.
 void handle(core::MeetingState& state, const fuzz::Room& room, std::string_view text, const codec::Decoded& decoded,
-            core::Millis now) {
+            core::Millis now, std::set<core::ParticipantId>& people) {
   check(decoded.message.has_value() != decoded.error.has_value(), "a decode gives a message or an error");
   check(core::utf8_length(decoded.id).value_or(0) <= codec::max_id_chars, "the id is UTF-8 of at most 64 characters");
   if (decoded.error) {
@@ -145,7 +161,11 @@ void handle(core::MeetingState& state, const fuzz::Room& room, std::string_view 
     return;
   }
   const std::vector<core::Stamped> events = core::stamp(state, std::move(outcome.events), now);
-  for (const auto& e : events) core::apply(state, e);
+  for (const auto& e : events) {
+    core::apply(state, e);
+    if (const auto* joined = std::get_if<core::ParticipantJoined>(&e.event)) people.insert(joined->id);
+  }
+  if (by != core::server_actor) people.insert(by);
   if (!events.empty()) publish(state, events, now);
   check(valid_utf8(codec::encode_ack(id, state.seq)), "an ack is not UTF-8");
 }
@@ -167,10 +187,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (tracing) std::fprintf(stderr, "room %s, %zu messages\n", room.name.c_str(), messages.size());
   core::MeetingState state = room.state;
   core::Millis now = room.now;
+  std::set<core::ParticipantId> people;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     now += 2500;
-    handle(state, room, messages[i], decoded[i], now);
+    handle(state, room, messages[i], decoded[i], now, people);
   }
-  if (state.seq != room.state.seq) check_snapshot(state);  // once: it is the slowest check
+  if (state.seq != room.state.seq) check_end_state(state, people, now);
   return 0;
 }

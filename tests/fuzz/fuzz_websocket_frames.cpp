@@ -1,8 +1,8 @@
 // The WebSocket frame parser (server/net/websocket_frames.hpp) on bytes as a socket could deliver
-// them. Input, as in uWebSockets' fuzzing/WebSocket.cpp: a chunk length byte, then that many bytes
-// of the stream (0: all that remains), again and again. The stream is the bytes without the length
-// bytes; the parser gets it chunk by chunk, with a small message limit so that the too-big path is
-// reached.
+// them. Input: a first byte that sets the message limit (16 + 4 x byte: 16 to 1036 bytes, small so
+// that the too-big paths and the edges of the limit are reached), then, as in uWebSockets'
+// fuzzing/WebSocket.cpp, a chunk length byte and that many bytes of the stream (0: all that
+// remains), again and again. The parser gets the stream chunk by chunk.
 //
 // Checks (server/net/websocket_frames.cpp is what they follow):
 // - the same stream fed at once gives exactly what the chunks gave: where reads split the bytes
@@ -32,7 +32,6 @@ namespace {
 using namespace everyvoice::net::ws;
 using Kind = Received::Kind;
 
-constexpr std::size_t max_message = 1024;
 constexpr std::size_t header_max = 2 + 8 + 4;  // first two bytes, 64-bit length, mask
 constexpr std::size_t control_max = 125;
 
@@ -65,7 +64,7 @@ std::string masked(std::string_view frame) {
   return out;
 }
 
-void check_round_trip(const Received& r) {
+void check_round_trip(const Received& r, std::size_t max_message) {
   std::string frame;
   switch (r.kind) {
     case Kind::text: frame = encode_frame(Opcode::text, r.payload); break;
@@ -86,7 +85,7 @@ void check_round_trip(const Received& r) {
   check(again.held_bytes() == 0, "a whole frame leaves bytes held");
 }
 
-void check_received(const std::vector<Received>& out) {
+void check_received(const std::vector<Received>& out, std::size_t max_message) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     const Received& r = out[i];
     check(valid_utf8(r.payload) == everyvoice::core::utf8_length(r.payload).has_value(),
@@ -117,17 +116,19 @@ void check_received(const std::vector<Received>& out) {
         check(!r.payload.empty(), "an error without words");
         break;
     }
-    check_round_trip(r);
+    check_round_trip(r, max_message);
   }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::size_t max_message = 16 + 4 * std::size_t{data[0]};
   FrameParser chunked(max_message);
   std::vector<Received> out;
   std::string stream;
-  std::size_t i = 0;
+  std::size_t i = 1;
   while (i < size) {
     std::size_t n = data[i++];
     if (n == 0 || n > size - i) n = size - i;
@@ -145,7 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(chunked.held_bytes() < max_message + header_max + control_max, "more held than a message and a frame");
     }
   }
-  check_received(out);
+  check_received(out, max_message);
 
   FrameParser whole(max_message);
   std::vector<Received> at_once;

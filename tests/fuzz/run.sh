@@ -70,6 +70,8 @@ while IFS=$'\t' read -r name exe seeds dict extra; do
     IFS=$'\t' read -r -a more <<<"$extra"
     corpora+=("${more[@]}")
   fi
+  # Inputs kept from earlier findings run first, with the seeds: one that fails again is a finding.
+  [ -d "$repo/tests/fuzz/$name/regressions" ] && corpora+=("$repo/tests/fuzz/$name/regressions")
   echo "fuzz: $name for ${seconds}s ($seed_count seeds in $dir/corpus${extra:+, plus ${corpora[*]:1}})"
   status=0
   "$exe" "${args[@]}" "${corpora[@]}" >"$dir/log" 2>&1 </dev/null || status=$?
