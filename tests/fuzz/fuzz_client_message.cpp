@@ -1,7 +1,8 @@
 // Client messages as the server handles them: JSON text decoded (codec::decode_client_message),
-// a command decided on a meeting in progress (core::decide), its events stamped and applied, the
-// state written as the event log writes it (store::encode_state) and the update every audience
-// would be sent encoded (codec::encode_update).
+// a command decided on a meeting in progress (core::decide), its events stamped, applied and
+// written as the event log writes them, and the update every audience would be sent encoded
+// (codec::encode_update). At the end of an input, the state as a snapshot row (store::encode_state)
+// and the other messages the server writes from a state (snapshot, figures, poll results, welcome).
 //
 // Input: one or more messages separated by NUL bytes (a NUL cannot occur in JSON text, so each
 // piece is what one WebSocket text frame could carry); later messages act on the state the earlier
@@ -19,13 +20,14 @@
 // A finding: any crash, sanitizer report, exception out of the codec, core or store, or a broken
 // check below.
 #include <array>
-#include <set>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "codec/client_message.hpp"
@@ -102,7 +104,8 @@ void check_end_state(const core::MeetingState& state, const std::set<core::Parti
   check(valid_utf8(codec::encode_snapshot(state, "ACDEFH", audience, now)), "a snapshot is not UTF-8");
   check(valid_utf8(codec::encode_figures(state, now)), "the figures are not UTF-8");
   for (const auto& poll : state.polls)
-    if (poll.status == core::PollStatus::open && !poll.spec.anonymous && poll.spec.shown == core::ResultsShown::after_vote)
+    if (poll.status == core::PollStatus::open && !poll.spec.anonymous &&
+        poll.spec.shown == core::ResultsShown::after_vote)
       check(valid_utf8(codec::encode_poll_results(state, poll.id)), "poll results are not UTF-8");
   for (core::ParticipantId who : people)
     if (state.find_active(who))
@@ -117,10 +120,14 @@ void handle(core::MeetingState& state, const fuzz::Room& room, std::string_view 
   check(decoded.message.has_value() != decoded.error.has_value(), "a decode gives a message or an error");
   check(core::utf8_length(decoded.id).value_or(0) <= codec::max_id_chars, "the id is UTF-8 of at most 64 characters");
   if (decoded.error) {
-    if (tracing) std::fprintf(stderr, "  refused by the codec: %s: %s\n", decoded.error->code.c_str(), decoded.error->message.c_str());
+    if (tracing) {
+      const codec::DecodeError& e = *decoded.error;
+      std::fprintf(stderr, "  refused by the codec: %s: %s\n", e.code.c_str(), e.message.c_str());
+    }
     check(known_error_code(decoded.error->code), "an error code the protocol does not list");
     check(!decoded.error->message.empty(), "an error without words");
-    check(valid_utf8(codec::encode_error(decoded.id, decoded.error->code, decoded.error->message)), "an error is not UTF-8");
+    check(valid_utf8(codec::encode_error(decoded.id, decoded.error->code, decoded.error->message)),
+          "an error is not UTF-8");
     return;
   }
   const std::string_view id = decoded.id;

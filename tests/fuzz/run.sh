@@ -17,7 +17,10 @@ only="${FUZZ_ONLY:-}"
 build="${FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 started=$SECONDS
 
-[[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]] || { echo "fuzz: FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2; }
+if ! [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -gt 0 ]]; then
+  echo "fuzz: FUZZ_SECONDS must be a whole number of seconds" >&2
+  exit 2
+fi
 for tool in clang clang++ cmake ninja; do
   command -v "$tool" >/dev/null || { echo "fuzz: $tool not found (bash deploy/setup.sh installs it)" >&2; exit 2; }
 done
