@@ -55,6 +55,19 @@ final_stat() { { grep -o "^stat::$1: *[0-9]*" "$2" || true; } | tail -n 1 | awk 
 # The last "cov: N" / "corp: N/size" libFuzzer printed.
 last_field() { { grep -o "$1 [0-9]*" "$2" || true; } | tail -n 1 | awk '{print $2}' | grep . || echo "?"; }
 
+# The report in a libFuzzer log: from the first sanitizer or check message on, without libFuzzer's
+# own dumps of the input (the hexdump below shows it); the end of the log if there is no such line.
+report() {
+  local from
+  from=$(grep -n -m1 -E '^==[0-9]+==(ERROR|WARNING)|runtime error:|check failed:|fuzz fixture|ERROR: libFuzzer|^terminate called' "$1" |
+    cut -d: -f1 || true)
+  if [ -n "$from" ]; then
+    tail -n "+$from" "$1" | grep -v -E '^(MS:|Base64:|0x[0-9a-f]+,|\\|artifact_prefix=|stat::)|Symbolizer buffer too small' | head -n 80
+  else
+    tail -n 40 "$1"
+  fi
+}
+
 failed=()
 summary=()
 while IFS=$'\t' read -r name exe seeds dict extra; do
@@ -98,8 +111,8 @@ while IFS=$'\t' read -r name exe seeds dict extra; do
   summary+=("$line")
   echo "fuzz: $line"
   if [ "$verdict" != "nothing found" ]; then
-    echo "----- $name: end of its log ($dir/log) -----"
-    grep -v -e '^#[0-9]' -e '^INFO:' -e '^MS:' -e '^base64:' "$dir/log" | tail -n 60
+    echo "----- $name: the report from its log ($dir/log) -----"
+    report "$dir/log"
     for a in "${artifacts[@]}"; do
       echo "----- $a ($(wc -c <"$a") bytes; at most 512 shown) -----"
       head -c 512 "$a" | od -A x -t x1z -v
