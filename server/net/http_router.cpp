@@ -37,7 +37,8 @@ Route of_kind(Route::Kind kind) {
 }
 
 // The file under `root` that `target` names, or "" when the target could escape the folder or
-// names a hidden file. Query strings are ignored; "/" is index.html; "/join" is join.html.
+// names a hidden file (or a folder: "/css/"). Query strings are ignored; "/" is index.html;
+// "/join" is join.html.
 std::string static_path(const std::string& root, std::string_view target) {
   if (auto q = target.find_first_of("?#"); q != std::string_view::npos) target = target.substr(0, q);
   if (target.empty() || target.front() != '/') return "";
@@ -45,6 +46,7 @@ std::string static_path(const std::string& root, std::string_view target) {
       target.find('%') != std::string_view::npos || target.find("/.") != std::string_view::npos ||
       target.find('\0') != std::string_view::npos)
     return "";
+  if (target.size() > 1 && target.back() == '/') return "";  // "/dir/" would name the hidden file "/dir/.html"
   std::string path = root + std::string(target);
   if (target == "/") path += "index.html";
   else if (target.find('.') == std::string_view::npos) path += ".html";

@@ -9,8 +9,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 #include "net/http_router.hpp"
@@ -80,6 +83,23 @@ void check(const everyvoice::net::HttpRequest& req, const Settings& settings) {
 }
 
 }  // namespace
+
+// Boost's assertions, with BOOST_ENABLE_ASSERT_HANDLER (the fuzz build sets it). Boost 1.81's HTTP
+// parser asserts n >= 5 when it resumes a chunk header, but 3 or 4 bytes ("0\r\n" then more) are a
+// valid place to stop; the code after the assertion asks for more, correctly. Beast fixed the
+// assertion in Boost 1.86 (boostorg/beast pull request 2861); the server is built without
+// assertions. Every other assertion is a finding.
+namespace boost {
+void assertion_failed(char const* expr, char const* function, char const* file, long line) {
+  if (std::string_view(expr) == "n >= 5" && std::string_view(file).ends_with("basic_parser.ipp")) return;
+  std::fprintf(stderr, "Boost assertion failed: %s in %s (%s:%ld)\n", expr, function, file, line);
+  std::abort();
+}
+void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file, long line) {
+  std::fprintf(stderr, "Boost assertion failed: %s (%s) in %s (%s:%ld)\n", expr, msg, function, file, line);
+  std::abort();
+}
+}  // namespace boost
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

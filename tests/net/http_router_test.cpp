@@ -316,7 +316,8 @@ TEST(HttpRouter, PagesAreServedFromTheClientFolder) {
 TEST(HttpRouter, PathsThatCouldLeaveTheClientFolderOrNameHiddenFilesAre404) {
   for (const char* target : {"/../etc/passwd", "/css/../../etc/passwd", "/..", "/%2e%2e/etc/passwd", "/%2E%2E/etc/passwd",
                              "/%2e./x", "/css%2f..%2f..%2fetc", "/css\\..\\..\\etc\\passwd", "/.env", "/.git/config",
-                             "/css/.hidden.css", "/./index.html", "index.html", "//etc/passwd/.."}) {
+                             "/css/.hidden.css", "/./index.html", "index.html", "//etc/passwd/..",
+                             "/css/", "/api/meepings/eting/" /* found by the HTTP fuzzer: would name "/.html" */}) {
     const Route r = route_request(get(target), defaults());
     EXPECT_TRUE(refused(r, http::status::not_found, false)) << target << " -> " << r.path;
   }
