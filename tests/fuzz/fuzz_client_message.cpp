@@ -32,6 +32,7 @@
 
 #include "codec/client_message.hpp"
 #include "codec/server_message.hpp"
+#include "core/decision_record.hpp"
 #include "core/meeting.hpp"
 #include "core/text.hpp"
 #include "fuzz_meeting.hpp"
@@ -92,6 +93,7 @@ void publish(const core::MeetingState& state, const std::vector<core::Stamped>& 
 
 // Once per input, as the state stands at its end (the slower checks):
 // - the snapshot row: the state comes back from its bytes, but for anonymous ballots (kept apart);
+// - the decision record's hash chain verifies;
 // - what else the server sends: a snapshot (a role changed, a resume), the equity figures, running
 //   results of open after_vote polls, and the welcome of each person who joined or sent a message.
 void check_end_state(const core::MeetingState& state, const std::set<core::ParticipantId>& people, core::Millis now) {
@@ -99,6 +101,7 @@ void check_end_state(const core::MeetingState& state, const std::set<core::Parti
   core::MeetingState expected = state;
   for (auto& poll : expected.polls) poll.anonymous.clear();
   check(store::decode_state(bytes) == expected, "the state changed on its way through the store");
+  check(!core::verify_decision_chain(state.decisions), "the decision record's hash chain does not verify");
 
   const auto audience = static_cast<codec::Audience>(state.seq % codec::audience_count);  // one, for speed
   check(valid_utf8(codec::encode_snapshot(state, "ACDEFH", audience, now)), "a snapshot is not UTF-8");
