@@ -196,7 +196,7 @@ class Reader {
   template <class T>
   void get_compound(std::vector<T>& v) {
     const auto n = varint();
-    if (n > in_.size()) throw FormatError("too many items");
+    if (n > in_.size() - pos_) throw FormatError("too many items");  // each item takes a byte at least
     v.clear();
     v.resize(static_cast<std::size_t>(n));
     for (auto& x : v) get(x);
