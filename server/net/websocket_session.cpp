@@ -270,9 +270,12 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       std::lock_guard lock(mutex_);
       if (finished_) return;
       const auto pushed = queue_.push(std::move(frame), kind, too_far_behind());
-      const auto dropped = queue_.take_dropped();
-      metrics().queue_drops += dropped.updates;
-      metrics().pongs_replaced += dropped.pongs;
+      // Shared counters are touched only when something was dropped: this runs once per connection
+      // per broadcast, and an atomic add of zero still writes a cache line every thread shares.
+      if (const auto dropped = queue_.take_dropped(); dropped.updates || dropped.pongs) {
+        metrics().queue_drops += dropped.updates;
+        metrics().pongs_replaced += dropped.pongs;
+      }
       switch (pushed) {
         case SendQueue::Pushed::refused:
           return;
