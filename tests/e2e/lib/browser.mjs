@@ -26,9 +26,10 @@ export function launch() {
   });
 }
 
-// A person: their own browser context (own storage, own network), one page.
-export async function person(browser, device = DESKTOP, name = 'page') {
-  const context = await browser.newContext({ ...device, reducedMotion: 'reduce', locale: 'en-GB' });
+// A person: their own browser context (own storage, own network), one page. `options` go to
+// newContext as well (e.g. { ignoreHTTPSErrors: true } for a self-signed certificate).
+export async function person(browser, device = DESKTOP, name = 'page', options = {}) {
+  const context = await browser.newContext({ ...device, reducedMotion: 'reduce', locale: 'en-GB', ...options });
   const page = await context.newPage();
   page.on('pageerror', (err) => { console.error(`[${name}] page error: ${err.message}`); page.__errors = (page.__errors || 0) + 1; });
   page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource|ERR_CONNECTION_REFUSED/.test(m.text())) console.error(`[${name}] console: ${m.text()}`); });
