@@ -59,7 +59,7 @@ changed_package=0 changed_conf=0 changed_site=0
 
 # apt and dpkg take a lock (unattended-upgrades may hold it): wait for it rather than fail.
 apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 "$@"; }
-installed_version() { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | sed -n 's/^install ok installed //p'; }
+installed_version() { { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null || true; } | sed -n 's/^install ok installed //p'; }
 
 # ---------------------------------------------------------------------------------------------
 step "1. everyvoice package"
@@ -175,13 +175,16 @@ resolves_here() {
   local theirs mine
   theirs="$(getent ahosts "$domain" | awk '{print $1}' | sort -u)" || return 1
   mine="$(ip -o addr show 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | sort -u)"
-  comm -12 <(printf '%s\n' "$theirs") <(printf '%s\n' "$mine") |
-    grep -Evq '^(127\.|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|::1$|f[cd]|fe80:)'
+  # Public ones only: Let's Encrypt cannot reach a loopback, private or link-local address.
+  local public
+  public="$(comm -12 <(printf '%s\n' "$theirs") <(printf '%s\n' "$mine") |
+    grep -Ev '^(127\.|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|::1$|f[cd]|fe80:)' || true)"
+  [ -n "$public" ]
 }
 self_signed_ok() {  # exists, names DOMAIN, valid for 30 more days
   [ -r "$self_cert" ] && [ -r "$self_key" ] &&
     openssl x509 -in "$self_cert" -noout -checkend $((30 * 86400)) >/dev/null 2>&1 &&
-    openssl x509 -in "$self_cert" -noout -ext subjectAltName 2>/dev/null | grep -q "DNS:$domain\b"
+    [[ "$(openssl x509 -in "$self_cert" -noout -ext subjectAltName 2>/dev/null)" == *"DNS:$domain"* ]]
 }
 make_self_signed() {
   install -d -m 0755 "$tls_dir"
