@@ -31,10 +31,8 @@ for tool in "$nginx_bin" curl openssl python3 node npm "$chromium"; do
   command -v "$tool" >/dev/null || { echo "nginx_test: $tool is missing; run deploy/setup.sh" >&2; exit 1; }
 done
 
-# nginx's workers drop to nobody when the test runs as root: the folder must be readable by them.
 if [ -z "$work" ]; then work="$(mktemp -d "${TMPDIR:-/tmp}/everyvoice-nginx.XXXXXX")"; else rm -rf "$work"; mkdir -p "$work"; fi
 work="$(cd "$work" && pwd)"
-chmod 0755 "$work"
 pids=()
 cleanup() {
   local status=$?
@@ -100,7 +98,12 @@ mkdir -p "$work/nginx" "$work/acme/.well-known/acme-challenge"
 bash "$root/deploy/nginx/render.sh" --domain localhost --cert "$work/cert.pem" --key "$work/key.pem" \
   --upstream "127.0.0.1:$a_port" --acme-root "$work/acme" --http-port "$http_port" \
   --https-port "$https_port" --listen "127.0.0.1 127.0.0.2" >"$work/nginx/everyvoice.conf"
+# Run as root (a CI container), nginx would switch its worker to nobody, who may not reach a build
+# folder under a private home: keep the worker as the user running the test.
+worker_user=""
+[ "$(id -u)" -ne 0 ] || worker_user="user root root;"
 cat >"$work/nginx/nginx.conf" <<EOF
+$worker_user
 worker_processes 1;
 pid $work/nginx/nginx.pid;
 error_log stderr notice;
