@@ -194,12 +194,13 @@ make_self_signed() {
   chmod 0600 "$self_key.new"; chmod 0644 "$self_cert.new"
   mv "$self_key.new" "$self_key"; mv "$self_cert.new" "$self_cert"
 }
-cert_kind=""
+cert_kind="" self_reason=""
 want_certbot=0
 if [ -r "$le_dir/fullchain.pem" ]; then
   cert="$le_dir/fullchain.pem" key="$le_dir/privkey.pem" chain="$le_dir/chain.pem" cert_kind=letsencrypt
   say "unchanged: Let's Encrypt certificate in $le_dir (certbot.timer renews it)"
 else
+  self_reason="$domain does not resolve to a public address of this machine yet: point its DNS (an A or AAAA record) here and open ports 80 and 443."
   if resolves_here; then
     want_certbot=1
     say "$domain resolves to an address of this machine: asking Let's Encrypt after nginx is up"
@@ -300,7 +301,8 @@ reload_nginx
 
 if [ "$want_certbot" -eq 1 ]; then
   if [ "$systemd" -eq 0 ] && [ "$start_direct" -eq 0 ]; then
-    say "not asking Let's Encrypt: nginx is not running to answer its challenge (see above); run this again under systemd"
+    say "not asking Let's Encrypt: nginx is not running to answer its challenge (see above)"
+    self_reason="Let's Encrypt was not asked, as nginx is not running here: start it (under systemd)."
   else
     say "asking Let's Encrypt for $domain (certbot certonly --webroot $acme_root)"
     mail=(--register-unsafely-without-email)
@@ -314,8 +316,8 @@ if [ "$want_certbot" -eq 1 ]; then
       write_site
       reload_nginx
     else
-      say "Let's Encrypt refused or could not reach $domain (see above): keeping the self-signed certificate."
-      say "Check that $domain points here and port 80 is open, then run this script again."
+      say "Let's Encrypt did not issue a certificate (see above): keeping the self-signed one"
+      self_reason="Let's Encrypt could not check $domain: make sure it points here and port 80 is open from the internet."
     fi
   fi
 fi
@@ -323,13 +325,10 @@ fi
 # ---------------------------------------------------------------------------------------------
 step "7. done"
 if [ "$cert_kind" = self-signed ]; then
-  cat <<EOF
-install: WARNING: the certificate is SELF-SIGNED ($self_cert): browsers will warn, and phones
-install: scanning the QR code will see a warning page. $domain does not resolve to a public address
-install: of this machine yet. Point its DNS (A/AAAA record) here, open ports 80 and 443, and run
-install:   sudo bash deploy/install.sh $domain${email:+ --email $email}
-install: again: it then gets a Let's Encrypt certificate.
-EOF
+  say "WARNING: the certificate is SELF-SIGNED ($self_cert): browsers show a warning, and so do"
+  say "phones that scan the QR code. $self_reason"
+  say "Then run this again: it gets a Let's Encrypt certificate."
+  say "  sudo bash deploy/install.sh $domain${email:+ --email $email}"
 fi
 if [ -n "$new_key" ]; then
   say "create key (shown this once; it stays in $conf as create-key): $new_key"

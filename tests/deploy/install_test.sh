@@ -94,7 +94,8 @@ sed 's/^/    | /' "$work/run1.log"
 installed everyvoice && ok "the package is installed ($(dpkg-query -W -f='${Version}' everyvoice))" || bad "the package is not installed"
 grep -q "changed: made a self-signed certificate /etc/everyvoice/tls/$domain.crt" "$work/run1.log" &&
   ok "the self-signed path was taken" || bad "no self-signed certificate was made"
-grep -q "WARNING: the certificate is SELF-SIGNED" "$work/run1.log" && ok "it says so clearly" || bad "no self-signed warning"
+grep -q "WARNING: the certificate is SELF-SIGNED" "$work/run1.log" && grep -q "$domain does not resolve to a public address of this machine" "$work/run1.log" &&
+  ok "it says so clearly, and why" || bad "no self-signed warning with its reason"
 [ ! -e "/etc/letsencrypt/live/$domain" ] && ok "no Let's Encrypt attempt for a name that does not resolve" || bad "a Let's Encrypt certificate exists"
 openssl x509 -in "/etc/everyvoice/tls/$domain.crt" -noout -ext subjectAltName 2>/dev/null | grep -q "DNS:$domain" &&
   ok "the certificate names $domain" || bad "the certificate does not name $domain"
