@@ -12,6 +12,7 @@ packages=(
   libgtest-dev          # tests
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
+  zlib1g-dev            # gzip of the web client's files
   python3-jsonschema    # tests: protocol examples and server output against the schemas
   chromium              # browser tests (tests/e2e): Debian's Chromium, driven by playwright-core
   fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
