@@ -17,6 +17,8 @@ packages=(
   fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
   clang                 # fuzzers (tests/fuzz): libFuzzer comes with clang
   libclang-rt-14-dev    # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
+  dpkg-dev              # the Debian package (cmake/Packaging.cmake): CPack runs dpkg-shlibdeps for its Depends
+  file                  # the Debian package: CPack finds the ELF files to give dpkg-shlibdeps with it
 )
 # Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
 if ! command -v node >/dev/null 2>&1; then
