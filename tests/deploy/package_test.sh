@@ -111,6 +111,11 @@ uid=$(echo "$entry" | cut -d: -f3)
 [ "$uid" -lt 1000 ] || fail "everyvoice is not a system user (uid $uid)"
 [ "$(echo "$entry" | cut -d: -f6)" = /var/lib/everyvoice ] || fail "everyvoice's home is not /var/lib/everyvoice: $entry"
 [ "$(stat -c '%U:%G %a' /var/lib/everyvoice)" = "everyvoice:everyvoice 750" ] || fail "/var/lib/everyvoice is $(stat -c '%U:%G %a' /var/lib/everyvoice)"
+if v=$(/usr/bin/everyvoice --version 2>/dev/null); then
+  [ "$v" = "everyvoice $version" ] || fail "everyvoice --version says '$v', the package is $version"
+else
+  say "NOTE: this binary has no --version yet"
+fi
 runuser -u everyvoice -- test -r "$conf" || fail "the user everyvoice cannot read $conf"
 if runuser -u nobody -- test -r "$conf"; then fail "another user (nobody) can read $conf, which may hold the create key"; fi
 say "paths: /usr/bin/everyvoice (stripped), /usr/share/everyvoice/client-web, $conf (root:everyvoice 640), $unit, /var/lib/everyvoice (everyvoice 750)"
