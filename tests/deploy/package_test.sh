@@ -52,8 +52,8 @@ trap cleanup EXIT
 
 # dpkg with the lock shared by other users of the machine: wait for it rather than fail.
 dpkg_retry() {
-  local i out
-  for i in $(seq 1 60); do
+  local out
+  for _ in $(seq 1 60); do
     if out=$(DEBIAN_FRONTEND=noninteractive dpkg "$@" </dev/null 2>&1); then printf '%s\n' "$out"; return 0; fi
     if printf '%s' "$out" | grep -q 'lock'; then sleep 5; continue; fi
     printf '%s\n' "$out" >&2
