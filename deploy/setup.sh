@@ -18,6 +18,13 @@ packages=(
   fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
   clang                 # fuzzers (tests/fuzz): libFuzzer comes with clang
   libclang-rt-14-dev    # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
+  dpkg-dev              # the Debian package (cmake/Packaging.cmake): CPack runs dpkg-shlibdeps for its Depends
+  file                  # the Debian package: CPack finds the ELF files to give dpkg-shlibdeps with it
+  podman                # container test (tests/deploy/container_test.sh): builds and runs deploy/Containerfile
+  netavark              # container test: the network stack podman 4.3 uses (not CNI plugins)
+  debootstrap           # container test: makes the Debian 12 base image, as no registry is needed
+  runc                  # container test: crun refuses hybrid cgroups (v1 with a v2 controller), runc does not
+  iptables              # container test: podman's netavark publishes ports (-p) with it
 )
 # Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
 if ! command -v node >/dev/null 2>&1; then
