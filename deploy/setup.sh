@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages everyvoice needs to build, run and test. Idempotent: when all are
+# Installs the Debian 12 packages everyvoice needs to build, run and test (with --with-container,
+# also what building the container image needs). Idempotent: when all are
 # present it prints nothing and exits 0. Runs `apt-get update` at most once, only when something is
 # missing. Needs root (or sudo).
 set -euo pipefail
@@ -20,12 +21,18 @@ packages=(
   libclang-rt-14-dev    # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
   dpkg-dev              # the Debian package (cmake/Packaging.cmake): CPack runs dpkg-shlibdeps for its Depends
   file                  # the Debian package: CPack finds the ELF files to give dpkg-shlibdeps with it
-  podman                # container test (tests/deploy/container_test.sh): builds and runs deploy/Containerfile
-  netavark              # container test: the network stack podman 4.3 uses (not CNI plugins)
-  debootstrap           # container test: makes the Debian 12 base image, as no registry is needed
-  runc                  # container test: crun refuses hybrid cgroups (v1 with a v2 controller), runc does not
-  iptables              # container test: podman's netavark publishes ports (-p) with it
 )
+# --with-container: what CI's container test (tests/deploy/container_test.sh) needs besides; a
+# developer who never builds the container image does not get podman.
+if [ "${1:-}" = "--with-container" ]; then
+  packages+=(
+    podman              # builds and runs deploy/Containerfile
+    netavark            # the network stack podman 4.3 uses (not CNI plugins)
+    debootstrap         # makes the Debian 12 base image, as no registry is reachable
+    runc                # crun refuses hybrid cgroups (v1 with a v2 controller), runc does not
+    iptables            # podman's netavark publishes ports (-p) with it
+  )
+fi
 # Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
 if ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)
