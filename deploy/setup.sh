@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages everyvoice needs to build, run and test. Idempotent: when all are
+# Installs the Debian 12 packages everyvoice needs to build, run and test (with --with-container,
+# also what building the container image needs). Idempotent: when all are
 # present it prints nothing and exits 0. Runs `apt-get update` at most once, only when something is
 # missing. Needs root (or sudo).
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libgtest-dev          # tests
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
+  zlib1g-dev            # gzip of the web client's files
   nginx                 # tests/deploy: Debian's nginx in front of the server (TLS, WebSocket, headers)
   curl openssl          # tests/deploy: requests and a self-signed certificate made at test time
   python3-jsonschema    # tests: protocol examples and server output against the schemas
@@ -19,7 +21,20 @@ packages=(
   fonts-dejavu-core     # browser tests: a font for Chromium to draw pages and screenshots with
   clang                 # fuzzers (tests/fuzz): libFuzzer comes with clang
   libclang-rt-14-dev    # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
+  dpkg-dev              # the Debian package (cmake/Packaging.cmake): CPack runs dpkg-shlibdeps for its Depends
+  file                  # the Debian package: CPack finds the ELF files to give dpkg-shlibdeps with it
 )
+# --with-container: what CI's container test (tests/deploy/container_test.sh) needs besides; a
+# developer who never builds the container image does not get podman.
+if [ "${1:-}" = "--with-container" ]; then
+  packages+=(
+    podman              # builds and runs deploy/Containerfile
+    netavark            # the network stack podman 4.3 uses (not CNI plugins)
+    debootstrap         # makes the Debian 12 base image, as no registry is reachable
+    runc                # crun refuses hybrid cgroups (v1 with a v2 controller), runc does not
+    iptables            # podman's netavark publishes ports (-p) with it
+  )
+fi
 # Browser tests also need node and npm; a node installed another way (with its own npm) is kept.
 if ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)

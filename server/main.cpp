@@ -1,7 +1,8 @@
 // everyvoice: the meeting facilitation server. Flags are listed by --help and in the README.
-//   everyvoice [--flag=value ...]                       serve
-//   everyvoice backup FILE [--data-dir=DIR]             an online backup of the database into FILE
-//   everyvoice export-events MEETING [--data-dir=DIR]   one meeting's stored events, as JSON lines
+//   everyvoice [--config=FILE] [--flag=value ...]       serve
+//   everyvoice --version
+//   everyvoice backup FILE [--data-dir=DIR | --config=FILE]            an online backup of the database into FILE
+//   everyvoice export-events MEETING [--data-dir=DIR | --config=FILE]  one meeting's stored events, as JSON lines
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -13,7 +14,8 @@
 
 namespace {
 
-// The operator commands: the word, one argument, then the usual flags (only --data-dir matters).
+// The operator commands: the word, one argument, then the usual flags (only --data-dir matters,
+// alone or from the --config file).
 int run_command(const std::string& command, int argc, char** argv) {
   if (argc < 3 || std::string(argv[2]).rfind("--", 0) == 0) {
     std::fprintf(stderr, "everyvoice %s: missing %s\n", command.c_str(), command == "backup" ? "FILE" : "MEETING (its number)");
@@ -25,7 +27,7 @@ int run_command(const std::string& command, int argc, char** argv) {
   std::string error, help;
   const auto settings = everyvoice::net::parse_settings(static_cast<int>(rest.size()), rest.data(), error, help);
   if (!settings) {
-    std::fprintf(stderr, "everyvoice %s: %s\n", command.c_str(), help.empty() ? error.c_str() : "takes --data-dir");
+    std::fprintf(stderr, "everyvoice %s: %s\n", command.c_str(), help.empty() ? error.c_str() : "takes --data-dir or --config");
     return 2;
   }
   const std::string db = settings->data_dir + "/everyvoice.db";
@@ -62,8 +64,9 @@ int main(int argc, char** argv) {
   if (!settings) {
     if (!help.empty()) {
       std::fputs(help.c_str(), stdout);
-      std::fputs("\ncommands:\n  everyvoice backup FILE [--data-dir=DIR]            online backup of the database into FILE\n"
-                 "  everyvoice export-events MEETING [--data-dir=DIR]  one meeting's stored events, as JSON lines\n",
+      if (help.rfind("everyvoice ", 0) == 0) return 0;  // --version
+      std::fputs("\ncommands:\n  everyvoice backup FILE [--data-dir=DIR | --config=FILE]            online backup of the database into FILE\n"
+                 "  everyvoice export-events MEETING [--data-dir=DIR | --config=FILE]  one meeting's stored events, as JSON lines\n",
                  stdout);
       return 0;
     }

@@ -1,6 +1,28 @@
 // The join link of a meeting and the QR code the server renders for it (console and room display).
-export const joinUrl = (code) => `${location.origin}/join?code=${encodeURIComponent(code)}`;
+// The link is built on the server's public URL when it has one (GET /api/server), so what the
+// console shows is what the QR code says.
+export const joinUrl = (code, base = location.origin) => `${base}/join?code=${encodeURIComponent(code)}`;
 export const qrUrl = (code) => `/api/meetings/${encodeURIComponent(code)}/qr.svg`;
+
+let info;
+// {version, public_url, create_key_required}; {} when the server cannot say.
+export function serverInfo() {
+  info ??= fetch('/api/server').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  return info;
+}
+
+const LOOPBACK = /^(localhost|localhost\.|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+// The join link people should use, and a warning when no phone can open it: the page was opened
+// on this machine's loopback name and the server has no public URL to build links on.
+export async function shareLink(code) {
+  const { public_url: publicUrl } = await serverInfo();
+  const warning = !publicUrl && LOOPBACK.test(location.hostname)
+    ? `This page was opened as ${location.host}, so the link and the QR code point to this computer only: phones cannot open them. `
+      + 'Open this page by the computer\'s network address instead, or start the server with --public-url=https://your.domain (see the README, "Run it for your group").'
+    : '';
+  return { link: joinUrl(code, publicUrl || location.origin), warning };
+}
 
 // Shows the QR image, or (if the server cannot render it) a note next to the link text.
 export function showQr(img, code, fallback) {

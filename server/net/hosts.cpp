@@ -69,9 +69,9 @@ bool host_allowed(std::string_view host_header, const Settings& settings) {
                      [&](const std::string& allowed) { return iequals(allowed, name); });
 }
 
-std::string public_base(std::string_view host_header, const Settings& settings) {
+std::string public_base(std::string_view host_header, const Settings& settings, bool https) {
   if (!settings.public_url.empty()) return settings.public_url;
-  return "http://" + std::string(host_name(host_header).empty() ? std::string_view("localhost") : host_header);
+  return (https ? "https://" : "http://") + std::string(host_name(host_header).empty() ? std::string_view("localhost") : host_header);
 }
 
 }  // namespace everyvoice::net

@@ -20,7 +20,8 @@ std::string_view host_name(std::string_view host_header);
 // of allowed_hosts (http_router.hpp, rule 2).
 bool host_allowed(std::string_view host_header, const Settings& settings);
 // The base of every link the server hands out (join links, QR codes): public_url when set,
-// otherwise http:// and the request's Host, which host_allowed has already checked.
-std::string public_base(std::string_view host_header, const Settings& settings);
+// otherwise http:// (https:// when a trusted proxy says the request came over https, forwarded.hpp)
+// and the request's Host, which host_allowed has already checked.
+std::string public_base(std::string_view host_header, const Settings& settings, bool https = false);
 
 }  // namespace everyvoice::net

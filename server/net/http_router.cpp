@@ -107,7 +107,7 @@ Route create_meeting(const HttpRequest& req) {
 
 // /api/meetings/{code}/qr.svg (GET), /api/meetings/{code}/minutes?format=md|json|csv (GET) and
 // /api/meetings/{code} (DELETE); the facilitator key in the X-Facilitator-Key header (never in the URL).
-Route meeting_resource(const HttpRequest& req, std::string_view rest, const Settings& settings) {
+Route meeting_resource(const HttpRequest& req, std::string_view rest, const Settings& settings, bool https) {
   std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {
     query = rest.substr(q + 1);
@@ -121,7 +121,7 @@ Route meeting_resource(const HttpRequest& req, std::string_view rest, const Sett
   if (what == "qr.svg" && get) {
     Route r = of_kind(Route::Kind::qr_code);
     r.code = code;
-    r.link = public_base(header(req, "Host"), settings) + "/join?code=" + code;
+    r.link = public_base(header(req, "Host"), settings, https) + "/join?code=" + code;
     return r;
   }
   if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
@@ -153,7 +153,7 @@ Route meeting_resource(const HttpRequest& req, std::string_view rest, const Sett
 
 }  // namespace
 
-Route route_request(const HttpRequest& req, const Settings& settings) {
+Route route_request(const HttpRequest& req, const Settings& settings, bool https) {
   if (framing_ambiguous(req))
     return refuse(http::status::bad_request, "Transfer-Encoding must end in chunked and not come with Content-Length", true);
   const auto host = req.find(http::field::host);
@@ -178,7 +178,8 @@ Route route_request(const HttpRequest& req, const Settings& settings) {
     return create_meeting(req);
   }
   constexpr std::string_view meetings_prefix = "/api/meetings/";
-  if (target.rfind(meetings_prefix, 0) == 0) return meeting_resource(req, target.substr(meetings_prefix.size()), settings);
+  if (target.rfind(meetings_prefix, 0) == 0) return meeting_resource(req, target.substr(meetings_prefix.size()), settings, https);
+  if (target == "/api/server" && get) return of_kind(Route::Kind::server_info);
   if (target == "/healthz" && get) return of_kind(Route::Kind::health);
   if (target == "/metrics" && get) return of_kind(Route::Kind::metrics);
   if (target == "/__test/fault" && test_faults_enabled()) return of_kind(Route::Kind::test_fault);

@@ -36,6 +36,7 @@ struct Route {
     minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
     upgrade,         // GET /ws with Upgrade: websocket
+    server_info,     // GET /api/server: version, public URL, whether creating needs a key
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
   };
   Kind kind = Kind::refuse;
@@ -45,6 +46,7 @@ struct Route {
   std::string code, path, format, title, key, link;
 };
 
-Route route_request(const HttpRequest& req, const Settings& settings);
+// `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.
+Route route_request(const HttpRequest& req, const Settings& settings, bool https = false);
 
 }  // namespace everyvoice::net

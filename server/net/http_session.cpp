@@ -16,7 +16,9 @@
 #include "net/websocket_session.hpp"
 #include <boost/asio/post.hpp>
 #include "net/faults.hpp"
+#include "net/forwarded.hpp"
 #include "net/http_router.hpp"
+#include "net/static_files.hpp"
 
 namespace everyvoice::net {
 namespace {
@@ -28,25 +30,42 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using Request = HttpRequest;
 
-std::string_view content_type(std::string_view path) {
-  const auto dot = path.rfind('.');
-  const std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot);
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
-  if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".json") return "application/json";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".ico") return "image/x-icon";
-  if (ext == ".woff2") return "font/woff2";
-  if (ext == ".txt" || ext == ".md") return "text/plain; charset=utf-8";
-  return "application/octet-stream";
+// Every response says how a browser must treat it. Pages may load only this server's own scripts,
+// styles and images (no inline code: the client has none), may talk only to this server, and may
+// not be framed; anything else (JSON, SVG) may load nothing at all.
+constexpr const char* page_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+constexpr const char* resource_policy = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+template <class Message>
+void secure(Message& res, bool https, bool page = false) {
+  res.set("Content-Security-Policy", page ? page_policy : resource_policy);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  if (https) res.set(http::field::strict_transport_security, "max-age=31536000");
+}
+
+// The value of `name` in a query string ("a=1&v=abc" -> "abc"), or "".
+std::string_view query_value(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+      return pair.substr(name.size() + 1);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  }
+  return {};
 }
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot)
-      : ctx_(ctx), stream_(std::move(socket)), slot_(std::move(slot)) {}
+      : ctx_(ctx), stream_(std::move(socket)), slot_(std::move(slot)), peer_(slot_.address()),
+        via_proxy_(ctx.proxies.contains(peer_)) {}
 
   void run() { do_read(); }
 
@@ -83,7 +102,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void handle(Request req) {
-    const Route route = route_request(req, ctx_.settings);
+    // Behind a trusted proxy the client is whom it names, and https is what it says (forwarded.hpp).
+    client_ = peer_;
+    https_ = false;
+    if (via_proxy_) {
+      std::vector<std::string_view> forwarded_for;
+      for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it)
+        forwarded_for.emplace_back(it->value().data(), it->value().size());
+      client_ = ctx_.proxies.client_address(peer_, forwarded_for);
+      const auto proto = req["X-Forwarded-Proto"];
+      https_ = forwarded_https(true, std::string_view(proto.data(), proto.size()));
+    }
+    const Route route = route_request(req, ctx_.settings, https_);
     const unsigned version = req.version();
     const bool keep = req.keep_alive() && !route.close;
     switch (route.kind) {
@@ -93,7 +123,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         if (route.status == http::status::bad_request) metrics().bad_requests++;
         return send(error_response(route.status, route.message, version, keep));
       case Route::Kind::upgrade:
+        if (via_proxy_) {  // the proxy's connection was not counted: the client's is
+          auto slot = ctx_.addresses.acquire(client_);
+          if (!slot) {
+            log(LogLevel::warn, "refused a WebSocket: address at its connection limit");
+            return send(error_response(http::status::too_many_requests, "too many connections from this address", version, false));
+          }
+          return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(*slot));
+        }
         return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
+      case Route::Kind::server_info:
+        return send(server_info(version, keep));
       case Route::Kind::health:
         return send(text_response(http::status::ok, health_text(), "text/plain; charset=utf-8", version, keep));
       case Route::Kind::metrics:
@@ -114,8 +154,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (route.kind == Route::Kind::qr_code) return send(join_qr_code(route.link, version, keep, req.method() == http::verb::head));
     if (route.kind == Route::Kind::minutes) {
       room->minutes(route.key, route.format, [self = shared_from_this(), version, keep, format = route.format, code = route.code](bool ok, std::string body) {
-        if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+        if (!ok) return self->send_later(self->error_response(http::status::forbidden, "wrong facilitator key", version, keep));
         http::response<http::string_body> res{http::status::ok, version};
+        secure(res, self->https_);
         res.set(http::field::content_type, codec::minutes_content_type(format));
         res.set(http::field::cache_control, "no-store");
         res.set(http::field::content_disposition, "attachment; filename=\"everyvoice-" + code + "." + format + "\"");
@@ -127,11 +168,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return;
     }
     room->close_for_deletion(route.key, [self = shared_from_this(), room, version, keep](bool ok) {
-      if (!ok) return self->send_later(error_response(http::status::forbidden, "wrong facilitator key", version, keep));
+      if (!ok) return self->send_later(self->error_response(http::status::forbidden, "wrong facilitator key", version, keep));
       self->ctx_.meetings.remove(room, [self, version, keep](bool deleted) {
         if (!deleted)
-          return self->send_later(error_response(http::status::service_unavailable, "the data could not be deleted", version, keep));
+          return self->send_later(self->error_response(http::status::service_unavailable, "the data could not be deleted", version, keep));
         http::response<http::empty_body> res{http::status::no_content, version};
+        secure(res, self->https_);
         res.keep_alive(keep);
         self->send_later(std::move(res));
       });
@@ -190,7 +232,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                                    : "wrong create key",
                                  version, keep, route.key.empty() ? "create_key_required" : "wrong_create_key"));
     }
-    if (!ctx_.creates.take(slot_.address())) {
+    if (!ctx_.creates.take(client_)) {
       metrics().meetings_create_refused++;
       return send(error_response(http::status::too_many_requests, "too many meetings created from this address; try again in a minute",
                                  version, keep));
@@ -199,13 +241,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                                                                 const std::string& error) {
       if (!created) {
         metrics().meetings_create_refused++;
-        return self->send_later(error_response(http::status::service_unavailable, error, version, keep));
+        return self->send_later(self->error_response(http::status::service_unavailable, error, version, keep));
       }
       nlohmann::json out{{"code", created->code},
                          {"facilitator_key", created->facilitator_key},
                          {"title", created->title},
                          {"join_path", "/join?code=" + created->code}};
       http::response<http::string_body> res{http::status::created, version};
+      secure(res, self->https_);
       res.set(http::field::content_type, "application/json");
       res.set(http::field::cache_control, "no-store");
       res.keep_alive(keep);
@@ -218,9 +261,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // The join link as a QR code (SVG), for the room display and the facilitator to show. The link
   // comes from the public URL or the checked Host (hosts.hpp): at most a few hundred bytes, well
   // within what a QR code holds.
-  static http::message_generator join_qr_code(const std::string& link, unsigned version, bool keep, bool head) {
+  http::message_generator join_qr_code(const std::string& link, unsigned version, bool keep, bool head) {
     const auto qr = qrcodegen::QrCode::encodeText(link.c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
     http::response<http::string_body> res{http::status::ok, version};
+    secure(res, https_);
     res.set(http::field::content_type, "image/svg+xml");
     res.set(http::field::cache_control, "no-cache");
     res.keep_alive(keep);
@@ -244,21 +288,64 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     return res;
   }
 
+  // What a client needs before it joins: the version, the public URL (the console warns when it
+  // has none and the page was opened on a loopback name) and whether creating needs a key.
+  http::message_generator server_info(unsigned version, bool keep) {
+    nlohmann::json out{{"version", EVERYVOICE_VERSION},
+                       {"public_url", ctx_.settings.public_url.empty() ? nlohmann::json() : nlohmann::json(ctx_.settings.public_url)},
+                       {"create_key_required", !ctx_.settings.create_key.empty()}};
+    return text_response(http::status::ok, out.dump(), "application/json", version, keep);
+  }
+
+  // A file of the web client from memory (static_files.hpp): gzip when the client takes it, 304
+  // when it has this version, a year's caching when the URL names the version. Files too large
+  // to keep in memory are streamed from disk as they are.
   http::message_generator static_file(const Request& req, const std::string& path) {
     const bool keep = req.keep_alive();
-    std::error_code fs_ec;
-    if (!std::filesystem::is_regular_file(path, fs_ec))
-      return error_response(http::status::not_found, "not found", req.version(), keep);
-    const auto size = std::filesystem::file_size(path, fs_ec);
-    const auto mtime = std::filesystem::last_write_time(path, fs_ec).time_since_epoch().count();
-    const std::string etag = "\"" + std::to_string(size) + "-" + std::to_string(static_cast<std::uint64_t>(mtime)) + "\"";
-    if (req[http::field::if_none_match] == etag) {
-      http::response<http::empty_body> res{http::status::not_modified, req.version()};
+    const bool head = req.method() == http::verb::head;
+    const auto asset = ctx_.static_files.get(path);
+    if (!asset) return large_file(req, path);
+    const bool gzip = !asset->gzip.empty() && accepts_gzip(std::string_view(req[http::field::accept_encoding]));
+    const std::string etag = gzip ? asset->etag.substr(0, asset->etag.size() - 1) + "-gz\"" : asset->etag;
+    const std::string_view target(req.target().data(), req.target().size());
+    const bool versioned = query_value(target, "v") == asset->version;
+    const bool page = asset->content_type.rfind("text/html", 0) == 0;
+    auto headers = [&](auto& res) {
+      secure(res, https_, page);
       res.set(http::field::etag, etag);
-      res.set(http::field::cache_control, "no-cache");
+      res.set(http::field::last_modified, asset->last_modified);
+      res.set(http::field::cache_control, versioned ? "public, max-age=31536000, immutable" : "no-cache");
+      if (!asset->gzip.empty()) res.set(http::field::vary, "Accept-Encoding");
       res.keep_alive(keep);
+    };
+    const auto inm = req[http::field::if_none_match];
+    const bool unchanged = !inm.empty() ? etag_matches(std::string_view(inm), etag)
+                                        : req[http::field::if_modified_since] == asset->last_modified;
+    if (unchanged) {
+      http::response<http::empty_body> res{http::status::not_modified, req.version()};
+      headers(res);
       return res;
     }
+    const std::string& body = gzip ? asset->gzip : asset->body;
+    if (head) {
+      http::response<http::empty_body> res{http::status::ok, req.version()};
+      headers(res);
+      res.set(http::field::content_type, asset->content_type);
+      if (gzip) res.set(http::field::content_encoding, "gzip");
+      res.content_length(body.size());
+      return res;
+    }
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    headers(res);
+    res.set(http::field::content_type, asset->content_type);
+    if (gzip) res.set(http::field::content_encoding, "gzip");
+    res.body() = body;
+    res.prepare_payload();
+    return res;
+  }
+
+  http::message_generator large_file(const Request& req, const std::string& path) {
+    const bool keep = req.keep_alive();
     beast::error_code ec;
     http::file_body::value_type body;
     body.open(path.c_str(), beast::file_mode::scan, ec);
@@ -266,11 +353,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const auto body_size = body.size();
     http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                         std::make_tuple(http::status::ok, req.version())};
-    res.set(http::field::content_type, content_type(path));
-    res.set(http::field::cache_control, "no-cache");  // revalidate with the ETag: clients never run stale code
-    res.set(http::field::etag, etag);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("Referrer-Policy", "no-referrer");
+    secure(res, https_, content_type_of(path).rfind("text/html", 0) == 0);
+    res.set(http::field::content_type, content_type_of(path));
+    res.set(http::field::cache_control, "no-cache");
     res.content_length(body_size);
     res.keep_alive(keep);
     if (req.method() == http::verb::head) {
@@ -281,9 +366,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     return res;
   }
 
-  static http::message_generator text_response(http::status status, std::string body, std::string_view type,
-                                               unsigned version, bool keep) {
+  http::message_generator text_response(http::status status, std::string body, std::string_view type,
+                                        unsigned version, bool keep) {
     http::response<http::string_body> res{status, version};
+    secure(res, https_);
     res.set(http::field::content_type, type);
     res.set(http::field::cache_control, "no-store");
     res.keep_alive(keep);
@@ -294,7 +380,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // {"error": message}, and "code" when a client should act on it (the start page asks for the
   // create key on "create_key_required").
-  static http::message_generator error_response(http::status status, std::string message, unsigned version, bool keep,
+  http::message_generator error_response(http::status status, std::string message, unsigned version, bool keep,
                                                 std::string_view code = "") {
     nlohmann::json body{{"error", message}};
     if (!code.empty()) body["code"] = code;
@@ -320,6 +406,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   AddressLimiter::Slot slot_;
+  const std::string peer_;  // the address that connected
+  const bool via_proxy_;    // it is a trusted proxy (--trusted-proxies)
+  std::string client_;      // this request's client: the peer, or whom the trusted proxy names
+  bool https_ = false;      // this request came over https (a trusted proxy says so)
 };
 
 }  // namespace

@@ -52,7 +52,12 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     const auto remote = socket.remote_endpoint(addr_ec);
     if (!addr_ec) {
       socket.set_option(tcp::no_delay(true), addr_ec);
-      if (auto slot = ctx_.addresses.acquire(remote.address().to_string())) {
+      const std::string address = remote.address().to_string();
+      if (ctx_.proxies.contains(address)) {
+        // A trusted proxy carries many clients: each WebSocket is counted against the client it
+        // names once its request is read (http_session.cpp), not against the proxy.
+        start_http_session(ctx_, std::move(socket), AddressLimiter::Slot(nullptr, address));
+      } else if (auto slot = ctx_.addresses.acquire(address)) {
         start_http_session(ctx_, std::move(socket), std::move(*slot));
       } else {
         log(LogLevel::warn, "refused a connection: address at its connection limit");

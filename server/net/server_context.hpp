@@ -12,8 +12,10 @@
 #include <unordered_map>
 
 #include "net/connection.hpp"
+#include "net/forwarded.hpp"
 #include "net/meeting_registry.hpp"
 #include "net/settings.hpp"
+#include "net/static_files.hpp"
 
 namespace everyvoice::net {
 
@@ -119,14 +121,23 @@ class ConnectionSet {
 struct ServerContext {
   ServerContext(boost::asio::io_context& ioc, Settings s, store::EventLog& event_log)
       : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log),
-        addresses(settings.connections_per_ip), creates(settings.meeting_creates_per_minute) {}
+        addresses(settings.connections_per_ip), creates(settings.meeting_creates_per_minute),
+        proxies(trusted_proxies(settings)), static_files(settings.static_dir) {}
   boost::asio::io_context& io;
   const Settings settings;
   store::EventLog& log;
   MeetingRegistry meetings;
   AddressLimiter addresses;
   AddressRate creates;
+  const TrustedProxies proxies;  // connections from these are counted by the client they name
+  StaticFiles static_files;
   ConnectionSet connections;
+
+ private:
+  static TrustedProxies trusted_proxies(const Settings& s) {
+    std::string error;  // parse_settings has refused a bad list already
+    return TrustedProxies::parse(s.trusted_proxies, error).value_or(TrustedProxies{});
+  }
 };
 
 }  // namespace everyvoice::net

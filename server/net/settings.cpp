@@ -1,8 +1,10 @@
 #include "net/settings.hpp"
 
+#include "net/forwarded.hpp"
 #include "net/hosts.hpp"
 
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -56,8 +58,10 @@ Flag list(const char* name, const char* help, std::vector<std::string> Settings:
               [member](Settings& s, const std::string& v) {
                 (s.*member).clear();
                 std::stringstream in(v);
-                for (std::string item; std::getline(in, item, ',');)
-                  if (!item.empty()) (s.*member).push_back(item);
+                for (std::string item; std::getline(in, item, ',');) {
+                  const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+                  if (b != std::string::npos) (s.*member).push_back(item.substr(b, e - b + 1));
+                }
                 return true;
               },
               [member](const Settings& s) {
@@ -90,6 +94,8 @@ const std::vector<Flag>& flags() {
            &Settings::allowed_hosts),
       text("create-key", "if set, creating a meeting needs this secret (header X-Create-Key; the start page asks for it)",
            &Settings::create_key),
+      list("trusted-proxies", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed",
+           &Settings::trusted_proxies),
       text("port-file", "write the bound port to this file once listening", &Settings::port_file),
       number("threads", "I/O threads (0: one per core)", &Settings::threads),
       text("log-level", "error, warn, info or debug", &Settings::log_level),
@@ -129,6 +135,61 @@ const std::vector<Flag>& flags() {
   return all;
 }
 
+// Sets one flag; false with `error` on an unknown name or a bad value.
+// `how` names it in errors: "--" for a flag, "" in a file.
+bool apply(Settings& s, const std::string& name, const std::string& value, std::string& error, const char* how) {
+  for (const auto& f : flags()) {
+    if (name != f.name) continue;
+    if (f.set(s, value)) return true;
+    error = "bad value \"" + value + "\" for " + how + name;
+    return false;
+  }
+  error = std::string("unknown ") + (*how ? "flag " : "setting ") + how + name + " (see --help)";
+  return false;
+}
+
+// A configuration file: `name = value` lines, '#' comments, blank lines. Names are the flags'.
+bool apply_file(Settings& s, const std::string& path, std::string& error) {
+  constexpr std::size_t max_bytes = 1024 * 1024;
+  std::ifstream in(path);
+  if (!in) {
+    error = path + ": cannot be read";
+    return false;
+  }
+  std::string line;
+  std::size_t number = 0, bytes = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    bytes += line.size() + 1;
+    if (bytes > max_bytes) {
+      error = path + ": longer than 1 MiB";
+      return false;
+    }
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto eq = line.find('=');
+    auto trimmed = [](std::string t) {
+      const auto b = t.find_first_not_of(" \t\r"), e = t.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : t.substr(b, e - b + 1);
+    };
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    if (eq == std::string::npos) {
+      error = where + "expected name = value";
+      return false;
+    }
+    const std::string name = trimmed(line.substr(0, eq)), value = trimmed(line.substr(eq + 1));
+    if (name == "config") {
+      error = where + "a configuration file cannot name another";
+      return false;
+    }
+    if (!apply(s, name, value, error, "")) {
+      error = where + error;
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<Settings> parse_settings(int argc, char** argv, std::string& error, std::string& help) {
@@ -137,10 +198,15 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::ostringstream o;
-      o << "usage: everyvoice [--flag=value ...]\n\n";
+      o << "usage: everyvoice [--config=FILE] [--flag=value ...]\n\n"
+        << "  --config  a file of `name = value` lines with these names; flags after it override it\n";
       const Settings defaults;
       for (const auto& f : flags()) o << "  --" << f.name << "  " << f.help << " (default: " << f.show(defaults) << ")\n";
       help = o.str();
+      return std::nullopt;
+    }
+    if (arg == "--version") {
+      help = std::string("everyvoice ") + EVERYVOICE_VERSION + "\n";
       return std::nullopt;
     }
     if (arg.rfind("--", 0) != 0) {
@@ -157,19 +223,7 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
       error = "flag --" + name + " needs a value";
       return std::nullopt;
     }
-    bool known = false;
-    for (const auto& f : flags()) {
-      if (name != f.name) continue;
-      known = true;
-      if (!f.set(s, value)) {
-        error = "bad value \"" + value + "\" for --" + name;
-        return std::nullopt;
-      }
-    }
-    if (!known) {
-      error = "unknown flag --" + name + " (see --help)";
-      return std::nullopt;
-    }
+    if (name == "config" ? !apply_file(s, value, error) : !apply(s, name, value, error, "--")) return std::nullopt;
   }
   if (!s.public_url.empty()) {
     while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
@@ -177,6 +231,10 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
       error = "--public-url must be http:// or https:// followed by host[:port], without a path";
       return std::nullopt;
     }
+  }
+  if (std::string proxy_error; !TrustedProxies::parse(s.trusted_proxies, proxy_error)) {
+    error = "--trusted-proxies: " + proxy_error;
+    return std::nullopt;
   }
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
       s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||

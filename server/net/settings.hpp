@@ -23,6 +23,7 @@ struct Settings {
   std::string public_url;                    // scheme://host[:port] for every link and QR code; its host is served
   std::vector<std::string> allowed_hosts;    // more Host names served (IP literals and localhost always are)
   std::string create_key;                    // if set, creating a meeting needs this secret (X-Create-Key)
+  std::vector<std::string> trusted_proxies;  // addresses or CIDRs whose X-Forwarded-For/-Proto are believed
 
   // Limits.
   std::size_t max_message_bytes = 64 * 1024;     // largest WebSocket message from a client (1009 above it)
@@ -52,7 +53,9 @@ struct Settings {
 };
 
 // Parses --name=value / --name value flags over the defaults. On an unknown flag or a bad value
-// returns nullopt and sets `error`. `--help` sets `help` to the flag list.
+// returns nullopt and sets `error`. `--help` sets `help` to the flag list, `--version` to the version.
+// `--config=FILE` reads `name = value` lines (the flag names, '#' comments) at that point, so flags
+// after it override the file.
 std::optional<Settings> parse_settings(int argc, char** argv, std::string& error, std::string& help);
 
 }  // namespace everyvoice::net

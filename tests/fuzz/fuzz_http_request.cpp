@@ -5,7 +5,9 @@
 // - a join link is built only from the public URL or a Host that passed the host rules, so it is
 //   short enough for a QR code (the crash this replaces: a 2,300-byte Host);
 // - a static path stays inside the folder and names no hidden file;
-// - requests whose framing is ambiguous are refused and the connection closed.
+// - requests whose framing is ambiguous are refused and the connection closed;
+// - what a trusted proxy's X-Forwarded-For names is always one well-formed address (net/forwarded.hpp),
+//   and the static-file header rules (Accept-Encoding, If-None-Match) take any value.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -16,7 +18,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "net/forwarded.hpp"
 #include "net/http_router.hpp"
+#include "net/static_files.hpp"
 
 namespace {
 
@@ -54,8 +58,27 @@ const Settings& configuration(unsigned which) {
   }
 }
 
+// What the session does with a request from a trusted proxy before routing it.
+bool forwarded(const everyvoice::net::HttpRequest& req) {
+  static const auto proxies = [] {
+    std::string error;
+    return *everyvoice::net::TrustedProxies::parse({"127.0.0.1", "10.0.0.0/8", "fd00::/8"}, error);
+  }();
+  std::vector<std::string_view> forwarded_for;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it)
+    forwarded_for.emplace_back(it->value().data(), it->value().size());
+  const std::string client = proxies.client_address("127.0.0.1", forwarded_for);
+  const auto parsed = everyvoice::net::parse_ip(client);
+  if (!parsed || everyvoice::net::to_string(*parsed) != client) finding("a client address that is not one canonical address");
+  (void)everyvoice::net::accepts_gzip(std::string_view(req[http::field::accept_encoding]));
+  (void)everyvoice::net::etag_matches(std::string_view(req[http::field::if_none_match]), "\"0123\"");
+  const auto proto = req["X-Forwarded-Proto"];
+  return everyvoice::net::forwarded_https(true, std::string_view(proto.data(), proto.size()));
+}
+
 void check(const everyvoice::net::HttpRequest& req, const Settings& settings) {
-  const Route r = everyvoice::net::route_request(req, settings);
+  const bool https = forwarded(req);
+  const Route r = everyvoice::net::route_request(req, settings, https);
   switch (r.kind) {
     case Route::Kind::refuse: {
       const auto status = static_cast<unsigned>(r.status);

@@ -21,9 +21,19 @@ class RawSocket {
  public:
   // `receive_buffer` > 0 sets SO_RCVBUF before connecting: a small one makes a client that does not
   // read fill the server's queue quickly.
-  explicit RawSocket(std::uint16_t port, int timeout_seconds = 3, int receive_buffer = 0)
+  // `from` (a loopback address such as "127.0.0.2") is the address the server sees the client at.
+  explicit RawSocket(std::uint16_t port, int timeout_seconds = 3, int receive_buffer = 0, const char* from = nullptr)
       : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
     if (receive_buffer > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    if (from) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      inet_pton(AF_INET, from, &local.sin_addr);
+      if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("bind failed");
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

@@ -8,7 +8,7 @@ import { MeetingModel } from '../meeting.js';
 import { normalizeCode } from '../protocol.js';
 import * as words from '../words.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound } from '../views.js';
-import { joinUrl, showQr } from '../share.js';
+import { joinUrl, shareLink, showQr } from '../share.js';
 import { activeSignals, agreementItems, timeboxText } from '../decide.js';
 import { drawResult, turnout, pollState } from '../results.js';
 
@@ -21,6 +21,11 @@ const announcer = new Announcer();
 
 setText($('#code'), code);
 setText($('#join-link'), joinUrl(code).replace(/^https?:\/\//, ''));
+shareLink(code).then((share) => {
+  setText($('#join-link'), share.link.replace(/^https?:\/\//, ''));
+  setText($('#link-warning'), share.warning);
+  $('#link-warning').hidden = !share.warning;
+});
 showQr($('#qr'), code, $('#qr-missing'));
 bindConnectionStatus(conn, $('#conn'), announcer);
 

@@ -11,7 +11,7 @@ import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
-import { joinUrl, showQr } from '../share.js';
+import { joinUrl, shareLink, showQr } from '../share.js';
 import { drawEquity } from '../equity.js';
 
 const code = msg.normalizeCode(param('code'));
@@ -44,10 +44,17 @@ function showJoin() {
 }
 
 // --- sharing ---
-const link = joinUrl(code);
+let link = joinUrl(code);
 setText($('#share-code'), code);
 $('#join-link').href = link;
 setText($('#join-link'), link);
+shareLink(code).then((share) => {
+  link = share.link;
+  $('#join-link').href = link;
+  setText($('#join-link'), link);
+  setText($('#link-warning'), share.warning);
+  $('#link-warning').hidden = !share.warning;
+});
 $('#display-link').href = `/display?code=${encodeURIComponent(code)}`;
 // The QR code (the room display shows it large) comes on request, to keep the console light.
 $('#show-qr').addEventListener('click', (e) => {
