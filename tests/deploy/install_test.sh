@@ -45,7 +45,8 @@ deb="$(realpath "$deb")"
 echo "install_test: package $deb ($(du -k "$deb" | cut -f1) KiB)"
 
 # Never take over a real installation.
-if installed everyvoice || [ -e "$site" ] || [ -e "$link" ]; then
+present() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -Eq ' (installed|config-files|unpacked|half-installed|half-configured)$'; }
+if present everyvoice || [ -e "$site" ] || [ -e "$link" ]; then
   echo "install_test: everyvoice or its nginx site is already installed here; not touching it" >&2; exit 1
 fi
 had_nginx=0 had_certbot=0 had_data=0 had_user=0

@@ -77,9 +77,11 @@ http_port="$(free_port)"; https_port="$(free_port)"
 while [ "$https_port" = "$http_port" ]; do https_port="$(free_port)"; done
 public="https://localhost:$https_port"
 
-# --- Server A: behind nginx, trusting it (127.0.0.1); 2 meetings a minute per client.
+# --- Server A: behind nginx, trusting it (127.0.0.1) and 127.0.0.5 (which stands for a client
+# whose own address the server trusts too: a local user on the proxy's machine); 2 meetings a
+# minute per client.
 "$server" --address=127.0.0.1 --port=0 --port-file="$work/a.port" --static-dir="$static" \
-  --data-dir="$work/a-data" --trusted-proxies=127.0.0.1 --public-url="$public" \
+  --data-dir="$work/a-data" --trusted-proxies=127.0.0.1,127.0.0.5 --public-url="$public" \
   --meeting-creates-per-minute=2 --away-grace-seconds=2 --log-level=warn >"$work/a.log" 2>&1 &
 pids+=($!)
 wait_port_file "$work/a.port" "$!" "$work/a.log"
@@ -250,6 +252,11 @@ check "through nginx, client 127.0.0.2 claiming 3 addresses: 2 creates, then the
   "$(for x in 198.51.100.1 198.51.100.2 198.51.100.3; do create 127.0.0.2 "$x" -k "https://127.0.0.2:$https_port/api/meetings"; echo -n ' '; done | sed 's/ $//')"
 check "through nginx, client 127.0.0.3 (same claimed address as before): its own count" "201" \
   "$(create 127.0.0.3 198.51.100.1 -k "https://127.0.0.2:$https_port/api/meetings")"
+# A client whose address is itself trusted: the server skips trusted addresses from the right, so
+# had nginx appended to the client's header ($proxy_add_x_forwarded_for), the made-up address would
+# be taken for the client. nginx sends only the address it sees: counted as itself.
+check "through nginx, client 127.0.0.5 (trusted too) claiming 3 addresses: 2 creates, then the limit" "201 201 429" \
+  "$(for x in 198.51.100.1 198.51.100.2 198.51.100.3; do create 127.0.0.5 "$x" -k "https://127.0.0.2:$https_port/api/meetings"; echo -n ' '; done | sed 's/ $//')"
 # Directly to server B, which trusts only 127.0.0.2: from 127.0.0.1 the header is ignored...
 check "direct, untrusted peer 127.0.0.1 with 3 made-up addresses: counted as itself" "201 201 429" \
   "$(for x in 198.51.100.1 198.51.100.2 198.51.100.3; do create 127.0.0.1 "$x" "http://127.0.0.1:$b_port/api/meetings"; echo -n ' '; done | sed 's/ $//')"
