@@ -10,12 +10,6 @@
 namespace everyvoice::net {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool is_v4_mapped(const IpAddress& a) {
   for (int i = 0; i < 10; ++i)
     if (a.bytes[i] != 0) return false;
@@ -33,7 +27,7 @@ bool same_prefix(const IpAddress& a, const IpAddress& b, unsigned prefix) {
 }  // namespace
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() > 45) return std::nullopt;
   char buffer[46];
@@ -69,7 +63,7 @@ std::string to_string(const IpAddress& address) {
 std::optional<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>& entries, std::string& error) {
   TrustedProxies out;
   for (const auto& entry : entries) {
-    std::string_view text = trim(entry), prefix_text;
+    std::string_view text = trim_ows(entry), prefix_text;
     if (const auto slash = text.find('/'); slash != std::string_view::npos) {
       prefix_text = text.substr(slash + 1);
       text = text.substr(0, slash);
@@ -111,7 +105,7 @@ std::string TrustedProxies::client_address(std::string_view peer, const std::vec
   for (std::string_view header : forwarded_for) {
     while (!header.empty()) {
       const auto comma = header.find(',');
-      hops.push_back(trim(header.substr(0, comma)));
+      hops.push_back(trim_ows(header.substr(0, comma)));
       header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     }
   }
@@ -129,7 +123,7 @@ bool forwarded_https(bool peer_trusted, std::string_view forwarded_proto) {
   if (!peer_trusted) return false;
   // The last value is the one our proxy set ("https" or "http, https" after several hops).
   const auto comma = forwarded_proto.rfind(',');
-  return iequals(trim(comma == std::string_view::npos ? forwarded_proto : forwarded_proto.substr(comma + 1)), "https");
+  return iequals(trim_ows(comma == std::string_view::npos ? forwarded_proto : forwarded_proto.substr(comma + 1)), "https");
 }
 
 }  // namespace everyvoice::net

@@ -12,6 +12,8 @@ namespace everyvoice::net {
 
 // ASCII case-insensitive equality (host names, header tokens).
 bool iequals(std::string_view a, std::string_view b);
+// Without the spaces and tabs around it (HTTP's optional whitespace, RFC 9110 5.6.3).
+std::string_view trim_ows(std::string_view s);
 
 // The host part of a Host header value ("example.org:8443" -> "example.org", "[::1]:80" -> "[::1]"),
 // or "" when the value is not a valid host[:port].

@@ -16,12 +16,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 Route refuse(http::status status, std::string message, bool close = false) {
   Route r;
   r.status = status;

@@ -9,22 +9,10 @@
 #include <sstream>
 
 #include "core/sha256.hpp"
+#include "net/hosts.hpp"
 
 namespace everyvoice::net {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 bool compressible(std::string_view type) {
   return type.rfind("text/", 0) == 0 || type.rfind("application/json", 0) == 0 || type.rfind("image/svg+xml", 0) == 0;
@@ -87,12 +75,12 @@ bool accepts_gzip(std::string_view accept_encoding) {
       coding = item.substr(0, semi);
       params = item.substr(semi + 1);
     }
-    coding = trim(coding);
-    if (!iequal(coding, "gzip") && !iequal(coding, "x-gzip") && coding != "*") continue;
+    coding = trim_ows(coding);
+    if (!iequals(coding, "gzip") && !iequals(coding, "x-gzip") && coding != "*") continue;
     // q=0, q=0.0, q=0.000 refuse it; any other weight takes it.
-    params = trim(params);
+    params = trim_ows(params);
     if (params.size() >= 2 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
-      const std::string_view q = trim(params.substr(2));
+      const std::string_view q = trim_ows(params.substr(2));
       if (!q.empty() && q.find_first_not_of("0.") == std::string_view::npos) return false;
     }
     return true;
@@ -103,7 +91,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   while (!if_none_match.empty()) {
     const auto comma = if_none_match.find(',');
-    std::string_view tag = trim(if_none_match.substr(0, comma));
+    std::string_view tag = trim_ows(if_none_match.substr(0, comma));
     if_none_match = comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
     if (tag == "*") return true;
     if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);

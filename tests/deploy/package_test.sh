@@ -121,21 +121,7 @@ if runuser -u nobody -- test -r "$conf"; then fail "another user (nobody) can re
 say "paths: /usr/bin/everyvoice (stripped), /usr/share/everyvoice/client-web, $conf (root:everyvoice 640), $unit, /var/lib/everyvoice (everyvoice 750)"
 
 # --- run it as the unit would -----------------------------------------------------------------
-# The server reads --config since issue 12. A binary from before it gets the config's lines as flags
-# (those it knows), so that this test can run on either; the log says which.
-if /usr/bin/everyvoice --help | grep -q -- '--config'; then
-  config_args=(--config="$conf")
-else
-  known=$(/usr/bin/everyvoice --help | sed -n 's/^ *--\([a-z0-9-]*\).*/\1/p')
-  config_args=()
-  while IFS= read -r line; do
-    name=$(printf '%s' "$line" | sed -n 's/^ *\([a-z0-9-]*\) *=.*/\1/p')
-    value=$(printf '%s' "$line" | sed -n 's/^[^=]*= *//p' | sed 's/ *$//')
-    if printf '%s\n' "$known" | grep -qx "$name"; then config_args+=(--"$name=$value")
-    else say "NOTE: this binary has no --$name; the config's '$name' line is left out"; fi
-  done < <(runuser -u everyvoice -- cat "$conf" | grep -Ev '^[[:space:]]*(#|$)')
-  say "NOTE: this binary has no --config; the packaged config is passed as flags: ${config_args[*]}"
-fi
+config_args=(--config="$conf")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 start_server() {

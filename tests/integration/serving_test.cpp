@@ -212,33 +212,6 @@ TEST(Serving, ServerInfoSaysWhatAClientMustKnow) {
   EXPECT_EQ(info.dump().find("\"k\""), std::string::npos) << "the key itself is never told";
 }
 
-struct BinaryRun {
-  int status = -1;
-  std::string err;
-};
-BinaryRun run_server_binary(const std::vector<std::string>& args) {
-  const std::string err_path = std::filesystem::temp_directory_path() / ("everyvoice-serving-" + std::to_string(getpid()));
-  std::vector<std::string> all{EVERYVOICE_SERVER_BIN};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  BinaryRun r;
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  r.err = read_file(err_path);
-  std::filesystem::remove(err_path);
-  return r;
-}
-
 TEST(Serving, TheConfigurationFileIsReadAndABadOneStopsTheServer) {
   const auto dir = std::filesystem::temp_directory_path() / ("everyvoice-conf-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -250,7 +223,7 @@ TEST(Serving, TheConfigurationFileIsReadAndABadOneStopsTheServer) {
     EXPECT_EQ(request(server.port(), "POST", "/api/meetings", "X-Create-Key: from-the-file\r\n", nullptr, "{}").status(), 201);
   }
   std::ofstream(conf) << "port = 0\nparticipants-per-meting = 10\n";
-  const BinaryRun bad = run_server_binary({"--config=" + conf, "--data-dir=" + (dir / "data").string()});
+  const CommandRun bad = run_binary({"--config=" + conf, "--data-dir=" + (dir / "data").string()});
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find(conf + ":2: unknown setting participants-per-meting"), std::string::npos) << bad.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "data")) << "nothing is created before the settings are sound";

@@ -40,35 +40,6 @@ std::string sql(const std::string& db_path, const std::string& statement) {
   return out;
 }
 
-// Runs the server binary with operator arguments; its exit status and what it printed.
-struct CommandRun {
-  int status = -1;
-  std::string out;
-};
-CommandRun run_binary(const std::vector<std::string>& args) {
-  const std::string out_path = std::filesystem::temp_directory_path() / ("everyvoice-cmd-" + std::to_string(getpid()));
-  std::vector<std::string> all{EVERYVOICE_SERVER_BIN};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  CommandRun r;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  std::ifstream in(out_path);
-  r.out.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove(out_path);
-  return r;
-}
-
 std::string metrics_line(std::uint16_t port, const std::string& name) {
   const auto body = http_call(port, "GET", "/metrics").body;
   const auto at = body.find("\n" + name + " ");

@@ -30,6 +30,37 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
+CommandRun run_binary(const std::vector<std::string>& args) {
+  char templ[] = "/tmp/everyvoice-run-XXXXXX";
+  const std::string dir = mkdtemp(templ);
+  const std::string out_path = dir + "/out", err_path = dir + "/err";
+  std::vector<std::string> all{EVERYVOICE_SERVER_BIN};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  CommandRun r;
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string data_dir, bool capture_log)
     : capture_log_(capture_log), extra_(std::move(extra_args)) {
   char templ[] = "/tmp/everyvoice-test-XXXXXX";

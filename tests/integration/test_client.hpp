@@ -49,6 +49,14 @@ class ServerProcess {
   std::vector<std::string> extra_;
 };
 
+// Runs the server binary to its end (an operator command, or a start that must fail): its exit
+// status and what it printed on stdout and stderr.
+struct CommandRun {
+  int status = -1;
+  std::string out, err;
+};
+CommandRun run_binary(const std::vector<std::string>& args);
+
 struct HttpReply {
   int status = 0;
   std::string body;

@@ -83,6 +83,21 @@ describe('pages', () => {
     console.log('page weights (bytes on the wire):', JSON.stringify(weights));
   });
 
+  // This server has no --public-url and the tests open it as 127.0.0.1: the link it shows is one
+  // no phone can open, and the console and the room display say so (the https test through nginx
+  // checks the other side: with a public URL, no warning and the link is the public one).
+  it('warns that phones cannot open a link on a loopback address', async () => {
+    const f = fac.page;
+    await f.goto(`${BASE}/facilitator?code=${code}`);
+    await waitLive(f);
+    await waitText(f, '#link-warning', 'phones cannot open them');
+    assert.match(await f.textContent('#join-link'), /^http:\/\/127\.0\.0\.1:\d+\/join\?code=/);
+    const display = await person(browser, DESKTOP, 'display');
+    await display.page.goto(`${BASE}/display?code=${code}`);
+    await waitText(display.page, '#link-warning', '--public-url');
+    await display.context.close();
+  });
+
   for (const width of [320, 640]) {
     it(`no page scrolls sideways at ${width} px`, async () => {
       const viewer = await person(browser, { viewport: { width, height: 700 } }, `w${width}`);
