@@ -4,7 +4,8 @@
 #   bash deploy/install.sh DOMAIN [--email ADDR] [--deb PATH] [--certbot] [--start-without-systemd]
 #
 # Steps, each printing what it changed or "unchanged" (a second run changes nothing):
-#   1. the everyvoice package (--deb PATH, or the one in ./build/: `cmake --build build --target package`)
+#   1. the everyvoice package (--deb PATH, or the one in ./build/; with neither, it builds one from
+#      this source tree: deploy/setup.sh --build-only, then a Release build of the package target)
 #   2. nginx and certbot (Debian's packages)
 #   3. /etc/everyvoice/everyvoice.conf: public-url = https://DOMAIN, a create key if none is set
 #   4. a certificate: Let's Encrypt through Debian's certbot (certonly --webroot) when DOMAIN resolves
@@ -67,7 +68,17 @@ if [ -z "$deb" ]; then
   shopt -s nullglob
   debs=(./build/everyvoice_*.deb)
   shopt -u nullglob
-  [ ${#debs[@]} -gt 0 ] || die "no --deb given and no ./build/everyvoice_*.deb (make one: cmake --build build --target package)"
+  if [ ${#debs[@]} -eq 0 ]; then
+    # From a source checkout with nothing built: build the package (Release, the server only), with
+    # only the build's packages installed (deploy/setup.sh --build-only). About 5 minutes on 2 cores.
+    src="$(cd "$here/.." && pwd)"
+    [ -f "$src/CMakeLists.txt" ] || die "no --deb given, no ./build/everyvoice_*.deb, and no source tree to build one from"
+    say "no package given: building one from $src into $src/build-package (the build takes a few minutes)"
+    bash "$here/setup.sh" --build-only
+    cmake -S "$src" -B "$src/build-package" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEVERYVOICE_TESTS=OFF >/dev/null
+    cmake --build "$src/build-package" --target package
+    debs=("$src"/build-package/everyvoice_*.deb)
+  fi
   deb="$(ls -t "${debs[@]}" | head -n 1)"
 fi
 [ -r "$deb" ] || die "no package at $deb"

@@ -53,16 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The build packages named in the Containerfile are deploy/setup.sh's (so the two cannot drift).
-setup_list=$(sed -n '/^packages=(/,/^)/p' "$src/deploy/setup.sh" | sed 's/#.*//' | tr -s ' \n' '\n')
-build_list=$(sed -n '/^FROM .* AS build/,/^WORKDIR/p' "$src/deploy/Containerfile" |
-  sed -n '/apt-get install/,/rm -rf/p' | sed 's/#.*//; s/\\$//' | tr -s ' \n' '\n' |
-  grep -Ev '^(&&|apt-get|install|-y|-qq|--no-install-recommends|rm|-rf|/var/lib/apt/lists/\*|DEBIAN_FRONTEND=noninteractive|)$')
-for p in $build_list; do
-  printf '%s\n' "$setup_list" | grep -qx "$p" || fail "the Containerfile installs $p, which deploy/setup.sh does not list"
-done
-say "the Containerfile's build packages are all in deploy/setup.sh: $(echo $build_list)"
-
 # --- the base image, without a registry ---------------------------------------------------------
 if [ "${EVERYVOICE_BASE_REBUILD:-0}" = 1 ] || ! podman image exists "$base"; then
   command -v debootstrap >/dev/null || fail "needs debootstrap to make $base (apt-get install debootstrap)"

@@ -14,4 +14,4 @@ cmake --build "$build" --target everyvoice core_tests codec_tests store_tests ne
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export EVERYVOICE_SANITIZED=1  # the few checks that mean nothing under the sanitizers (RSS, descriptors) stand down
-ctest --test-dir "$build" --output-on-failure -j2 -E 'browser_e2e|load_smoke|protocol_schemas'
+ctest --test-dir "$build" --output-on-failure -j2 -E 'browser_e2e|https_through_nginx|load_smoke|protocol_schemas'
