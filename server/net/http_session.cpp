@@ -2,6 +2,7 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -335,11 +336,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       res.content_length(body.size());
       return res;
     }
-    http::response<http::string_body> res{http::status::ok, req.version()};
+    // The body is the cached bytes themselves, not a copy: `serving_` keeps them alive until this
+    // response is written (the next request is read only after that).
+    serving_ = asset;
+    http::response<http::span_body<const char>> res{http::status::ok, req.version()};
     headers(res);
     res.set(http::field::content_type, asset->content_type);
     if (gzip) res.set(http::field::content_encoding, "gzip");
-    res.body() = body;
+    res.body() = {body.data(), body.size()};
     res.prepare_payload();
     return res;
   }
@@ -405,6 +409,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<const StaticAsset> serving_;  // the file whose bytes the response being written points at
   AddressLimiter::Slot slot_;
   const std::string peer_;  // the address that connected
   const bool via_proxy_;    // it is a trusted proxy (--trusted-proxies)
