@@ -1,7 +1,8 @@
 // Console panel: the agenda (items with a timebox, the current one with its time used, what was
 // decided under each and how the floor was shared), the decision record with the server's check
-// of its hash chain and this browser's own ("Verify this record": record-check.js), the minutes (downloaded with the facilitator key in a header, never in a
-// URL), ending the meeting, and deleting its data.
+// of its hash chain and this browser's own ("Verify this record": record-check.js), the minutes
+// (downloaded with the facilitator key in a header, never in a URL), ending the meeting, and
+// deleting its data.
 import { h, redraw, setText } from '../dom.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
@@ -38,7 +39,7 @@ function chainStatus(model) {
   return `${words.plural(d.length, 'entry', 'entries')}, each linked to the one before.`;
 }
 
-export function mount(root, { model, conn, send, ask, toast, code }) {
+export function mount(root, { model, conn, send, ask, toast, code, announcer }) {
   // --- agenda ---
   const agendaList = h('ol', { class: 'plain', id: 'agenda-list', 'aria-labelledby': 'agenda-h' });
   const agendaForm = h('form', { class: 'row sub', id: 'agenda-form' },
@@ -128,13 +129,14 @@ export function mount(root, { model, conn, send, ask, toast, code }) {
   // --- verify the record in this browser ---
   const verify = h('button', { type: 'button', class: 'secondary', id: 'verify-record' }, 'Verify this record');
   const verifyBox = h('div', { class: 'actions' }, verify);
-  const verified = h('p', { id: 'verify-result', role: 'status', hidden: true });
+  const verified = h('p', { id: 'verify-result', hidden: true });  // announced through the page's announcer
   let checkedList = null;  // the record the shown result is about (a new record hides it)
   let checkedLength = 0;
   function show(text, kind) {
     verified.textContent = text;
     verified.className = `notice notice-${kind}`;
     verified.hidden = false;
+    if (announcer) announcer.say(text);
   }
   verify.addEventListener('click', async () => {
     if (verify.getAttribute('aria-disabled') === 'true') return;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, proposalCard, waitIn, waitLive, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, proposalCard, until, waitIn, waitLive, waitText } from '../lib/browser.mjs';
 
 const TITLE = '会议时间';
 const TEXT = 'We meet every other Tuesday at 18:00 🌱.';
@@ -75,6 +75,7 @@ describe('verify the decision record in the browser', () => {
     await fac.page.click('#verify-record');
     await waitText(fac.page, '#verify-result', 'All 3 decisions check out: the record has not been changed.');
     assert.equal(await fac.page.getAttribute('#verify-result', 'class'), 'notice notice-ok');
+    await until(fac.page, 'the result announced', () => document.querySelector('#announce-polite').textContent.startsWith('All 3 decisions check out'));
     // The newest hash, as the page holds it, is named so it can be compared later.
     const newest = await fac.page.evaluate(() => document.querySelector('#decision-3 .hash').textContent.slice(5, 21));
     await waitText(fac.page, '#verify-result', `The newest hash begins ${newest}.`);
