@@ -1,12 +1,33 @@
 // Console panel: the agenda (items with a timebox, the current one with its time used, what was
 // decided under each and how the floor was shared), the decision record with the server's check
-// of its hash chain, the minutes (downloaded with the facilitator key in a header, never in a
-// URL), ending the meeting, and deleting its data.
+// of its hash chain and this browser's own ("Verify this record": record-check.js), the minutes
+// (downloaded with the facilitator key in a header, never in a URL), ending the meeting, and
+// deleting its data.
 import { h, redraw, setText } from '../dom.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
 import { loadKey, saveKey } from '../storage.js';
 import { drawDecisions, timeboxText } from '../decide.js';
+import { canCheck, checkRecord } from '../record-check.js';
+
+// What this browser's own check of the record found (record-check.js): [text, notice kind].
+function verdict(result, list) {
+  if (result.ok) {
+    const last = list[list.length - 1].hash;
+    return [`${list.length === 1 ? 'The 1 decision checks' : `All ${list.length} decisions check`} out: the record has not been changed. ` +
+      `Checked in this browser: each entry’s hash recomputed from its fields, and each entry follows the one before. The newest hash begins ${last.slice(0, 16)}.`, 'ok'];
+  }
+  const d = result.decision || {};
+  const which = `Decision ${result.index + 1}${typeof d.title === 'string' ? ` (“${d.title}”)` : ''}`;
+  switch (result.problem) {
+    case 'partial':
+      return [`This page holds only part of the record (decision ${result.index + 1} is missing here), so it cannot check it. ` +
+        'Reload the page to get the whole record and verify again; if it is still missing, the record the server sends is not whole.', 'warn'];
+    case 'malformed': return [`${which} does not check out: one of its fields is missing or not what it should be.`, 'error'];
+    case 'chain': return [`${which} does not check out: it does not follow the decision before it, so an entry was removed, inserted or reordered.`, 'error'];
+    default: return [`${which} does not check out: its fields do not give its hash, so it was changed after it was recorded.`, 'error'];
+  }
+}
 
 // The hash chain as the server checked it; entries added since each link to the one before.
 function chainStatus(model) {
@@ -18,7 +39,7 @@ function chainStatus(model) {
   return `${words.plural(d.length, 'entry', 'entries')}, each linked to the one before.`;
 }
 
-export function mount(root, { model, conn, send, ask, toast, code }) {
+export function mount(root, { model, conn, send, ask, toast, code, announcer }) {
   // --- agenda ---
   const agendaList = h('ol', { class: 'plain', id: 'agenda-list', 'aria-labelledby': 'agenda-h' });
   const agendaForm = h('form', { class: 'row sub', id: 'agenda-form' },
@@ -105,10 +126,42 @@ export function mount(root, { model, conn, send, ask, toast, code }) {
 
   const chain = h('p', { id: 'chain-status' });
   const decisions = h('div', { id: 'fdecision-list' });
+  // --- verify the record in this browser ---
+  const verify = h('button', { type: 'button', class: 'secondary', id: 'verify-record' }, 'Verify this record');
+  const verifyBox = h('div', { class: 'actions' }, verify);
+  const verified = h('p', { id: 'verify-result', hidden: true });  // announced through the page's announcer
+  let checkedList = null;  // the record the shown result is about (a new record hides it)
+  let checkedLength = 0;
+  function show(text, kind) {
+    verified.textContent = text;
+    verified.className = `notice notice-${kind}`;
+    verified.hidden = false;
+    if (announcer) announcer.say(text);
+  }
+  verify.addEventListener('click', async () => {
+    if (verify.getAttribute('aria-disabled') === 'true') return;
+    const list = model.decisions;
+    checkedList = list;
+    checkedLength = list.length;
+    if (!canCheck()) {
+      show('This browser cannot check the record here: it allows the check (Web Crypto) only on a secure page, https:// or localhost. ' +
+        'Open the console over https://, or download the minutes as JSON and check them with protocol/tools/verify_record.py (PROTOCOL.md 7.9).', 'warn');
+      return;
+    }
+    verify.setAttribute('aria-disabled', 'true');
+    try {
+      const [text, kind] = verdict(await checkRecord(list.slice()), list);
+      show(text, kind);
+    } catch (err) {
+      show(`The record could not be checked: ${err.message}.`, 'error');
+    } finally {
+      verify.removeAttribute('aria-disabled');
+    }
+  });
   const endBox = h('div', { id: 'end-box' });
   root.append(
     h('section', { class: 'card', 'aria-labelledby': 'agenda-h' }, h('h2', { id: 'agenda-h' }, 'Agenda'), agendaList, agendaForm),
-    h('section', { class: 'card', 'aria-labelledby': 'record-h' }, h('h2', { id: 'record-h' }, 'Decision record'), chain, decisions),
+    h('section', { class: 'card', 'aria-labelledby': 'record-h' }, h('h2', { id: 'record-h' }, 'Decision record'), chain, verifyBox, verified, decisions),
     h('section', { class: 'card', 'aria-labelledby': 'minutes-h' },
       h('h2', { id: 'minutes-h' }, 'Minutes'),
       h('p', { class: 'hint' }, 'Who was there, the agenda, the decisions with their record, points, polls and how the floor was shared.'),
@@ -143,6 +196,8 @@ export function mount(root, { model, conn, send, ask, toast, code }) {
     setText(chain, chainStatus(model));
     chain.hidden = !model.decisions.length;
     chain.className = model.chainOk === false ? 'notice notice-error' : 'hint';
+    verifyBox.hidden = !model.decisions.length;
+    if (model.decisions !== checkedList || model.decisions.length !== checkedLength) verified.hidden = true;
     redraw(decisions, drawDecisions(model));
     end.hidden = model.ended;
     redraw(endBox, model.ended ? h('p', { class: 'notice notice-info' }, 'The meeting has ended. It is read-only now.') : null);
