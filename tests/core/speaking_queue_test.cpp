@@ -626,6 +626,27 @@ TEST_F(SpeakingQueueTest, HybridWithNobodySpokenYetStartsWithTheFirstInProgressi
   EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{r1, r2, r3, i1, i2}));
 }
 
+// PROTOCOL.md 7.3's worked example, as the contract states it: the alternation runs across kinds,
+// and only entries placed while both groups were still to be placed in their kind say so.
+TEST_F(SpeakingQueueTest, HybridExampleOfTheContract) {
+  const auto fac = join("Fac", Role::facilitator, Location::in_room);
+  const auto ron = join("Ron", Role::participant, Location::remote);
+  const auto ivo = join("Ivo", Role::participant, Location::in_room);
+  const auto isa = join("Isa", Role::participant, Location::in_room);
+  const auto rex = join("Rex", Role::participant, Location::remote);
+  speak(fac, fac, 5'000);  // the room spoke last
+  ok(fac, SetPolicy{QueuePolicy::hybrid});
+  raise(ivo);
+  raise(isa);
+  raise(rex);
+  raise(ron, HandKind::point_of_process);
+  const std::string turns = "in-room and remote take turns; has not spoken yet";
+  EXPECT_EQ(rows(), (std::vector<Row>{{ron, ReasonCode::point_of_process, "point of process goes first"},
+                                      {ivo, ReasonCode::not_spoken_yet, turns},
+                                      {rex, ReasonCode::not_spoken_yet, turns},
+                                      {isa, ReasonCode::not_spoken_yet, "has not spoken yet"}}));
+}
+
 TEST_F(SpeakingQueueTest, OrderReasonsUseSingularForOneTurn) {
   const auto fac = join("Fac", Role::facilitator);
   const auto a = join("Ade");
