@@ -647,6 +647,19 @@ TEST_F(SpeakingQueueTest, HybridExampleOfTheContract) {
                                       {isa, ReasonCode::not_spoken_yet, "has not spoken yet"}}));
 }
 
+// PROTOCOL.md 7.3: whole seconds, rounded down.
+TEST_F(SpeakingQueueTest, ReasonTimesAreWholeSecondsRoundedDown) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto a = join("Ade");
+  const auto b = join("Bea");
+  speak(fac, a, 300);
+  speak(fac, b, 61'999);
+  raise(a);
+  raise(b);
+  EXPECT_EQ(rows(), (std::vector<Row>{{a, ReasonCode::spoken_before, "1 turn so far, 0 s"},
+                                      {b, ReasonCode::spoken_before, "1 turn so far, 1 min 1 s"}}));
+}
+
 TEST_F(SpeakingQueueTest, OrderReasonsUseSingularForOneTurn) {
   const auto fac = join("Fac", Role::facilitator);
   const auto a = join("Ade");
