@@ -238,6 +238,9 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
   if (found == tokens_.end() || !committed_.find_active(found->second))
     return reply_error(*conn, id, "bad_token", "this token does not belong to anyone in this meeting; join again");
   const ParticipantId who = found->second;
+  // Joins held for the next batch are in the history already: send them to everyone now, so that
+  // the catch-up below holds each missed event once and no later batch repeats one (PROTOCOL.md 3.5).
+  if (!held_events_.empty()) send_update({}, now_ms(), std::exchange(pending_sections_, 0), 0);
   admit(conn, who);
   const Millis now = now_ms();
   const auto audience = members_[conn.get()].audience;
@@ -439,6 +442,10 @@ void MeetingRoom::publish(Pending& pending) {
   if (pending.kind != Pending::Kind::join) broadcast(pending.events, pending.now);
   switch (pending.kind) {
     case Pending::Kind::command: {
+      // A command's update comes before its ack (PROTOCOL.md 4.2): batching only delays events no
+      // command waits on (joins, presence changes of people who dropped), so a command whose
+      // events were held (set_presence, add_proxy) sends the batch now.
+      if (!held_events_.empty()) send_update({}, pending.now, std::exchange(pending_sections_, 0), 0);
       const Frame ack = make_frame(codec::encode_ack(pending.id, committed_.seq));
       if (pending.conn) pending.conn->deliver(ack, FrameKind::reply);
       for (auto& retry : pending.retries) retry->deliver(ack, FrameKind::reply);

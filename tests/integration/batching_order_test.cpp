@@ -1,0 +1,85 @@
+// What the batching of joins and presence changes may not do (issue 13, items 1 and 2): repeat an
+// event to someone who resumed (PROTOCOL.md 3.5: exactly the missed events), or answer a command
+// before its update (4.2). A long --coalesce-ms makes the batch window wide enough that the
+// interleavings below happen on every run, not by chance.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "test_client.hpp"
+
+namespace everyvoice::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Every seq of the events this client read, in the order read.
+std::vector<std::uint64_t> event_seqs(const WsClient& c) {
+  std::vector<std::uint64_t> out;
+  for (const auto& m : c.seen)
+    if (m["type"] == "update" && m.contains("events"))
+      for (const auto& e : m["events"]) out.push_back(e["seq"].get<std::uint64_t>());
+  return out;
+}
+
+TEST(BatchingOrder, AResumeWhileJoinsWaitInABatchGetsEachEventOnce) {
+  ServerProcess server{{"--coalesce-ms=3000"}};
+  const auto m = create_meeting(server.port());
+  WsClient fac(server.port());
+  fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+  fac.expect("snapshot");
+  WsClient pat(server.port());
+  const json w = pat.join(m.code, "Pat");
+  pat.expect("snapshot", 5s);  // it may wait for the batch window
+  pat.drain(300ms);
+  const std::uint64_t seen = pat.last_seq;
+  pat.drop();
+
+  // Two joins within the window (the last batch went out with Pat's snapshot): they wait for the
+  // next batch while Pat resumes.
+  WsClient a(server.port()), b(server.port());
+  a.join(m.code, "Ama");
+  b.join(m.code, "Ben");
+  WsClient back(server.port());
+  back.resume(m.code, w["token"], seen);
+  back.drain(3500ms);  // past the batch window
+  const auto seqs = event_seqs(back);
+  ASSERT_FALSE(seqs.empty());
+  EXPECT_EQ(std::set<std::uint64_t>(seqs.begin(), seqs.end()).size(), seqs.size()) << "an event came twice";
+  for (std::size_t i = 1; i < seqs.size(); ++i) EXPECT_LT(seqs[i - 1], seqs[i]) << "seqs go up";
+  EXPECT_EQ(seqs.front(), seen + 1) << "from the first missed event";
+}
+
+TEST(BatchingOrder, CommandsWhoseEventsAreBatchedGetTheirUpdateBeforeTheirAck) {
+  ServerProcess server{{"--coalesce-ms=3000"}};
+  const auto m = create_meeting(server.port());
+  WsClient fac(server.port());
+  fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+  fac.expect("snapshot");
+  WsClient someone(server.port());
+  someone.join(m.code, "Sam");  // a join just went out: the next batched events wait for the window
+  for (const char* name : {"Grandad Joe", "Auntie May"}) {
+    const std::size_t before = fac.seen.size();
+    const json ack = fac.command({{"type", "add_proxy"}, {"name", name}});
+    ASSERT_EQ(ack["type"], "ack");
+    const std::uint64_t seq = ack["seq"];
+    bool update_first = false;
+    for (std::size_t i = before; i < fac.seen.size() && fac.seen[i] != ack; ++i)
+      if (fac.seen[i]["type"] == "update")
+        for (const auto& e : fac.seen[i]["events"])
+          if (e["seq"] == seq) update_first = true;
+    EXPECT_TRUE(update_first) << name << ": the update with seq " << seq << " comes before the ack";
+  }
+  const std::size_t before = someone.seen.size();
+  const json ack = someone.command({{"type", "set_presence"}, {"presence", "away"}});
+  ASSERT_EQ(ack["type"], "ack") << ack.dump();
+  bool update_first = false;
+  for (std::size_t i = before; i < someone.seen.size() && someone.seen[i] != ack; ++i)
+    if (someone.seen[i]["type"] == "update")
+      for (const auto& e : someone.seen[i]["events"])
+        if (e["seq"] == ack["seq"]) update_first = true;
+  EXPECT_TRUE(update_first) << "set_presence: the update comes before the ack";
+}
+
+}  // namespace
+}  // namespace everyvoice::testing
