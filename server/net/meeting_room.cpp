@@ -248,12 +248,19 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
   if (request.last_seq != committed_.seq) {
     // The events missed, if all are still held; otherwise (or from a seq we never had) a snapshot.
     // last_seq 0 is a client that has nothing: it gets a snapshot.
+    // A person whose role changed meanwhile sees the meeting as another audience now: the events
+    // alone would leave their copy in the old audience's shape, so they get a snapshot.
     const bool held = request.last_seq > 0 && request.last_seq < committed_.seq && !history_.empty() &&
                       history_.front().seq <= request.last_seq + 1;
-    if (held) {
-      std::vector<core::Stamped> missed;
+    std::vector<core::Stamped> missed;
+    if (held)
       for (const auto& e : history_)
         if (e.seq > request.last_seq) missed.push_back(e);
+    const bool role_changed = std::any_of(missed.begin(), missed.end(), [who](const core::Stamped& e) {
+      const auto* changed = std::get_if<core::RoleChanged>(&e.event);
+      return changed && changed->id == who;
+    });
+    if (held && !role_changed) {
       // Every section, so that changes coalesced away (counts) are caught up too; decisions: the
       // ones added since last_seq.
       std::size_t new_decisions = 0;

@@ -81,5 +81,32 @@ TEST(BatchingOrder, CommandsWhoseEventsAreBatchedGetTheirUpdateBeforeTheirAck) {
   EXPECT_TRUE(update_first) << "set_presence: the update comes before the ack";
 }
 
+// Issue 13, item 3: made co-facilitator while away, a person resumes into the facilitators'
+// audience, so the catch-up is a snapshot of that audience, not the participant-shaped events.
+TEST(BatchingOrder, SomeoneWhoseRoleChangedWhileAwayResumesWithASnapshot) {
+  ServerProcess server;
+  const auto m = create_meeting(server.port());
+  WsClient fac(server.port());
+  fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+  WsClient pat(server.port());
+  const json w = pat.join(m.code, "Pat");
+  pat.expect("snapshot");
+  pat.drain(300ms);
+  const std::uint64_t seen = pat.last_seq;
+  pat.drop();
+  ASSERT_EQ(fac.command({{"type", "set_role"}, {"participant", w["you"]["id"]}, {"role", "co_facilitator"}})["type"], "ack");
+  WsClient back(server.port());
+  const json again = back.resume(m.code, w["token"], seen);
+  EXPECT_EQ(again["you"]["role"], "co_facilitator");
+  const json first = *back.next();
+  EXPECT_EQ(first["type"], "snapshot") << first.dump().substr(0, 300);
+  // The facilitators' snapshot: every person with what only facilitators see (PROTOCOL.md 7.2).
+  ASSERT_TRUE(first.contains("view") && first["view"].contains("people")) << first.dump().substr(0, 400);
+  for (const auto& person : first["view"]["people"]) {
+    EXPECT_TRUE(person.contains("turns")) << person.dump();
+    EXPECT_TRUE(person.contains("spoken_ms")) << person.dump();
+  }
+}
+
 }  // namespace
 }  // namespace everyvoice::testing
