@@ -22,6 +22,16 @@ std::vector<std::uint64_t> event_seqs(const WsClient& c) {
   return out;
 }
 
+// Whether, among the messages `c` read from index `from` on, an update carrying the event with the
+// ack's seq came before the ack itself.
+bool update_before_ack(const WsClient& c, std::size_t from, const json& ack) {
+  for (std::size_t i = from; i < c.seen.size() && c.seen[i] != ack; ++i)
+    if (c.seen[i]["type"] == "update")
+      for (const auto& e : c.seen[i]["events"])
+        if (e["seq"] == ack["seq"]) return true;
+  return false;
+}
+
 TEST(BatchingOrder, AResumeWhileJoinsWaitInABatchGetsEachEventOnce) {
   ServerProcess server{{"--coalesce-ms=3000"}};
   const auto m = create_meeting(server.port());
@@ -62,23 +72,12 @@ TEST(BatchingOrder, CommandsWhoseEventsAreBatchedGetTheirUpdateBeforeTheirAck) {
     const std::size_t before = fac.seen.size();
     const json ack = fac.command({{"type", "add_proxy"}, {"name", name}});
     ASSERT_EQ(ack["type"], "ack");
-    const std::uint64_t seq = ack["seq"];
-    bool update_first = false;
-    for (std::size_t i = before; i < fac.seen.size() && fac.seen[i] != ack; ++i)
-      if (fac.seen[i]["type"] == "update")
-        for (const auto& e : fac.seen[i]["events"])
-          if (e["seq"] == seq) update_first = true;
-    EXPECT_TRUE(update_first) << name << ": the update with seq " << seq << " comes before the ack";
+    EXPECT_TRUE(update_before_ack(fac, before, ack)) << name << ": the update with seq " << ack["seq"] << " comes before the ack";
   }
   const std::size_t before = someone.seen.size();
   const json ack = someone.command({{"type", "set_presence"}, {"presence", "away"}});
   ASSERT_EQ(ack["type"], "ack") << ack.dump();
-  bool update_first = false;
-  for (std::size_t i = before; i < someone.seen.size() && someone.seen[i] != ack; ++i)
-    if (someone.seen[i]["type"] == "update")
-      for (const auto& e : someone.seen[i]["events"])
-        if (e["seq"] == ack["seq"]) update_first = true;
-  EXPECT_TRUE(update_first) << "set_presence: the update comes before the ack";
+  EXPECT_TRUE(update_before_ack(someone, before, ack)) << "set_presence: the update comes before the ack";
 }
 
 // Issue 13, item 3: made co-facilitator while away, a person resumes into the facilitators'
