@@ -8,53 +8,28 @@ namespace everyvoice::codec {
 
 using nlohmann::json;
 
-Audience audience_for(core::Role role) {
-  switch (role) {
-    case core::Role::facilitator:
-    case core::Role::co_facilitator: return Audience::facilitator;
-    case core::Role::observer: return Audience::display;
-    case core::Role::participant: return Audience::participant;
-  }
-  return Audience::participant;
-}
-
 namespace {
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 }  // namespace
 
 std::string encode_welcome(std::string_view id, std::string_view code, const core::MeetingState& state,
                            core::ParticipantId you, const std::optional<std::string>& token, core::Millis now) {
-  const auto& p = state.participants.at(you - 1);
   json j{{"type", "welcome"},
          {"id", id},
          {"protocol", protocol_version},
          {"code", code},
-         {"you", views::person(p, audience_for(p.role))},
-         {"audience", audience_for(p.role) == Audience::facilitator ? "facilitator"
-                      : audience_for(p.role) == Audience::display   ? "display"
-                                                                    : "participant"},
+         {"you", views::you(state, you)},
+         {"audience", audience_name(audience_for(state.participants.at(you - 1).role))},
          {"seq", state.seq},
          {"now", now}};
-  // Their own preference, whatever their audience (others see it only as facilitators).
-  j["you"]["preference"] = core::name_of(p.preference);
   if (token) j["token"] = *token;
-  // What this person has done that no shared section says: the polls they voted in and the points
-  // they upvoted (never what they chose).
-  json voted = json::array();
-  for (const auto& poll : state.polls)
-    if (poll.voters.contains(you)) voted.push_back(poll.id);
-  json upvoted = json::array();
-  for (const auto& point : state.points)
-    if (point.upvoters.contains(you)) upvoted.push_back(point.id);
-  j["you"]["voted_polls"] = std::move(voted);
-  j["you"]["upvoted_points"] = std::move(upvoted);
   return dump(j);
 }
 
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now) {
   json view{{"people", views::people(state, audience)}};
   views::add_sections(view, state, code, audience, now, all_sections, 0);
-  if (audience == Audience::facilitator) view["figures"] = views::figures(state, now);
+  if (receives_figures(audience)) view["figures"] = views::figures(state, now);
   return dump({{"type", "snapshot"}, {"seq", state.seq}, {"now", now}, {"view", std::move(view)}});
 }
 

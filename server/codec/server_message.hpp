@@ -15,7 +15,18 @@ namespace everyvoice::codec {
 // Who a frame is for. Every connection belongs to exactly one audience, from its person's role.
 enum class Audience : std::uint8_t { participant, facilitator, display };
 inline constexpr std::size_t audience_count = 3;
+
+// Who receives what. These rules, like the views themselves, are defined in views.cpp and nowhere
+// else: the meeting room asks them, it does not decide them.
 Audience audience_for(core::Role role);
+std::string_view audience_name(Audience audience);
+// Whether a person's connections get the meeting's updates at all (not once removed).
+bool receives_updates(const core::Participant& person);
+// The equity figures (a `figures` message, and in snapshots) go to facilitators only.
+bool receives_figures(Audience audience);
+// The running result of a named "after_vote" poll goes, while it is open, to the people who have
+// voted in it (facilitators see results in their polls section already).
+bool receives_poll_results(const core::MeetingState& state, std::uint32_t poll, Audience audience, core::ParticipantId who);
 
 // The parts of a view. An update carries only the sections its events touched (a client replaces
 // each section it receives whole), except `decisions`, which is append-only: an update carries

@@ -21,6 +21,42 @@
 #include "core/signals.hpp"
 #include "core/speaking_queue.hpp"
 
+namespace everyvoice::codec {
+
+Audience audience_for(core::Role role) {
+  switch (role) {
+    case core::Role::facilitator:
+    case core::Role::co_facilitator: return Audience::facilitator;
+    case core::Role::observer: return Audience::display;
+    case core::Role::participant: return Audience::participant;
+  }
+  return Audience::participant;
+}
+
+std::string_view audience_name(Audience audience) {
+  switch (audience) {
+    case Audience::facilitator: return "facilitator";
+    case Audience::display: return "display";
+    case Audience::participant: return "participant";
+  }
+  return "participant";
+}
+
+bool receives_updates(const core::Participant& person) { return !person.removed; }
+
+bool receives_figures(Audience audience) { return audience == Audience::facilitator; }
+
+bool receives_poll_results(const core::MeetingState& state, std::uint32_t poll, Audience audience,
+                           core::ParticipantId who) {
+  if (poll == 0 || poll > state.polls.size()) return false;
+  const auto& p = state.polls[poll - 1];
+  if (p.status != core::PollStatus::open || p.spec.anonymous || p.spec.shown != core::ResultsShown::after_vote)
+    return false;
+  return audience != Audience::facilitator && p.voters.contains(who);
+}
+
+}  // namespace everyvoice::codec
+
 namespace everyvoice::codec::views {
 
 using nlohmann::json;
@@ -75,6 +111,21 @@ json person(const Participant& p, Audience audience) {
     j["turns"] = p.turns;
     j["spoken_ms"] = p.spoken_ms;
   }
+  return j;
+}
+
+json you(const MeetingState& s, ParticipantId you) {
+  const auto& p = s.participants.at(you - 1);
+  json j = person(p, audience_for(p.role));
+  j["preference"] = core::name_of(p.preference);  // others see it only as facilitators
+  json voted = json::array();
+  for (const auto& poll : s.polls)
+    if (poll.voters.contains(you)) voted.push_back(poll.id);
+  json upvoted = json::array();
+  for (const auto& point : s.points)
+    if (point.upvoters.contains(you)) upvoted.push_back(point.id);
+  j["voted_polls"] = std::move(voted);
+  j["upvoted_points"] = std::move(upvoted);
   return j;
 }
 

@@ -10,6 +10,10 @@ namespace everyvoice::codec::views {
 
 nlohmann::json meeting(const core::MeetingState& state, std::string_view code);
 nlohmann::json person(const core::Participant& p, Audience audience);
+// A person's own record in their welcome: what their audience sees of anyone, and what only they see
+// of themselves (their preference, the polls they voted in and the points they upvoted, never what
+// they chose).
+nlohmann::json you(const core::MeetingState& state, core::ParticipantId you);
 nlohmann::json people(const core::MeetingState& state, Audience audience);
 nlohmann::json queue(const core::MeetingState& state);
 nlohmann::json turn(const core::MeetingState& state, core::Millis now);

@@ -46,7 +46,8 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       history_(loaded.recent.begin(), loaded.recent.end()),
       figures_timer_(strand_),
       heartbeat_timer_(strand_),
-      coalesce_timer_(strand_),
+      batching_(std::chrono::milliseconds(settings.coalesce_ms)),
+      batch_timer_(strand_),
       signals_timer_(strand_) {
   ended_ = state_.ended;
   for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
@@ -169,7 +170,7 @@ void MeetingRoom::stop() {
     self->stopped_ = true;
     self->figures_timer_.cancel();
     self->heartbeat_timer_.cancel();
-    self->coalesce_timer_.cancel();
+    self->batch_timer_.cancel();
     self->signals_timer_.cancel();
     self->away_timers_.clear();
     self->members_.clear();
@@ -240,7 +241,7 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
   const ParticipantId who = found->second;
   // Joins held for the next batch are in the history already: send them to everyone now, so that
   // the catch-up below holds each missed event once and no later batch repeats one (PROTOCOL.md 3.5).
-  if (!held_events_.empty()) send_update({}, now_ms(), std::exchange(pending_sections_, 0), 0);
+  send(batching_.flush_events(std::chrono::steady_clock::now()), now_ms());
   admit(conn, who);
   const Millis now = now_ms();
   const auto audience = members_[conn.get()].audience;
@@ -271,7 +272,7 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
       conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, audience, now)), FrameKind::snapshot);
     }
   }
-  if (audience == codec::Audience::facilitator)
+  if (codec::receives_figures(audience))
     conn->deliver(make_frame(codec::encode_figures(committed_, now)), FrameKind::update);
   metrics().commands_accepted++;
   if (state_.participants[who - 1].presence == core::Presence::away && !recovering_)
@@ -452,7 +453,7 @@ void MeetingRoom::publish(Pending& pending) {
       // A command's update comes before its ack (PROTOCOL.md 4.2): batching only delays events no
       // command waits on (joins, presence changes of people who dropped), so a command whose
       // events were held (set_presence, add_proxy) sends the batch now.
-      if (!held_events_.empty()) send_update({}, pending.now, std::exchange(pending_sections_, 0), 0);
+      send(batching_.flush_events(std::chrono::steady_clock::now()), pending.now);
       const Frame ack = make_frame(codec::encode_ack(pending.id, committed_.seq));
       if (pending.conn) pending.conn->deliver(ack, FrameKind::reply);
       for (auto& retry : pending.retries) retry->deliver(ack, FrameKind::reply);
@@ -471,7 +472,7 @@ void MeetingRoom::publish(Pending& pending) {
       // snapshot per audience serves everyone who joined in the same interval.
       members_[pending.conn.get()].awaiting_snapshot = true;
       if (!pending.events.empty()) broadcast(pending.events, pending.now);
-      else send_update({}, pending.now, 0, 0);
+      else send_update(Outgoing{}, pending.now);
       break;
     }
     case Pending::Kind::server: break;
@@ -479,64 +480,36 @@ void MeetingRoom::publish(Pending& pending) {
 }
 
 void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now) {
-  std::uint32_t sections = 0;
   bool only_counts = true;
-  std::size_t new_decisions = 0;
-  std::set<std::uint32_t> voted_polls;
   bool signalled = false;
   for (const auto& e : events) {
-    sections |= codec::sections_of(e.event);
     only_counts = only_counts && codec::is_count_event(e.event);
-    new_decisions += std::holds_alternative<core::DecisionRecorded>(e.event) ? 1 : 0;
-    if (const auto* v = std::get_if<core::VoteRecorded>(&e.event)) voted_polls.insert(v->poll);
     signalled = signalled || std::holds_alternative<core::SignalSent>(e.event);
   }
-  for (std::uint32_t poll : voted_polls) results_dirty_.insert(poll);
   if (signalled) schedule_signal_refresh();
   // The equity figures are about people and speaking: counts (a vote storm) do not change them.
   if (!only_counts) {
     figures_dirty_ = true;
     schedule_figures();
   }
-
-  // Counts (votes, upvotes, flags, signals) are not sent one by one: their sections go out
-  // together, at most once per coalesce interval.
-  if (only_counts) {
-    pending_sections_ |= sections;
-    schedule_coalesced();
-    return;
-  }
-  // Joins and presence changes go out at once when none went out in the last interval, else in
-  // one batch at its end: a join storm costs one broadcast per interval, not one per person.
-  if (std::all_of(events.begin(), events.end(), [](const core::Stamped& e) { return codec::is_batched_event(e.event); })) {
-    held_events_.insert(held_events_.end(), events.begin(), events.end());
-    pending_sections_ |= sections;
-    const auto steady = std::chrono::steady_clock::now();
-    if (steady - last_batch_sent_ >= std::chrono::milliseconds(settings_.coalesce_ms) && !coalesce_armed_) {
-      send_update({}, now, std::exchange(pending_sections_, 0), 0);
-    } else {
-      schedule_coalesced();
-    }
-    return;
-  }
-  send_update(events, now, sections | std::exchange(pending_sections_, 0), new_decisions);
+  send(batching_.committed(events, std::chrono::steady_clock::now()), now);
 }
 
-// Sends the held events, then `events`, with `sections` as they stand now, to every member; a
-// member who has just joined (or changed audience) gets its audience's snapshot instead.
-void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Millis now, std::uint32_t sections,
-                              std::size_t new_decisions) {
-  std::vector<core::Stamped> events = std::exchange(held_events_, {});
-  if (!events.empty()) last_batch_sent_ = std::chrono::steady_clock::now();
-  events.insert(events.end(), new_events.begin(), new_events.end());
+void MeetingRoom::send(std::optional<Outgoing> out, Millis now) {
+  if (out) send_update(*out, now);
+  arm_batch_timer();
+}
 
+// Sends `out` to every member; a member who has just joined (or changed audience) gets its
+// audience's snapshot instead.
+void MeetingRoom::send_update(const Outgoing& out, Millis now) {
   // A person whose role changed moves to another audience and gets that audience's snapshot;
   // a removed person's connections are closed.
   std::vector<Member*> to_snapshot;
   std::vector<Connection*> to_remove;
   for (auto& [ptr, m] : members_) {
     const auto& p = committed_.participants[m.who - 1];
-    if (p.removed) {
+    if (!codec::receives_updates(p)) {
       to_remove.push_back(ptr);
       continue;
     }
@@ -552,7 +525,7 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
   std::array<Frame, codec::audience_count> frames;
   std::array<Frame, codec::audience_count> snapshots;
   for (auto& [ptr, m] : members_) {
-    if (committed_.participants[m.who - 1].removed) continue;
+    if (!codec::receives_updates(committed_.participants[m.who - 1])) continue;
     const auto a = static_cast<std::size_t>(m.audience);
     if (m.awaiting_snapshot || std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
       m.awaiting_snapshot = false;
@@ -560,7 +533,8 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
       cork(m, snapshots[a], FrameKind::snapshot);
       continue;
     }
-    if (!frames[a]) frames[a] = make_frame(codec::encode_update(committed_, events, m.audience, now, sections, new_decisions));
+    if (!frames[a])
+      frames[a] = make_frame(codec::encode_update(committed_, out.events, m.audience, now, out.sections, out.new_decisions));
     cork(m, frames[a], FrameKind::update);
   }
   if (--cork_depth_ == 0) uncork();
@@ -569,36 +543,30 @@ void MeetingRoom::send_update(const std::vector<core::Stamped>& new_events, Mill
     forget_member(node.mapped().who);
     node.mapped().conn->close(close_code::removed, "removed from the meeting by a facilitator");
   }
-  send_poll_results();
+  send_poll_results(out.voted_polls);
 }
 
-void MeetingRoom::schedule_coalesced() {
-  if (coalesce_armed_ || stopped_) return;
-  coalesce_armed_ = true;
-  coalesce_timer_.expires_after(std::chrono::milliseconds(settings_.coalesce_ms));
-  coalesce_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    self->coalesce_armed_ = false;
+// The batching policy says when held changes are due; one timer wakes it then.
+void MeetingRoom::arm_batch_timer() {
+  const auto at = batching_.wake_at();
+  if (!at || batch_timer_armed_ || stopped_) return;
+  batch_timer_armed_ = true;
+  batch_timer_.expires_at(*at);
+  batch_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->batch_timer_armed_ = false;
     if (ec || self->stopped_) return;
-    self->guarded(nullptr, "coalesced update", [&] { self->flush_coalesced(); });
+    self->guarded(nullptr, "batched update",
+                  [&] { self->send(self->batching_.due(std::chrono::steady_clock::now()), now_ms()); });
   });
-}
-
-void MeetingRoom::flush_coalesced() {
-  const std::uint32_t sections = std::exchange(pending_sections_, 0);
-  if (sections != 0 || !held_events_.empty()) return send_update({}, now_ms(), sections, 0);
-  send_poll_results();
 }
 
 // Named after-vote polls: their running result goes to the people who voted, on their own
 // connections, one frame per poll.
-void MeetingRoom::send_poll_results() {
-  for (std::uint32_t id : std::exchange(results_dirty_, {})) {
-    const auto& poll = committed_.polls[id - 1];
-    if (poll.status != core::PollStatus::open || poll.spec.anonymous || poll.spec.shown != core::ResultsShown::after_vote)
-      continue;
+void MeetingRoom::send_poll_results(const std::set<std::uint32_t>& polls) {
+  for (std::uint32_t id : polls) {
     Frame frame;
     for (auto& [ptr, m] : members_) {
-      if (m.audience == codec::Audience::facilitator || !poll.voters.contains(m.who)) continue;
+      if (!codec::receives_poll_results(committed_, id, m.audience, m.who)) continue;
       if (!frame) frame = make_frame(codec::encode_poll_results(committed_, id));
       m.conn->deliver(frame, FrameKind::update);
     }
@@ -615,8 +583,8 @@ void MeetingRoom::schedule_signal_refresh() {
     self->signals_armed_ = false;
     if (ec || self->stopped_) return;
     self->guarded(nullptr, "signals", [&] {
-      self->pending_sections_ |= codec::section_signals;
-      self->flush_coalesced();
+      self->batching_.touch(codec::section_signals);
+      self->send(self->batching_.flush(std::chrono::steady_clock::now()), now_ms());
       const Millis since = now_ms() - core::Millis{self->committed_.signal_window_seconds} * 1000;
       if (!self->committed_.signals.empty() && self->committed_.signals.back().at > since) self->schedule_signal_refresh();
     });
@@ -640,7 +608,7 @@ void MeetingRoom::on_figures() {
   figures_dirty_ = false;
   Frame frame;
   for (auto& [ptr, m] : members_) {
-    if (m.audience != codec::Audience::facilitator) continue;
+    if (!codec::receives_figures(m.audience)) continue;
     if (!frame) frame = make_frame(codec::encode_figures(committed_, now_ms()));
     m.conn->deliver(frame, FrameKind::update);
   }

@@ -28,6 +28,7 @@
 #include "net/connection.hpp"
 #include "net/secrets.hpp"
 #include "net/settings.hpp"
+#include "net/update_batching.hpp"
 #include "store/event_log.hpp"
 
 namespace everyvoice::net {
@@ -103,8 +104,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void publish_committed();  // publishes the front committed_waiting_ pendings, in order
   void publish(Pending& pending);
   void broadcast(const std::vector<core::Stamped>& events, core::Millis now);
-  void send_update(const std::vector<core::Stamped>& events, core::Millis now, std::uint32_t sections,
-                   std::size_t new_decisions);
+  void send(std::optional<Outgoing> out, core::Millis now);  // then arms the timer for what is still held
+  void send_update(const Outgoing& out, core::Millis now);
   void fail_pending(const std::string& error);
 
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
@@ -116,9 +117,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void schedule_figures();
   void on_figures();
   void schedule_heartbeat();
-  void schedule_coalesced();
-  void flush_coalesced();
-  void send_poll_results();
+  void arm_batch_timer();
+  void send_poll_results(const std::set<std::uint32_t>& polls);
   void schedule_signal_refresh();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -149,13 +149,10 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::map<std::pair<core::ParticipantId, core::SignalKind>, core::Millis> last_signal_;
   boost::asio::steady_timer figures_timer_;
   boost::asio::steady_timer heartbeat_timer_;
-  boost::asio::steady_timer coalesce_timer_;
+  UpdateBatching batching_;  // when committed changes go out (update_batching.hpp)
+  boost::asio::steady_timer batch_timer_;
   boost::asio::steady_timer signals_timer_;
-  std::uint32_t pending_sections_ = 0;     // sections changed by count or batched events, not yet sent
-  std::vector<core::Stamped> held_events_;  // committed joins and presence changes, not yet sent
-  std::chrono::steady_clock::time_point last_batch_sent_{};
-  std::set<std::uint32_t> results_dirty_;  // named after-vote polls with new votes
-  bool coalesce_armed_ = false;
+  bool batch_timer_armed_ = false;
   bool signals_armed_ = false;
   bool figures_armed_ = false;
   bool figures_dirty_ = false;

@@ -20,10 +20,6 @@ using namespace everyvoice::core;
 constexpr const char* meeting_code = "K7MQ4T";
 const Audience audiences[] = {Audience::participant, Audience::facilitator, Audience::display};
 
-std::string audience_name(Audience a) {
-  return a == Audience::facilitator ? "facilitator" : a == Audience::display ? "display" : "participant";
-}
-
 class ServerMessageTest : public testing::MeetingFixture {
  protected:
   ParticipantId fac = 0, sam = 0, ada = 0, screen = 0;
@@ -86,7 +82,7 @@ class ServerMessageTest : public testing::MeetingFixture {
 TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures) {
   speak(fac, sam, 45'000);
   for (Audience a : audiences) {
-    SCOPED_TRACE(audience_name(a));
+    SCOPED_TRACE(std::string(everyvoice::codec::audience_name(a)));
     const json s = snapshot(a);
     EXPECT_EQ(s.at("type"), "snapshot");
     EXPECT_EQ(s.at("seq").get<Seq>(), state.seq);
@@ -152,7 +148,7 @@ TEST_F(ServerMessageTest, QueueEntriesCarryAReasonCodeAndASentence) {
   advance(1'000);
   cmd(fac, RaiseHand{fac, HandKind::direct_reply});
   for (Audience a : audiences) {
-    SCOPED_TRACE(audience_name(a));
+    SCOPED_TRACE(std::string(everyvoice::codec::audience_name(a)));
     const json q = snapshot(a).at("view").at("queue");
     ASSERT_EQ(q.size(), 3u);
     EXPECT_EQ(q[0], (json{{"participant", fac}, {"kind", "direct_reply"}, {"position", 0}, {"reason_code", "direct_reply"},
