@@ -119,7 +119,12 @@ void MeetingRoom::command(std::shared_ptr<Connection> conn, std::string id, core
 void MeetingRoom::ping(std::shared_ptr<Connection> conn, std::string id) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), id = std::move(id)] {
     self->guarded(conn, "ping", [&] {
-      conn->deliver(make_frame(codec::encode_pong(id, self->committed_.seq, now_ms())), FrameKind::reply);
+      // The pong follows the answers to every command sent before the ping (PROTOCOL.md 4.2): while
+      // something is being saved, it waits for the last of it.
+      if (self->pending_.empty())
+        conn->deliver(make_frame(codec::encode_pong(id, self->committed_.seq, now_ms())), FrameKind::reply);
+      else
+        self->pending_.back().pongs.emplace_back(conn, id);
     });
   });
 }
@@ -223,7 +228,7 @@ void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::st
   if (!outcome.accepted())
     return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   const auto who = static_cast<ParticipantId>(state_.participants.size() + 1);
-  Pending pending{Pending::Kind::join, conn, id, {}, {}, new_secret(), who, now};
+  Pending pending{Pending::Kind::join, conn, id, {}, {}, new_secret(), who, now, 0, {}};
   const SecretHash hash = hash_secret(pending.token);
   joining_.insert(conn.get());
   propose(std::move(outcome.events), now, std::move(pending),
@@ -318,11 +323,13 @@ void MeetingRoom::do_command(const std::shared_ptr<Connection>& conn, const std:
     return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   metrics().commands_accepted++;
   if (const auto* signal = std::get_if<core::SendSignal>(&command)) last_signal_[{who, signal->kind}] = now;
-  if (outcome.events.empty()) {  // nothing to change (a policy set to what it is): answer at once
+  if (outcome.events.empty()) {  // nothing to change (a policy set to what it is): answer at once,
+    // after any held events up to the seq the ack names
+    send(batching_.flush_events(std::chrono::steady_clock::now()), now);
     conn->deliver(make_frame(codec::encode_ack(id, committed_.seq)), FrameKind::reply);
     return;
   }
-  propose(std::move(outcome.events), now, Pending{Pending::Kind::command, conn, id, {}, {}, {}, who, now, fingerprint},
+  propose(std::move(outcome.events), now, Pending{Pending::Kind::command, conn, id, {}, {}, {}, who, now, fingerprint, {}},
           std::nullopt);
 }
 
@@ -330,7 +337,7 @@ void MeetingRoom::server_command(const core::Command& command) {
   const Millis now = now_ms();
   core::Outcome outcome = core::decide(state_, core::server_actor, command, now);
   if (outcome.accepted() && !outcome.events.empty())
-    propose(std::move(outcome.events), now, Pending{Pending::Kind::server, nullptr, {}, {}, {}, {}, 0, now}, std::nullopt);
+    propose(std::move(outcome.events), now, Pending{Pending::Kind::server, nullptr, {}, {}, {}, {}, 0, now, 0, {}}, std::nullopt);
 }
 
 void MeetingRoom::do_leave(const std::shared_ptr<Connection>& conn) {
@@ -427,6 +434,7 @@ void MeetingRoom::fail_pending(const std::string& error) {
     if (p.kind == Pending::Kind::join) joining_.erase(p.conn.get());
     if (p.conn) reply_error(*p.conn, p.id, storage_unavailable, storage_message);
     for (auto& retry : p.retries) reply_error(*retry, p.id, storage_unavailable, storage_message);
+    send_pongs(p);
   }
   pending_.clear();
   ++generation_;
@@ -477,6 +485,12 @@ void MeetingRoom::publish(Pending& pending) {
     }
     case Pending::Kind::server: break;
   }
+  send_pongs(pending);
+}
+
+void MeetingRoom::send_pongs(Pending& pending) {
+  for (auto& [conn, id] : std::exchange(pending.pongs, {}))
+    conn->deliver(make_frame(codec::encode_pong(id, committed_.seq, now_ms())), FrameKind::reply);
 }
 
 void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now) {

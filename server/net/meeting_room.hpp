@@ -79,6 +79,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     core::ParticipantId who = 0;
     core::Millis now = 0;
     std::uint64_t fingerprint = 0;
+    // Pings that came while this was being saved: their pongs follow its answer (a ping is a barrier).
+    std::vector<std::pair<std::shared_ptr<Connection>, std::string>> pongs;
   };
   struct DoneCommand {
     core::Seq seq = 0;
@@ -109,6 +111,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void fail_pending(const std::string& error);
 
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
+  void send_pongs(Pending& pending);
   void reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
   void remember_command(core::ParticipantId who, std::string id, DoneCommand done);
   bool connected(core::ParticipantId who) const;
