@@ -36,6 +36,8 @@ class Connection {
   virtual void flush_corked() = 0;
   // Tells the connection which meeting and person it now speaks for (after join or resume).
   virtual void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) = 0;
+  // Tells the connection its join or resume was refused: it belongs to no meeting and may try again.
+  virtual void join_failed() = 0;
   // Closes with a WebSocket close code once queued frames are written.
   virtual void close(std::uint16_t code, std::string reason) = 0;
 };

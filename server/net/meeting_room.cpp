@@ -188,6 +188,12 @@ void MeetingRoom::reply_error(Connection& conn, const std::string& id, std::stri
   conn.deliver(make_frame(codec::encode_error(id, code, message)), FrameKind::reply);
 }
 
+// A join or resume that fails leaves the connection free to try again (PROTOCOL.md 3.2).
+void MeetingRoom::refuse_join(Connection& conn, const std::string& id, std::string_view code, std::string_view message) {
+  reply_error(conn, id, code, message);
+  conn.join_failed();
+}
+
 bool MeetingRoom::connected(ParticipantId who) const { return connections_of_.contains(who); }
 
 void MeetingRoom::forget_member(ParticipantId who) {
@@ -206,27 +212,27 @@ constexpr std::string_view storage_message =
     "the server cannot save changes right now, so nothing was changed; please try again in a moment";
 
 void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::string& id, codec::JoinRequest& request) {
-  if (stopped_) return;
+  if (stopped_) return refuse_join(*conn, id, "wrong_code", "no meeting has this code");
   if (members_.contains(conn.get()) || joining_.contains(conn.get()))
-    return reply_error(*conn, id, "already_joined", "this connection has joined already");
-  if (recovering_) return reply_error(*conn, id, storage_unavailable, storage_message);
+    return refuse_join(*conn, id, "already_joined", "this connection has joined already");
+  if (recovering_) return refuse_join(*conn, id, storage_unavailable, storage_message);
   core::Role role = request.role;
   if (request.facilitator_key) {
     if (hash_secret(*request.facilitator_key) != facilitator_key_hash_)
-      return reply_error(*conn, id, "bad_key", "the facilitator key does not match this meeting");
+      return refuse_join(*conn, id, "bad_key", "the facilitator key does not match this meeting");
     role = core::Role::facilitator;
   }
   std::size_t active = 0;
   for (const auto& p : state_.participants) active += p.removed ? 0 : 1;
   if (active >= settings_.participants_per_meeting)
-    return reply_error(*conn, id, "meeting_full",
+    return refuse_join(*conn, id, "meeting_full",
                        "this meeting has reached its limit of " + std::to_string(settings_.participants_per_meeting) +
                            " people");
   const Millis now = now_ms();
   core::Outcome outcome = core::decide(
       state_, core::server_actor, core::Join{std::move(request.name), role, request.location, request.preference}, now);
   if (!outcome.accepted())
-    return reply_error(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
+    return refuse_join(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   const auto who = static_cast<ParticipantId>(state_.participants.size() + 1);
   Pending pending{Pending::Kind::join, conn, id, {}, {}, new_secret(), who, now, 0, {}};
   const SecretHash hash = hash_secret(pending.token);
@@ -237,12 +243,12 @@ void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::st
 
 void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::string& id,
                             const codec::ResumeRequest& request) {
-  if (stopped_) return;
+  if (stopped_) return refuse_join(*conn, id, "wrong_code", "no meeting has this code");
   if (members_.contains(conn.get()) || joining_.contains(conn.get()))
-    return reply_error(*conn, id, "already_joined", "this connection has joined already");
+    return refuse_join(*conn, id, "already_joined", "this connection has joined already");
   const auto found = tokens_.find(hash_secret(request.token));
   if (found == tokens_.end() || !committed_.find_active(found->second))
-    return reply_error(*conn, id, "bad_token", "this token does not belong to anyone in this meeting; join again");
+    return refuse_join(*conn, id, "bad_token", "this token does not belong to anyone in this meeting; join again");
   const ParticipantId who = found->second;
   // Joins held for the next batch are in the history already: send them to everyone now, so that
   // the catch-up below holds each missed event once and no later batch repeats one (PROTOCOL.md 3.5).
@@ -431,8 +437,12 @@ void MeetingRoom::fail_pending(const std::string& error) {
   log(LogLevel::warn, "meeting " + std::to_string(id_) + ": write failed: " + error);
   metrics().storage_failures++;
   for (auto& p : pending_) {
-    if (p.kind == Pending::Kind::join) joining_.erase(p.conn.get());
-    if (p.conn) reply_error(*p.conn, p.id, storage_unavailable, storage_message);
+    if (p.kind == Pending::Kind::join) {
+      joining_.erase(p.conn.get());
+      refuse_join(*p.conn, p.id, storage_unavailable, storage_message);
+    } else if (p.conn) {
+      reply_error(*p.conn, p.id, storage_unavailable, storage_message);
+    }
     for (auto& retry : p.retries) reply_error(*retry, p.id, storage_unavailable, storage_message);
     send_pongs(p);
   }

@@ -112,6 +112,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   void admit(const std::shared_ptr<Connection>& conn, core::ParticipantId who);
   void send_pongs(Pending& pending);
+  void refuse_join(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
   void reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message);
   void remember_command(core::ParticipantId who, std::string id, DoneCommand done);
   bool connected(core::ParticipantId who) const;

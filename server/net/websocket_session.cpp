@@ -88,12 +88,17 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     write_now(lock, false);
   }
 
+  void join_failed() override {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->joining_ = false; });
+  }
+
   void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) override {
     asio::post(socket_.get_executor(), [self = shared_from_this(), room = std::move(room), who]() mutable {
       if (self->room_ && self->room_ != room) {  // joined elsewhere first: the first meeting wins
         room->leave(self);
         return;
       }
+      self->joining_ = false;
       self->room_ = std::move(room);
       self->me_ = who;
       if (self->finished_) self->room_->leave(self);
@@ -224,9 +229,15 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
           using M = std::decay_t<decltype(message)>;
           if constexpr (std::is_same_v<M, codec::JoinRequest> || std::is_same_v<M, codec::ResumeRequest>) {
             if (room_) return reply_error(decoded.id, "already_joined", "this connection has joined already");
+            // One join or resume at a time: a second one sent before the first is answered could
+            // otherwise add a person to another meeting that this connection never speaks for.
+            if (joining_)
+              return reply_error(decoded.id, "already_joined",
+                                 "a join or resume is under way on this connection; wait for its answer");
             const std::string code = normalize_meeting_code(message.code);
             auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
             if (!room) return reply_error(decoded.id, "wrong_code", "no meeting has this code");
+            joining_ = true;
             if constexpr (std::is_same_v<M, codec::JoinRequest>) room->join(self, decoded.id, std::move(message));
             else room->resume(self, decoded.id, std::move(message));
           } else if constexpr (std::is_same_v<M, codec::Ping>) {
@@ -521,6 +532,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   ws::FrameParser parser_;
   std::vector<ws::Received> received_;
   std::shared_ptr<MeetingRoom> room_;
+  bool joining_ = false;  // a join or resume was passed to a room and is not answered yet
   core::ParticipantId me_ = 0;
   bool heard_ = false;
   bool ping_sent_ = false;

@@ -235,7 +235,9 @@ TEST_F(Ordering, APongComesAfterTheAnswersToCommandsSentBeforeItsPing) {
     raw.write(frame(c) + frame({{"type", "ping"}, {"id", "p-" + id}}));
     const json first = next_with_id(id);
     EXPECT_EQ(first.value("id", json()), id) << c["type"] << ": the pong overtook the command's answer: " << first.dump();
-    if (first.value("id", json()) == id) EXPECT_EQ(next_with_id("p-" + id)["type"], "pong");
+    if (first.value("id", json()) == id) {
+      EXPECT_EQ(next_with_id("p-" + id)["type"], "pong");
+    }
   }
 }
 
@@ -247,6 +249,61 @@ TEST_F(Ordering, AnAckForAChangeOfNothingStillComesAfterEveryEventUpToItsSeq) {
   const json ack = fac.command({{"type", "set_locked"}, {"locked", false}});
   ASSERT_EQ(ack["type"], "ack");
   EXPECT_GE(applied_seq(fac, index_of(fac, ack)), ack["seq"].get<std::uint64_t>());
+}
+
+}  // namespace
+}  // namespace everyvoice::testing
+
+namespace everyvoice::testing {
+namespace {
+
+// Two joins to two meetings, sent at once on one connection (issue 13, item 8): before, both
+// meetings added the person and the connection spoke for one of them, leaving a stray person in
+// the other. Now the second is refused while the first is under way; a refused join frees the
+// connection to try again.
+TEST(OneConnection, TwoJoinsSentAtOnceAddOnePersonToOneMeeting) {
+  ServerProcess server;
+  const auto a = create_meeting(server.port(), "A");
+  const auto b = create_meeting(server.port(), "B");
+  RawSocket raw(server.port());
+  raw.write(upgrade_request());
+  ASSERT_EQ(raw.http_head().rfind("HTTP/1.1 101", 0), 0u);
+  const auto frame = [](const json& message) { return client_frame(0x81, message.dump()); };
+  raw.write(frame({{"type", "join"}, {"id", "ja"}, {"code", a.code}, {"name", "Dana"}}) +
+            frame({{"type", "join"}, {"id", "jb"}, {"code", b.code}, {"name", "Dana"}}));
+  std::map<std::string, json> answers;
+  while (answers.size() < 2) {
+    const auto f = raw.frame();
+    ASSERT_NE(f.opcode, -1) << "both joins are answered";
+    if (f.opcode != 0x1) continue;
+    const json j = json::parse(f.payload);
+    if (j.contains("id") && j["id"].is_string()) answers[j["id"]] = j;
+  }
+  EXPECT_EQ(answers["ja"]["type"], "welcome");
+  EXPECT_EQ(answers["jb"]["type"], "error");
+  EXPECT_EQ(answers["jb"].value("code", ""), "already_joined");
+
+  // Nobody called Dana in meeting B: a newcomer there can take the name.
+  WsClient other(server.port());
+  other.join(b.code, "Dana");
+  const json snap = other.expect("snapshot");
+  int danas = 0;
+  for (const auto& p : snap["view"]["people"]) danas += p["name"] == "Dana" ? 1 : 0;
+  EXPECT_EQ(danas, 1);
+}
+
+TEST(OneConnection, ARefusedJoinLeavesTheConnectionFreeToJoinAgain) {
+  ServerProcess server;
+  const auto a = create_meeting(server.port(), "A");
+  WsClient first(server.port());
+  first.join(a.code, "Dana");
+  WsClient c(server.port());
+  c.send({{"type", "join"}, {"id", "j1"}, {"code", a.code}, {"name", "Dana"}});
+  EXPECT_EQ(c.answer_to("j1")["code"], "name_taken");
+  const json w = c.join(a.code, "Dana B");
+  EXPECT_EQ(w["type"], "welcome");
+  c.send({{"type", "resume"}, {"id", "r1"}, {"code", a.code}, {"token", "00000000000000000000000000000000"}, {"last_seq", 0}});
+  EXPECT_EQ(c.answer_to("r1")["code"], "already_joined");
 }
 
 }  // namespace
