@@ -17,7 +17,8 @@
 
 namespace everyvoice::codec {
 
-inline constexpr int protocol_version = 1;
+inline constexpr int protocol_version = 1;  // major: changes only when old clients would break
+inline constexpr int protocol_minor = 1;    // 1.1: what changed is listed in PROTOCOL.md, "Changes since 1"
 inline constexpr std::size_t max_id_chars = 64;
 inline constexpr std::size_t max_code_chars = 16;
 inline constexpr std::size_t max_secret_chars = 128;

@@ -17,6 +17,7 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
   json j{{"type", "welcome"},
          {"id", id},
          {"protocol", protocol_version},
+         {"protocol_minor", protocol_minor},
          {"code", code},
          {"you", views::you(state, you)},
          {"audience", audience_name(audience_for(state.participants.at(you - 1).role))},

@@ -451,10 +451,12 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
           j["in_round"] = e.in_round;
           if (!e.override_reason.empty()) j["override_reason"] = e.override_reason;
           if (e.from_queue) j["waited_ms"] = e.waited_ms;
+          j["person"] = person_of(e.id);  // their turns, for facilitators (since 1.1)
         } else if constexpr (std::is_same_v<E, TurnEnded>) {
           j["kind"] = "turn_ended";
           j["participant"] = e.id;
           j["duration_ms"] = e.duration_ms;
+          j["person"] = person_of(e.id);  // their spoken_ms, for facilitators (since 1.1)
         } else if constexpr (std::is_same_v<E, PolicyChanged>) {
           j["kind"] = "policy_changed";
           j["policy"] = core::name_of(e.policy);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "codec/client_message.hpp"
 #include "core/text.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
@@ -293,6 +294,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // has none and the page was opened on a loopback name) and whether creating needs a key.
   http::message_generator server_info(unsigned version, bool keep) {
     nlohmann::json out{{"version", EVERYVOICE_VERSION},
+                       {"protocol", std::to_string(codec::protocol_version) + "." + std::to_string(codec::protocol_minor)},
                        {"public_url", ctx_.settings.public_url.empty() ? nlohmann::json() : nlohmann::json(ctx_.settings.public_url)},
                        {"create_key_required", !ctx_.settings.create_key.empty()}};
     return text_response(http::status::ok, out.dump(), "application/json", version, keep);

@@ -182,7 +182,7 @@ def parse_sources(root):
         source = path.read_text()
         # Codes may be named constants: constexpr std::string_view storage_unavailable = "storage_unavailable";
         constants = dict(re.findall(r'constexpr\s+std::string_view\s+(\w+)\s*=\s*"([a-z_]+)"\s*;', source))
-        for args in call_arguments(source, "reply_error"):
+        for args in [*call_arguments(source, "reply_error"), *call_arguments(source, "refuse_join")]:
             # reply_error(conn?, id, code, message): the code is the first non-empty string literal,
             # or a constant holding one.
             literals = [lit for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', args) if lit]

@@ -273,10 +273,18 @@ TEST_F(ServerMessageTest, UpdateCarriesTheEventsWithTheirKindsAndTheSections) {
   events = update(Audience::display).at("events");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0], (json{{"seq", state.seq - 1}, {"at", now}, {"kind", "turn_ended"}, {"participant", ada},
-                             {"duration_ms", 10'000}}));
+                             {"duration_ms", 10'000}, {"person", person_in(snapshot(Audience::display)["view"]["people"], ada)}}));
   EXPECT_EQ(events[1].at("kind"), "turn_started");
   EXPECT_EQ(events[1].at("waited_ms"), 13'000);
   EXPECT_FALSE(events[1].contains("override_reason"));
+  // Since 1.1 both carry the speaker's person record: facilitators keep turns and spoken_ms
+  // current from the events alone (issue 13, item 7).
+  events = update(Audience::facilitator).at("events");
+  EXPECT_EQ(events[0].at("person").at("spoken_ms"), 10'000);
+  EXPECT_EQ(events[0].at("person").at("turns"), 1);
+  EXPECT_EQ(events[1].at("person"), person_in(snapshot(Audience::facilitator)["view"]["people"], events[1].at("participant")));
+  EXPECT_EQ(events[1].at("person").at("turns"), 1);
+  EXPECT_FALSE(update(Audience::participant).at("events")[0].at("person").contains("spoken_ms"));
 
   for (const char* section : {"queue", "turn", "round", "agenda"})
     EXPECT_TRUE(update(Audience::participant).contains(section)) << section;
@@ -439,7 +447,9 @@ TEST_F(ServerMessageTest, WelcomeCarriesTheTokenOnlyWhenGivenAndTheirOwnPreferen
   const json resumed = json::parse(encode_welcome("r1", meeting_code, state, sam, std::nullopt, now));
   EXPECT_FALSE(resumed.contains("token"));
   EXPECT_EQ(resumed.at("id"), "r1");
-  EXPECT_EQ(resumed.size(), 8u);
+  EXPECT_EQ(resumed.size(), 9u);
+  EXPECT_EQ(resumed.at("protocol"), 1);
+  EXPECT_EQ(resumed.at("protocol_minor"), 1);
 
   const json facilitator = json::parse(encode_welcome("j2", meeting_code, state, fac, std::nullopt, now));
   EXPECT_EQ(facilitator.at("audience"), "facilitator");
