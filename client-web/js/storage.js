@@ -2,6 +2,7 @@
 // facilitator or display page: one browser can be a facilitator and, in another tab, a participant):
 //   everyvoice:<CODE>:<seat>  {token, name}  the resume token from "welcome"
 //   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
+//   everyvoice:<CODE>:card    true once the facilitator said she saved her facilitator card
 // Without storage (private modes) nothing is remembered and a reload asks to join again.
 
 const prefix = 'everyvoice:';
@@ -28,6 +29,8 @@ export function moveSeat(code, from, to) {
 
 export const loadKey = (code) => read(`${code}:key`);
 export const saveKey = (code, key) => write(`${code}:key`, key);
+export const cardSaved = (code) => read(`${code}:card`) === true;
+export const markCardSaved = (code) => write(`${code}:card`, true);
 
 // Meetings this browser facilitates, newest first, for the start page.
 export function facilitatedMeetings() {

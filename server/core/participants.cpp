@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/rules.hpp"
+#include "core/speaking_queue.hpp"
 #include "core/text.hpp"
 
 namespace everyvoice::core::rules {
@@ -190,7 +191,7 @@ void apply_event(MeetingState& s, const ParticipantRemoved& e, Millis) {
   auto& p = s.participants[e.id - 1];
   p.removed = true;
   s.name_keys.erase(fold_name(p.name));
-  std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == e.id; });
+  leave_queue(s, e.id);
 }
 
 void apply_event(MeetingState& s, const LockChanged& e, Millis) { s.locked = e.locked; }

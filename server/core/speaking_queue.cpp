@@ -145,6 +145,21 @@ std::vector<QueuePlace> ordered_queue(const MeetingState& s) {
   return order;
 }
 
+void leave_queue(MeetingState& s, ParticipantId who) {
+  const bool any_moved = std::any_of(s.queue.begin(), s.queue.end(), [&](const QueueEntry& q) { return q.pinned_at && q.who != who; });
+  if (any_moved) {
+    const auto order = ordered_queue(s);
+    const auto place_of = [&](ParticipantId id) {
+      return std::find_if(order.begin(), order.end(), [&](const QueuePlace& p) { return p.who == id; }) - order.begin();
+    };
+    const auto leaving = place_of(who);
+    if (leaving < static_cast<std::ptrdiff_t>(order.size()))
+      for (auto& q : s.queue)
+        if (q.pinned_at && q.who != who && *q.pinned_at > 0 && leaving < place_of(q.who)) --*q.pinned_at;
+  }
+  std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == who; });
+}
+
 const QueuePlace* next_to_call(const std::vector<QueuePlace>& order) {
   for (const auto& place : order)
     if (!place.away) return &place;
@@ -270,12 +285,10 @@ void apply_event(MeetingState& s, const HandRaised& e, Millis at) {
   s.queue.push_back(QueueEntry{e.id, e.kind, at, ++s.hands_raised, std::nullopt, {}});
 }
 
-void apply_event(MeetingState& s, const HandLowered& e, Millis) {
-  std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == e.id; });
-}
+void apply_event(MeetingState& s, const HandLowered& e, Millis) { leave_queue(s, e.id); }
 
 void apply_event(MeetingState& s, const EntryRemoved& e, Millis at) {
-  std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == e.id; });
+  leave_queue(s, e.id);
   s.overrides.push_back(Override{OverrideKind::removed_hand, e.by, e.id, e.reason, at});
 }
 
@@ -292,7 +305,7 @@ void apply_event(MeetingState& s, const EntryMoved& e, Millis at) {
 void apply_event(MeetingState& s, const TurnStarted& e, Millis at) {
   auto& p = s.participants[e.id - 1];
   if (e.from_queue) {
-    std::erase_if(s.queue, [&](const QueueEntry& q) { return q.who == e.id; });
+    leave_queue(s, e.id);
     auto& w = s.waits[static_cast<std::size_t>(p.location)];
     ++w.count;
     w.total_ms += e.waited_ms;

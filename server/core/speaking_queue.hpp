@@ -44,6 +44,11 @@ struct QueuePlace {
 // The queue in the order people will be served, each entry with why it is there.
 std::vector<QueuePlace> ordered_queue(const MeetingState& state);
 
+// Takes `who`'s entry out of the queue (called, lowered, taken down, removed). An entry a
+// facilitator moved keeps that many people ahead of it, no more: each one ahead who leaves brings
+// it one place nearer the front, so a move can never keep someone waiting for good.
+void leave_queue(MeetingState& state, ParticipantId who);
+
 // The first person "call next" would give the floor to: the first in order who is not away.
 const QueuePlace* next_to_call(const std::vector<QueuePlace>& order);
 

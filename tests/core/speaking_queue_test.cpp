@@ -440,10 +440,11 @@ TEST_F(OrderTable, MovedEntriesArePinnedAtTheirPosition) {
   ok(fac, SetPolicy{QueuePolicy::fifo});
   EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{ama, gus, eli, hal, dee, fay, ben, ivy, cas}));
   ok(fac, SetPolicy{QueuePolicy::progressive});
-  // The pinned first is called first; the other pin stays at its position as the queue moves.
+  // The pinned first is called first; the other pin moves up with the queue: it keeps as many
+  // people ahead as it had when moved, minus those who have left since.
   ok(fac, CallNext{});
   EXPECT_EQ(state.turn->who, ama);
-  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{gus, eli, hal, cas, dee, fay, ben, ivy}));
+  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{gus, eli, hal, dee, cas, fay, ben, ivy}));
   // A pin past the end of a shorter queue puts the entry last.
   ok(fac, RemoveEntry{fay, "r"});
   ok(fac, RemoveEntry{ben, "r"});
@@ -452,6 +453,34 @@ TEST_F(OrderTable, MovedEntriesArePinnedAtTheirPosition) {
   EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{gus, eli, hal, dee}));
   ok(fac, CallNext{});
   EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{eli, hal, dee}));
+}
+
+// Issue 14, item 2: someone moved to second place waited for good while people who had spoken
+// already kept arriving ahead of them. A moved entry now comes nearer the front as people ahead
+// of it leave the queue, so it is called after at most as many turns as its place.
+TEST_F(SpeakingQueueTest, AMovedEntryMovesUpAsPeopleAheadAreCalledAndIsNeverStarved) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto rae = join("Rae");  // has never spoken
+  std::vector<ParticipantId> talkers;
+  for (const char* name : {"Ann", "Bob", "Cy", "Di"}) {
+    talkers.push_back(join(name));
+    ok(talkers.back(), RaiseHand{talkers.back(), HandKind::new_point});
+    ok(fac, CallNext{});
+    ok(fac, EndTurn{});
+  }
+  ok(rae, RaiseHand{rae, HandKind::new_point});
+  ok(talkers[0], RaiseHand{talkers[0], HandKind::new_point});
+  ok(fac, MoveEntry{rae, 1, "let Ann answer first"});
+  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{talkers[0], rae}));
+  // Others who have spoken keep raising hands with a point of process, ahead of everyone unmoved.
+  ok(talkers[1], RaiseHand{talkers[1], HandKind::point_of_process});
+  EXPECT_EQ(order_ids(), (std::vector<ParticipantId>{talkers[1], rae, talkers[0]})) << "one place ahead of her, still";
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, talkers[1]) << "the person ahead of Rae";
+  ok(talkers[2], RaiseHand{talkers[2], HandKind::point_of_process});
+  EXPECT_EQ(order_ids().front(), rae) << "the one person ahead of her was called: she is next now";
+  ok(fac, CallNext{});
+  EXPECT_EQ(state.turn->who, rae);
 }
 
 TEST_F(SpeakingQueueTest, PinnedEntryStaysAheadOfLaterHandsEvenAPointOfProcess) {

@@ -9,7 +9,7 @@ import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
-import { moveSeat } from '../storage.js';
+import { moveSeat, loadKey, cardSaved, markCardSaved } from '../storage.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 import { joinUrl, shareLink, showQr } from '../share.js';
 import { drawEquity } from '../equity.js';
@@ -73,6 +73,28 @@ $('#copy-link').addEventListener('click', async () => {
     toast('Copying is blocked here: the link is selected, copy it with your keyboard.', 'info');
   }
 });
+
+// --- the facilitator card: the key, to keep (shown once, and on request) ---
+const consoleLink = () => `${new URL(link).origin}/facilitator?code=${encodeURIComponent(code)}`;
+function showKeyCard() {
+  const key = loadKey(code);
+  if (!key) return;
+  import('../panels/key-card.js').then((m) => m.showKeyCard($('#key-card'), {
+    title: (model.meeting || {}).title || 'Meeting', code, consoleLink: consoleLink(), key,
+    onSaved: () => { markCardSaved(code); $('#show-key-card').focus(); },
+  })).catch(() => toast('The facilitator card could not be loaded.'));
+}
+$('#show-key-card').addEventListener('click', () => {
+  showKeyCard();
+  $('#key-card').scrollIntoView({ block: 'start' });
+});
+let cardOffered = false;
+function offerKeyCard() {
+  $('#show-key-card').hidden = !loadKey(code);
+  if (cardOffered || !loadKey(code)) return;
+  cardOffered = true;
+  if (!cardSaved(code)) showKeyCard();
+}
 
 // --- static choices, from the protocol's lists ---
 $('#raise-kind').replaceChildren(...msg.HAND_KINDS.map((k) => h('option', { value: k }, words.handKind(k))));
@@ -144,6 +166,7 @@ $('#queue').addEventListener('click', (e) => {
       run: ({ reason }) => conn.send(msg.callSpeaker(id, reason)) });
   } else if (b.dataset.action === 'move') {
     ask({ title: `Move ${who} in the queue`, position: { value: entry ? entry.position + 1 : 1, max: model.queue.length }, ok: 'Move',
+      text: `${who} goes to that place now and moves up each time someone ahead is called or leaves the queue, so nobody who raises a hand later can keep ${who} waiting. Everyone sees that you moved them, with your reason.`,
       run: ({ reason, position }) => conn.send(msg.moveEntry(id, Math.max(0, position - 1), reason)) });
   } else if (b.dataset.action === 'remove') {
     ask({ title: `Take ${who}’s hand down`, ok: 'Take hand down', run: ({ reason }) => conn.send(msg.removeEntry(id, reason)) });
@@ -324,6 +347,7 @@ function render(e) {
   const me = model.me;
   const m = model.meeting || {};
   setText($('#meeting-title'), m.title || 'Meeting');
+  offerKeyCard();
   document.title = `${m.title || 'Meeting'} · facilitator console · everyvoice`;
   setText($('#me-line'), `${me.name} · ${words.role(me.role)}`);
 

@@ -13,7 +13,7 @@ export function showJoin(root, code, joined) {
     held ? null : h('div', { class: 'field', id: 'key-field' },
       h('label', { for: 'key' }, 'Facilitator key'),
       h('input', { id: 'key', name: 'key', type: 'password', maxlength: '128', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'key-hint' }),
-      h('p', { class: 'hint', id: 'key-hint' }, 'Given when the meeting was created. It stays in this browser.')),
+      h('p', { class: 'hint', id: 'key-hint' }, 'It is on the facilitator card shown when the meeting was created; a facilitator in the meeting can show it again under "Invite people". It stays in this browser.')),
     h('div', { class: 'field' }, h('label', { for: 'join-name' }, 'Your name'),
       h('input', { id: 'join-name', name: 'name', type: 'text', required: true, maxlength: '60', autocomplete: 'name' })),
     h('fieldset', null, h('legend', null, 'Where are you?'),

@@ -1,0 +1,89 @@
+// What a new facilitator trips on (issue 14): her key must survive a lost browser, and "Move…"
+// must not keep anyone waiting for good.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { BASE, DESKTOP, PHONE, closeChecked, createMeeting, entryButton, expectAccessible, joinAs, launch, person, shot, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
+
+describe('the facilitator card and fair moves', () => {
+  let browser, fac, laptop, ada, ben, cy, code, key;
+
+  before(async () => {
+    browser = await launch();
+    fac = await person(browser, DESKTOP, 'facilitator', { acceptDownloads: true });
+    laptop = await person(browser, DESKTOP, 'second device');
+    ada = await person(browser, PHONE, 'ada');
+    ben = await person(browser, DESKTOP, 'ben');
+    cy = await person(browser, DESKTOP, 'cy');
+  });
+  after(() => closeChecked(browser, [fac, laptop, ada, ben, cy]));
+
+  it('shows the facilitator card once, with a key she can download', async () => {
+    code = await createMeeting(fac.page, { title: 'Housing panel', name: 'Fatima' });
+    await waitText(fac.page, '#key-card', 'Your facilitator card');
+    await expectAccessible(fac.page, 'console with the facilitator card');
+    await shot(fac.page, 'facilitator-card');
+    key = (await fac.page.textContent('#key-card .key-value')).trim();
+    assert.match(key, /^[0-9a-f]{32,}$/, 'the key is shown whole');
+    assert.ok(!fac.page.url().includes(key), 'the key is not in the address');
+    const [download] = await Promise.all([fac.page.waitForEvent('download'), fac.page.click('#key-card-download')]);
+    assert.match(download.suggestedFilename(), new RegExp(`everyvoice-${code}-facilitator-card\\.txt`));
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.ok(text.includes(key), 'the downloaded card holds the key');
+    assert.ok(text.includes(`/facilitator?code=${code}`), 'and the console address');
+    assert.ok(!/facilitator\?code=[^\n]*[0-9a-f]{32}/.test(text), 'the console address carries no key');
+    await fac.page.click('#key-card-saved');
+    assert.equal(await fac.page.isVisible('#key-card'), false);
+    await fac.page.reload();
+    await waitLive(fac.page);
+    assert.equal(await fac.page.isVisible('#key-card'), false, 'once saved, not shown again');
+    await fac.page.click('#show-key-card');
+    await waitText(fac.page, '#key-card .key-value', key);
+    await fac.page.click('#key-card-saved');
+  });
+
+  it('opens the console on another device with the key from the card', async () => {
+    await laptop.page.goto(`${BASE}/facilitator?code=${code}`);
+    await laptop.page.waitForSelector('#key');
+    assert.match(await laptop.page.textContent('#key-hint'), /facilitator card/);
+    await laptop.page.fill('#key', key);
+    await laptop.page.fill('#join-name', 'Fatima on the laptop');
+    await laptop.page.click('#join-form button[type=submit]');
+    await waitLive(laptop.page);
+    await waitText(laptop.page, '#me-line', 'Facilitator');
+    await waitText(fac.page, '#people', 'Fatima on the laptop');
+  });
+
+  it('moves someone to second place, and they are called after the one person ahead', async () => {
+    await joinAs(ada.page, code, { name: 'Ada', location: 'remote' });
+    await joinAs(ben.page, code, { name: 'Ben', location: 'in_room' });
+    await joinAs(cy.page, code, { name: 'Cy', location: 'in_room' });
+    // Ben and Cy have spoken already; Ada has not.
+    for (const p of [ben, cy]) {
+      await p.page.click('#raise');
+      await fac.page.click('#call-next');
+      await waitText(p.page, '#my-turn', 'You have the floor');
+      await p.page.click('#end-turn');
+      await waitText(fac.page, '#floor [data-part=speaker]', 'Nobody has the floor');
+    }
+    await ada.page.click('#raise');
+    await ben.page.click('#raise');
+    await waitQueue(fac.page, ['Ada', 'Ben']);
+    await entryButton(fac.page, 'Ada', 'move').click();
+    await waitText(fac.page, '#dialog', 'moves up each time someone ahead is called');
+    await fac.page.fill('#dialog-position', '2');
+    await fac.page.fill('#dialog-reason', 'let Ben answer first');
+    await fac.page.click('#dialog-ok');
+    await waitQueue(fac.page, ['Ben', 'Ada']);
+    // Cy raises a point of process: it goes first, but Ada keeps one person ahead of her only.
+    await cy.page.check('input[name=kind][value=point_of_process]');
+    await cy.page.click('#raise');
+    await waitQueue(fac.page, ['Cy', 'Ada', 'Ben']);
+    await fac.page.click('#call-next');
+    await waitText(fac.page, '#floor [data-part=speaker]', 'Cy');
+    await waitQueue(fac.page, ['Ada', 'Ben']);
+    await fac.page.click('#end-turn');
+    await fac.page.click('#call-next');
+    await waitText(ada.page, '#my-turn', 'You have the floor');
+  });
+});
