@@ -11,6 +11,7 @@ export function ballotForm(poll, submit, { button = 'Vote' } = {}) {
   const id = `b${++uid}`;
   const form = h('form', { class: 'ballot', novalidate: true });
   let read;
+  let nothingChosen = () => false;  // a message when the ballot is empty and must not be sent
   if (poll.kind === 'single_choice' || poll.kind === 'multiple_choice') {
     const multi = poll.kind === 'multiple_choice';
     const legend = multi
@@ -35,36 +36,79 @@ export function ballotForm(poll, submit, { button = 'Vote' } = {}) {
       return x ? { value: Number(x.value) } : { choices: [] };
     };
   } else if (poll.kind === 'ranked_choice') {
-    const list = h('ol', { class: 'rank', 'aria-describedby': `${id}-how` });
+    // Nothing is ranked until the person ranks it: options start in "Not ranked yet", in the order
+    // the facilitator typed them, and pressing Vote with nothing ranked sends nothing. A ballot
+    // may rank some options only (the others count for nothing in the runoff).
+    const list = h('ol', { class: 'rank', 'aria-label': 'Your ranking', 'aria-describedby': `${id}-how` });
+    const pool = h('ul', { class: 'plain rank-pool', 'aria-label': 'Not ranked yet' });
+    const empty = h('p', { class: 'hint rank-empty' }, 'Nothing ranked yet.');
     const status = h('p', { class: 'sr-only', role: 'status' });
+    const say = (text) => { status.textContent = text; };
     const place = (li) => [...list.children].indexOf(li);
+    const item = (i) => {
+      const o = poll.options[i];
+      const li = h('li', { class: 'rank-item', dataset: { option: String(i), name: o } },
+        h('span', { class: 'pos', 'aria-hidden': 'true' }), h('span', { class: 'rank-name' }, o));
+      const up = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Move ${o} up`, onclick: () => move(li, -1, up) }, '↑ Up');
+      const down = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Move ${o} down`, onclick: () => move(li, 1, down) }, '↓ Down');
+      const out = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Take out: ${o}`, onclick: () => unrank(li) }, 'Take out');
+      li.append(h('span', { class: 'rank-buttons' }, up, down, out));
+      return li;
+    };
+    const poolItem = (i) => {
+      const o = poll.options[i];
+      const add = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Rank next: ${o}` }, 'Rank next');
+      const li = h('li', { class: 'rank-pool-item', dataset: { option: String(i) } }, h('span', { class: 'rank-name' }, o), add);
+      add.addEventListener('click', () => rank(li));
+      return li;
+    };
+    const refresh = () => {
+      [...list.children].forEach((li, i, all) => {
+        li.querySelector('.pos').textContent = String(i + 1);
+        const [up, down] = li.querySelectorAll('button');
+        up.setAttribute('aria-disabled', String(i === 0));
+        down.setAttribute('aria-disabled', String(i === all.length - 1));
+      });
+      empty.hidden = list.children.length > 0;
+      poolBox.hidden = pool.children.length === 0;
+    };
+    const rank = (poolLi) => {
+      const i = Number(poolLi.dataset.option);
+      const next = poolLi.nextElementSibling || poolLi.previousElementSibling;
+      poolLi.remove();
+      list.append(item(i));
+      refresh();
+      say(`${poll.options[i]}: your ${words.ordinal(list.children.length)} choice`);
+      (next ? next.querySelector('button') : list.lastElementChild.querySelector('button:not([aria-disabled=true])'))?.focus();
+    };
+    const unrank = (li) => {
+      const i = Number(li.dataset.option);
+      const next = li.nextElementSibling || li.previousElementSibling;
+      li.remove();
+      const back = poolItem(i);
+      const after = [...pool.children].find((x) => Number(x.dataset.option) > i);
+      pool.insertBefore(back, after || null);
+      refresh();
+      say(`${poll.options[i]}: not ranked`);
+      (next ? next.querySelector('.rank-buttons button:last-child') : back.querySelector('button')).focus();
+    };
     const move = (li, by, button) => {
       const to = place(li) + by;
       if (to < 0 || to >= list.children.length) return;
       if (by < 0) list.insertBefore(li, list.children[to]); else list.insertBefore(li, list.children[to].nextSibling);
       button.focus();
-      status.textContent = `${li.dataset.name}: now ${words.ordinal(to + 1)}`;
-      renumber();
+      say(`${li.dataset.name}: now ${words.ordinal(to + 1)}`);
+      refresh();
     };
-    // The first cannot go up nor the last down: those buttons say so (aria-disabled keeps focus).
-    const renumber = () => [...list.children].forEach((li, i, all) => {
-      li.querySelector('.pos').textContent = String(i + 1);
-      const [up, down] = li.querySelectorAll('button');
-      up.setAttribute('aria-disabled', String(i === 0));
-      down.setAttribute('aria-disabled', String(i === all.length - 1));
-    });
-    poll.options.forEach((o, i) => {
-      const li = h('li', { class: 'rank-item', dataset: { option: String(i), name: o } },
-        h('span', { class: 'pos', 'aria-hidden': 'true' }, String(i + 1)), h('span', { class: 'rank-name' }, o));
-      const up = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Move ${o} up`, onclick: () => move(li, -1, up) }, '↑ Up');
-      const down = h('button', { type: 'button', class: 'small secondary', 'aria-label': `Move ${o} down`, onclick: () => move(li, 1, down) }, '↓ Down');
-      li.append(h('span', { class: 'rank-buttons' }, up, down));
-      list.append(li);
-    });
-    renumber();
+    const poolBox = h('div', { class: 'rank-pool-box' }, h('p', { class: 'label' }, 'Not ranked yet'), pool);
+    poll.options.forEach((o, i) => pool.append(poolItem(i)));
     form.append(h('fieldset', null, h('legend', null, 'Your order of preference'),
-      h('p', { class: 'hint', id: `${id}-how` }, 'First is the one you want most. Move options with the Up and Down buttons.'), list, status));
+      h('p', { class: 'hint', id: `${id}-how` }, 'Press "Rank next" on the option you want most, then on the next, and so on. '
+        + 'You can rank as many as you like, and change the order with Up and Down.'),
+      h('p', { class: 'label' }, 'Your ranking'), list, empty, poolBox, status));
+    refresh();
     read = () => ({ choices: [...list.children].map((li) => Number(li.dataset.option)) });
+    nothingChosen = () => list.children.length === 0 && 'Rank at least one option before voting: press "Rank next" on the one you want most.';
   } else {
     form.append(h('div', { class: 'field' }, h('label', { for: `${id}-text` }, 'Your answer'),
       h('textarea', { id: `${id}-text`, maxlength: '500', rows: '2' })));
@@ -72,8 +116,14 @@ export function ballotForm(poll, submit, { button = 'Vote' } = {}) {
   }
   const go = h('button', { type: 'submit' }, button);
   form.append(go);
+  const problem = h('p', { class: 'notice notice-error', role: 'alert', hidden: true });
+  form.append(problem);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const empty = nothingChosen();
+    problem.textContent = empty || '';
+    problem.hidden = !empty;
+    if (empty) return;
     await submit(read(), go);
   });
   return form;
@@ -97,9 +147,16 @@ export function answerForm(submit) {
     textLabel.textContent = needed ? `${words.ANSWER[a].text} (needed)` : 'Comment (optional)';
     text.required = needed;
   });
+  const problem = h('p', { class: 'notice notice-error', role: 'alert', hidden: true });
+  form.append(problem);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const a = (form.querySelector(`input[name=${id}]:checked`) || {}).value;
+    const missing = (a === 'concern' || a === 'objection') && !text.value.trim()
+      ? (a === 'objection' ? 'Say why you object, so that the group can change the proposal.' : 'Say what your concern is.') : '';
+    problem.textContent = missing;
+    problem.hidden = !missing;
+    if (missing) return text.focus();
     if (!a) return submit(null, form.querySelector('button[type=submit]'));
     if (await submit({ answer: a, text: text.value.trim() }, form.querySelector('button[type=submit]'))) text.value = '';
   });

@@ -1,4 +1,5 @@
 // Small DOM helpers. Text always goes in as text (textContent), never as HTML.
+import { sayError } from './errors.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -114,7 +115,7 @@ export async function act(button, command) {
     if (toastEl && toastEl.classList.contains('toast-error')) toastEl.hidden = true;  // that error is past
     return true;
   } catch (e) {
-    toast(e.message || 'That did not work.');
+    toast(sayError(e));
     return false;
   } finally {
     if (button) button.removeAttribute('aria-disabled');

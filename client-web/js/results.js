@@ -30,10 +30,13 @@ export function drawResult(poll, r) {
       ? h('ul', { class: 'answers' }, r.answers.map((a) => h('li', null, a)))
       : h('p', { class: 'muted' }, 'No answers.'));
   } else {
-    const rows = (r.counts || []).map((n, i) => barRow(poll.options[i], n, r.voters, r.winner === i ? (poll.kind === 'ranked_choice' ? 'wins' : 'most votes') : ''));
+    // While the poll is open nothing has won yet: the leader is "leading", not "wins".
+    const open = poll.status === 'open';
+    const lead = poll.kind === 'ranked_choice' ? (open ? 'leading' : 'wins') : (open ? 'most votes so far' : 'most votes');
+    const rows = (r.counts || []).map((n, i) => barRow(poll.options[i], n, r.voters, r.winner === i ? lead : ''));
     if (poll.kind === 'ranked_choice') out.push(h('p', { class: 'hint' }, 'Bars: first choices.'));
     out.push(h('ul', { class: 'plain result-rows' }, rows));
-    if (r.voters && r.winner == null) out.push(h('p', null, 'No winner: a tie.'));
+    if (r.voters && r.winner == null) out.push(h('p', null, open ? 'A tie so far.' : 'No winner: a tie.'));
     if (r.rounds && r.rounds.length > 1) {
       out.push(h('details', { class: 'rounds', dataset: { key: `rounds-${poll.id}` } }, h('summary', null, 'How the runoff went'),
         h('ol', null, r.rounds.map((round, i) => h('li', null,

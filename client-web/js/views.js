@@ -60,7 +60,11 @@ export function drawFloor(root, model) {
   if (!t) {
     setText(speaker, 'Nobody has the floor');
     setText(timer, '');
-    if (detail) setText(detail, model.queue.length ? 'Waiting for the facilitator to call the next person.' : 'The queue is empty.');
+    const round = model.round;
+    if (detail) {
+      setText(detail, round ? (round.up ? `Go-round: ${model.name(round.up)} is up.` : 'Go-round in progress.')
+        : model.queue.length ? 'Waiting for the facilitator to call the next person.' : 'The queue is empty.');
+    }
     timer.classList.remove('over');
     return;
   }

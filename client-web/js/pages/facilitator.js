@@ -13,6 +13,7 @@ import { moveSeat, loadKey, cardSaved, markCardSaved } from '../storage.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 import { joinUrl, shareLink, showQr } from '../share.js';
 import { drawEquity } from '../equity.js';
+import { sayError } from '../errors.js';
 
 const code = msg.normalizeCode(param('code'));
 if (!code) location.replace('/');
@@ -28,7 +29,7 @@ conn.addEventListener('message', (e) => model.handle(e.detail));
 conn.addEventListener('need-join', showJoin);
 conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Start a new one'));
 conn.addEventListener('removed', () => pageNotice('You were removed from the meeting.', '/', 'Back to the start page'));
-conn.addEventListener('server-error', (e) => toast(e.detail.message));
+conn.addEventListener('server-error', (e) => toast(sayError(e.detail)));
 
 function pageNotice(text, href, linkText, onclick) {
   const el = $('#page-notice');
@@ -137,7 +138,7 @@ $('#dialog-form').addEventListener('submit', async (e) => {
     await dialogAction({ reason, position });
     dialog.close();
   } catch (err) {
-    notify($('#dialog-error'), err.message || 'That did not work.');
+    notify($('#dialog-error'), sayError(err));
   }
 });
 $('#dialog-cancel').addEventListener('click', () => dialog.close());
@@ -305,7 +306,7 @@ async function selectTab(tab, focus = false) {
     renderPanel(name);
   } catch (err) {
     panels.delete(name);
-    toast(`This panel could not be loaded (${err.message}). Try again.`);
+    toast('This panel could not be loaded. Check your connection and try again.');
   }
 }
 function renderPanel(name, e) {
@@ -400,12 +401,19 @@ function render(e) {
   $('#locked').checked = !!m.locked;
 
   // People.
-  const people = peopleInOrder(model, { withDisplays: true });
-  setText($('#people-h'), `People (${people.filter((p) => p.role !== 'observer').length})`);
-  redraw($('#people'), people.map((p) => h('li', null,
+  // People; the room displays apart (they are screens, not people), each still removable.
+  const everyone = peopleInOrder(model, { withDisplays: true });
+  const people = everyone.filter((p) => p.role !== 'observer');
+  const screens = everyone.filter((p) => p.role === 'observer');
+  const row = (p) => h('li', null,
     h('div', { class: 'person-line' }, h('strong', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p),
       p.preference && p.preference !== 'none' ? h('span', { class: 'tag tag-plain' }, words.PREFERENCE[p.preference]) : null),
-    personActions(p))));
+    personActions(p));
+  setText($('#people-h'), `People (${people.length})`);
+  redraw($('#people'), people.map(row));
+  $('#displays-h').hidden = !screens.length;
+  setText($('#displays-h'), `Room displays (${screens.length})`);
+  redraw($('#displays'), screens.map(row));
 
   drawEquity($('#equity'), model.figures, model);
   drawSignals();

@@ -3,6 +3,7 @@
 import { $, h, notify } from '../dom.js';
 import { joinMeeting } from '../joining.js';
 import { saveKey, facilitatedMeetings } from '../storage.js';
+import { sayError } from '../errors.js';
 
 const form = $('#create-form');
 const error = $('#create-error');
@@ -38,7 +39,7 @@ form.addEventListener('submit', async (event) => {
     await joinMeeting({ code: body.code, name: data.get('name'), location: data.get('location'), facilitatorKey: body.facilitator_key }, 'facilitator');
     location.assign(`/facilitator?code=${encodeURIComponent(body.code)}`);
   } catch (e) {
-    notify(error, e.message || 'Could not create the meeting.');
+    notify(error, e.code ? sayError(e, { name: data.get('name') }) : e.message || 'Could not create the meeting.');
     button.disabled = false;
     button.textContent = 'Create meeting';
   }

@@ -5,6 +5,7 @@ import { $, notify, param } from '../dom.js';
 import { joinMeeting } from '../joining.js';
 import { normalizeCode } from '../protocol.js';
 import { loadSeat, clearSeat } from '../storage.js';
+import { sayError } from '../errors.js';
 
 const form = $('#join-form');
 const error = $('#join-error');
@@ -44,7 +45,7 @@ form.addEventListener('submit', async (event) => {
     location.assign(participantPage(welcome.code));
   } catch (e) {
     const field = { wrong_code: codeInput, name_taken: $('#name'), name_invalid: $('#name') }[e.code];
-    notify(error, e.code === 'wrong_code' ? `No meeting has the code "${code}". Check it and try again.` : e.message || 'Could not join.');
+    notify(error, sayError(e, { code, name: data.get('name') }));
     if (field) field.focus();
     button.disabled = false;
     button.textContent = 'Join';

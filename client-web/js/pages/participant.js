@@ -8,6 +8,7 @@ import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
 import { mountParticipation } from '../participate.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
+import { sayError } from '../errors.js';
 
 const code = msg.normalizeCode(param('code'));
 if (!code) location.replace('/join');
@@ -24,7 +25,7 @@ conn.addEventListener('message', (e) => model.handle(e.detail));
 conn.addEventListener('need-join', () => location.replace(`/join?code=${encodeURIComponent(code)}&again=1`));
 conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Back to the start page'));
 conn.addEventListener('removed', () => pageNotice('A facilitator removed you from the meeting.', `/join?code=${encodeURIComponent(code)}`, 'Join again'));
-conn.addEventListener('server-error', (e) => toast(e.detail.message));
+conn.addEventListener('server-error', (e) => toast(sayError(e.detail)));
 
 function pageNotice(text, href, linkText) {
   const el = $('#page-notice');

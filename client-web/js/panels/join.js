@@ -4,6 +4,7 @@
 import { $, h, notify } from '../dom.js';
 import { loadKey, saveKey, loadSeat } from '../storage.js';
 import { joinMeeting } from '../joining.js';
+import { sayError } from '../errors.js';
 
 export function showJoin(root, code, joined) {
   const held = loadKey(code);
@@ -37,7 +38,7 @@ export function showJoin(root, code, joined) {
       root.hidden = true;
       joined();
     } catch (err) {
-      notify($('#join-error'), err.message || 'Could not join.');
+      notify($('#join-error'), sayError(err, { name: form.elements.name.value }));
     }
   });
 }

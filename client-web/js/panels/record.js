@@ -75,7 +75,8 @@ export function mount(root, { model, conn, send, ask, toast, code, announcer }) 
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
         if (res.status === 403 || res.status === 401) keyField.hidden = false;
-        throw new Error(body.error || `the server answered ${res.status}`);
+        throw new Error(res.status === 403 || res.status === 401 ? 'that facilitator key is not the key of this meeting'
+          : res.status === 404 ? 'this meeting is no longer on the server' : `the server could not do it (error ${res.status}); try again in a moment`);
       }
       if (!loadKey(code)) saveKey(code, key());
       await done(res);

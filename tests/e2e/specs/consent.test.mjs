@@ -61,7 +61,7 @@ describe('consent round and working agreement', () => {
     await benCard.locator('.answer-form input[value=objection]').check();
     await waitIn(benCard.locator('.answer-form label[for$="-text"]'), 'Why you object (needed)');
     await benCard.locator('.answer-form button[type=submit]').click();
-    await waitText(ben.page, '.toast', 'objection');
+    await waitIn(benCard.locator('.answer-form [role=alert]'), 'Say why you object');
     await answer(ben, 'objection', 'Tuesdays clash with my shift work');
     await answer(kofi, 'concern', 'Buses are rare after 8 pm');
     await waitIn(benCard.locator('[data-part=mine]'), 'Your objection is open');

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, closeChecked, createMeeting, entryButton, expectAccessible, joinAs, launch, person, shot, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, PROJECTOR, closeChecked, openTab, createMeeting, entryButton, expectAccessible, joinAs, launch, person, shot, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
 
 describe('the facilitator card and fair moves', () => {
-  let browser, fac, laptop, ada, ben, cy, code, key;
+  let browser, fac, laptop, ada, ben, cy, screen, late, code, key;
 
   before(async () => {
     browser = await launch();
@@ -15,8 +15,10 @@ describe('the facilitator card and fair moves', () => {
     ada = await person(browser, PHONE, 'ada');
     ben = await person(browser, DESKTOP, 'ben');
     cy = await person(browser, DESKTOP, 'cy');
+    screen = await person(browser, PROJECTOR, 'display');
+    late = await person(browser, { viewport: { width: 390, height: 844 }, hasTouch: true }, 'late');
   });
-  after(() => closeChecked(browser, [fac, laptop, ada, ben, cy]));
+  after(() => closeChecked(browser, [fac, laptop, ada, ben, cy, screen, late]));
 
   it('shows the facilitator card once, with a key she can download', async () => {
     code = await createMeeting(fac.page, { title: 'Housing panel', name: 'Fatima' });
@@ -85,5 +87,39 @@ describe('the facilitator card and fair moves', () => {
     await fac.page.click('#end-turn');
     await fac.page.click('#call-next');
     await waitText(ada.page, '#my-turn', 'You have the floor');
+  });
+
+  it('says a taken name in plain words, and lists the room display apart from people', async () => {
+    await late.page.goto(`${BASE}/join?code=${code}`);
+    await late.page.fill('#name', ' ada ');
+    await late.page.check('input[name=location][value=remote]');
+    await late.page.click('#join-button');
+    await waitText(late.page, '#join-error', 'already uses the name "ada"');
+    assert.doesNotMatch(await late.page.textContent('#join-error'), /already called|please add something/,
+      "the server's own wording is for client authors, not for people");
+    await joinAs(late.page, code, { name: 'Lee' });
+    await screen.page.goto(`${BASE}/display?code=${code}`);
+    await waitLive(screen.page);
+    await openTab(fac.page, 'room');
+    await waitText(fac.page, '#displays-h', 'Room displays (1)');
+    await waitText(fac.page, '#people-h', 'People (6)');
+    assert.doesNotMatch(await fac.page.textContent('#people'), /Room display/, 'a screen is not a person');
+  });
+
+  it('keeps "Raise my hand" on a phone\'s first screen, above polls and proposals', async () => {
+    await openTab(fac.page, 'polls');
+    await fac.page.fill('#poll-question', 'Which evening suits?');
+    await fac.page.fill('#poll-options', 'Monday\nTuesday');
+    await fac.page.click('#poll-form button[type=submit]');
+    await late.page.waitForSelector('#poll-cards article.poll');
+    const box = await late.page.locator('#raise').boundingBox();
+    assert.ok(box && box.y + box.height <= 844, `"Raise my hand" ends at ${box && Math.round(box.y + box.height)} px on an 844 px phone`);
+  });
+
+  it('says who is up during a go-round instead of "waiting for the facilitator"', async () => {
+    await openTab(fac.page, 'room');
+    await fac.page.click('#round-form button[type=submit]');
+    await waitText(late.page, '#floor [data-part=detail]', 'Go-round:');
+    assert.doesNotMatch(await late.page.textContent('#floor [data-part=detail]'), /Waiting for the facilitator/);
   });
 });

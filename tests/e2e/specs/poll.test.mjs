@@ -95,24 +95,38 @@ describe('polls', () => {
     const card = pollCard(kofi.page, 'Rank the youth projects');
     await card.waitFor({ timeout: 10000 });
     assert.match(await card.locator('[data-part=rules]').textContent(), /^Named: .*Results show live/);
-    // Kofi, keyboard only: Football up twice (focus stays on the button as it moves), Studio down once.
-    await card.locator('button[aria-label="Move Football up"]').focus();
+    // Nothing arrives ranked: Vote untouched sends nothing and says why (before, it sent the order the
+    // facilitator typed).
+    assert.equal(await card.locator('ol.rank .rank-item').count(), 0, 'nothing is ranked for Kofi');
+    await card.locator('button[type=submit]').click();
+    await waitText(kofi.page, '#poll-cards [role=alert]', 'Rank at least one option');
+    // Kofi, keyboard only: Football first, then Garden; focus moves along the options not yet ranked.
+    await card.locator('button[aria-label="Rank next: Football"]').focus();
     await kofi.page.keyboard.press('Enter');
-    assert.equal(await kofi.page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move Football up');
+    await waitText(kofi.page, '#poll-cards [role=status]', 'Football: your 1st choice');
+    await card.locator('button[aria-label="Rank next: Garden"]').focus();
     await kofi.page.keyboard.press('Enter');
-    await waitText(kofi.page, '#poll-cards [role=status]', 'Football: now 1st');
-    const order = await card.locator('.rank-name').allTextContents();
-    assert.deepEqual(order, ['Football', 'Garden', 'Studio']);
+    await card.locator('button[aria-label="Rank next: Studio"]').focus();
+    await kofi.page.keyboard.press('Enter');
+    // Studio up once: focus stays on the button as it moves.
+    await card.locator('button[aria-label="Move Studio up"]').focus();
+    await kofi.page.keyboard.press('Enter');
+    assert.equal(await kofi.page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move Studio up');
+    await waitText(kofi.page, '#poll-cards [role=status]', 'Studio: now 2nd');
+    const order = await card.locator('ol.rank .rank-name').allTextContents();
+    assert.deepEqual(order, ['Football', 'Studio', 'Garden']);
     await checkState(kofi.page, 'participant-desktop-ranking');
     await card.locator('button[type=submit]').focus();
     await kofi.page.keyboard.press('Enter');
     await waitText(kofi.page, '#poll-cards', 'You have voted. You can change your vote');
-    // Live: everyone sees the running result.
+    // Live: everyone sees the running result; while open the leader is "leading", never "wins".
     await waitText(ada.page, '#poll-cards', 'Results so far');
     await waitText(display.page, '#results', '1 person voted');
     const adaCard = pollCard(ada.page, 'Rank the youth projects');
-    await adaCard.locator('button[type=submit]').click();  // Garden, Studio, Football as listed
+    await adaCard.locator('button[aria-label="Rank next: Garden"]').click();
+    await adaCard.locator('button[type=submit]').click();
     await waitText(display.page, '#results', '2 people voted');
+    assert.doesNotMatch(await adaCard.locator('[data-part=result]').textContent(), /wins/, 'nothing wins while the poll is open');
     // A named vote can be changed while open.
     await pollCard(kofi.page, 'Rank the youth projects').locator('[data-part=change]').click();
     assert.equal(await pollCard(kofi.page, 'Rank the youth projects').locator('form').isVisible(), true);
@@ -127,6 +141,10 @@ describe('polls', () => {
     const card = pollCard(fac.page, 'Rank the youth projects');
     await card.locator('details[data-part=proxy] summary').click();
     await card.locator('details[data-part=proxy] select').selectOption({ label: 'Grace' });
+    // A proxy's ballot starts empty too: the facilitator ranks what Grace asked for.
+    await card.locator('details[data-part=proxy] button[type=submit]').click();
+    await waitIn(card.locator('details[data-part=proxy] [role=alert]'), 'Rank at least one option');
+    await card.locator('details[data-part=proxy] button[aria-label="Rank next: Football"]').click();
     await card.locator('details[data-part=proxy] button[type=submit]').click();
     await waitText(display.page, '#results', '3 people voted');
     await card.locator('button[data-action=close]').click();
