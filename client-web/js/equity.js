@@ -44,8 +44,12 @@ export function drawEquity(root, figures, model) {
     h('div', { class: 'bar-label' }, h('span', null, 'Share of people'), h('span', { class: 'figs' }, words.percent(g.people_share))),
     bar(g.people_share, 'people-share', `${label}: ${words.percent(g.people_share)} of people present`),
     h('p', { class: 'figs' }, g.waits
-      ? `Waited in the queue: mean ${words.duration(g.mean_wait_ms)}, longest ${words.duration(g.longest_wait_ms)} (${words.plural(g.waits, 'call')} from the queue)`
-      : 'Nobody called from the queue yet'));
+      ? `Waited in the queue: mean ${words.duration(g.mean_wait_ms)} (${words.plural(g.waits, 'call')} from the queue)`
+      : 'Nobody called from the queue yet'),
+    // Someone still waiting shows now, not only once called: the wait grows since the figures came.
+    g.waiting ? h('p', { class: `figs${waitingFor(g) >= 120000 ? ' long-wait' : ''}` },
+      `Waiting now: ${words.plural(g.waiting, 'person', 'people')}, the longest for ${words.duration(waitingFor(g))}`) : null);
+  const waitingFor = (g) => (g.longest_waiting_ms || 0) + Math.max(0, model.serverNow() - (model.figuresAt || model.serverNow()));
   redraw(q('#groups'), group('In the room', f.in_room), group('Remote', f.remote));
 
   redraw(q('#overrides'), f.overrides.length ? f.overrides.slice().reverse().map((o) => h('li', null,

@@ -85,7 +85,7 @@ export class MeetingModel extends EventTarget {
         this.decisions = v.decisions || [];
         this.chainOk = Object.hasOwn(v, 'decisions_chain_ok') ? v.decisions_chain_ok : null;
         this.agendaAt = msg.now;
-        if (v.figures) this.figures = v.figures;
+        if (v.figures) { this.figures = v.figures; this.figuresAt = msg.now; }
         this.seq = msg.seq;
         this.ready = true;
         break;
@@ -106,6 +106,7 @@ export class MeetingModel extends EventTarget {
         break;
       case 'figures':
         this.figures = msg.figures;
+        this.figuresAt = msg.now;  // the server time the figures were made at (waits grow since)
         break;
       default:
         return;  // heartbeat

@@ -85,7 +85,7 @@ std::string_view name_of(RoundStepKind k) {
 json group(const GroupFigures& g) {
   return {{"people", g.people},       {"people_share", g.people_share}, {"spoken_ms", g.spoken_ms},
           {"speaking_share", g.speaking_share}, {"waits", g.waits}, {"mean_wait_ms", g.mean_wait_ms},
-          {"longest_wait_ms", g.longest_wait_ms}};
+          {"longest_wait_ms", g.longest_wait_ms}, {"waiting", g.waiting}, {"longest_waiting_ms", g.longest_waiting_ms}};
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ EquityFigures equity_figures(const MeetingState& s, Millis now) {
       ++present_count;
       ++g.people;
       present_times.push_back(spoken);
-      if (p.turns == 0) f.not_spoken.push_back(p.id);
+      if (p.turns == 0 && p.role != Role::facilitator) f.not_spoken.push_back(p.id);
     }
   }
 
@@ -69,6 +69,15 @@ EquityFigures equity_figures(const MeetingState& s, Millis now) {
     g.waits = w.count;
     g.mean_wait_ms = w.count > 0 ? w.total_ms / w.count : 0;
     g.longest_wait_ms = w.longest_ms;
+  }
+  // Someone still waiting counts too: a starved person must show, not only those who were called.
+  for (const auto& q : s.queue) {
+    const auto& p = s.participants[q.who - 1];
+    GroupFigures& g = *groups[static_cast<std::size_t>(p.location)];
+    const Millis waited = std::max<Millis>(0, now - q.raised_at);
+    ++g.waiting;
+    g.longest_waiting_ms = std::max(g.longest_waiting_ms, waited);
+    g.longest_wait_ms = std::max(g.longest_wait_ms, waited);
   }
   f.top_fifth_share = top_fifth_share(present_times);
   f.gini = gini_coefficient(std::move(present_times));

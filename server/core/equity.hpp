@@ -28,8 +28,10 @@ struct GroupFigures {
   Millis spoken_ms = 0;          // by people now in the group
   double speaking_share = 0.0;   // of all speaking time
   std::uint32_t waits = 0;       // people called from the queue while in the group
-  Millis mean_wait_ms = 0;
-  Millis longest_wait_ms = 0;
+  Millis mean_wait_ms = 0;       // of those called
+  Millis longest_wait_ms = 0;    // of those called, and of those waiting now (so far)
+  std::uint32_t waiting = 0;     // people of the group in the queue now
+  Millis longest_waiting_ms = 0; // the longest wait of someone still in the queue, up to `now`
   bool operator==(const GroupFigures&) const = default;
 };
 
@@ -37,7 +39,9 @@ struct EquityFigures {
   Millis total_spoken_ms = 0;
   // Everyone present, and anyone who has spoken (even if now away or removed); not room displays.
   std::vector<PersonFigures> people;
-  std::vector<ParticipantId> not_spoken;  // present people with no turn yet, in join order
+  // Present people with no turn yet, in join order; not facilitators (they hold the meeting, not
+  // the floor) nor room displays.
+  std::vector<ParticipantId> not_spoken;
   double gini = 0.0;                      // of speaking time over present people: 0 equal, (n-1)/n one person
   double top_fifth_share = 0.0;           // share of present people's time held by the top fifth (rounded up)
   GroupFigures in_room;

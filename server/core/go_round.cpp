@@ -32,9 +32,13 @@ std::vector<ParticipantId> round_order(const MeetingState& s, RoundOrder kind, s
       }
       break;
     case RoundOrder::quietest_first:
+      // The facilitator, who holds the meeting rather than the floor, goes last: not first for
+      // having "not spoken yet".
       std::stable_sort(order.begin(), order.end(), [&](ParticipantId a, ParticipantId b) {
         const auto& pa = s.participants[a - 1];
         const auto& pb = s.participants[b - 1];
+        const bool fa = pa.role == Role::facilitator, fb = pb.role == Role::facilitator;
+        if (fa != fb) return fb;
         if (pa.spoken_ms != pb.spoken_ms) return pa.spoken_ms < pb.spoken_ms;
         return pa.turns < pb.turns;
       });

@@ -76,7 +76,7 @@ TEST_F(EquityTest, NobodyHasSpokenYet) {
     EXPECT_EQ(p.spoken_ms, 0);
     EXPECT_EQ(p.share, 0.0);
   }
-  EXPECT_EQ(f.not_spoken, (std::vector<ParticipantId>{fac, a}));
+  EXPECT_EQ(f.not_spoken, (std::vector<ParticipantId>{a})) << "the facilitator is not among the unheard";
   EXPECT_EQ(f.gini, 0.0);
   EXPECT_EQ(f.top_fifth_share, 0.0);
   EXPECT_EQ(f.in_room.people, 1u);
@@ -84,6 +84,28 @@ TEST_F(EquityTest, NobodyHasSpokenYet) {
   EXPECT_DOUBLE_EQ(f.in_room.people_share, 0.5);
   EXPECT_EQ(f.in_room.speaking_share, 0.0);
   EXPECT_TRUE(f.overrides.empty());
+}
+
+// Issue 14, item 5: "Remote: longest 18 s" while someone had waited five minutes and was never
+// called. People still waiting count, with how long so far.
+TEST_F(EquityTest, SomeoneStillWaitingShowsInTheLongestWait) {
+  const auto fac = join("Fac", Role::facilitator, Location::in_room);
+  const auto rae = join("Rae", Role::participant, Location::remote);
+  const auto sol = join("Sol", Role::participant, Location::remote);
+  ok(sol, RaiseHand{sol, HandKind::new_point});
+  advance(18'000);
+  ok(fac, CallNext{});  // Sol waited 18 s
+  ok(fac, EndTurn{});
+  ok(rae, RaiseHand{rae, HandKind::new_point});
+  advance(300'000);  // Rae has waited five minutes, and is still waiting
+  const auto f = equity_figures(state, now);
+  EXPECT_EQ(f.remote.waits, 1u);
+  EXPECT_EQ(f.remote.mean_wait_ms, 18'000);
+  EXPECT_EQ(f.remote.waiting, 1u);
+  EXPECT_EQ(f.remote.longest_waiting_ms, 300'000);
+  EXPECT_EQ(f.remote.longest_wait_ms, 300'000);
+  EXPECT_EQ(f.in_room.waiting, 0u);
+  EXPECT_EQ(equity_figures(state, now + 60'000).remote.longest_waiting_ms, 360'000) << "it grows with now";
 }
 
 // A meeting with speakers in the room and remote, waits in the queue, overrides, a running turn,
@@ -193,13 +215,14 @@ TEST_F(DrivenMeeting, RunningTurnGrowsWithNow) {
 
 TEST_F(DrivenMeeting, NotSpokenListsPresentPeopleWithoutATurn) {
   const auto f = equity_figures(state, now);
-  // The facilitator and Dan are here and have not spoken; Zoe is away and Xen was removed.
-  EXPECT_EQ(f.not_spoken, (std::vector<ParticipantId>{fac, dan}));
+  // Dan is here and has not spoken; Zoe is away and Xen was removed; the facilitator holds the
+  // meeting and is not counted among the unheard.
+  EXPECT_EQ(f.not_spoken, (std::vector<ParticipantId>{dan}));
   // Zoe coming back puts her on the list, and speaking takes Dan off it.
   ok(zoe, SetPresence{zoe, Presence::here});
   ok(fac, CallSpeaker{dan, "quick one"});
   const auto g = equity_figures(state, now);
-  EXPECT_EQ(g.not_spoken, (std::vector<ParticipantId>{fac, zoe}));
+  EXPECT_EQ(g.not_spoken, (std::vector<ParticipantId>{zoe}));
 }
 
 TEST_F(DrivenMeeting, SummaryFiguresCoverPresentPeopleOnly) {
