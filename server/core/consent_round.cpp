@@ -233,10 +233,15 @@ void apply_event(MeetingState& s, const ProposalAmended& e, Millis) {
     if (o.proposal == e.proposal && o.status == ObjectionStatus::open) o.status = ObjectionStatus::integrated;
 }
 
+// An objection cannot outlive its proposal: one still open when the proposal ends (closed or
+// withdrawn unadopted; adoption needs none open) is closed with it. It was not resolved, so it is
+// neither withdrawn nor integrated; the decision this ending records lists it as dissent.
 void apply_event(MeetingState& s, const ProposalEnded& e, Millis) {
   auto& p = s.proposals[e.proposal - 1];
   p.phase = e.outcome;
   p.end_reason = e.reason;
+  for (auto& o : s.objections)
+    if (o.proposal == e.proposal && o.status == ObjectionStatus::open) o.status = ObjectionStatus::closed;
 }
 
 }  // namespace rules

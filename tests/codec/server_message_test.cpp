@@ -619,6 +619,25 @@ TEST_F(ServerMessageTest, ProposalsDecisionsAndTheAgreement) {
   }
 }
 
+// A proposal closed unadopted closes the objections still open on it: the proposals section shows
+// them `closed` (not `open`, not `integrated`), to every audience.
+TEST_F(ServerMessageTest, AnObjectionStillOpenWhenItsProposalIsClosedReadsClosed) {
+  cmd(fac, PresentProposal{"Meeting day", "We meet on Tuesdays.", 0, false});
+  cmd(fac, SetConsentPhase{1, ConsentPhase::consent});
+  cmd(sam, AnswerConsent{1, sam, ConsentAnswer::objection, "Tuesdays clash"});
+  cmd(fac, CloseProposal{1, false, "no agreement today"});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    EXPECT_EQ(u.at("events")[0].at("kind"), "proposal_ended");
+    const json& p = u.at("proposals").at(0);
+    EXPECT_EQ(p.at("phase"), "not_adopted");
+    EXPECT_EQ(p.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"reason", "Tuesdays clash"}, {"version", 1},
+                                         {"status", "closed"}}}))
+        << audience_name(a);
+    EXPECT_EQ(u.at("decisions").at(0).at("dissent"), (json{"Sam (objection): Tuesdays clash"}));
+  }
+}
+
 // decisions_chain_ok comes whenever `decisions` does, computed over the whole record in the state,
 // not over the entries sent: an update holding only decision 2 says the record is broken when
 // decision 1 (not in the update) no longer matches its hash.
