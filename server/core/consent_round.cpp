@@ -62,6 +62,13 @@ std::vector<std::string> dissent_of(const MeetingState& s, const Proposal& p) {
   return out;
 }
 
+// Who answered the version decided on: they took part, even if away now.
+std::set<ParticipantId> answered(const Proposal& p) {
+  std::set<ParticipantId> out;
+  for (const auto& [who, record] : p.answers) out.insert(who);
+  return out;
+}
+
 std::string answers_summary(const Proposal& p) {
   std::array<int, 4> n{};
   for (const auto& [who, record] : p.answers) ++n[static_cast<std::size_t>(record.answer)];
@@ -173,7 +180,7 @@ Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
   events.push_back(DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
                                                   "consent round (version " + std::to_string(p->version()) + ")", false,
                                                   "adopted: " + answers_summary(*p), dissent_of(ctx.state, *p),
-                                                  c.review_date)});
+                                                  c.review_date, answered(*p))});
   if (p->agreement_item != 0) {
     const auto& item = ctx.state.agreement[p->agreement_item - 1];
     events.push_back(AgreementItemChanged{p->agreement_item,
@@ -194,7 +201,8 @@ Outcome decide_command(const Context& ctx, const CloseProposal& c) {
   return Outcome::of({ProposalEnded{c.proposal, outcome, std::string(trim(c.reason))},
                       DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
                                                      "consent round (version " + std::to_string(p->version()) + ")",
-                                                     false, std::move(result), dissent_of(ctx.state, *p), "")}});
+                                                     false, std::move(result), dissent_of(ctx.state, *p), "",
+                                                     answered(*p))}});
 }
 
 void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {

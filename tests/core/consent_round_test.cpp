@@ -386,6 +386,32 @@ TEST_F(ConsentRoundTest, ClosingAsNotAdoptedRecordsTheOpenObjection) {
 // the meeting's end) closes the objections still open. They were not resolved: they read `closed`,
 // not `integrated` or `withdrawn`, and the decision lists them as dissent. Objections resolved
 // before keep their status.
+// Someone away may answer (nobody connected is refused); whoever answered the version decided is
+// among the people the decision lists as present, so "adopted: 4 consent" never comes with fewer
+// than four people present.
+TEST_F(ConsentRoundTest, AnAwayPersonWhoAnsweredIsPresentInTheDecision) {
+  const auto id = in_consent();
+  ok(ana, SetPresence{ana, Presence::away});
+  ok(bo, SetPresence{bo, Presence::away});
+  answer(id, ana, ConsentAnswer::consent);                  // away, and answers
+  answer(id, cy, ConsentAnswer::concern, "Late for some");
+  answer(id, fac, ConsentAnswer::consent);
+  ok(cy, SetPresence{cy, Presence::away});                  // answered, then stepped away
+  ok(fac, AdoptProposal{id, ""});
+  const Decision& d = state.decisions.at(0);
+  EXPECT_EQ(d.result, "adopted: 2 consent, 1 concern, 0 objection, 0 stand aside");
+  // Bo, away and silent, is not listed; Ana and Cy, away but answering, are.
+  EXPECT_EQ(d.present_names, (std::vector<std::string>{"Fac", "Co", "Ana", "Cy"}));
+  EXPECT_EQ(d.present_count, 4u);
+
+  // The same when the proposal is closed unadopted: its answerers took part.
+  const auto second = in_consent("Second", "Text.");
+  answer(second, bo, ConsentAnswer::objection, "No");
+  ok(fac, CloseProposal{second, false, ""});
+  EXPECT_EQ(state.decisions.at(1).present_names, (std::vector<std::string>{"Fac", "Co", "Bo"}));
+  EXPECT_EQ(replay(log), state);
+}
+
 TEST_F(ConsentRoundTest, ClosingUnadoptedClosesItsOpenObjectionsAsUnresolved) {
   const auto id = in_consent();
   answer(id, bo, ConsentAnswer::objection, "Tuesdays clash with school pickup");
