@@ -115,7 +115,7 @@ export class MeetingModel extends EventTarget {
   }
 
   // The record is append-only: an update lists only new entries (a whole record when it starts
-  // at decision 1, with the server's chain check).
+  // at decision 1); every list comes with the server's check of the whole record's chain.
   addDecisions(list, chainOk) {
     if (list.length && list[0].id === 1) this.decisions = [];
     const last = this.decisions.length ? this.decisions[this.decisions.length - 1].id : 0;

@@ -388,8 +388,10 @@ void add_sections(json& out, const MeetingState& s, std::string_view code, Audie
   if (mask & section_polls) out["polls"] = polls(s, audience);
   if (mask & section_proposals) out["proposals"] = proposals(s);
   if (mask & section_decisions) {
+    // The chain flag is about the whole record in the state, also when only the new entries are
+    // sent: a client holding the earlier ones learns whether the record is still intact.
     out["decisions"] = decisions(s, first_decision);
-    if (first_decision == 0) out["decisions_chain_ok"] = !verify_decision_chain(s.decisions).has_value();
+    out["decisions_chain_ok"] = !verify_decision_chain(s.decisions).has_value();
   }
   if (mask & section_agreement) out["agreement"] = agreement(s, audience);
   if (mask & section_points) out["points"] = points(s, audience);

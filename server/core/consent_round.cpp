@@ -62,6 +62,13 @@ std::vector<std::string> dissent_of(const MeetingState& s, const Proposal& p) {
   return out;
 }
 
+// Who answered the version decided on: they took part, even if away now.
+std::set<ParticipantId> answered(const Proposal& p) {
+  std::set<ParticipantId> out;
+  for (const auto& [who, record] : p.answers) out.insert(who);
+  return out;
+}
+
 std::string answers_summary(const Proposal& p) {
   std::array<int, 4> n{};
   for (const auto& [who, record] : p.answers) ++n[static_cast<std::size_t>(record.answer)];
@@ -173,7 +180,7 @@ Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
   events.push_back(DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
                                                   "consent round (version " + std::to_string(p->version()) + ")", false,
                                                   "adopted: " + answers_summary(*p), dissent_of(ctx.state, *p),
-                                                  c.review_date)});
+                                                  c.review_date, answered(*p))});
   if (p->agreement_item != 0) {
     const auto& item = ctx.state.agreement[p->agreement_item - 1];
     events.push_back(AgreementItemChanged{p->agreement_item,
@@ -194,7 +201,8 @@ Outcome decide_command(const Context& ctx, const CloseProposal& c) {
   return Outcome::of({ProposalEnded{c.proposal, outcome, std::string(trim(c.reason))},
                       DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
                                                      "consent round (version " + std::to_string(p->version()) + ")",
-                                                     false, std::move(result), dissent_of(ctx.state, *p), "")}});
+                                                     false, std::move(result), dissent_of(ctx.state, *p), "",
+                                                     answered(*p))}});
 }
 
 void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
@@ -233,10 +241,15 @@ void apply_event(MeetingState& s, const ProposalAmended& e, Millis) {
     if (o.proposal == e.proposal && o.status == ObjectionStatus::open) o.status = ObjectionStatus::integrated;
 }
 
+// An objection cannot outlive its proposal: one still open when the proposal ends (closed or
+// withdrawn unadopted; adoption needs none open) is closed with it. It was not resolved, so it is
+// neither withdrawn nor integrated; the decision this ending records lists it as dissent.
 void apply_event(MeetingState& s, const ProposalEnded& e, Millis) {
   auto& p = s.proposals[e.proposal - 1];
   p.phase = e.outcome;
   p.end_reason = e.reason;
+  for (auto& o : s.objections)
+    if (o.proposal == e.proposal && o.status == ObjectionStatus::open) o.status = ObjectionStatus::closed;
 }
 
 }  // namespace rules

@@ -56,15 +56,17 @@ std::vector<const Participant*> present_people(const MeetingState& state) {
 }
 
 Decision make_decision(const Context& ctx, std::string title, std::string text, std::string method, bool anonymous,
-                       std::string result, std::vector<std::string> dissent, std::string review_date) {
+                       std::string result, std::vector<std::string> dissent, std::string review_date,
+                       const std::set<ParticipantId>& took_part) {
   Decision d;
   d.id = static_cast<std::uint32_t>(ctx.state.decisions.size() + 1);
   d.title = std::move(title);
   d.text = std::move(text);
   d.method = std::move(method);
-  for (const Participant* p : present_people(ctx.state)) {
+  for (const Participant& p : ctx.state.participants) {
+    if (!is_present(p) && !took_part.contains(p.id)) continue;
     ++d.present_count;
-    if (!anonymous) d.present_names.push_back(p->name);
+    if (!anonymous) d.present_names.push_back(p.name);
   }
   d.result = std::move(result);
   d.dissent = std::move(dissent);

@@ -189,7 +189,7 @@ struct ProposalAmended {  // a new version; open objections are integrated, answ
   std::string text;
   bool operator==(const ProposalAmended&) const = default;
 };
-struct ProposalEnded {
+struct ProposalEnded {  // objections still open are closed with it (never resolved)
   std::uint32_t proposal;
   ConsentPhase outcome;  // adopted, not_adopted or withdrawn
   std::string reason;

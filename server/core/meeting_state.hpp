@@ -94,7 +94,10 @@ struct Poll {
   std::uint32_t id = 0;
   PollSpec spec;
   PollStatus status = PollStatus::open;
+  // Who may be expected to vote: the people present when it opened, then each voter who was not
+  // among them (away then, or joined later). `eligible` is their number, so voters never exceed it.
   std::uint32_t eligible = 0;
+  std::set<ParticipantId> counted;
   Millis opened_at = 0;
   std::uint32_t agenda_item = 0;
   std::set<ParticipantId> voters;         // who has voted, in both kinds of poll

@@ -224,6 +224,12 @@ Outcome no_poll(std::uint32_t id) {
   return Outcome::reject(ErrorCode::not_found, "there is no poll " + std::to_string(id) + " in this meeting");
 }
 
+// Whoever votes takes part: a voter not counted as eligible (away when the poll opened, or joined
+// since) is counted now, so that a poll never shows more voters than eligible people.
+void count_as_eligible(Poll& p, ParticipantId who) {
+  if (p.counted.insert(who).second) ++p.eligible;
+}
+
 }  // namespace
 
 Outcome decide_command(const Context& ctx, const OpenPoll& c) {
@@ -313,7 +319,7 @@ Outcome decide_command(const Context& ctx, const ClosePoll& c) {
     events.push_back(DecisionRecorded{make_decision(
         ctx, poll->spec.question, std::move(text),
         std::string("poll (") + std::string(name_of(poll->spec.kind)) + (poll->spec.anonymous ? ", anonymous)" : ", named)"),
-        poll->spec.anonymous, describe_result(*poll, result), std::move(dissent), c.review_date)});
+        poll->spec.anonymous, describe_result(*poll, result), std::move(dissent), c.review_date, poll->voters)});
   }
   return Outcome::of(std::move(events));
 }
@@ -331,6 +337,8 @@ void apply_event(MeetingState& s, const PollOpened& e, Millis at) {
   p.id = e.poll;
   p.spec = e.spec;
   p.eligible = e.eligible;
+  for (const auto& person : s.participants)
+    if (is_present(person)) p.counted.insert(person.id);  // the same people as e.eligible counts
   p.opened_at = at;
   p.agenda_item = s.current_item;
   s.polls.push_back(std::move(p));
@@ -338,11 +346,16 @@ void apply_event(MeetingState& s, const PollOpened& e, Millis at) {
 
 void apply_event(MeetingState& s, const VoteRecorded& e, Millis) {
   auto& p = s.polls[e.poll - 1];
+  count_as_eligible(p, e.who);
   p.voters.insert(e.who);
   p.named[e.who] = e.ballot;
 }
 
-void apply_event(MeetingState& s, const VoterRecorded& e, Millis) { s.polls[e.poll - 1].voters.insert(e.who); }
+void apply_event(MeetingState& s, const VoterRecorded& e, Millis) {
+  auto& p = s.polls[e.poll - 1];
+  count_as_eligible(p, e.who);
+  p.voters.insert(e.who);
+}
 
 void apply_event(MeetingState& s, const BallotCounted& e, Millis) {
   auto& ballots = s.polls[e.poll - 1].anonymous;

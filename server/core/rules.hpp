@@ -12,6 +12,7 @@
 // meeting.cpp dispatches to them with std::visit, so a forgotten case does not compile.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -99,9 +100,12 @@ void apply_event(MeetingState&, const RoundEnded&, Millis);
 
 // The people present now (see is_present), in join order.
 std::vector<const Participant*> present_people(const MeetingState& state);
-// A decision entry chained to the record so far (server/core/decision_record.cpp).
+// A decision entry chained to the record so far (server/core/decision_record.cpp). Present: the
+// people present now and, in join order with them, everyone in `took_part` (who voted or answered
+// in what is decided) even if away or gone since: whoever acted took part.
 Decision make_decision(const Context& ctx, std::string title, std::string text, std::string method, bool anonymous,
-                       std::string result, std::vector<std::string> dissent, std::string review_date);
+                       std::string result, std::vector<std::string> dissent, std::string review_date,
+                       const std::set<ParticipantId>& took_part = {});
 // Checks a review date: empty or YYYY-MM-DD.
 std::optional<Outcome> check_review_date(std::string_view date);
 // Checks free text: trimmed length 1..max (or 0..max when optional).

@@ -51,9 +51,10 @@ constexpr Names<ConsentAnswer, 4> consent_answer_names{{{ConsentAnswer::consent,
                                                         {ConsentAnswer::concern, "concern"},
                                                         {ConsentAnswer::objection, "objection"},
                                                         {ConsentAnswer::stand_aside, "stand_aside"}}};
-constexpr Names<ObjectionStatus, 3> objection_status_names{{{ObjectionStatus::open, "open"},
+constexpr Names<ObjectionStatus, 4> objection_status_names{{{ObjectionStatus::open, "open"},
                                                             {ObjectionStatus::withdrawn, "withdrawn"},
-                                                            {ObjectionStatus::integrated, "integrated"}}};
+                                                            {ObjectionStatus::integrated, "integrated"},
+                                                            {ObjectionStatus::closed, "closed"}}};
 constexpr Names<PointKind, 2> point_kind_names{{{PointKind::point, "point"}, {PointKind::question, "question"}}};
 constexpr Names<PointStatus, 4> point_status_names{{{PointStatus::open, "open"},
                                                     {PointStatus::taken_up, "taken_up"},

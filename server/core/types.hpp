@@ -36,7 +36,8 @@ enum class ResultsShown : std::uint8_t { live, after_vote, at_close };
 enum class PollStatus : std::uint8_t { open, closed, cancelled };
 enum class ConsentPhase : std::uint8_t { clarifying, reactions, consent, adopted, not_adopted, withdrawn };
 enum class ConsentAnswer : std::uint8_t { consent, concern, objection, stand_aside };
-enum class ObjectionStatus : std::uint8_t { open, withdrawn, integrated };
+// closed: still open when its proposal ended without being adopted; it was never resolved.
+enum class ObjectionStatus : std::uint8_t { open, withdrawn, integrated, closed };
 enum class PointKind : std::uint8_t { point, question };
 enum class PointStatus : std::uint8_t { open, taken_up, answered, hidden };
 enum class SignalKind : std::uint8_t { slow_down, lost, cant_hear, off_topic, need_break, not_heard };

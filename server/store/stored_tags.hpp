@@ -119,7 +119,7 @@ template <> struct StoredEnum<core::ConsentAnswer> {
 };
 template <> struct StoredEnum<core::ObjectionStatus> {
   static constexpr std::array by_tag{core::ObjectionStatus::open, core::ObjectionStatus::withdrawn,
-                                     core::ObjectionStatus::integrated};
+                                     core::ObjectionStatus::integrated, core::ObjectionStatus::closed};
 };
 template <> struct StoredEnum<core::PointKind> {
   static constexpr std::array by_tag{core::PointKind::point, core::PointKind::question};

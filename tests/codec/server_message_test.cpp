@@ -598,13 +598,14 @@ TEST_F(ServerMessageTest, ProposalsDecisionsAndTheAgreement) {
   EXPECT_EQ(d.at("hash").get<std::string>().size(), 64u);
   EXPECT_TRUE(u.at("decisions_chain_ok").get<bool>());  // the first decision: the update holds the whole record
 
-  // A second decision: the update lists only it, without the chain flag; a snapshot has them all.
+  // A second decision: the update lists only it, with the chain flag of the whole record; a
+  // snapshot has them all.
   cmd(fac, QuickConsentCheck{2, true});
   const json u2 = update(Audience::participant);
   ASSERT_EQ(u2.at("decisions").size(), 1u);
   EXPECT_EQ(u2.at("decisions")[0].at("id"), 2);
   EXPECT_EQ(u2.at("decisions")[0].at("prev_hash"), d.at("hash"));
-  EXPECT_FALSE(u2.contains("decisions_chain_ok"));
+  EXPECT_TRUE(u2.at("decisions_chain_ok").get<bool>());
   const json view = snapshot(Audience::participant).at("view");
   EXPECT_EQ(view.at("decisions").size(), 2u);
   EXPECT_TRUE(view.at("decisions_chain_ok").get<bool>());
@@ -622,6 +623,63 @@ TEST_F(ServerMessageTest, ProposalsDecisionsAndTheAgreement) {
       EXPECT_EQ(agreement[1].at("flags"), 1);
     }
   }
+}
+
+// A proposal closed unadopted closes the objections still open on it: the proposals section shows
+// them `closed` (not `open`, not `integrated`), to every audience.
+TEST_F(ServerMessageTest, AnObjectionStillOpenWhenItsProposalIsClosedReadsClosed) {
+  cmd(fac, PresentProposal{"Meeting day", "We meet on Tuesdays.", 0, false});
+  cmd(fac, SetConsentPhase{1, ConsentPhase::consent});
+  cmd(sam, AnswerConsent{1, sam, ConsentAnswer::objection, "Tuesdays clash"});
+  cmd(fac, CloseProposal{1, false, "no agreement today"});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    EXPECT_EQ(u.at("events")[0].at("kind"), "proposal_ended");
+    const json& p = u.at("proposals").at(0);
+    EXPECT_EQ(p.at("phase"), "not_adopted");
+    EXPECT_EQ(p.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"reason", "Tuesdays clash"}, {"version", 1},
+                                         {"status", "closed"}}}))
+        << audience_name(a);
+    EXPECT_EQ(u.at("decisions").at(0).at("dissent"), (json{"Sam (objection): Tuesdays clash"}));
+  }
+}
+
+// decisions_chain_ok comes whenever `decisions` does, computed over the whole record in the state,
+// not over the entries sent: an update holding only decision 2 says the record is broken when
+// decision 1 (not in the update) no longer matches its hash.
+TEST_F(ServerMessageTest, DecisionsChainOkComesWithEveryDecisionsSectionAndCoversTheWholeRecord) {
+  cmd(sam, ProposeAgreementItem{"We do not interrupt", false});
+  cmd(ada, ProposeAgreementItem{"Phones on silent", false});
+  cmd(fac, QuickConsentCheck{1, true});
+  cmd(fac, QuickConsentCheck{2, true});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    ASSERT_EQ(u.at("decisions").size(), 1u) << audience_name(a);
+    EXPECT_EQ(u.at("decisions")[0].at("id"), 2);
+    ASSERT_TRUE(u.contains("decisions_chain_ok")) << audience_name(a);
+    EXPECT_TRUE(u.at("decisions_chain_ok").get<bool>());
+  }
+
+  // Decision 1 edited behind the record's back; then decision 3 is added (its prev_hash is 2's).
+  state.decisions[0].title = "Edited afterwards";
+  cmd(sam, ProposeAgreementItem{"One voice at a time", false});
+  cmd(fac, QuickConsentCheck{3, true});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    ASSERT_EQ(u.at("decisions").size(), 1u) << audience_name(a);
+    EXPECT_EQ(u.at("decisions")[0].at("id"), 3);
+    ASSERT_TRUE(u.contains("decisions_chain_ok")) << audience_name(a);
+    EXPECT_FALSE(u.at("decisions_chain_ok").get<bool>()) << audience_name(a);
+  }
+  // A catch-up update that added no decision still carries the (empty) list and the flag.
+  const json catch_up = update_of({}, Audience::participant);
+  EXPECT_TRUE(catch_up.at("decisions").empty());
+  EXPECT_FALSE(catch_up.at("decisions_chain_ok").get<bool>());
+  // An update whose events touched no decision has neither.
+  cmd(sam, RaiseHand{sam, HandKind::new_point});
+  const json plain = update(Audience::participant);
+  EXPECT_FALSE(plain.contains("decisions"));
+  EXPECT_FALSE(plain.contains("decisions_chain_ok"));
 }
 
 TEST_F(ServerMessageTest, WrittenPointsSignalsAndTheAgenda) {

@@ -382,6 +382,72 @@ TEST_F(ConsentRoundTest, ClosingAsNotAdoptedRecordsTheOpenObjection) {
   EXPECT_TRUE(d.review_date.empty());
 }
 
+// An objection does not outlive its proposal: closing it unadopted (not adopted, withdrawn, or by
+// the meeting's end) closes the objections still open. They were not resolved: they read `closed`,
+// not `integrated` or `withdrawn`, and the decision lists them as dissent. Objections resolved
+// before keep their status.
+// Someone away may answer (nobody connected is refused); whoever answered the version decided is
+// among the people the decision lists as present, so "adopted: 4 consent" never comes with fewer
+// than four people present.
+TEST_F(ConsentRoundTest, AnAwayPersonWhoAnsweredIsPresentInTheDecision) {
+  const auto id = in_consent();
+  ok(ana, SetPresence{ana, Presence::away});
+  ok(bo, SetPresence{bo, Presence::away});
+  answer(id, ana, ConsentAnswer::consent);                  // away, and answers
+  answer(id, cy, ConsentAnswer::concern, "Late for some");
+  answer(id, fac, ConsentAnswer::consent);
+  ok(cy, SetPresence{cy, Presence::away});                  // answered, then stepped away
+  ok(fac, AdoptProposal{id, ""});
+  const Decision& d = state.decisions.at(0);
+  EXPECT_EQ(d.result, "adopted: 2 consent, 1 concern, 0 objection, 0 stand aside");
+  // Bo, away and silent, is not listed; Ana and Cy, away but answering, are.
+  EXPECT_EQ(d.present_names, (std::vector<std::string>{"Fac", "Co", "Ana", "Cy"}));
+  EXPECT_EQ(d.present_count, 4u);
+
+  // The same when the proposal is closed unadopted: its answerers took part.
+  const auto second = in_consent("Second", "Text.");
+  answer(second, bo, ConsentAnswer::objection, "No");
+  ok(fac, CloseProposal{second, false, ""});
+  EXPECT_EQ(state.decisions.at(1).present_names, (std::vector<std::string>{"Fac", "Co", "Bo"}));
+  EXPECT_EQ(replay(log), state);
+}
+
+TEST_F(ConsentRoundTest, ClosingUnadoptedClosesItsOpenObjectionsAsUnresolved) {
+  const auto id = in_consent();
+  answer(id, bo, ConsentAnswer::objection, "Tuesdays clash with school pickup");
+  ok(fac, AmendProposal{id, "We meet on Tuesdays at 7pm."});
+  answer(id, bo, ConsentAnswer::objection, "Still clashes");
+  answer(id, cy, ConsentAnswer::objection, "Too late for me");
+  ok(cy, WithdrawObjection{3});
+  answer(id, cy, ConsentAnswer::objection, "Too late for me, really");
+  ASSERT_EQ(state.objections.size(), 4u);
+  ok(fac, CloseProposal{id, true, "start again next month"});
+  EXPECT_EQ(state.objections[0].status, ObjectionStatus::integrated);
+  EXPECT_EQ(state.objections[1].status, ObjectionStatus::closed);
+  EXPECT_EQ(state.objections[2].status, ObjectionStatus::withdrawn);
+  EXPECT_EQ(state.objections[3].status, ObjectionStatus::closed);
+  EXPECT_TRUE(open_objections(state, id).empty());
+  EXPECT_EQ(state.decisions.at(0).dissent,
+            (std::vector<std::string>{"Bo (objection): Still clashes", "Cy (objection): Too late for me, really"}));
+  // A closed objection is no longer open: it cannot be withdrawn.
+  refused(bo, WithdrawObjection{2}, ErrorCode::closed);
+  EXPECT_EQ(replay(log), state);
+
+  // Closed as not adopted, and by the end of the meeting: the same.
+  const auto second = in_consent("Second", "Text.");
+  answer(second, ana, ConsentAnswer::objection, "No");
+  ok(fac, CloseProposal{second, false, ""});
+  EXPECT_EQ(state.objections.at(4).status, ObjectionStatus::closed);
+  const auto third = in_consent("Third", "Text.");
+  answer(third, ana, ConsentAnswer::objection, "Still no");
+  ok(fac, EndMeeting{});
+  EXPECT_EQ(proposal(third).phase, ConsentPhase::not_adopted);
+  EXPECT_EQ(state.objections.at(5).status, ObjectionStatus::closed);
+  EXPECT_EQ(state.decisions.back().dissent, (std::vector<std::string>{"Ana (objection): Still no"}));
+  for (const auto& o : state.objections) EXPECT_NE(o.status, ObjectionStatus::open) << "objection " << o.id;
+  EXPECT_EQ(replay(log), state);
+}
+
 TEST_F(ConsentRoundTest, ClosingAsWithdrawnFromAnyPhase) {
   ok(fac, PresentProposal{"Meeting day", "We meet on Tuesdays.", 0, false});
   ok(fac, CloseProposal{1, true, ""});

@@ -888,6 +888,67 @@ TEST_F(PollsTest, AnonymityPromise5_AnonymousInputCarriesNoAuthor) {
   EXPECT_EQ(state.agreement.at(1).author, bo);
 }
 
+// --- away people vote (PROTOCOL.md, Polls: "whoever votes takes part") ---
+
+// Nobody connected is refused a vote for being away: someone away, a late joiner and an away proxy
+// (voted for by a facilitator) all vote. Each voter not counted when the poll opened is counted
+// then, so `eligible` never falls below `voted` (a turnout of "3 of 2"), and the decision lists
+// every voter among the people present, also those away when it closes.
+TEST_F(PollsTest, AwayVotersAndLateJoinersCountAsEligibleAndAsPresentInTheDecision) {
+  ok(ana, SetPresence{ana, Presence::away});
+  ok(bo, SetPresence{bo, Presence::away});
+  ok(cy, SetPresence{cy, Presence::away});
+  ok(dee, SetPresence{dee, Presence::away});
+  PollSpec spec = choice({"Soup", "Salad"});
+  spec.is_decision = true;
+  const auto id = open(spec);
+  EXPECT_EQ(poll(id).eligible, 2u);  // Fac and Co
+  vote(id, ana, picks({0}));         // away, and votes
+  vote(id, bo, picks({0}));
+  const ParticipantId eve = join("Eve");  // joined after the poll opened
+  vote(id, eve, picks({1}));
+  EXPECT_EQ(poll(id).voters.size(), 3u);
+  EXPECT_EQ(poll(id).eligible, 5u);
+  vote(id, ana, picks({1}));  // a second vote by someone already counted changes nothing
+  vote(id, fac, picks({1}));  // counted at open
+  EXPECT_EQ(poll(id).eligible, 5u);
+  EXPECT_EQ(poll(id).voters.size(), 4u);
+  ok(fac, AddProxy{"Gus", Location::in_room});
+  const ParticipantId gus = static_cast<ParticipantId>(state.participants.size());
+  ok(fac, SetPresence{gus, Presence::away});
+  ok(fac, CastVote{id, gus, picks({0})});
+  EXPECT_EQ(poll(id).eligible, 6u);
+  EXPECT_EQ(poll(id).voters.size(), 5u);
+  ok(eve, SetPresence{eve, Presence::away});  // voted, then stepped away before the close
+
+  ok(fac, ClosePoll{id, ""});
+  const Decision& d = state.decisions.at(0);
+  EXPECT_EQ(d.result, "Salad: 3 of 5 voters");
+  // Present: Fac and Co (here), and every voter, in join order; Cy and Dee, away and silent, are not.
+  EXPECT_EQ(d.present_names, (std::vector<std::string>{"Fac", "Co", "Ana", "Bo", "Eve", "Gus"}));
+  EXPECT_EQ(d.present_count, 6u);
+  EXPECT_EQ(d.hash, decision_hash(d));
+  EXPECT_EQ(replay(log), state);
+}
+
+TEST_F(PollsTest, AnAwayVoterInAnAnonymousPollIsCountedButNotNamed) {
+  ok(ana, SetPresence{ana, Presence::away});
+  PollSpec spec = anonymous(choice({"Keep", "Change"}), 3);
+  spec.is_decision = true;
+  const auto id = open(spec);
+  EXPECT_EQ(poll(id).eligible, 5u);
+  vote(id, ana, picks({1}));
+  vote(id, bo, picks({1}));
+  vote(id, cy, picks({0}));
+  EXPECT_EQ(poll(id).eligible, 6u);
+  ok(fac, ClosePoll{id, ""});
+  const Decision& d = state.decisions.at(0);
+  EXPECT_EQ(d.result, "Change: 2 of 3 voters");
+  EXPECT_EQ(d.present_count, 6u);
+  EXPECT_TRUE(d.present_names.empty());
+  EXPECT_EQ(replay(log), state);
+}
+
 TEST_F(PollsTest, PollsCarryTheCurrentAgendaItem) {
   ok(fac, AddAgendaItem{"Budget", 20});
   ok(fac, StartAgendaItem{1});

@@ -505,6 +505,9 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       }
       for (const auto& b : p.anonymous) EXPECT_FALSE(ballot_problem(p.spec, b).has_value());
       for (const auto& [who, b] : p.named) EXPECT_FALSE(ballot_problem(p.spec, b).has_value());
+      // Turnout never reads "more voted than could": every voter is counted as eligible.
+      EXPECT_EQ(p.eligible, p.counted.size()) << "poll " << p.id;
+      for (const ParticipantId who : p.voters) EXPECT_TRUE(p.counted.contains(who)) << "poll " << p.id << ", voter " << who;
     }
     // Proposals: an open objection to an active proposal is to its current version (amending
     // integrates the others).

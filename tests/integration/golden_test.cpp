@@ -8,7 +8,8 @@
 // proposals with answers, objections and outcomes, decisions with their hashes and
 // decisions_chain_ok, the agreement, the points, the agenda), except what changes by itself:
 // `generated_at`, and `used_ms` of the current agenda item (it grows while the item is current;
-// it may only have grown).
+// it may only have grown), and what the same events were made to mean on purpose since (listed at
+// as_read_now below).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -30,10 +31,28 @@ namespace fs = std::filesystem;
 
 const fs::path golden_dir = EVERYVOICE_GOLDEN_DIR;
 
+// 722a9e2's minutes as this build reads the same events: the changes of meaning made on purpose
+// since, each named (not applied when EVERYVOICE_TEST_SERVER runs another build, e.g. 722a9e2):
+// - issue 13, item 8: an objection still open when its proposal ended unadopted (not_adopted,
+//   withdrawn) is closed with it: status "closed" instead of "open" (meeting B has one).
+json as_read_now(json minutes) {
+  if (std::getenv("EVERYVOICE_TEST_SERVER")) return minutes;
+  if (minutes.contains("proposals"))
+    for (auto& p : minutes["proposals"]) {
+      const std::string phase = p.value("phase", "");
+      if (phase != "not_adopted" && phase != "withdrawn") continue;
+      for (auto& o : p["objections"])
+        if (o.value("status", "") == "open") o["status"] = "closed";
+    }
+  return minutes;
+}
+
 json golden_meetings() {
   std::ifstream in(golden_dir / "meetings.json");
   if (!in) throw std::runtime_error("cannot read " + (golden_dir / "meetings.json").string());
-  return json::parse(in).at("meetings");
+  json meetings = json::parse(in).at("meetings");
+  for (auto& m : meetings) m["minutes"] = as_read_now(m.at("minutes"));
+  return meetings;
 }
 
 // A fresh copy of the golden data folder, removed at the end: the server writes to its folder.
