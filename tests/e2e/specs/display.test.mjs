@@ -197,6 +197,12 @@ describe('room display on a projector', () => {
     }
     await onAll((page) => waitText(page, '#results', '3 of'));
     await checkAll('08-poll-open');
+    // The join card asked for large while a poll is open: the poll and the queue still fit.
+    await displays[0].page.keyboard.press('j');
+    const big = await checkDisplay(displays[0], '08-poll-open-join-asked');
+    assert.equal(big.joinLarge, true);
+    for (const id of ['results', 'floor', 'queue-card']) assert.ok(big.cards.find((c) => c.id === id), `#${id} still on screen`);
+    await displays[0].page.keyboard.press('j');
     await pollCard(fac.page, 'Which should').locator('button[data-action=close]').click();
     const seen = Date.now();
     await onAll((page) => waitText(page, '#results-h', 'results'));
