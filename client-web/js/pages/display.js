@@ -1,7 +1,17 @@
-// Room display (projector): join code and QR code, who speaks with the timer, the queue with
-// its reasons, the go-round, the current agenda item, the signals the room sees, the poll (only
-// its turnout until the server reveals the result), the proposal, the working agreement. It joins
-// as an observer named "Room display" by itself.
+// Room display (projector): made for one landscape screen (1280×720 up to 1920×1080) that nobody
+// scrolls. What is live now comes first: who has the floor and the queue are always on screen;
+// a running go-round, an open poll and a proposal in its clarifying, reactions or consent phase
+// show while they run. A finished result (a closed poll, an adopted or closed proposal) stays for
+// RESULTS_SECONDS after this screen saw it finish, then leaves. The join card (code, QR code,
+// link) is large until more than FEW_PARTICIPANTS participants have joined or the first turn
+// starts, then a small card in the corner; "J" on the display's keyboard or a click on the card
+// makes it large again (and small again); while the meeting is locked it says so instead. Long
+// lists (queue, go-round, agreement, answers) show what fits and "+N more". Also: the current
+// agenda item, the signals the room sees, the working agreement. It joins as an observer named
+// "Room display" by itself.
+//
+// ?results_seconds=N (1 to RESULTS_SECONDS) shortens how long a finished result stays: for
+// rehearsals and tests. It can only shorten.
 import { $, h, setText, redraw, Announcer, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
@@ -11,6 +21,14 @@ import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound } from
 import { joinUrl, shareLink, showQr } from '../share.js';
 import { activeSignals, agreementItems, timeboxText } from '../decide.js';
 import { drawResult, turnout, pollState } from '../results.js';
+
+export const RESULTS_SECONDS = 60;   // how long a closed poll's result or a finished proposal stays
+export const FEW_PARTICIPANTS = 3;   // the join card is large while at most this many have joined
+
+const resultsMs = (() => {
+  const asked = Number.parseInt(param('results_seconds'), 10);
+  return (Number.isFinite(asked) ? Math.min(Math.max(asked, 1), RESULTS_SECONDS) : RESULTS_SECONDS) * 1000;
+})();
 
 const code = normalizeCode(param('code'));
 if (!code) location.replace('/');
@@ -25,8 +43,10 @@ shareLink(code).then((share) => {
   setText($('#join-link'), share.link.replace(/^https?:\/\//, ''));
   setText($('#link-warning'), share.warning);
   $('#link-warning').hidden = !share.warning;
+  fitAll();
 });
 showQr($('#qr'), code, $('#qr-missing'));
+$('#qr').addEventListener('load', fitAll);
 bindConnectionStatus(conn, $('#conn'), announcer);
 
 function pageNotice(text) {
@@ -53,45 +73,107 @@ conn.addEventListener('need-join', joinAsDisplay);
 conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.'));
 conn.addEventListener('removed', () => pageNotice('A facilitator removed this display from the meeting.'));
 
-model.addEventListener('change', () => {
+model.addEventListener('change', draw);
+
+function draw() {
   if (!model.ready) return;
   const m = model.meeting || {};
   setText($('#meeting-title'), m.title || 'Meeting');
   document.title = `${m.title || 'Meeting'} · room display · everyvoice`;
-  $('#ended').hidden = !(model.meeting && model.meeting.ended);
+  $('#ended').hidden = !model.ended;
   drawFloor($('#floor'), model);
   drawRound($('#round'), model);
   setText($('#queue-h'), model.queue.length ? `Queue (${model.queue.length})` : 'Queue');
   setText($('#policy-line'), `Order: ${words.policy(m.policy)}`);
-  drawQueue($('#queue'), model, { empty: 'Nobody is waiting. Raise a hand on your phone to speak.' });
-  $('#locked-line').hidden = !m.locked;
+  drawQueue($('#queue'), model, { empty: model.ended ? 'Nobody is waiting.' : 'Nobody is waiting. Raise a hand on your phone to speak.' });
+  drawJoin();
+  soonest = Infinity;
   drawDecide();
+  clearTimeout(expiry);  // draw again when the next shown result runs out
+  if (soonest < Infinity) expiry = setTimeout(draw, soonest + 50);
+  seenFirst = true;
+  fitAll();
+}
+
+// --- finished results leave the screen ---
+// When this screen first saw each poll or proposal finished (its own clock). What was already
+// finished when the page opened counts as old: it is not shown again.
+const finishedAt = new Map();
+let seenFirst = false;
+let expiry = 0;
+let soonest = Infinity;  // ms until the next shown result runs out (this draw)
+function fresh(key, finished) {
+  if (!finished) { finishedAt.delete(key); return true; }
+  if (!finishedAt.has(key)) finishedAt.set(key, seenFirst ? Date.now() : -Infinity);
+  const left = finishedAt.get(key) + resultsMs - Date.now();
+  if (left > 0) soonest = Math.min(soonest, left);
+  return left > 0;
+}
+
+// --- the join card: large while few have joined, then small; J or a click toggles ---
+let joinChoice = null;  // null: by the rule; true / false: someone asked for large / small
+let turnSeen = false;
+function joinLarge() {
+  const m = model.meeting || {};
+  if (m.locked || m.ended) return false;
+  if (joinChoice !== null) return joinChoice;
+  const joined = [...model.people.values()].filter((p) => p.role === 'participant' && !p.proxy).length;
+  return joined <= FEW_PARTICIPANTS && !turnSeen;
+}
+
+function drawJoin() {
+  const m = model.meeting || {};
+  if (model.turn) turnSeen = true;
+  const large = joinLarge();
+  $('#grid').classList.toggle('join-large', large);
+  $('#join').hidden = !!m.ended;
+  $('#join-body').hidden = !!m.locked;
+  $('#locked-line').hidden = !m.locked;
+  $('#join-size').hidden = !!m.locked;
+  setText($('#join-size'), large ? 'Show smaller (J)' : 'Show larger (J)');
+}
+
+function toggleJoin() {
+  if (!model.ready || (model.meeting || {}).locked) return;
+  joinChoice = !joinLarge();
+  draw();
+}
+$('#join-size').addEventListener('click', toggleJoin);
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+  if (e.key === 'j' || e.key === 'J') toggleJoin();
+  else if (e.key === 'Escape' && joinLarge()) toggleJoin();
 });
 
 function drawDecide() {
-  // The newest open poll, else the newest closed one: its turnout, and its result once shown.
+  // The newest open poll, else the newest closed one while it is fresh: turnout, then the result.
   const polls = model.polls.filter((p) => p.status !== 'cancelled');
-  const poll = polls.filter((p) => p.status === 'open').pop() || polls.pop();
+  const recent = polls.filter((p) => fresh(`poll ${p.id}`, p.status !== 'open'));
+  const poll = polls.filter((p) => p.status === 'open').pop() || recent.pop();
   $('#results').hidden = !poll;
   if (poll) {
     const part = (n) => $(`#results [data-part=${n}]`);
     setText($('#results-h'), poll.status === 'open' ? `Poll: open${poll.anonymous ? ', anonymous' : ''}` : 'Poll: results');
     setText(part('question'), poll.question);
     setText(part('turnout'), poll.status === 'open' ? pollState(poll, model.ended) + turnout(poll) : '');
-    const result = poll.result || null;
+    const result = model.resultOf(poll);
     redraw(part('result'), result ? drawResult(poll, result)
       : poll.status === 'open' ? h('p', { class: 'reason' }, poll.anonymous || poll.results !== 'live' ? 'Results show when the poll closes.' : '') : null);
   }
-  // The running proposal, else the last one: its phase and the count of answers.
-  const proposal = model.proposals.filter((p) => ['clarifying', 'reactions', 'consent'].includes(p.phase)).pop();
+  // The running proposal, else the newest finished one while it is fresh: phase and answers.
+  const live = (p) => ['clarifying', 'reactions', 'consent'].includes(p.phase);
+  const recentProposals = model.proposals.filter((p) => fresh(`proposal ${p.id}`, !live(p)));
+  const proposal = model.proposals.filter(live).pop() || recentProposals.pop();
   $('#proposal').hidden = !proposal;
   if (proposal) {
     const part = (n) => $(`#proposal [data-part=${n}]`);
+    const phase = words.PHASE[proposal.phase] || { label: proposal.phase, hint: '' };
+    setText($('#proposal-h'), live(proposal) ? 'Proposal' : `Proposal: ${phase.label.toLowerCase()}`);
     setText(part('title'), proposal.version > 1 ? `${proposal.title} (version ${proposal.version})` : proposal.title);
-    setText(part('phase'), `Now: ${words.PHASE[proposal.phase].label}. ${words.PHASE[proposal.phase].hint}`);
+    setText(part('phase'), live(proposal) ? `Now: ${phase.label}. ${phase.hint}` : `${phase.label}.`);
     const count = (a) => proposal.answers.filter((x) => x.answer === a).length;
     const open = proposal.objections.filter((o) => o.status === 'open').length;
-    setText(part('tally'), proposal.phase === 'consent'
+    setText(part('tally'), proposal.answers.length || proposal.phase === 'consent'
       ? `${Object.entries(words.ANSWER).map(([a, w]) => `${w.label} ${count(a)}`).join(' · ')}${open ? ` · ${words.plural(open, 'open objection')}` : ''}` : '');
   }
   const signals = activeSignals(model);
@@ -112,6 +194,43 @@ function drawAgenda() {
   setText(time, timeboxText(model, item));
   time.classList.toggle('over', !!item.timebox_minutes && model.usedMs(item) > item.timebox_minutes * 60000);
 }
+
+// --- nothing scrolls: a list that does not fit its card shows what fits, then "+N more" ---
+const overflows = (el) => el.scrollHeight > el.clientHeight + 1;
+// With `drop`, a card that does not fit even without its items leaves the screen for now.
+function fitList(card, list, { keep = 0, drop = false } = {}) {
+  if (!list) return;
+  let more = list.nextElementSibling;
+  if (!more || !more.classList.contains('more')) {
+    more = h('p', { class: 'more' });
+    list.after(more);
+  }
+  const items = [...list.children].filter((li) => !li.classList.contains('empty'));
+  const show = (k) => {
+    items.forEach((li, i) => { li.hidden = i >= k; });
+    setText(more, `+${items.length - k} more`);
+    more.hidden = k >= items.length;
+  };
+  show(items.length);
+  if (card.hidden || !overflows(card)) return;
+  let lo = keep, hi = items.length - 1, best = keep;  // the most items that fit, at least `keep`
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    show(mid);
+    if (overflows(card)) hi = mid - 1; else { best = mid; lo = mid + 1; }
+  }
+  show(best);
+  if (drop && best === 0 && overflows(card)) card.hidden = true;
+}
+
+function fitAll() {
+  if (!model.ready) return;
+  fitList($('#agreement'), $('#agreement-list'), { drop: true });  // the least live first
+  fitList($('#round'), $('#round [data-part=order]'));
+  fitList($('#results'), $('#results .result-rows, #results ul.answers'));
+  fitList($('#queue-card'), $('#queue'), { keep: 1 });
+}
+window.addEventListener('resize', fitAll);
 
 setInterval(() => {
   if (model.turn) tickFloor($('#floor'), model);
