@@ -269,8 +269,12 @@ Outcome decide_command(const Context& ctx, const OpenPoll& c) {
   PollSpec clean = spec;
   clean.question = std::string(trim(spec.question));
   for (auto& o : clean.options) o = std::string(trim(o));
-  return Outcome::of({PollOpened{static_cast<std::uint32_t>(ctx.state.polls.size() + 1), std::move(clean),
-                                 static_cast<std::uint32_t>(present_people(ctx.state).size())}});
+  // Who can vote: everyone present, but in an anonymous poll not proxies (a facilitator voting for
+  // one would see their secret choice), so that "N of M voted" can reach M.
+  std::uint32_t eligible = 0;
+  for (const auto& person : ctx.state.participants)
+    if (is_present(person) && !(clean.anonymous && person.proxy)) ++eligible;
+  return Outcome::of({PollOpened{static_cast<std::uint32_t>(ctx.state.polls.size() + 1), std::move(clean), eligible}});
 }
 
 Outcome decide_command(const Context& ctx, const CastVote& c) {
@@ -338,7 +342,7 @@ void apply_event(MeetingState& s, const PollOpened& e, Millis at) {
   p.spec = e.spec;
   p.eligible = e.eligible;
   for (const auto& person : s.participants)
-    if (is_present(person)) p.counted.insert(person.id);  // the same people as e.eligible counts
+    if (is_present(person) && !(p.spec.anonymous && person.proxy)) p.counted.insert(person.id);  // as e.eligible counts
   p.opened_at = at;
   p.agenda_item = s.current_item;
   s.polls.push_back(std::move(p));

@@ -931,6 +931,23 @@ TEST_F(PollsTest, AwayVotersAndLateJoinersCountAsEligibleAndAsPresentInTheDecisi
   EXPECT_EQ(replay(log), state);
 }
 
+// Issue 14, item 8: a proxy cannot vote in an anonymous poll (a facilitator voting for them would
+// see their choice), so they are not counted as eligible there and "N of M voted" can reach M.
+TEST_F(PollsTest, ProxiesAreEligibleInNamedPollsOnlyBecauseOnlyThereSomeoneCanVoteForThem) {
+  ok(fac, AddProxy{"Gus", Location::in_room});
+  const ParticipantId gus = static_cast<ParticipantId>(state.participants.size());
+  const auto named = open(choice({"Soup", "Salad"}));
+  PollSpec secret = choice({"Yes", "No"});
+  secret.anonymous = true;
+  const auto anonymous = open(secret);
+  EXPECT_EQ(poll(anonymous).eligible + 1, poll(named).eligible);
+  refused(fac, CastVote{anonymous, gus, picks({0})}, ErrorCode::not_allowed);
+  for (const auto& p : state.participants)
+    if (is_present(p) && !p.proxy) ok(p.id, CastVote{anonymous, p.id, picks({0})});
+  EXPECT_EQ(poll(anonymous).voters.size(), poll(anonymous).eligible) << "everyone who can vote has, and it shows as all";
+  EXPECT_EQ(replay(log), state);
+}
+
 TEST_F(PollsTest, AnAwayVoterInAnAnonymousPollIsCountedButNotNamed) {
   ok(ana, SetPresence{ana, Presence::away});
   PollSpec spec = anonymous(choice({"Keep", "Change"}), 3);
