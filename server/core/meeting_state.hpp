@@ -185,6 +185,8 @@ struct MeetingState {
   std::string title;
   bool locked = false;
   bool ended = false;  // read-only: every command is refused
+  Millis opened_at = 0;             // when the meeting was created (its first event)
+  std::optional<Millis> ended_at;   // when it ended
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

@@ -157,12 +157,16 @@ Outcome decide_command(const Context& ctx, const EndMeeting&) {
   return Outcome::of(std::move(events));
 }
 
-void apply_event(MeetingState& s, const MeetingEnded&, Millis) {
+void apply_event(MeetingState& s, const MeetingEnded&, Millis at) {
   s.ended = true;
+  s.ended_at = at;
   s.queue.clear();
 }
 
-void apply_event(MeetingState& s, const MeetingOpened& e, Millis) { s.title = e.title; }
+void apply_event(MeetingState& s, const MeetingOpened& e, Millis at) {
+  s.title = e.title;
+  s.opened_at = at;
+}
 
 void apply_event(MeetingState& s, const ParticipantJoined& e, Millis at) {
   Participant p;

@@ -34,7 +34,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //   2: an objection still open when its proposal ends is closed with it (ObjectionStatus::closed);
 //      a layout-1 snapshot may hold such objections as open.
 //   3: Poll::counted (who `eligible` counts); a voter not counted at open is added to it.
-constexpr std::uint32_t state_layout = 3;
+//   4: MeetingState::opened_at and ended_at (the minutes give the meeting's start and end).
+constexpr std::uint32_t state_layout = 4;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -340,7 +341,8 @@ template <class A> void describe(A& a, AgendaItem& x) { a(x.id, x.title, x.timeb
 template <class A> void describe(A& a, MeetingState& x) {
   a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
     x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
-    x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item);
+    x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item,
+    x.opened_at, x.ended_at);
 }
 }  // namespace everyvoice::core
 
