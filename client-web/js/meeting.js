@@ -22,6 +22,7 @@ export class MeetingModel extends EventTarget {
     this.signals = null;    // {window_seconds, display_threshold, counts}
     this.agenda = { current: null, items: [] };
     this.agendaAt = 0;      // server time of the agenda section (its used_ms runs on from there)
+    this.pointSeqs = new Map();  // seq of a point_submitted event -> the point's id (to find my own)
     this.figures = null;
     this.voted = new Set();    // polls I voted in (welcome, then my acks): never what I chose
     this.upvoted = new Set();  // points I upvoted
@@ -125,6 +126,7 @@ export class MeetingModel extends EventTarget {
 
   applyEvent(e) {
     if (e.person) this.people.set(e.person.id, e.person);
+    if (e.kind === 'point_submitted') this.pointSeqs.set(e.seq, e.point);
     if (e.kind === 'participant_removed') this.people.delete(e.participant);
     if (e.kind === 'meeting_opened') this.meeting = { ...this.meeting, title: e.title };
     if (e.kind === 'meeting_ended') this.endedAt = e.at;

@@ -5,6 +5,7 @@ import { $, h, redraw, setText, act, toast } from './dom.js';
 import * as msg from './protocol.js';
 import * as words from './words.js';
 import { drawDecisions, agreementItems, activeSignals } from './decide.js';
+import { loadMyPoints, saveMyPoints } from './storage.js';
 
 export function mountParticipation(model, conn, announcer) {
   const send = (button, message) => act(button, () => conn.send(message));
@@ -44,7 +45,16 @@ export function mountParticipation(model, conn, announcer) {
     e.preventDefault();
     const form = e.currentTarget;
     const kind = form.querySelector('input[name=point-kind]:checked').value;
-    if (await send(form.querySelector('button'), msg.submitPoint(kind, form.elements.text.value.trim(), form.elements.anonymous.checked))) {
+    const text = form.elements.text.value.trim();
+    let ack = null;
+    if (await act(form.querySelector('button'), async () => { ack = await conn.send(msg.submitPoint(kind, text, form.elements.anonymous.checked)); })) {
+      // The update with the point came before the ack (PROTOCOL 4.2): its seq names the point, even
+      // an anonymous one, so this browser can tell its author what becomes of it.
+      const id = ack && model.pointSeqs.get(ack.seq);
+      if (id) {
+        saveMyPoints(model.code, [...loadMyPoints(model.code), { id, text }]);
+        drawPoints();
+      }
       form.elements.text.value = '';
       toast(`Your ${words.POINT_KIND[kind].toLowerCase()} is posted${form.elements.anonymous.checked ? ' anonymously' : ''}.`, 'info');
     }
@@ -56,8 +66,16 @@ export function mountParticipation(model, conn, announcer) {
     if (await send(b, msg.upvotePoint(id))) { model.upvoted.add(id); drawPoints(); }
   });
   function drawPoints() {
+    // A point hidden by a facilitator leaves everyone's list but its author's: they are told.
+    const shown = new Set(model.points.map((p) => p.id));
+    const hidden = loadMyPoints(model.code).filter((p) => !shown.has(p.id));
+    const notice = $('#my-hidden-points');
+    notice.hidden = !hidden.length;
+    redraw(notice, hidden.map((p) => h('p', null, `A facilitator hid your point “${p.text.slice(0, 80)}${p.text.length > 80 ? '…' : ''}” from the list. `
+      + 'You can ask them why.')));
+    const mineIds = new Set(loadMyPoints(model.code).map((p) => p.id));
     redraw($('#point-list'), model.points.length ? model.points.map((p) => {
-      const mine = p.author === model.you;
+      const mine = p.author === model.you || mineIds.has(p.id);
       const upvoted = model.upvoted.has(p.id);
       return h('li', { class: `point point-${p.status}` },
         h('p', { class: 'point-head' },

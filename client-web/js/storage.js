@@ -3,6 +3,7 @@
 //   everyvoice:<CODE>:<seat>  {token, name}  the resume token from "welcome"
 //   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
 //   everyvoice:<CODE>:card    true once the facilitator said she saved her facilitator card
+//   everyvoice:<CODE>:points  [{id, text}] the written points posted from this browser (anonymous too)
 // Without storage (private modes) nothing is remembered and a reload asks to join again.
 
 const prefix = 'everyvoice:';
@@ -30,6 +31,8 @@ export function moveSeat(code, from, to) {
 export const loadKey = (code) => read(`${code}:key`);
 export const saveKey = (code, key) => write(`${code}:key`, key);
 export const cardSaved = (code) => read(`${code}:card`) === true;
+export const loadMyPoints = (code) => read(`${code}:points`) || [];
+export const saveMyPoints = (code, list) => write(`${code}:points`, list.slice(-200));
 export const markCardSaved = (code) => write(`${code}:card`, true);
 
 // Meetings this browser facilitates, newest first, for the start page.

@@ -57,7 +57,7 @@ export const ANSWER = {
   objection: { label: 'Objection', hint: 'It would harm what we are here for. Blocks adoption until it is resolved.', text: 'Why you object' },
   stand_aside: { label: 'Stand aside', hint: 'I will not block it, and do not take part in it.' },
 };
-export const OBJECTION = { open: 'open', withdrawn: 'withdrawn', integrated: 'resolved by an amendment', closed: 'closed with the proposal, unresolved' };
+export const OBJECTION = { open: 'open', withdrawn: 'withdrawn', integrated: 'answered by an amendment: the objector is asked again', closed: 'closed with the proposal, unresolved' };
 
 export const SIGNAL = {
   slow_down: 'Slow down', lost: 'I’m lost', cant_hear: 'Can’t hear', off_topic: 'Off topic',

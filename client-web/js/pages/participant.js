@@ -105,6 +105,16 @@ function render(e) {
   setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
   drawQueue($('#queue'), model);
 
+  // The agenda: what is being discussed now, and what comes.
+  const agenda = model.agenda || { items: [], current: null };
+  $('#agenda').hidden = !agenda.items.length;
+  const current = agenda.items.find((i) => i.current);
+  setText($('#agenda-now'), current
+    ? `Now: ${current.title}${current.timebox_minutes ? ` (${words.duration(model.usedMs(current))} of ${current.timebox_minutes} min)` : ''}`
+    : 'No item has started yet.');
+  redraw($('#agenda-list'), agenda.items.map((i) => h('li', { class: i.current ? 'current' : null, 'aria-current': i.current ? 'step' : null },
+    i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${i.timebox_minutes} min`) : null)));
+
   // Me and the people here.
   setText($('#me-name'), me.name);
   redraw($('#me-tags'), personTags(me));

@@ -48,7 +48,7 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     const amendText = h('textarea', { id: `proposal-${p.id}-amend`, maxlength: '5000', rows: '4' });
     const amend = h('form', { class: 'manage-body' },
       h('div', { class: 'field' }, h('label', { for: amendText.id }, 'The amended proposal'), amendText),
-      h('p', { class: 'hint' }, 'A new version: open objections count as resolved by it, and everyone answers again.'),
+      h('p', { class: 'hint' }, 'A new version: open objections are answered by it, and everyone, the objectors too, answers again: whether it resolved their objection is theirs to say.'),
       h('div', null, h('button', { type: 'submit', class: 'secondary' }, 'Save the new version')));
     amend.addEventListener('submit', async (e) => {
       e.preventDefault();

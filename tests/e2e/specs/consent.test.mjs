@@ -92,7 +92,7 @@ describe('consent round and working agreement', () => {
     await waitIn(benCard.locator('h3'), 'version 2');
     await waitIn(benCard.locator('.proposal-text'), 'video link');
     assert.equal(await benCard.locator('[data-part=mine]').textContent(), '', 'answers start again');
-    await waitIn(card.locator('[data-part=objections]'), 'resolved by an amendment');
+    await waitIn(card.locator('[data-part=objections]'), 'answered by an amendment: the objector is asked again');
     // Kofi objects, then withdraws his own objection.
     await answer(kofi, 'objection', 'Not sure the link works');
     const kofiCard = proposalCard(kofi.page, TITLE);

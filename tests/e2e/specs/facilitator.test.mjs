@@ -122,4 +122,23 @@ describe('the facilitator card and fair moves', () => {
     await waitText(late.page, '#floor [data-part=detail]', 'Go-round:');
     assert.doesNotMatch(await late.page.textContent('#floor [data-part=detail]'), /Waiting for the facilitator/);
   });
+
+  it('shows participants the agenda, and tells an author when their point is hidden', async () => {
+    await openTab(fac.page, 'record');
+    await fac.page.fill('#agenda-title', 'Garden rota');
+    await fac.page.click('#agenda-form button[type=submit]');
+    await waitText(late.page, '#agenda', 'Garden rota');
+    await late.page.fill('#point-text', 'Nobody waters on Sundays');
+    await late.page.check('#point-anon');
+    await late.page.click('#point-form button[type=submit]');
+    await waitText(late.page, '#point-list', 'anonymous (you)');
+    await openTab(fac.page, 'points');
+    await fac.page.locator('#fpoint-list li', { hasText: 'Nobody waters on Sundays' }).locator('button[data-action=hide]').click();
+    await fac.page.fill('#dialog-reason', 'off topic for tonight');
+    await fac.page.click('#dialog-ok');
+    await waitText(late.page, '#my-hidden-points', 'A facilitator hid your point “Nobody waters on Sundays”');
+    await late.page.reload();
+    await waitLive(late.page);
+    await waitText(late.page, '#my-hidden-points', 'Nobody waters on Sundays');
+  });
 });
