@@ -29,6 +29,7 @@ if [ "$mode" != --build-only ]; then
     python3-jsonschema  # tests: protocol examples and server output against the schemas
     chromium            # browser tests (tests/e2e): Debian's Chromium, driven by playwright-core
     fonts-dejavu-core   # browser tests: a font for Chromium to draw pages and screenshots with
+    poppler-utils       # browser tests: pdftotext reads the minutes page printed to PDF by Chromium
     clang               # fuzzers (tests/fuzz): libFuzzer comes with clang
     libclang-rt-14-dev  # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
   )

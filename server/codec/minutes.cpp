@@ -123,183 +123,225 @@ std::string names(const std::vector<std::string>& list) {
   return out;
 }
 
+// The minutes as a document: headings, paragraphs and list items, in order. Written out as
+// Markdown, or as JSON blocks the browser's minutes page draws as text (never as HTML).
+struct Block {
+  enum class Kind { title, section, subsection, para, item } kind;
+  std::string text;
+};
+using Doc = std::vector<Block>;
+
+struct Writer {
+  Doc doc;
+  void title(std::string t) { doc.push_back({Block::Kind::title, std::move(t)}); }
+  void section(std::string t) { doc.push_back({Block::Kind::section, std::move(t)}); }
+  void subsection(std::string t) { doc.push_back({Block::Kind::subsection, std::move(t)}); }
+  void para(std::string t) { doc.push_back({Block::Kind::para, std::move(t)}); }
+  void item(std::string t) { doc.push_back({Block::Kind::item, std::move(t)}); }
+};
+
 // Each proposal's whole path: every version, every objection and how it was resolved (in the
 // objector's own words where they answered again), and the answers to the last version.
-void proposal_path(std::ostringstream& o, const MeetingState& s, const Proposal& p) {
-  o << "### Proposal " << p.id << ": " << said(p.title) << "\n\n";
-  o << "Outcome: " << outcome(p.phase);
-  if (!p.end_reason.empty()) o << " (" << said(p.end_reason) << ")";
-  o << ".\n\n";
+void proposal_path(Writer& w, const MeetingState& s, const Proposal& p) {
+  w.subsection("Proposal " + std::to_string(p.id) + ": " + said(p.title));
+  w.para("Outcome: " + std::string(outcome(p.phase)) + (p.end_reason.empty() ? "" : " (" + said(p.end_reason) + ")") + ".");
   for (std::size_t v = 0; v < p.versions.size(); ++v)
-    o << "- Version " << v + 1 << (v + 1 == p.versions.size() && p.versions.size() > 1 ? " (the last)" : "") << ": "
-      << said(p.versions[v]) << "\n";
+    w.item("Version " + std::to_string(v + 1) + (v + 1 == p.versions.size() && p.versions.size() > 1 ? " (the last)" : "") + ": " +
+           said(p.versions[v]));
   for (const auto& x : s.objections) {
     if (x.proposal != p.id) continue;
-    o << "- Objection by " << name_of_id(s, x.author) << " to version " << x.version << ": " << said(x.reason) << ". ";
+    std::string line = "Objection by " + name_of_id(s, x.author) + " to version " + std::to_string(x.version) + ": " +
+                       said(x.reason) + ". ";
     switch (x.status) {
-      case ObjectionStatus::open: o << "Still open."; break;
-      case ObjectionStatus::withdrawn: o << "Withdrawn by " << name_of_id(s, x.author) << "."; break;
+      case ObjectionStatus::open: line += "Still open."; break;
+      case ObjectionStatus::withdrawn: line += "Withdrawn by " + name_of_id(s, x.author) + "."; break;
       case ObjectionStatus::integrated: {
-        o << "Answered by amending the proposal (version " << x.version + 1 << ")";
+        line += "Answered by amending the proposal (version " + std::to_string(x.version + 1) + ")";
         const auto again = p.answers.find(x.author);
         if (x.version + 1 == p.versions.size() && again != p.answers.end())
-          o << "; " << name_of_id(s, x.author) << " then " << answer_word(again->second.answer)
-            << (again->second.text.empty() ? "" : ": " + said(again->second.text)) << ".";
+          line += "; " + name_of_id(s, x.author) + " then " + std::string(answer_word(again->second.answer)) +
+                  (again->second.text.empty() ? "" : ": " + said(again->second.text)) + ".";
         else if (x.version + 1 == p.versions.size())
-          o << "; " << name_of_id(s, x.author) << " did not answer the new version.";
+          line += "; " + name_of_id(s, x.author) + " did not answer the new version.";
         else
-          o << ".";
+          line += ".";
         break;
       }
-      case ObjectionStatus::closed: o << "Never resolved: the proposal ended with it open."; break;
+      case ObjectionStatus::closed: line += "Never resolved: the proposal ended with it open."; break;
     }
-    o << "\n";
+    w.item(line);
   }
   if (!p.answers.empty()) {
     std::map<ConsentAnswer, std::vector<std::string>> by;
     for (const auto& [who, a] : p.answers)
       by[a.answer].push_back(name_of_id(s, who) + (a.text.empty() ? "" : " (" + said(a.text) + ")"));
-    std::vector<std::string> parts;
-    for (const auto& [answer, list] : by)
-      parts.push_back(names(list) + " " + std::string(list.size() == 1 ? answer_word(answer) : answer_word_many(answer)));
-    o << "- Answers to version " << p.versions.size() << ": ";
-    for (std::size_t i = 0; i < parts.size(); ++i) o << (i ? "; " : "") << parts[i];
-    o << ".\n";
+    std::string line = "Answers to version " + std::to_string(p.versions.size()) + ": ";
+    bool first = true;
+    for (const auto& [answer, list] : by) {
+      line += (first ? "" : "; ") + names(list) + " " + std::string(list.size() == 1 ? answer_word(answer) : answer_word_many(answer));
+      first = false;
+    }
+    w.item(line + ".");
   }
 }
 
-std::string markdown(const MeetingState& s, std::string_view code, Millis now) {
-  std::ostringstream o;
+Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
+  Writer w;
   const EquityFigures f = equity_figures(s, now);
-  o << "# " << said(s.title) << "\n\n";
-  o << "Minutes of the meeting " << code << " on " << day(s.opened_at ? s.opened_at : now) << ". ";
-  if (s.opened_at) o << "Started " << clock(s.opened_at);
-  if (s.ended_at) o << ", ended " << (day(*s.ended_at) == day(s.opened_at) ? clock(*s.ended_at) : moment(*s.ended_at)) << ".";
-  else o << "; still running when these minutes were made, at " << moment(now) << ".";
-  o << "\n\n";
+  w.title(said(s.title));
+  std::string head = "Minutes of the meeting " + std::string(code) + " on " + day(s.opened_at ? s.opened_at : now) + ".";
+  if (s.opened_at) head += " Started " + clock(s.opened_at);
+  if (s.ended_at) head += ", ended " + (day(*s.ended_at) == day(s.opened_at) ? clock(*s.ended_at) : moment(*s.ended_at)) + ".";
+  else head += std::string(s.opened_at ? ";" : "") + " still running when these minutes were made, at " + moment(now) + ".";
+  w.para(head);
 
-  o << "## People\n\n";
-  std::vector<std::string> room, remote, proxies, gone;
-  std::vector<std::string> facilitators;
+  w.section("People");
+  std::vector<std::string> room, remote, proxies, gone, facilitators;
   for (const auto& p : s.participants) {
     if (p.role == Role::observer) continue;
-    if (p.removed) { gone.push_back(p.name); continue; }
+    if (p.removed) {
+      gone.push_back(p.name);
+      continue;
+    }
     if (p.role == Role::facilitator || p.role == Role::co_facilitator)
       facilitators.push_back(p.name + (p.role == Role::co_facilitator ? " (co-facilitator)" : ""));
     if (p.proxy) proxies.push_back(p.name);
     else (p.location == Location::in_room ? room : remote).push_back(p.name);
   }
-  if (!facilitators.empty()) o << "- Facilitated by " << names(facilitators) << "\n";
-  o << "- In the room: " << (room.empty() ? "nobody" : names(room)) << "\n";
-  o << "- Remote: " << (remote.empty() ? "nobody" : names(remote)) << "\n";
-  if (!proxies.empty()) o << "- Taking part through a facilitator (proxy): " << names(proxies) << "\n";
-  if (!gone.empty()) o << "- Removed during the meeting: " << names(gone) << "\n";
+  if (!facilitators.empty()) w.item("Facilitated by " + names(facilitators));
+  w.item("In the room: " + (room.empty() ? std::string("nobody") : names(room)));
+  w.item("Remote: " + (remote.empty() ? std::string("nobody") : names(remote)));
+  if (!proxies.empty()) w.item("Taking part through a facilitator (proxy): " + names(proxies));
+  if (!gone.empty()) w.item("Removed during the meeting: " + names(gone));
 
   if (!s.agenda.empty()) {
-    o << "\n## Agenda\n\n";
-    for (const auto& item : s.agenda) {
-      o << item.id << ". " << said(item.title) << ": " << spoken_duration(agenda_time_used(item, now)) << " used";
-      if (item.timebox_minutes) o << " of " << item.timebox_minutes << " min planned";
-      o << (s.current_item == item.id && !s.ended ? " (current)" : "") << "\n";
-    }
+    w.section("Agenda");
+    for (const auto& item : s.agenda)
+      w.item(std::to_string(item.id) + ". " + said(item.title) + ": " + spoken_duration(agenda_time_used(item, now)) + " used" +
+             (item.timebox_minutes ? " of " + std::to_string(item.timebox_minutes) + " min planned" : "") +
+             (s.current_item == item.id && !s.ended ? " (current)" : ""));
   }
 
-  o << "\n## Decisions\n\n";
-  if (s.decisions.empty()) o << "No decisions were recorded.\n";
+  w.section("Decisions");
+  if (s.decisions.empty()) w.para("No decisions were recorded.");
   for (const auto& d : s.decisions) {
-    o << "### Decision " << d.id << ": " << said(d.title) << "\n\n" << said(d.text) << "\n\n- Decided by " << said(d.method)
-      << ", " << day(d.at) << " at " << clock(d.at) << ": " << said(d.result) << ".\n- Present: "
-      << plural(d.present_count, "person", "people");
-    if (!d.present_names.empty()) o << " (" << names(d.present_names) << ")";
-    o << ".\n";
-    for (const auto& x : d.dissent) o << "- Not with it: " << said(x) << "\n";
-    if (!d.review_date.empty()) o << "- To be reviewed by " << d.review_date << ".\n";
-    o << "- Record check: " << d.hash.substr(0, 16) << "\n\n";
+    w.subsection("Decision " + std::to_string(d.id) + ": " + said(d.title));
+    w.para(said(d.text));
+    w.item("Decided by " + said(d.method) + ", " + day(d.at) + " at " + clock(d.at) + ": " + said(d.result) + ".");
+    w.item("Present: " + plural(d.present_count, "person", "people") + (d.present_names.empty() ? "" : " (" + names(d.present_names) + ")") + ".");
+    for (const auto& x : d.dissent) w.item("Not with it: " + said(x));
+    if (!d.review_date.empty()) w.item("To be reviewed by " + d.review_date + ".");
+    w.item("Record check: " + d.hash.substr(0, 16));
   }
   if (!s.decisions.empty())
-    o << "The record of decisions is " << (verify_decision_chain(s.decisions) ? "BROKEN: it was changed after it was written" : "intact (each entry is chained to the one before)") << ".\n";
+    w.para(std::string("The record of decisions is ") +
+           (verify_decision_chain(s.decisions) ? "BROKEN: it was changed after it was written" : "intact (each entry is chained to the one before)") + ".");
 
   if (!s.proposals.empty()) {
-    o << "\n## Proposals, step by step\n\n";
-    for (const auto& p : s.proposals) {
-      if (p.id > 1) o << "\n";
-      proposal_path(o, s, p);
-    }
+    w.section("Proposals, step by step");
+    for (const auto& p : s.proposals) proposal_path(w, s, p);
   }
 
-  o << "\n## Polls\n\n";
-  if (s.polls.empty()) o << "No polls.\n";
+  w.section("Polls");
+  if (s.polls.empty()) w.para("No polls.");
   for (const auto& p : s.polls) {
-    o << "- " << said(p.spec.question) << " (" << poll_kind(p.spec.kind) << ", " << (p.spec.anonymous ? "anonymous" : "named")
-      << "): ";
-    if (p.status == PollStatus::cancelled) o << "cancelled.";
-    else if (p.status == PollStatus::open) o << "still open, " << p.voters.size() << " of " << p.eligible << " had voted.";
-    else o << said(describe_result(p, *p.result)) << ".";
-    o << "\n";
+    std::string line = said(p.spec.question) + " (" + std::string(poll_kind(p.spec.kind)) + ", " +
+                       (p.spec.anonymous ? "anonymous" : "named") + "): ";
+    if (p.status == PollStatus::cancelled) line += "cancelled.";
+    else if (p.status == PollStatus::open) line += "still open, " + std::to_string(p.voters.size()) + " of " + std::to_string(p.eligible) + " had voted.";
+    else line += said(describe_result(p, *p.result)) + ".";
+    w.item(line);
   }
 
   if (!s.rounds.empty()) {
-    o << "\n## Go-rounds\n\n";
+    w.section("Go-rounds");
     for (const auto& r : s.rounds) {
-      o << "- Go-round " << r.round_no << (r.topic.empty() ? "" : ": " + said(r.topic)) << ".";
+      std::string line = "Go-round " + std::to_string(r.round_no) + (r.topic.empty() ? "" : ": " + said(r.topic)) + ".";
       std::vector<std::string> spoke, passed, skipped;
       for (const auto& step : r.steps) {
         if (step.kind == RoundStepKind::spoke) spoke.push_back(name_of_id(s, step.who));
         else if (step.kind == RoundStepKind::passed) passed.push_back(name_of_id(s, step.who));
         else skipped.push_back(name_of_id(s, step.who) + (step.reason.empty() ? "" : " (" + said(step.reason) + ")"));
       }
-      if (!spoke.empty()) o << " Spoke: " << names(spoke) << ".";
-      if (!passed.empty()) o << " Passed: " << names(passed) << ".";
-      if (!skipped.empty()) o << " Skipped: " << names(skipped) << ".";
-      if (r.active) o << " Still running.";
-      else if (!r.completed) o << " Ended early.";
-      o << "\n";
+      if (!spoke.empty()) line += " Spoke: " + names(spoke) + ".";
+      if (!passed.empty()) line += " Passed: " + names(passed) + ".";
+      if (!skipped.empty()) line += " Skipped: " + names(skipped) + ".";
+      if (r.active) line += " Still running.";
+      else if (!r.completed) line += " Ended early.";
+      w.item(line);
     }
   }
 
-  o << "\n## Working together agreement\n\n";
+  w.section("Working together agreement");
   bool any = false;
-  for (const auto& item : s.agreement) {
-    if (item.status != AgreementStatus::adopted) continue;
-    any = true;
-    o << "- " << said(item.text) << "\n";
-  }
-  if (!any) o << "Nothing adopted yet.\n";
+  for (const auto& item : s.agreement)
+    if (item.status == AgreementStatus::adopted) any = true, w.item(said(item.text));
+  if (!any) w.para("Nothing adopted yet.");
 
   const auto point_line = [&](const WrittenPoint& p) {
-    o << "- " << (p.kind == PointKind::question ? "Question" : "Point") << ": " << said(p.text) << " ("
-      << plural(p.upvoters.size(), "upvote", "upvotes") << ")\n";
+    w.item(std::string(p.kind == PointKind::question ? "Question" : "Point") + ": " + said(p.text) + " (" +
+           plural(p.upvoters.size(), "upvote", "upvotes") + ")");
   };
-  o << "\n## Written points taken up or answered\n\n";
+  w.section("Written points taken up or answered");
   any = false;
   for (const auto& p : s.points)
     if (p.status == PointStatus::taken_up || p.status == PointStatus::answered) any = true, point_line(p);
-  if (!any) o << "None.\n";
-  o << "\n## Written points still open\n\n";
+  if (!any) w.para("None.");
+  w.section("Written points still open");
   any = false;
   for (const auto& p : s.points)
     if (p.status == PointStatus::open) any = true, point_line(p);
-  if (!any) o << "None.\n";
+  if (!any) w.para("None.");
 
-  o << "\n## How the floor was shared\n\n";
+  w.section("How the floor was shared");
   for (const auto& p : f.people)
-    o << "- " << p.name << " (" << where(p.location) << "): " << plural(p.turns, "turn", "turns") << ", "
-      << spoken_duration(p.spoken_ms) << " (" << percent(p.share) << " of speaking time)\n";
+    w.item(p.name + " (" + std::string(where(p.location)) + "): " + plural(p.turns, "turn", "turns") + ", " +
+           spoken_duration(p.spoken_ms) + " (" + percent(p.share) + " of speaking time)");
   if (!f.not_spoken.empty()) {
     std::vector<std::string> quiet;
     for (ParticipantId id : f.not_spoken) quiet.push_back(name_of_id(s, id));
-    o << "\nDid not speak: " << names(quiet) << ".";
+    w.para("Did not speak: " + names(quiet) + ".");
   }
-  o << "\nIn the room: " << percent(f.in_room.people_share) << " of the people, " << percent(f.in_room.speaking_share)
-    << " of the speaking time. Remote: " << percent(f.remote.people_share) << " of the people, "
-    << percent(f.remote.speaking_share) << " of the speaking time.";
-  if (!f.overrides.empty()) {
-    o << " The queue's order was set aside " << plural(f.overrides.size(), "time", "times") << ":\n\n";
-    for (const auto& ov : f.overrides) o << "- " << name_of_id(s, ov.target) << ": " << said(ov.reason) << "\n";
-  } else {
-    o << " The queue's order was never set aside.\n";
+  w.para("In the room: " + percent(f.in_room.people_share) + " of the people, " + percent(f.in_room.speaking_share) +
+         " of the speaking time. Remote: " + percent(f.remote.people_share) + " of the people, " +
+         percent(f.remote.speaking_share) + " of the speaking time." +
+         (f.overrides.empty() ? " The queue's order was never set aside."
+                              : " The queue's order was set aside " + plural(f.overrides.size(), "time", "times") + ":"));
+  for (const auto& ov : f.overrides) w.item(name_of_id(s, ov.target) + ": " + said(ov.reason));
+  return std::move(w.doc);
+}
+
+std::string markdown(const Doc& doc) {
+  std::ostringstream o;
+  Block::Kind last = Block::Kind::title;
+  bool first = true;
+  for (const auto& b : doc) {
+    // A blank line between blocks, except between items of one list.
+    if (!first && !(b.kind == Block::Kind::item && last == Block::Kind::item)) o << "\n";
+    first = false;
+    switch (b.kind) {
+      case Block::Kind::title: o << "# " << b.text << "\n"; break;
+      case Block::Kind::section: o << "## " << b.text << "\n"; break;
+      case Block::Kind::subsection: o << "### " << b.text << "\n"; break;
+      case Block::Kind::para: o << b.text << "\n"; break;
+      case Block::Kind::item: o << "- " << b.text << "\n"; break;
+    }
+    last = b.kind;
   }
   return o.str();
+}
+
+json doc_json(const Doc& doc) {
+  json blocks = json::array();
+  for (const auto& b : doc) {
+    const char* kind = b.kind == Block::Kind::title        ? "title"
+                       : b.kind == Block::Kind::section    ? "section"
+                       : b.kind == Block::Kind::subsection ? "subsection"
+                       : b.kind == Block::Kind::para       ? "para"
+                                                            : "item";
+    blocks.push_back({{"kind", kind}, {"text", b.text}});
+  }
+  return blocks;
 }
 
 std::string figures_csv(const MeetingState& s, Millis now) {
@@ -317,7 +359,10 @@ std::string figures_csv(const MeetingState& s, Millis now) {
 }  // namespace
 
 std::string render_minutes(const MeetingState& s, std::string_view code, std::string_view format, Millis now) {
-  if (format == "md") return markdown(s, code, now);
+  if (format == "md") return markdown(minutes_doc(s, code, now));
+  if (format == "doc")
+    return json{{"title", s.title}, {"code", code}, {"generated_at", now}, {"blocks", doc_json(minutes_doc(s, code, now))}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
   if (format == "csv") return figures_csv(s, now);
   if (format == "json") {
     json out{{"title", s.title}, {"code", code}, {"generated_at", now}, {"ended", s.ended},
@@ -334,6 +379,7 @@ std::string render_minutes(const MeetingState& s, std::string_view code, std::st
 std::string_view minutes_content_type(std::string_view format) {
   if (format == "md") return "text/markdown; charset=utf-8";
   if (format == "csv") return "text/csv; charset=utf-8";
+  if (format == "doc") return "application/json";
   return "application/json";
 }
 

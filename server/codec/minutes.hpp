@@ -9,7 +9,8 @@
 
 namespace everyvoice::codec {
 
-// "md", "json" or "csv"; "" for any other format.
+// "md" (to read), "doc" (the same document as JSON blocks, for the minutes page), "json" (every
+// section) or "csv" (the speaking figures); "" for any other format.
 std::string render_minutes(const core::MeetingState& state, std::string_view code, std::string_view format, core::Millis now);
 
 // The Content-Type of a minutes format.

@@ -129,8 +129,8 @@ Route meeting_resource(const HttpRequest& req, std::string_view rest, const Sett
       if (pair.rfind("format=", 0) == 0) r.format = std::string(pair.substr(7));
       rest_of_query = amp == std::string_view::npos ? std::string_view() : rest_of_query.substr(amp + 1);
     }
-    if (r.format != "md" && r.format != "json" && r.format != "csv")
-      return refuse(http::status::bad_request, "format is md, json or csv");
+    if (r.format != "md" && r.format != "json" && r.format != "csv" && r.format != "doc")
+      return refuse(http::status::bad_request, "format is md, json, csv or doc");
     r.key = header(req, "X-Facilitator-Key");
     if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Facilitator-Key header is required");
     return r;

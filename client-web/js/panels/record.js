@@ -87,7 +87,7 @@ export function mount(root, { model, conn, send, ask, toast, code, announcer }) 
     }
   }
   const minutes = h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'minutes-h' }, ['md', 'json', 'csv'].map((f) =>
-    h('button', { type: 'button', class: 'secondary', dataset: { format: f } }, { md: 'Markdown', json: 'JSON', csv: 'CSV (spreadsheet)' }[f])));
+    h('button', { type: 'button', class: 'secondary', dataset: { format: f } }, { md: 'Markdown (text)', json: 'JSON (all the data)', csv: 'Speaking figures (CSV)' }[f])));
   minutes.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-format]');
     if (!b) return;
@@ -166,6 +166,8 @@ export function mount(root, { model, conn, send, ask, toast, code, announcer }) 
     h('section', { class: 'card', 'aria-labelledby': 'minutes-h' },
       h('h2', { id: 'minutes-h' }, 'Minutes'),
       h('p', { class: 'hint' }, 'Who was there, the agenda, the decisions with their record, points, polls and how the floor was shared.'),
+      h('p', null, h('a', { href: `/minutes?code=${encodeURIComponent(code)}`, id: 'minutes-page', class: 'btn' }, 'Open the minutes to read or print')),
+      h('p', { class: 'hint' }, 'Or download them:'),
       keyField, minutes,
       h('h3', null, 'Close the meeting'), endBox, h('div', { class: 'actions' }, end),
       h('details', { class: 'manage sub' }, h('summary', null, 'Delete the meeting'), h('div', { class: 'manage-body' }, del))));

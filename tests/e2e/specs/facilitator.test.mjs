@@ -1,7 +1,10 @@
 // What a new facilitator trips on (issue 14): her key must survive a lost browser, and "Move…"
 // must not keep anyone waiting for good.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BASE, DESKTOP, PHONE, PROJECTOR, closeChecked, openTab, createMeeting, entryButton, expectAccessible, joinAs, launch, person, shot, waitLive, waitQueue, waitText } from '../lib/browser.mjs';
 
@@ -140,5 +143,43 @@ describe('the facilitator card and fair moves', () => {
     await late.page.reload();
     await waitLive(late.page);
     await waitText(late.page, '#my-hidden-points', 'Nobody waters on Sundays');
+  });
+
+  it('prints minutes a secretary would sign: a clean PDF with the whole path of a decision', async () => {
+    // A contested decision: an objection, an amendment, Ada consents to version 2 with a concern.
+    await openTab(fac.page, 'consent');
+    await fac.page.fill('#proposal-title', 'Water the garden on Sundays');
+    await fac.page.fill('#proposal-text', 'Ben waters on Sundays.');
+    await fac.page.click('#proposal-form button[type=submit]');
+    const card = fac.page.locator('article.proposal', { has: fac.page.locator('h3', { hasText: 'Water the garden' }) });
+    await card.locator('button[data-phase=consent]').click();
+    await ada.page.waitForSelector('.answer-form');
+    await ada.page.check('.answer-form input[value=concern]');
+    await ada.page.fill('.answer-form textarea', 'Ben is away in August');
+    await ada.page.click('.answer-form button[type=submit]');
+    await waitText(fac.page, '#panel-consent', 'Ben is away in August');
+    await card.locator('button[data-action=adopt]').click();
+    await waitText(fac.page, '#panel-consent', 'Adopted');
+
+    await fac.page.goto(`${BASE}/minutes?code=${code}`);
+    await waitText(fac.page, '#minutes', 'Proposals, step by step');
+    await expectAccessible(fac.page, 'minutes page');
+    await shot(fac.page, 'minutes-page');
+    const dir = mkdtempSync(join(tmpdir(), 'ev-minutes-'));
+    try {
+      await fac.page.emulateMedia({ media: 'print' });
+      await fac.page.pdf({ path: join(dir, 'minutes.pdf'), format: 'A4' });
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'minutes.pdf'), '-'], { encoding: 'utf8' });
+      for (const part of ['Housing panel', 'Started', 'Decision 1: Water the garden on Sundays', 'Ben is away in August',
+        'consents with a concern', 'In the room:', 'How the floor was shared'])
+        assert.ok(text.includes(part), `the printed minutes say "${part}":\n${text}`);
+      for (const chrome of ['Print or save as PDF', 'Back to the console', 'Skip to main content'])
+        assert.ok(!text.includes(chrome), `the printed minutes leave out "${chrome}"`);
+      for (const raw of ['in_room', 'stand_aside', '\\.', '<br>'])
+        assert.ok(!text.includes(raw), `no "${raw}" in the printed minutes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await fac.page.emulateMedia({ media: 'screen' });
+    }
   });
 });
