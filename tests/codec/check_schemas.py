@@ -339,6 +339,16 @@ def check_dump(dump, validators, server_types, event_kinds, error_codes):
     return len(lines)
 
 
+def check_client_error_words(root, error_codes):
+    """Every error code the server sends has plain words in the web client (client-web/js/errors.js):
+    people never read the server's own message, which is written for client authors."""
+    text = (root / "client-web" / "js" / "errors.js").read_text(encoding="utf-8")
+    worded = set(re.findall(r"^\s+([a-z_]+):", text, re.M)) | set(re.findall(r"'([a-z_]+)'", text))
+    for code in sorted(error_codes):
+        if code not in worded:
+            fail(f"error code {code!r} has no words in client-web/js/errors.js")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--protocol", required=True, type=pathlib.Path, help="the protocol/ folder")
@@ -357,6 +367,7 @@ def main():
     n_server = check_examples(examples, validators, "server", server_types)
     n_invalid = check_invalid_examples(examples, validators)
     n_dump = check_dump(str(args.dump), validators, server_types, event_kinds, error_codes)
+    check_client_error_words(args.root, error_codes)
 
     if failures:
         print(f"check_schemas: {len(failures)} failure(s):", file=sys.stderr)

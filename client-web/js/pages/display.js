@@ -21,6 +21,7 @@ import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound } from
 import { joinUrl, shareLink, showQr } from '../share.js';
 import { activeSignals, agreementItems, timeboxText } from '../decide.js';
 import { drawResult, turnout, pollState } from '../results.js';
+import { sayError } from '../errors.js';
 
 export const RESULTS_SECONDS = 60;   // how long a closed poll's result or a finished proposal stays
 export const FEW_PARTICIPANTS = 3;   // the join card is large while at most this many have joined
@@ -62,7 +63,7 @@ async function joinAsDisplay() {
       await (await import('../joining.js')).joinMeeting({ code, name: n === 1 ? 'Room display' : `Room display ${n}`, role: 'observer', location: 'in_room' }, 'display');
       return conn.restart();
     } catch (e) {
-      if (e.code !== 'name_taken') return pageNotice(e.code === 'wrong_code' ? `No meeting has the code ${code}.` : e.message);
+      if (e.code !== 'name_taken') return pageNotice(sayError(e, { code }));
     }
   }
   pageNotice('Too many room displays are open for this meeting.');
