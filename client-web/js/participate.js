@@ -124,7 +124,12 @@ export function mountParticipation(model, conn, announcer) {
       if (ev.kind === 'poll_closed' && poll) news.push(`The poll “${poll.question}” has closed.`);
       if (ev.kind === 'proposal_presented' && proposal) news.push(`A proposal: ${proposal.title}.`);
       if (ev.kind === 'consent_phase_changed' && proposal && ev.phase === 'consent') news.push(`The consent round on “${proposal.title}” has started: please answer.`);
-      if (ev.kind === 'proposal_amended' && proposal) news.push(`“${proposal.title}” was amended to version ${ev.version}: please answer again.`);
+      if (ev.kind === 'proposal_amended' && proposal) {
+        const before = proposal.titles ? proposal.titles[ev.version - 2] : proposal.title;  // version ev.version - 1
+        news.push(before && before !== proposal.title
+          ? `“${before}” was amended to version ${ev.version} and is now called “${proposal.title}”: please answer again.`
+          : `“${proposal.title}” was amended to version ${ev.version}: please answer again.`);
+      }
       if (ev.kind === 'proposal_ended' && proposal) news.push(`“${proposal.title}”: ${words.PHASE[ev.outcome].label.toLowerCase()}.`);
     }
     if (news.length) announcer.say(news.join(' '));

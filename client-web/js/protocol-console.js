@@ -45,7 +45,8 @@ export const cancelPoll = (poll) => ({ type: 'cancel_poll', poll });
 export const presentProposal = (title, text, agreementItem, removesItem) =>
   ({ type: 'present_proposal', title, text, agreement_item: agreementItem || undefined, removes_item: removesItem || undefined });
 export const setConsentPhase = (proposal, phase) => ({ type: 'set_consent_phase', proposal, phase });
-export const amendProposal = (proposal, text) => ({ type: 'amend_proposal', proposal, text });
+// `title`: a new title for the new version (left out when it stays the same).
+export const amendProposal = (proposal, text, title) => ({ type: 'amend_proposal', proposal, text, title: title || undefined });
 export const adoptProposal = (proposal, reviewDate) => ({ type: 'adopt_proposal', proposal, review_date: reviewDate || undefined });
 export const closeProposal = (proposal, withdrawn, reason) =>
   ({ type: 'close_proposal', proposal, withdrawn: withdrawn || undefined, reason: reason || undefined });

@@ -352,7 +352,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
       {"amend_proposal",
        [](Fields& f, ParticipantId) -> ClientMessage {
          const auto proposal = f.id_number("proposal");
-         return Command{AmendProposal{proposal, f.required_text("text", max_proposal_chars)}};
+         auto text = f.required_text("text", max_proposal_chars);
+         return Command{AmendProposal{proposal, std::move(text), f.text("title", max_title_chars, false)}};
        }},
       {"adopt_proposal",
        [](Fields& f, ParticipantId) -> ClientMessage {

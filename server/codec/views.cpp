@@ -273,6 +273,7 @@ json proposals(const MeetingState& s) {
     json j{{"id", p.id},
            {"title", p.title},
            {"versions", p.versions},
+           {"titles", p.titles},
            {"version", p.version()},
            {"phase", core::name_of(p.phase)},
            {"answers", std::move(answers)},
@@ -514,6 +515,10 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
           j["kind"] = "proposal_amended";
           j["proposal"] = e.proposal;
           j["version"] = e.version;
+        } else if constexpr (std::is_same_v<E, ProposalRetitled>) {
+          j["kind"] = "proposal_retitled";
+          j["proposal"] = e.proposal;
+          j["title"] = e.title;
         } else if constexpr (std::is_same_v<E, ProposalEnded>) {
           j["kind"] = "proposal_ended";
           j["proposal"] = e.proposal;
@@ -594,7 +599,8 @@ std::uint32_t sections_of(const Event& event) {
           return section_polls;
         else if constexpr (std::is_same_v<E, ProposalPresented> || std::is_same_v<E, ConsentPhaseChanged> ||
                            std::is_same_v<E, ConsentAnswered> || std::is_same_v<E, ObjectionWithdrawn> ||
-                           std::is_same_v<E, ProposalAmended> || std::is_same_v<E, ProposalEnded>)
+                           std::is_same_v<E, ProposalAmended> || std::is_same_v<E, ProposalRetitled> ||
+                           std::is_same_v<E, ProposalEnded>)
           return section_proposals;
         else if constexpr (std::is_same_v<E, DecisionRecorded>)
           return section_decisions | section_agenda;

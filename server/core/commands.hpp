@@ -168,6 +168,7 @@ struct WithdrawObjection {  // the objection's author
 struct AmendProposal {  // facilitator / co-facilitator: a new version; consent is asked again
   std::uint32_t proposal;
   std::string text;
+  std::optional<std::string> title = std::nullopt;  // a new title for the new version; none: the title stays
   bool operator==(const AmendProposal&) const = default;
 };
 struct AdoptProposal {  // facilitator / co-facilitator; refused while an objection is open

@@ -160,9 +160,16 @@ Outcome decide_command(const Context& ctx, const AmendProposal& c) {
   const Proposal* p = nullptr;
   if (auto bad = check_active(ctx, c.proposal, p)) return *bad;
   if (auto bad = check_text(c.text, max_proposal_chars, "The proposal", true)) return *bad;
-  if (trim(c.text) == p->versions.back())
-    return Outcome::reject(ErrorCode::invalid_argument, "the amended text is the same as the current version");
-  return Outcome::of({ProposalAmended{c.proposal, p->version() + 1, std::string(trim(c.text))}});
+  if (c.title)
+    if (auto bad = check_text(*c.title, max_title_chars, "The title", true)) return *bad;
+  // A new title is a new version too (an objection may be to the title alone).
+  const bool retitled = c.title && trim(*c.title) != p->title;
+  if (trim(c.text) == p->versions.back() && !retitled)
+    return Outcome::reject(ErrorCode::invalid_argument,
+                           "the amended text and title are the same as the current version");
+  std::vector<Event> events{ProposalAmended{c.proposal, p->version() + 1, std::string(trim(c.text))}};
+  if (retitled) events.push_back(ProposalRetitled{c.proposal, std::string(trim(*c.title))});
+  return Outcome::of(std::move(events));
 }
 
 Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
@@ -177,6 +184,7 @@ Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
                                " open: amend the proposal to integrate it, or its author withdraws it");
   if (auto bad = check_review_date(c.review_date)) return *bad;
   std::vector<Event> events{ProposalEnded{c.proposal, ConsentPhase::adopted, ""}};
+  // The record names the version adopted: its title (p->title is titles.back()) and its text.
   events.push_back(DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
                                                   "consent round (version " + std::to_string(p->version()) + ")", false,
                                                   "adopted: " + answers_summary(*p), dissent_of(ctx.state, *p),
@@ -210,6 +218,7 @@ void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
   p.id = e.proposal;
   p.title = e.title;
   p.versions.push_back(e.text);
+  p.titles.push_back(e.title);
   p.agreement_item = e.agreement_item;
   p.removes_item = e.removes_item;
   p.agenda_item = s.current_item;
@@ -235,10 +244,18 @@ void apply_event(MeetingState& s, const ObjectionWithdrawn& e, Millis) {
 void apply_event(MeetingState& s, const ProposalAmended& e, Millis) {
   auto& p = s.proposals[e.proposal - 1];
   p.versions.push_back(e.text);
+  p.titles.push_back(p.title);  // the same title unless a ProposalRetitled follows
   p.answers.clear();
   p.phase = ConsentPhase::consent;
   for (auto& o : s.objections)
     if (o.proposal == e.proposal && o.status == ObjectionStatus::open) o.status = ObjectionStatus::integrated;
+}
+
+// The version just made by ProposalAmended has a new title.
+void apply_event(MeetingState& s, const ProposalRetitled& e, Millis) {
+  auto& p = s.proposals[e.proposal - 1];
+  p.title = e.title;
+  p.titles.back() = e.title;
 }
 
 // An objection cannot outlive its proposal: one still open when the proposal ends (closed or

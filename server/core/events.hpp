@@ -189,6 +189,11 @@ struct ProposalAmended {  // a new version; open objections are integrated, answ
   std::string text;
   bool operator==(const ProposalAmended&) const = default;
 };
+struct ProposalRetitled {  // right after ProposalAmended: the new version has another title
+  std::uint32_t proposal;
+  std::string title;
+  bool operator==(const ProposalRetitled&) const = default;
+};
 struct ProposalEnded {  // objections still open are closed with it (never resolved)
   std::uint32_t proposal;
   ConsentPhase outcome;  // adopted, not_adopted or withdrawn
@@ -266,8 +271,8 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            TurnStarted, TurnEnded, PolicyChanged, TurnLimitChanged, RoundStarted, RoundPassed,
                            RoundSkipped, RoundEnded, PollOpened, VoteRecorded, VoterRecorded, BallotCounted,
                            PollClosed, PollCancelled, ProposalPresented, ConsentPhaseChanged, ConsentAnswered,
-                           ObjectionWithdrawn, ProposalAmended, ProposalEnded, DecisionRecorded,
-                           AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
+                           ObjectionWithdrawn, ProposalAmended, ProposalRetitled, ProposalEnded,
+                           DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded>;
 

@@ -116,8 +116,9 @@ struct ConsentRecord {
 
 struct Proposal {
   std::uint32_t id = 0;
-  std::string title;
+  std::string title;                  // the current version's title (titles.back())
   std::vector<std::string> versions;  // every text, the current one last
+  std::vector<std::string> titles;    // the title of every version, in step with versions
   ConsentPhase phase = ConsentPhase::clarifying;
   std::uint32_t agreement_item = 0;
   bool removes_item = false;

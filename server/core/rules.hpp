@@ -136,6 +136,7 @@ void apply_event(MeetingState&, const ConsentPhaseChanged&, Millis);
 void apply_event(MeetingState&, const ConsentAnswered&, Millis);
 void apply_event(MeetingState&, const ObjectionWithdrawn&, Millis);
 void apply_event(MeetingState&, const ProposalAmended&, Millis);
+void apply_event(MeetingState&, const ProposalRetitled&, Millis);
 void apply_event(MeetingState&, const ProposalEnded&, Millis);
 void apply_event(MeetingState&, const DecisionRecorded&, Millis);
 

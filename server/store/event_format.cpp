@@ -34,7 +34,9 @@ constexpr std::uint8_t snapshot_version = 2;
 //   2: an objection still open when its proposal ends is closed with it (ObjectionStatus::closed);
 //      a layout-1 snapshot may hold such objections as open.
 //   3: Poll::counted (who `eligible` counts); a voter not counted at open is added to it.
-//   4: MeetingState::opened_at and ended_at (the minutes give the meeting's start and end).
+//   4: MeetingState::opened_at and ended_at (the minutes give the meeting's start and end), and
+//      Proposal::titles (the title of every version; ProposalRetitled changes the last one); both
+//      came in one release, so one number.
 constexpr std::uint32_t state_layout = 4;
 
 template <class E>
@@ -309,6 +311,7 @@ template <class A> void describe(A& a, ConsentPhaseChanged& x) { a(x.proposal, x
 template <class A> void describe(A& a, ConsentAnswered& x) { a(x.proposal, x.version, x.who, x.answer, x.text, x.objection); }
 template <class A> void describe(A& a, ObjectionWithdrawn& x) { a(x.objection); }
 template <class A> void describe(A& a, ProposalAmended& x) { a(x.proposal, x.version, x.text); }
+template <class A> void describe(A& a, ProposalRetitled& x) { a(x.proposal, x.title); }
 template <class A> void describe(A& a, ProposalEnded& x) { a(x.proposal, x.outcome, x.reason); }
 template <class A> void describe(A& a, DecisionRecorded& x) { a(x.decision); }
 template <class A> void describe(A& a, AgreementItemProposed& x) { a(x.item, x.text, x.author); }
@@ -332,7 +335,7 @@ template <class A> void describe(A& a, RoundStep& x) { a(x.who, x.kind, x.reason
 template <class A> void describe(A& a, GoRound& x) { a(x.round_no, x.topic, x.order_kind, x.seed, x.order, x.next, x.steps, x.active, x.completed); }
 template <class A> void describe(A& a, Poll& x) { a(x.id, x.spec, x.status, x.eligible, x.counted, x.opened_at, x.agenda_item, x.voters, x.named, x.anonymous, x.result); }
 template <class A> void describe(A& a, ConsentRecord& x) { a(x.answer, x.text); }
-template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item); }
+template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.titles, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item); }
 template <class A> void describe(A& a, Objection& x) { a(x.id, x.proposal, x.version, x.author, x.reason, x.status); }
 template <class A> void describe(A& a, AgreementItem& x) { a(x.id, x.text, x.author, x.status, x.version, x.flags); }
 template <class A> void describe(A& a, WrittenPoint& x) { a(x.id, x.kind, x.text, x.author, x.status, x.reason, x.upvoters, x.at); }

@@ -64,6 +64,7 @@ template <> inline constexpr std::uint32_t event_tag<core::SignalSettingsChanged
 template <> inline constexpr std::uint32_t event_tag<core::AgendaItemAdded> = 40;
 template <> inline constexpr std::uint32_t event_tag<core::AgendaItemStarted> = 41;
 template <> inline constexpr std::uint32_t event_tag<core::MeetingEnded> = 42;
+template <> inline constexpr std::uint32_t event_tag<core::ProposalRetitled> = 43;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

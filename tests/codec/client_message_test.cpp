@@ -130,7 +130,9 @@ json command_json(const Command& command) {
         } else if constexpr (std::is_same_v<C, WithdrawObjection>) {
           return {{"type", "withdraw_objection"}, {"objection", c.objection}};
         } else if constexpr (std::is_same_v<C, AmendProposal>) {
-          return {{"type", "amend_proposal"}, {"proposal", c.proposal}, {"text", c.text}};
+          json j{{"type", "amend_proposal"}, {"proposal", c.proposal}, {"text", c.text}};
+          if (c.title) j["title"] = *c.title;
+          return j;
         } else if constexpr (std::is_same_v<C, AdoptProposal>) {
           return {{"type", "adopt_proposal"}, {"proposal", c.proposal}, {"review_date", c.review_date}};
         } else if constexpr (std::is_same_v<C, CloseProposal>) {
@@ -492,6 +494,24 @@ TEST(ClientExampleFields, ConsentAndTheRest) {
   EXPECT_EQ(command_of<SendSignal>(decode_example("send_signal")).kind, SignalKind::slow_down);
   EXPECT_EQ(command_of<StartAgendaItem>(decode_example("start_agenda_item--none")).item, 0u);
   EXPECT_EQ(command_of<AddAgendaItem>(decode_example("add_agenda_item")).timebox_minutes, 30u);
+}
+
+// Issue 14, item 4: an amendment may carry a new title (optional; null is the same as absent).
+TEST(ClientExampleFields, AmendProposalWithAndWithoutANewTitle) {
+  const auto plain = command_of<AmendProposal>(decode_example("amend_proposal"));
+  EXPECT_EQ(plain.proposal, 1u);
+  EXPECT_FALSE(plain.title);
+  const auto retitled = command_of<AmendProposal>(decode_example("amend_proposal--new-title"));
+  EXPECT_EQ(retitled.text, "We let each person finish before anyone speaks, except for a point of process.");
+  ASSERT_TRUE(retitled.title);
+  EXPECT_EQ(*retitled.title, "Adopt: we do not interrupt, except for a point of process");
+  const std::string head = R"({"type":"amend_proposal","id":"a","proposal":1,"text":"T","title":)";
+  const auto decoded = [&](const std::string& title) { return decode_client_message(head + title + "}", me); };
+  EXPECT_FALSE(command_of<AmendProposal>(decoded("null")).title);
+  EXPECT_EQ(command_of<AmendProposal>(decoded(R"("")")).title, std::optional<std::string>(""));  // the meeting refuses it
+  EXPECT_EQ(decoded("7").error->code, "wrong_type");
+  EXPECT_FALSE(decoded('"' + std::string(200, 't') + '"').error);
+  EXPECT_EQ(decoded('"' + std::string(201, 't') + '"').error->code, "too_long");
 }
 
 // --- the rules, one by one ---

@@ -454,7 +454,8 @@ int main() {
   d.command(screen, AnswerConsent{1, screen, ConsentAnswer::consent, ""});  // not_allowed
   d.command(fatima, AdoptProposal{1, ""});  // objection_open
   d.command(sam, WithdrawObjection{1});     // not_allowed: Ada's objection
-  d.command(fatima, AmendProposal{1, "We let each person finish before anyone speaks, except for a point of process."});
+  d.command(fatima, AmendProposal{1, "We let each person finish before anyone speaks, except for a point of process.",
+                                  "Adopt: we do not interrupt, except for a point of process"});  // proposal_retitled too
   d.command(fatima, AmendProposal{1, "We let each person finish before anyone speaks, except for a point of process."});  // invalid_argument: same text
   d.command(ada, WithdrawObjection{1});  // closed: integrated by the amendment
   d.command(ada, AnswerConsent{1, ada, ConsentAnswer::objection, "Say who may call a point of process"});

@@ -625,6 +625,32 @@ TEST_F(ServerMessageTest, ProposalsDecisionsAndTheAgreement) {
   }
 }
 
+// Issue 14, item 4: an amendment with a new title sends proposal_retitled after proposal_amended,
+// the proposals section gives each version's title, and the decision names the adopted version's.
+TEST_F(ServerMessageTest, AnAmendmentWithANewTitleIsSentAndTheDecisionNamesIt) {
+  cmd(fac, PresentProposal{"Meeting day", "We meet on Tuesdays.", 0, false});
+  cmd(fac, SetConsentPhase{1, ConsentPhase::consent});
+  cmd(fac, AmendProposal{1, "We meet on Wednesdays.", "Meeting day: Wednesdays"});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    ASSERT_EQ(u.at("events").size(), 2u);
+    EXPECT_EQ(u.at("events")[0].at("kind"), "proposal_amended");
+    EXPECT_EQ(u.at("events")[1], (json{{"seq", state.seq}, {"at", now}, {"kind", "proposal_retitled"}, {"proposal", 1},
+                                       {"title", "Meeting day: Wednesdays"}}));
+    const json& p = u.at("proposals").at(0);
+    EXPECT_EQ(p.at("title"), "Meeting day: Wednesdays");
+    EXPECT_EQ(p.at("titles"), (json{"Meeting day", "Meeting day: Wednesdays"}));
+    EXPECT_EQ(p.at("versions"), (json{"We meet on Tuesdays.", "We meet on Wednesdays."}));
+  }
+  cmd(sam, AnswerConsent{1, sam, ConsentAnswer::consent, ""});
+  cmd(fac, AdoptProposal{1, ""});
+  const json d = snapshot(Audience::participant).at("view").at("decisions").at(0);
+  EXPECT_EQ(d.at("title"), "Meeting day: Wednesdays");
+  EXPECT_EQ(d.at("text"), "We meet on Wednesdays.");
+  EXPECT_EQ(d.at("method"), "consent round (version 2)");
+  EXPECT_TRUE(snapshot(Audience::participant).at("view").at("decisions_chain_ok").get<bool>());
+}
+
 // A proposal closed unadopted closes the objections still open on it: the proposals section shows
 // them `closed` (not `open`, not `integrated`), to every audience.
 TEST_F(ServerMessageTest, AnObjectionStillOpenWhenItsProposalIsClosedReadsClosed) {

@@ -250,6 +250,7 @@ TEST_F(ConsentRoundTest, AmendingMakesANewVersionIntegratesObjectionsAndAsksAgai
   EXPECT_EQ(h.events[0].event, (Event{ProposalAmended{id, 2, "We meet on Tuesdays at 7pm."}}));
   const Proposal& p = proposal(id);
   EXPECT_EQ(p.versions, (std::vector<std::string>{"We meet on Tuesdays.", "We meet on Tuesdays at 7pm."}));
+  EXPECT_EQ(p.titles, (std::vector<std::string>{"Meeting day", "Meeting day"}));  // no new title: it stays
   EXPECT_EQ(p.version(), 2u);
   EXPECT_TRUE(p.answers.empty());  // consent is asked again
   EXPECT_EQ(p.phase, ConsentPhase::consent);
@@ -269,6 +270,63 @@ TEST_F(ConsentRoundTest, AmendingFromClarifyingGoesStraightToConsent) {
   ok(fac, AmendProposal{1, "We meet on Wednesdays."});
   EXPECT_EQ(proposal(1).phase, ConsentPhase::consent);
   EXPECT_EQ(proposal(1).version(), 2u);
+}
+
+// Issue 14, item 4: an amendment may give the new version a new title; the decision then names the
+// title of the version adopted, and the proposal keeps the title of every version.
+TEST_F(ConsentRoundTest, AmendingWithANewTitleRetitlesTheNewVersionAndTheDecisionNamesIt) {
+  const auto id = in_consent("Meeting day", "We meet on Tuesdays.");
+  answer(id, bo, ConsentAnswer::objection, "Tuesdays clash with school pickup");
+  const Handled h = run(fac, AmendProposal{id, "We meet on Wednesdays.", "  Meeting day: Wednesdays "});
+  ASSERT_TRUE(h.accepted());
+  ASSERT_EQ(h.events.size(), 2u);
+  EXPECT_EQ(h.events[0].event, (Event{ProposalAmended{id, 2, "We meet on Wednesdays."}}));
+  EXPECT_EQ(h.events[1].event, (Event{ProposalRetitled{id, "Meeting day: Wednesdays"}}));
+  EXPECT_EQ(proposal(id).title, "Meeting day: Wednesdays");
+  EXPECT_EQ(proposal(id).titles, (std::vector<std::string>{"Meeting day", "Meeting day: Wednesdays"}));
+  EXPECT_EQ(state.objections[0].status, ObjectionStatus::integrated);
+  answer(id, ana, ConsentAnswer::consent);
+  answer(id, bo, ConsentAnswer::consent);
+  ok(fac, AdoptProposal{id, ""});
+  const Decision& d = state.decisions.at(0);
+  EXPECT_EQ(d.title, "Meeting day: Wednesdays");
+  EXPECT_EQ(d.text, "We meet on Wednesdays.");
+  EXPECT_EQ(d.method, "consent round (version 2)");
+  EXPECT_EQ(d.hash, decision_hash(d));
+  EXPECT_FALSE(verify_decision_chain(state.decisions));
+  const Proposal& p = proposal(id);
+  EXPECT_EQ(p.versions, (std::vector<std::string>{"We meet on Tuesdays.", "We meet on Wednesdays."}));
+  EXPECT_EQ(p.titles, (std::vector<std::string>{"Meeting day", "Meeting day: Wednesdays"}));
+  EXPECT_EQ(replay(log), state);
+}
+
+TEST_F(ConsentRoundTest, AnAmendmentsTitleIsCheckedAndKeptWhenNotGivenOrTheSame) {
+  const auto id = in_consent("Meeting day", "We meet on Tuesdays.");
+  refused(fac, AmendProposal{id, "We meet on Wednesdays.", "   "}, ErrorCode::text_invalid);
+  refused(fac, AmendProposal{id, "We meet on Wednesdays.", std::string(max_title_chars + 1, 'x')},
+          ErrorCode::text_invalid);
+  refused(fac, AmendProposal{id, "We meet on Tuesdays.", " Meeting day "}, ErrorCode::invalid_argument);  // nothing new
+  // No title, or the same title: one event, the title stays.
+  const Handled same = run(fac, AmendProposal{id, "We meet on Wednesdays.", "Meeting day"});
+  ASSERT_TRUE(same.accepted());
+  EXPECT_EQ(same.events.size(), 1u);
+  ok(fac, AmendProposal{id, "We meet on Thursdays."});
+  EXPECT_EQ(proposal(id).titles, (std::vector<std::string>{"Meeting day", "Meeting day", "Meeting day"}));
+  // A new title alone makes a new version (an objection may be to the title): the text repeats.
+  const Handled retitled = run(fac, AmendProposal{id, "We meet on Thursdays.", "Thursdays"});
+  ASSERT_TRUE(retitled.accepted());
+  ASSERT_EQ(retitled.events.size(), 2u);
+  EXPECT_EQ(proposal(id).version(), 4u);
+  EXPECT_EQ(proposal(id).versions.back(), "We meet on Thursdays.");
+  EXPECT_EQ(proposal(id).title, "Thursdays");
+  EXPECT_EQ(proposal(id).titles.size(), proposal(id).versions.size());
+  // The reaction round's topic follows the title.
+  ok(fac, SetConsentPhase{id, ConsentPhase::reactions});
+  EXPECT_EQ(state.rounds.back().topic, "Reactions: Thursdays");
+  // Closing unadopted names the last title too.
+  ok(fac, CloseProposal{id, false, ""});
+  EXPECT_EQ(state.decisions.at(0).title, "Thursdays");
+  EXPECT_EQ(replay(log), state);
 }
 
 TEST_F(ConsentRoundTest, AnsweringAgainReplacesOnesOwnObjection) {

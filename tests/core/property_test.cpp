@@ -289,7 +289,11 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       const ParticipantId author = id <= state.objections.size() ? state.objections[id - 1].author : anyone();
       return {actor_for(author), WithdrawObjection{id}};
     }
-    if (r < 61) return {runner(), AmendProposal{proposal_id(), text("Amended text")}};
+    if (r < 61) {
+      auto amended = text("Amended text");
+      return {runner(), AmendProposal{proposal_id(), std::move(amended),
+                                      chance(0.4) ? std::optional<std::string>(text("New title")) : std::nullopt}};
+    }
     if (r < 66) return {runner(), AdoptProposal{proposal_id(true), review_date()}};
     if (r < 67) return {runner(), CloseProposal{proposal_id(), chance(0.3), chance(0.5) ? "" : reason()}};
     if (r < 71) return {anyone(), ProposeAgreementItem{text("Ground rule"), chance(0.5)}};
@@ -508,6 +512,11 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       // Turnout never reads "more voted than could": every voter is counted as eligible.
       EXPECT_EQ(p.eligible, p.counted.size()) << "poll " << p.id;
       for (const ParticipantId who : p.voters) EXPECT_TRUE(p.counted.contains(who)) << "poll " << p.id << ", voter " << who;
+    }
+    // Proposals: a title for every version, the current one last.
+    for (const auto& p : state.proposals) {
+      ASSERT_EQ(p.titles.size(), p.versions.size()) << "proposal " << p.id;
+      EXPECT_EQ(p.title, p.titles.back()) << "proposal " << p.id;
     }
     // Proposals: an open objection to an active proposal is to its current version (amending
     // integrates the others).

@@ -37,6 +37,8 @@ const fs::path golden_dir = EVERYVOICE_GOLDEN_DIR;
 //   withdrawn) is closed with it: status "closed" instead of "open" (meeting B has one).
 // - issue 14, item 5: `not_spoken` leaves out people with the role facilitator (and the groups'
 //   waits count people still in the queue: see stable()).
+// - issue 14, item 4: each proposal lists `titles`, the title of every version (a new field; an
+//   amendment could not change the title in 722a9e2, so every version has the proposal's title).
 json as_read_now(json minutes) {
   if (std::getenv("EVERYVOICE_TEST_SERVER")) return minutes;
   if (minutes.contains("figures")) {
@@ -58,6 +60,9 @@ json as_read_now(json minutes) {
       for (auto& o : p["objections"])
         if (o.value("status", "") == "open") o["status"] = "closed";
     }
+  if (minutes.contains("proposals"))
+    for (auto& p : minutes["proposals"])
+      p["titles"] = json(std::vector<std::string>(p.at("versions").size(), p.at("title").get<std::string>()));
   return minutes;
 }
 

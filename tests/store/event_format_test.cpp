@@ -86,6 +86,10 @@ class EventFormatTest : public MeetingFixture {
     ok(fac, SetPresence{pat, Presence::away});
     ok(fac, SetLocked{true});
     ok(fac, RemoveParticipant{quinn});
+    // Added after the rest (so that the pinned lines before it keep their places): an amendment
+    // with a new title (ProposalRetitled), left open for the end of the meeting to close.
+    ok(fac, PresentProposal{"Second rule", "Be brief", 0, false});
+    ok(fac, AmendProposal{2, "Be brief, please", "Brevity"});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

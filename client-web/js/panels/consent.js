@@ -45,15 +45,20 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     const forWho = h('select', { id: `proposal-${p.id}-for` });
     const forProxy = answerForm(async (a, button) => a && send(button, msg.answerConsent(p.id, a.answer, a.text, Number(forWho.value))));
     forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, 'Proxy'), forWho));
+    const amendTitle = h('input', { id: `proposal-${p.id}-amend-title`, type: 'text', maxlength: '200', required: true, autocomplete: 'off' });
     const amendText = h('textarea', { id: `proposal-${p.id}-amend`, maxlength: '5000', rows: '4' });
     const amend = h('form', { class: 'manage-body' },
+      h('div', { class: 'field' }, h('label', { for: amendTitle.id }, 'Title'), amendTitle),
       h('div', { class: 'field' }, h('label', { for: amendText.id }, 'The amended proposal'), amendText),
       h('p', { class: 'hint' }, 'A new version: open objections are answered by it, and everyone, the objectors too, answers again: whether it resolved their objection is theirs to say.'),
       h('div', null, h('button', { type: 'submit', class: 'secondary' }, 'Save the new version')));
     amend.addEventListener('submit', async (e) => {
       e.preventDefault();
-      if (await send(amend.querySelector('button'), msg.amendProposal(p.id, amendText.value.trim()))) {
+      const now = model.proposals.find((x) => x.id === p.id);
+      const title = amendTitle.value.trim();
+      if (await send(amend.querySelector('button'), msg.amendProposal(p.id, amendText.value.trim(), now && title !== now.title ? title : undefined))) {
         c.querySelector('[data-part=amend]').open = false;
+        amendTitle.value = amendText.value = '';  // the next amendment starts from the version this one made
         announcer.say('Amended: the consent round starts again.');
       }
     });
@@ -77,12 +82,13 @@ export function mount(root, { model, conn, send, ask, announcer }) {
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, 'Close: not adopted…'),
           h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, 'Close: withdrawn…'))));
-    // Opening "Amend…" starts from the current text. On the summary's click (keyboard included),
+    // Opening "Amend…" starts from the current title and text. On the summary's click (keyboard included),
     // not on "toggle": that event comes a task later, after a quick hand may have typed.
     const amendBox = c.querySelector('[data-part=amend]');
     amendBox.querySelector('summary').addEventListener('click', () => {
       const now = model.proposals.find((x) => x.id === p.id);
       if (!amendBox.open && now && !amendText.value) amendText.value = now.versions[now.versions.length - 1];
+      if (!amendBox.open && now && !amendTitle.value) amendTitle.value = now.title;
     });
     c.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-action]');
@@ -125,7 +131,11 @@ export function mount(root, { model, conn, send, ask, announcer }) {
         target ? h('span', { class: 'hint' }, ` ${p.removes_item ? 'Removes' : 'Adopts'} the ground rule “${target.text}”.`) : '');
       setText(part('text'), p.versions[p.versions.length - 1]);
       redraw(part('versions'), p.versions.length > 1 ? h('details', { class: 'manage', dataset: { key: `versions-${p.id}` } }, h('summary', null, 'Earlier versions'),
-        h('ol', null, p.versions.slice(0, -1).map((v) => h('li', { class: 'pre' }, v)))) : null);
+        h('ol', null, p.versions.slice(0, -1).map((v, i) => {
+          // A version titled otherwise than the current one says its title.
+          const title = p.titles ? p.titles[i] : p.title;
+          return h('li', { class: 'pre' }, title !== p.title ? [h('strong', null, title), '\n'] : null, v);
+        }))) : null);
 
       const by = (a) => p.answers.filter((x) => x.answer === a);
       const answered = new Set(p.answers.map((x) => x.participant));

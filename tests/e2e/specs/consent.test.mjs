@@ -4,14 +4,16 @@
 // objection counts as resolved); an objection withdrawn by its author; adoption with a review
 // date; the decision record on every page with its hash chain. Then the working agreement: an item
 // proposed anonymously, adopted by a quick consent check, flagged as broken, shown on the display.
+// Last, an amendment that gives the proposal a new title (issue 14, item 4): the cards, the
+// display and the decision record name the new title, the console keeps the old one with version 1.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, proposalCard, until, waitIn, waitText } from '../lib/browser.mjs';
 
 const TITLE = 'Meet on Tuesdays';
 
-async function answer(p, kind, text) {
-  const card = proposalCard(p.page, TITLE);
+async function answer(p, kind, text, title = TITLE) {
+  const card = proposalCard(p.page, title);
   await card.locator(`.answer-form input[value=${kind}]`).check();
   if (text != null) await card.locator('.answer-form textarea').fill(text);
   await card.locator('.answer-form button[type=submit]').click();
@@ -143,5 +145,55 @@ describe('consent round and working agreement', () => {
     assert.equal(await ada.page.locator('#decision-list details[data-key="text-1"]').getAttribute('open'), '', 'still open after updates');
     await checkState(display.page, 'display-agreement');
     await checkState(fac.page, 'facilitator-agreement');
+  });
+
+  it('amends with a new title: the cards, the display and the decision name the new title', async () => {
+    const OLD = 'Biscuits at meetings', NEW = 'Fruit at meetings';
+    await openTab(fac.page, 'consent');
+    await fac.page.fill('#proposal-title', OLD);
+    await fac.page.fill('#proposal-text', 'We bring biscuits to every meeting.');
+    await fac.page.click('#proposal-form button[type=submit]');
+    const card = proposalCard(fac.page, OLD);
+    await card.waitFor({ timeout: 10000 });
+    await card.locator('button[data-phase=consent]').click();
+    await answer(ben, 'objection', 'Not everyone can eat biscuits', OLD);
+    await waitIn(card.locator('[data-part=objections]'), 'Not everyone can eat biscuits');
+    // The amend dialog starts from the current title and text.
+    await card.locator('details[data-part=amend] summary').click();
+    const title = card.locator('details[data-part=amend] input[type=text]');
+    assert.equal(await title.inputValue(), OLD, 'the amendment starts from the current title');
+    assert.equal(await card.locator('details[data-part=amend] label', { hasText: 'Title' }).count(), 1, 'the title field has a label');
+    await title.fill(NEW);
+    await card.locator('details[data-part=amend] textarea').fill('We bring fruit to every meeting.');
+    await checkState(fac.page, 'facilitator-amend-title');
+    await card.locator('details[data-part=amend] button[type=submit]').click();
+    // Participants' cards and the display show the new title; the old one is gone from them.
+    const adaCard = proposalCard(ada.page, NEW);
+    await waitIn(adaCard.locator('h3'), `${NEW} (version 2)`);
+    await waitIn(adaCard.locator('.proposal-text'), 'fruit');
+    assert.equal(await proposalCard(ada.page, OLD).count(), 0, 'no card keeps the old title');
+    await until(ben.page, 'retitle announced', (t) => document.querySelector('#announce-polite').textContent.includes(t),
+      `now called “${NEW}”`);
+    await waitText(display.page, '#proposal', NEW);
+    // The console: the new title on the card, the old one with version 1 under "Earlier versions".
+    const facCard = proposalCard(fac.page, NEW);
+    await waitIn(facCard.locator('h3'), `${NEW} · version 2`);
+    await waitIn(facCard.locator('[data-part=objections]'), 'resolved by an amendment');
+    await facCard.locator('[data-part=versions] summary').click();
+    await waitIn(facCard.locator('[data-part=versions] li'), OLD);
+    await checkState(fac.page, 'facilitator-consent-retitled');
+    for (const p of [ada, ben, kofi]) await answer(p, 'consent', null, NEW);
+    await waitIn(facCard.locator('[data-part=tally]'), 'Consent: 3');
+    await facCard.locator('button[data-action=adopt]').click();
+    await waitIn(adaCard.locator('[data-part=phase]'), 'Adopted');
+    // The decision names the version adopted: the new title, version 2.
+    await waitText(ada.page, '#decision-list', NEW);
+    const decisions = await ada.page.textContent('#decision-list');
+    assert.ok(!decisions.includes(OLD), 'the decision record does not name the old title');
+    assert.match(decisions, /Fruit at meetings[\s\S]*consent round \(version 2\)/);
+    await openTab(fac.page, 'record');
+    await waitText(fac.page, '#fdecision-list', NEW);
+    await waitText(fac.page, '#chain-status', 'Hash chain intact');
+    await checkState(ada.page, 'participant-phone-retitled');
   });
 });
