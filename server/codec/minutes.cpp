@@ -145,9 +145,12 @@ struct Writer {
 void proposal_path(Writer& w, const MeetingState& s, const Proposal& p) {
   w.subsection("Proposal " + std::to_string(p.id) + ": " + said(p.title));
   w.para("Outcome: " + std::string(outcome(p.phase)) + (p.end_reason.empty() ? "" : " (" + said(p.end_reason) + ")") + ".");
-  for (std::size_t v = 0; v < p.versions.size(); ++v)
-    w.item("Version " + std::to_string(v + 1) + (v + 1 == p.versions.size() && p.versions.size() > 1 ? " (the last)" : "") + ": " +
-           said(p.versions[v]));
+  for (std::size_t v = 0; v < p.versions.size(); ++v) {
+    // A version that came with a new title says so: the decision names the title of the version adopted.
+    const bool retitled = v > 0 && v < p.titles.size() && p.titles[v] != p.titles[v - 1];
+    w.item("Version " + std::to_string(v + 1) + (v + 1 == p.versions.size() && p.versions.size() > 1 ? " (the last)" : "") +
+           (retitled ? ", titled \"" + said(p.titles[v]) + "\"" : "") + ": " + said(p.versions[v]));
+  }
   for (const auto& x : s.objections) {
     if (x.proposal != p.id) continue;
     std::string line = "Objection by " + name_of_id(s, x.author) + " to version " + std::to_string(x.version) + ": " +

@@ -46,7 +46,7 @@ TEST_F(MinutesTest, AContestedDecisionShowsItsWholePathInPlainWords) {
   ok(fac, PresentProposal{"Open the garden on Sundays", "The garden opens every Sunday.\nKeys stay with Ana.", 0, false});
   ok(fac, SetConsentPhase{1, ConsentPhase::consent});
   ok(bo, AnswerConsent{1, bo, ConsentAnswer::objection, "Nobody has said who locks up"});
-  ok(fac, AmendProposal{1, "The garden opens every Sunday; Bo and Ana take turns to lock up."});
+  ok(fac, AmendProposal{1, "The garden opens every Sunday; Bo and Ana take turns to lock up.", "Open and lock the garden on Sundays"});
   ok(bo, AnswerConsent{1, bo, ConsentAnswer::consent, "Happy with that"});
   ok(ana, AnswerConsent{1, ana, ConsentAnswer::concern, "Winter evenings are dark"});
   ok(cy, AnswerConsent{1, cy, ConsentAnswer::stand_aside, "I never go there"});
@@ -62,7 +62,9 @@ TEST_F(MinutesTest, AContestedDecisionShowsItsWholePathInPlainWords) {
   EXPECT_TRUE(has(md, "- Taking part through a facilitator (proxy): Gran\n")) << md;
   // Both versions, the objection and how it ended in Bo's own answer, the concern and the stand-aside.
   EXPECT_TRUE(has(md, "- Version 1: The garden opens every Sunday. / Keys stay with Ana.\n")) << md;
-  EXPECT_TRUE(has(md, "- Version 2 (the last): The garden opens every Sunday; Bo and Ana take turns to lock up.")) << md;
+  EXPECT_TRUE(has(md, "- Version 2 (the last), titled \"Open and lock the garden on Sundays\": The garden opens every Sunday; "
+                      "Bo and Ana take turns to lock up.")) << md;
+  EXPECT_TRUE(has(md, "### Decision 1: Open and lock the garden on Sundays")) << md;
   EXPECT_TRUE(has(md, "- Objection by Bo to version 1: Nobody has said who locks up. Answered by amending the proposal "
                       "(version 2); Bo then consents: Happy with that.")) << md;
   EXPECT_TRUE(has(md, "Ana (Winter evenings are dark) consents with a concern")) << md;
