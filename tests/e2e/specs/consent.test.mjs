@@ -178,7 +178,7 @@ describe('consent round and working agreement', () => {
     // The console: the new title on the card, the old one with version 1 under "Earlier versions".
     const facCard = proposalCard(fac.page, NEW);
     await waitIn(facCard.locator('h3'), `${NEW} · version 2`);
-    await waitIn(facCard.locator('[data-part=objections]'), 'resolved by an amendment');
+    await waitIn(facCard.locator('[data-part=objections]'), 'answered by an amendment: the objector is asked again');
     await facCard.locator('[data-part=versions] summary').click();
     await waitIn(facCard.locator('[data-part=versions] li'), OLD);
     await checkState(fac.page, 'facilitator-consent-retitled');
