@@ -1,5 +1,7 @@
 #include "codec/minutes.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -18,20 +20,40 @@ namespace {
 using nlohmann::json;
 using namespace everyvoice::core;
 
-// A date and time as people write them, in UTC (the meeting's own time zone is not known yet).
-std::string date_time(Millis ms, const char* format) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[64];
-  std::strftime(out, sizeof out, format, &tm);
-  std::string text = out;
-  if (!text.empty() && text.front() == '0') text.erase(0, 1);  // "1 December", not "01 December"
-  return text;
-}
-std::string day(Millis ms) { return date_time(ms, "%d %B %Y"); }
-std::string clock(Millis ms) { return date_time(ms, "%H:%M UTC"); }
-std::string moment(Millis ms) { return date_time(ms, "%d %B %Y, %H:%M UTC"); }
+// Dates and times as people write them, in the meeting's own time zone (TimeZoneSet: the offset
+// from UTC the facilitator's browser gave at creation), or in UTC for a meeting created without one.
+class LocalTime {
+ public:
+  explicit LocalTime(const MeetingState& s)
+      : offset_ms_(Millis{std::clamp<std::int32_t>(s.utc_offset_minutes, -720, 840)} * 60'000), zone_(s.time_zone) {}
+
+  std::string day(Millis ms) const { return format(ms, "%d %B %Y"); }
+  std::string clock(Millis ms) const { return format(ms, "%H:%M"); }
+  std::string moment(Millis ms) const { return format(ms, "%d %B %Y, %H:%M"); }
+  // "Times are UTC." or "Times are Europe/London time (UTC+01:00)."
+  std::string sentence() const {
+    if (offset_ms_ == 0 && (zone_.empty() || zone_ == "UTC" || zone_ == "Etc/UTC")) return "Times are UTC.";
+    const Millis minutes = (offset_ms_ < 0 ? -offset_ms_ : offset_ms_) / 60'000;
+    char offset[16];
+    std::snprintf(offset, sizeof offset, "UTC%c%02d:%02d", offset_ms_ < 0 ? '-' : '+', static_cast<int>(minutes / 60),
+                  static_cast<int>(minutes % 60));
+    return zone_.empty() ? "Times are " + std::string(offset) + "." : "Times are " + zone_ + " time (" + offset + ").";
+  }
+
+ private:
+  std::string format(Millis ms, const char* pattern) const {
+    const std::time_t t = static_cast<std::time_t>((ms + offset_ms_) / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char out[64];
+    std::strftime(out, sizeof out, pattern, &tm);
+    std::string text = out;
+    if (pattern[1] == 'd' && !text.empty() && text.front() == '0') text.erase(0, 1);  // "1 December", not "01 December"; "07:00" stays
+    return text;
+  }
+  Millis offset_ms_;
+  std::string zone_;
+};
 
 std::string percent(double share) {
   char out[16];
@@ -191,12 +213,17 @@ void proposal_path(Writer& w, const MeetingState& s, const Proposal& p) {
 Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   Writer w;
   const EquityFigures f = equity_figures(s, now);
+  const LocalTime local(s);
   w.title(said(s.title));
-  std::string head = "Minutes of the meeting " + std::string(code) + " on " + day(s.opened_at ? s.opened_at : now) + ".";
-  if (s.opened_at) head += " Started " + clock(s.opened_at);
-  if (s.ended_at) head += ", ended " + (day(*s.ended_at) == day(s.opened_at) ? clock(*s.ended_at) : moment(*s.ended_at)) + ".";
-  else head += std::string(s.opened_at ? ";" : "") + " still running when these minutes were made, at " + moment(now) + ".";
-  w.para(head);
+  std::string head =
+      "Minutes of the meeting " + std::string(code) + " on " + local.day(s.opened_at ? s.opened_at : now) + ".";
+  if (s.opened_at) head += " Started " + local.clock(s.opened_at);
+  if (s.ended_at)
+    head += ", ended " +
+            (local.day(*s.ended_at) == local.day(s.opened_at) ? local.clock(*s.ended_at) : local.moment(*s.ended_at)) + ".";
+  else
+    head += std::string(s.opened_at ? ";" : "") + " still running when these minutes were made, at " + local.moment(now) + ".";
+  w.para(head + " " + local.sentence());
 
   w.section("People");
   std::vector<std::string> room, remote, proxies, gone, facilitators;
@@ -230,7 +257,7 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   for (const auto& d : s.decisions) {
     w.subsection("Decision " + std::to_string(d.id) + ": " + said(d.title));
     w.para(said(d.text));
-    w.item("Decided by " + said(d.method) + ", " + day(d.at) + " at " + clock(d.at) + ": " + said(d.result) + ".");
+    w.item("Decided by " + said(d.method) + ", " + local.day(d.at) + " at " + local.clock(d.at) + ": " + said(d.result) + ".");
     w.item("Present: " + plural(d.present_count, "person", "people") + (d.present_names.empty() ? "" : " (" + names(d.present_names) + ")") + ".");
     for (const auto& x : d.dissent) w.item("Not with it: " + said(x));
     if (!d.review_date.empty()) w.item("To be reviewed by " + d.review_date + ".");

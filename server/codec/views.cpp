@@ -409,6 +409,10 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         if constexpr (std::is_same_v<E, MeetingOpened>) {
           j["kind"] = "meeting_opened";
           j["title"] = e.title;
+        } else if constexpr (std::is_same_v<E, TimeZoneSet>) {
+          j["kind"] = "time_zone_set";
+          j["time_zone"] = e.zone;
+          j["utc_offset_minutes"] = e.utc_offset_minutes;
         } else if constexpr (std::is_same_v<E, ParticipantJoined>) {
           j["kind"] = "participant_joined";
           j["person"] = person_of(e.id);
@@ -576,7 +580,7 @@ std::uint32_t sections_of(const Event& event) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
-        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, LockChanged> ||
+        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)
           return section_meeting | section_turn;
         else if constexpr (std::is_same_v<E, PolicyChanged>)

@@ -17,6 +17,13 @@ struct MeetingOpened {
   std::string title;
   bool operator==(const MeetingOpened&) const = default;
 };
+// The meeting's own time zone, as the facilitator's browser gave it at creation (an IANA name, and
+// its offset from UTC then): the minutes give their times in it. Stamped right after MeetingOpened.
+struct TimeZoneSet {
+  std::string zone;                 // e.g. "Europe/London"; may be empty when only the offset is known
+  std::int32_t utc_offset_minutes;  // local time minus UTC, -720 to 840
+  bool operator==(const TimeZoneSet&) const = default;
+};
 struct ParticipantJoined {
   ParticipantId id;
   std::string name;
@@ -274,7 +281,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            ObjectionWithdrawn, ProposalAmended, ProposalRetitled, ProposalEnded,
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
-                           AgendaItemStarted, MeetingEnded>;
+                           AgendaItemStarted, MeetingEnded, TimeZoneSet>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

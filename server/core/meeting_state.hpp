@@ -188,6 +188,8 @@ struct MeetingState {
   bool ended = false;  // read-only: every command is refused
   Millis opened_at = 0;             // when the meeting was created (its first event)
   std::optional<Millis> ended_at;   // when it ended
+  std::string time_zone;            // the meeting's own time zone (TimeZoneSet); empty: UTC
+  std::int32_t utc_offset_minutes = 0;
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

@@ -168,6 +168,11 @@ void apply_event(MeetingState& s, const MeetingOpened& e, Millis at) {
   s.opened_at = at;
 }
 
+void apply_event(MeetingState& s, const TimeZoneSet& e, Millis) {
+  s.time_zone = e.zone;
+  s.utc_offset_minutes = e.utc_offset_minutes;
+}
+
 void apply_event(MeetingState& s, const ParticipantJoined& e, Millis at) {
   Participant p;
   p.id = e.id;

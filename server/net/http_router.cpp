@@ -80,6 +80,20 @@ std::string header(const HttpRequest& req, std::string_view name) {
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
+// An IANA time zone name ("Europe/London", "America/Argentina/Buenos_Aires", "Etc/GMT+3", "UTC"):
+// 1 to 64 characters, parts of letters, digits, '_', '-' and '+' joined by single '/', starting with
+// a letter. Only shown in the minutes, never used to open a file.
+bool time_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || !std::isalpha(static_cast<unsigned char>(name.front()))) return false;
+  char previous = 0;
+  for (char c : name) {
+    const bool part = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+';
+    if (!part && !(c == '/' && previous != '/')) return false;
+    previous = c;
+  }
+  return name.back() != '/';
+}
+
 Route create_meeting(const HttpRequest& req) {
   Route r = of_kind(Route::Kind::create_meeting);
   r.title = "Meeting";
@@ -88,13 +102,28 @@ Route create_meeting(const HttpRequest& req) {
   const auto body = nlohmann::json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
   for (const auto& [key, value] : body.items())
-    if (key != "title") return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
+    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes")
+      return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
   if (body.contains("title")) {
     if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
     const std::string trimmed(core::trim(body["title"].get_ref<const std::string&>()));
     if (trimmed.empty() || !core::acceptable_text(trimmed, 120))
       return refuse(http::status::bad_request, "\"title\" must be 1 to 120 characters of text");
     r.title = trimmed;
+  }
+  // The meeting's time zone, as the creator's browser knows it: the minutes give their times in it.
+  if (body.contains("utc_offset_minutes")) {
+    const auto& offset = body["utc_offset_minutes"];
+    if (!offset.is_number_integer() || offset.get<std::int64_t>() < -720 || offset.get<std::int64_t>() > 840)
+      return refuse(http::status::bad_request, "\"utc_offset_minutes\" must be a whole number from -720 to 840");
+    r.utc_offset_minutes = static_cast<std::int32_t>(offset.get<std::int64_t>());
+  }
+  if (body.contains("time_zone")) {
+    if (!body["time_zone"].is_string() || !time_zone_name(body["time_zone"].get_ref<const std::string&>()))
+      return refuse(http::status::bad_request, "\"time_zone\" must be a time zone name such as \"Europe/London\"");
+    if (!r.utc_offset_minutes)
+      return refuse(http::status::bad_request, "\"time_zone\" comes with \"utc_offset_minutes\", its offset from UTC now");
+    r.time_zone = body["time_zone"].get<std::string>();
   }
   return r;
 }

@@ -15,6 +15,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,7 +33,8 @@ struct Route {
     health,          // GET /healthz
     metrics,         // GET /metrics
     static_file,     // GET a file of the browser client: `path`
-    create_meeting,  // POST /api/meetings: `title`, `key` (the create key presented, if any)
+    create_meeting,  // POST /api/meetings: `title`, `key` (the create key presented, if any), and the
+                     // meeting's time zone if given: `time_zone` (may be empty), `utc_offset_minutes`
     qr_code,         // GET /api/meetings/{code}/qr.svg: `code`, `link` (the join link drawn)
     minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
@@ -44,6 +47,8 @@ struct Route {
   std::string message;
   bool close = false;  // close the connection after the answer, whatever the request asked
   std::string code, path, format, title, key, link;
+  std::string time_zone;
+  std::optional<std::int32_t> utc_offset_minutes;
 };
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.

@@ -239,7 +239,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return send(error_response(http::status::too_many_requests, "too many meetings created from this address; try again in a minute",
                                  version, keep));
     }
-    ctx_.meetings.create(route.title, [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
+    std::optional<core::TimeZoneSet> time_zone;
+    if (route.utc_offset_minutes) time_zone = core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes};
+    ctx_.meetings.create(route.title, std::move(time_zone), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
                                                                                 const std::string& error) {
       if (!created) {
         metrics().meetings_create_refused++;

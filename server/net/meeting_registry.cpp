@@ -25,7 +25,8 @@ void MeetingRegistry::restore(std::vector<store::LoadedMeeting> meetings) {
   for (auto& m : meetings) add(std::move(m));
 }
 
-void MeetingRegistry::create(std::string title, std::function<void(std::optional<Created>, const std::string&)> done) {
+void MeetingRegistry::create(std::string title, std::optional<core::TimeZoneSet> time_zone,
+                             std::function<void(std::optional<Created>, const std::string&)> done) {
   Created created{"", new_secret(), title};
   {
     std::lock_guard lock(mutex_);
@@ -39,7 +40,9 @@ void MeetingRegistry::create(std::string title, std::function<void(std::optional
   std::string key_hash(reinterpret_cast<const char*>(hash.data()), hash.size());
   const core::Millis now = now_ms();
   core::MeetingState empty;
-  auto events = core::stamp(empty, {core::MeetingOpened{std::move(title)}}, now);
+  std::vector<core::Event> opening{core::MeetingOpened{std::move(title)}};
+  if (time_zone) opening.emplace_back(std::move(*time_zone));
+  auto events = core::stamp(empty, std::move(opening), now);
   std::string code = created.code;  // not created.code: the lambda below takes `created` over
   log_.create_meeting(
       std::move(code), key_hash, now, events,

@@ -65,6 +65,7 @@ template <> inline constexpr std::uint32_t event_tag<core::AgendaItemAdded> = 40
 template <> inline constexpr std::uint32_t event_tag<core::AgendaItemStarted> = 41;
 template <> inline constexpr std::uint32_t event_tag<core::MeetingEnded> = 42;
 template <> inline constexpr std::uint32_t event_tag<core::ProposalRetitled> = 43;
+template <> inline constexpr std::uint32_t event_tag<core::TimeZoneSet> = 44;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

@@ -80,7 +80,9 @@ class Driver {
     }
   }
 
-  void open(const std::string& title) { commit(stamp(state, {MeetingOpened{title}}, now)); }
+  void open(const std::string& title) {
+    commit(stamp(state, {MeetingOpened{title}, TimeZoneSet{"Europe/London", 60}}, now));
+  }
 
   // A command from `actor`: updates (if anything changed) then the ack, or the error.
   bool command(ParticipantId actor, const Command& c) {

@@ -42,6 +42,32 @@ class MinutesTest : public core::testing::MeetingFixture {
   static bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 };
 
+// The creating browser's time zone (TimeZoneSet, seq 2) sets every date and time of the minutes,
+// and the minutes say which zone and offset they use.
+TEST_F(MinutesTest, DatesAndTimesAreInTheMeetingsOwnTimeZone) {
+  const auto zone = stamp(state, {TimeZoneSet{"Pacific/Auckland", 13 * 60}}, now);
+  for (const auto& e : zone) apply(state, e);
+  // Opened 18:00 UTC on 1 December: 07:00 on 2 December in Auckland.
+  ok(fac, PresentProposal{"Open the garden", "On Sundays.", 0, false});
+  ok(fac, SetConsentPhase{1, ConsentPhase::consent});
+  advance(30 * 60 * 1000);
+  ok(fac, AdoptProposal{1, ""});
+  advance(17 * 60 * 60 * 1000);  // ended 11:30 UTC on 2 December: 00:30 on 3 December there
+  ok(fac, EndMeeting{});
+  const std::string md = minutes();
+  EXPECT_TRUE(has(md, "on 2 December 2026. Started 07:00, ended 3 December 2026, 00:30. "
+                      "Times are Pacific/Auckland time (UTC+13:00).")) << md;
+  EXPECT_TRUE(has(md, "Decided by ")) << md;
+  EXPECT_TRUE(has(md, ", 2 December 2026 at 07:30: ")) << md;
+  EXPECT_FALSE(has(md, "UTC,")) << md;
+
+  // West of UTC, with half hours, and a zone named only by its offset.
+  state.time_zone = "";
+  state.utc_offset_minutes = -(3 * 60 + 30);
+  const std::string west = minutes();
+  EXPECT_TRUE(has(west, "on 1 December 2026. Started 14:30, ended 2 December 2026, 08:00. Times are UTC-03:30.")) << west;
+}
+
 TEST_F(MinutesTest, AContestedDecisionShowsItsWholePathInPlainWords) {
   ok(fac, PresentProposal{"Open the garden on Sundays", "The garden opens every Sunday.\nKeys stay with Ana.", 0, false});
   ok(fac, SetConsentPhase{1, ConsentPhase::consent});
@@ -56,7 +82,7 @@ TEST_F(MinutesTest, AContestedDecisionShowsItsWholePathInPlainWords) {
   ok(fac, EndMeeting{});
   const std::string md = minutes();
 
-  EXPECT_TRUE(has(md, "on 1 December 2026. Started 18:00 UTC, ended 19:05 UTC.")) << md;
+  EXPECT_TRUE(has(md, "on 1 December 2026. Started 18:00, ended 19:05. Times are UTC.")) << md;
   EXPECT_TRUE(has(md, "- In the room: Fatima and Ana\n")) << md;
   EXPECT_TRUE(has(md, "- Remote: Bo and Cy\n")) << md;
   EXPECT_TRUE(has(md, "- Taking part through a facilitator (proxy): Gran\n")) << md;

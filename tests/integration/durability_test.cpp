@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -330,6 +332,41 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
   after.join(meeting.code, "Late");
   const json poll = after.expect("snapshot")["view"]["polls"][0];
   EXPECT_EQ(poll["result"]["answers"].size(), answers.size());
+}
+
+// The creating browser's time zone is stored with the meeting: after a restart the minutes still
+// give their times in it.
+TEST(Durability, TheMeetingsTimeZoneOutlivesARestartAndSetsTheMinutesTimes) {
+  ServerProcess server;
+  // The start as the minutes should give it: Kathmandu is 5 h 45 min ahead of UTC. Read before and
+  // after creating, as the two may fall either side of a minute.
+  const auto kathmandu_clock = [] {
+    const std::time_t local = std::time(nullptr) + 345 * 60;
+    std::tm tm{};
+    gmtime_r(&local, &tm);
+    char out[8];
+    std::strftime(out, sizeof out, "%H:%M", &tm);
+    return std::string(out);
+  };
+  const std::string earliest = kathmandu_clock();
+  const auto created = http_call(server.port(), "POST", "/api/meetings",
+                                 R"({"title":"Kathmandu circle","time_zone":"Asia/Kathmandu","utc_offset_minutes":345})");
+  const std::string latest = kathmandu_clock();
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json meeting = json::parse(created.body);
+  const std::string key = meeting["facilitator_key"];
+  const std::string base = "/api/meetings/" + meeting["code"].get<std::string>();
+  server.restart();
+  const auto md = http_call(server.port(), "GET", base + "/minutes?format=md", "", {{"X-Facilitator-Key", key}});
+  ASSERT_EQ(md.status, 200) << md.body;
+  EXPECT_NE(md.body.find("Times are Asia/Kathmandu time (UTC+05:45)."), std::string::npos) << md.body;
+  EXPECT_TRUE(md.body.find(" Started " + earliest + ";") != std::string::npos ||
+              md.body.find(" Started " + latest + ";") != std::string::npos)
+      << "started " << earliest << " or " << latest << ":\n" << md.body;
+
+  const auto refused = http_call(server.port(), "POST", "/api/meetings", R"({"time_zone":"Asia/Kathmandu"})");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("utc_offset_minutes"), std::string::npos) << refused.body;
 }
 
 TEST(Durability, FacilitatorsDownloadMinutesEndAndDeleteMeetings) {

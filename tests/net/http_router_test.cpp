@@ -348,6 +348,43 @@ TEST(HttpRouter, CreatingAMeetingTakesAnOptionalTitle) {
   EXPECT_EQ(r.title, longest);
 }
 
+TEST(HttpRouter, CreatingAMeetingTakesTheCreatorsTimeZone) {
+  Route r = route_request(create(R"({"title":"Retro","time_zone":"America/Argentina/Buenos_Aires","utc_offset_minutes":-180})"),
+                          defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.time_zone, "America/Argentina/Buenos_Aires");
+  EXPECT_EQ(r.utc_offset_minutes, -180);
+  for (const std::string zone : {"UTC", "Etc/GMT+3", "Europe/London", "America/Port-au-Prince"}) {
+    r = route_request(create(R"({"time_zone":")" + zone + R"(","utc_offset_minutes":0})"), defaults());
+    EXPECT_EQ(r.kind, Kind::create_meeting) << zone << ": " << r.message;
+  }
+  r = route_request(create(R"({"utc_offset_minutes":840})"), defaults());  // an offset alone: Kiribati
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.time_zone, "");
+  EXPECT_EQ(r.utc_offset_minutes, 840);
+  r = route_request(create(R"({"title":"Retro"})"), defaults());
+  EXPECT_FALSE(r.utc_offset_minutes.has_value());
+}
+
+TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
+  const std::vector<std::string> bodies = {
+      R"({"time_zone":"Europe/London"})",  // a name without its offset
+      R"({"utc_offset_minutes":841})", R"({"utc_offset_minutes":-721})", R"({"utc_offset_minutes":60.5})",
+      R"({"utc_offset_minutes":"60"})", R"({"utc_offset_minutes":null})", R"({"utc_offset_minutes":1e300})",
+      R"({"time_zone":"","utc_offset_minutes":0})", R"({"time_zone":"../../etc/passwd","utc_offset_minutes":0})",
+      R"({"time_zone":"Europe//London","utc_offset_minutes":0})", R"({"time_zone":"Europe/","utc_offset_minutes":0})",
+      R"({"time_zone":"/Europe","utc_offset_minutes":0})", R"({"time_zone":"Europe/Lon don","utc_offset_minutes":0})",
+      R"({"time_zone":"<script>","utc_offset_minutes":0})", R"({"time_zone":5,"utc_offset_minutes":0})",
+      R"({"time_zone":")" + std::string(65, 'A') + R"(","utc_offset_minutes":0})",
+  };
+  for (const auto& body : bodies) {
+    const Route r = route_request(create(body), defaults());
+    EXPECT_TRUE(refused(r, http::status::bad_request, false)) << body.substr(0, 60);
+    EXPECT_NE(r.message.find(body.find("time_zone") != std::string::npos ? "time_zone" : "utc_offset_minutes"), std::string::npos)
+        << body.substr(0, 60) << ": " << r.message;
+  }
+}
+
 TEST(HttpRouter, ACreateRequestWithABadBodyIs400) {
   const std::vector<std::string> bodies = {
       "[]", R"("Retro")", "42", "null", "not json", R"({"title":"Retro")",

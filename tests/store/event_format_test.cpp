@@ -90,6 +90,11 @@ class EventFormatTest : public MeetingFixture {
     // with a new title (ProposalRetitled), left open for the end of the meeting to close.
     ok(fac, PresentProposal{"Second rule", "Be brief", 0, false});
     ok(fac, AmendProposal{2, "Be brief, please", "Brevity"});
+    // Added later still: the meeting's time zone (TimeZoneSet; the shell stamps it at seq 2, but
+    // where it stands makes no difference to its bytes or to the state it gives).
+    const auto zone = stamp(state, {TimeZoneSet{"America/Argentina/Buenos_Aires", -180}}, now);
+    apply(state, zone[0]);
+    log.push_back(zone[0]);
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

@@ -22,7 +22,11 @@ form.addEventListener('submit', async (event) => {
       const headers = { 'Content-Type': 'application/json' };
       const createKey = (data.get('create_key') || '').trim();
       if (createKey) headers['X-Create-Key'] = createKey;  // a header, never the URL
-      const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify({ title }) });
+      // The meeting's time zone is this browser's: the minutes give their times in it.
+      const body = { title, utc_offset_minutes: -new Date().getTimezoneOffset() };
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone || '') && zone.length <= 64) body.time_zone = zone;
+      const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify(body) });
       const answer = await res.json().catch(() => ({}));
       if (answer.code === 'create_key_required' || answer.code === 'wrong_create_key') {
         // The server is set up with --create-key: ask for it, then the person submits again.

@@ -13,7 +13,8 @@ describe('the facilitator card and fair moves', () => {
 
   before(async () => {
     browser = await launch();
-    fac = await person(browser, DESKTOP, 'facilitator', { acceptDownloads: true });
+    // Her browser is in Kathmandu (UTC+05:45, no daylight saving): the minutes give their times there.
+    fac = await person(browser, DESKTOP, 'facilitator', { acceptDownloads: true, timezoneId: 'Asia/Kathmandu' });
     laptop = await person(browser, DESKTOP, 'second device');
     ada = await person(browser, PHONE, 'ada');
     ben = await person(browser, DESKTOP, 'ben');
@@ -170,9 +171,19 @@ describe('the facilitator card and fair moves', () => {
       await fac.page.emulateMedia({ media: 'print' });
       await fac.page.pdf({ path: join(dir, 'minutes.pdf'), format: 'A4' });
       const text = execFileSync('pdftotext', ['-layout', join(dir, 'minutes.pdf'), '-'], { encoding: 'utf8' });
-      for (const part of ['Housing panel', 'Started', 'Decision 1: Water the garden on Sundays', 'Ben is away in August',
+      const started = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kathmandu', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const flat = text.replace(/\s+/g, ' ');  // lines wrap where the page is full
+      const startedAt = /Started (\d\d:\d\d)/.exec(flat)?.[1];
+      assert.ok(startedAt, `the printed minutes give the start:\n${text}`);
+      const [h, m] = startedAt.split(':').map(Number);
+      const nowThere = started.format(new Date()).split(':').map(Number);
+      const minutesAgo = ((nowThere[0] * 60 + nowThere[1]) - (h * 60 + m) + 24 * 60) % (24 * 60);
+      assert.ok(minutesAgo <= 30, `started ${startedAt} in Kathmandu, and it is ${nowThere.join(':')} there now`);
+      // Chromium's ICU names the zone by its older spelling, Asia/Katmandu.
+      assert.match(flat, /Times are Asia\/Kath?mandu time \(UTC\+05:45\)\./, 'the minutes name the zone and its offset');
+      for (const part of ['Housing panel', 'Decision 1: Water the garden on Sundays', 'Ben is away in August',
         'consents with a concern', 'In the room:', 'How the floor was shared'])
-        assert.ok(text.includes(part), `the printed minutes say "${part}":\n${text}`);
+        assert.ok(flat.includes(part), `the printed minutes say "${part}":\n${text}`);
       for (const chrome of ['Print or save as PDF', 'Back to the console', 'Skip to main content'])
         assert.ok(!text.includes(chrome), `the printed minutes leave out "${chrome}"`);
       for (const raw of ['in_room', 'stand_aside', '\\.', '<br>'])
