@@ -1,6 +1,7 @@
 // The equity dashboard: draws the server's "figures" (server/core/equity.hpp) for facilitators.
 // Every number here is the server's; the page only scales bars and words them.
-import { h, redraw } from './dom.js';
+import { h, redraw, setText } from './dom.js';
+import { Windowed } from './lists.js';
 import * as words from './words.js';
 
 const tile = (value, what) => h('div', { class: 'tile' }, h('span', { class: 'value' }, value), h('span', { class: 'what' }, what));
@@ -10,11 +11,39 @@ function bar(fraction, cls, label) {
   return h('div', { class: `bar ${cls}`, role: 'img', 'aria-label': label }, h('span', { style: `width:${pct}%` }));
 }
 
+// The bars: a page of them, with a search, once the meeting is large (js/lists.js).
+const barLists = new WeakMap();
+function barList(list) {
+  if (!barLists.has(list)) {
+    barLists.set(list, new Windowed(list, {
+      noun: 'people', name: (x) => x.p.name, key: (x) => x.p.participant, searchLabel: 'Find someone in the figures',
+      sign: (x) => `${x.p.name}|${x.p.location}|${x.p.proxy}|${x.p.present}|${x.p.turns}|${x.p.spoken_ms}|${x.p.share}|${x.most}`,
+      draw: ({ p, most }) => h('li', null,
+        h('div', { class: 'bar-label' },
+          h('span', null, h('strong', null, p.name),
+            h('span', { class: 'tag tag-plain' }, words.location(p.location)),
+            p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
+            p.present ? null : h('span', { class: 'tag tag-away' }, 'not here')),
+          h('span', { class: 'figs' }, `${words.plural(p.turns, 'turn')} · ${words.duration(p.spoken_ms)} · ${words.percent(p.share)}`)),
+        bar(p.share, 'time', `${p.name}: ${words.percent(p.share)} of speaking time`),
+        bar(p.turns / most, 'turns', `${p.name}: ${words.plural(p.turns, 'turn')}`)),
+    }));
+  }
+  return barLists.get(list);
+}
+
+// Names in a sentence, at most `limit` of them: "Ada, Ben and 4,998 more".
+function someNames(names, limit = 30) {
+  if (names.length <= limit) return names.join(', ');
+  return `${names.slice(0, limit).join(', ')} and ${(names.length - limit).toLocaleString()} more`;
+}
+
 export function drawEquity(root, figures, model) {
   if (!figures) return;
   const f = figures;
   const q = (sel) => root.querySelector(sel);
-  const name = (id) => (f.people.find((p) => p.participant === id) || {}).name || model.name(id);
+  const byId = new Map(f.people.map((p) => [p.participant, p]));
+  const name = (id) => (byId.get(id) || {}).name || model.name(id);
 
   redraw(q('#tiles'),
     tile(words.clock(f.total_spoken_ms), 'total speaking time'),
@@ -23,19 +52,14 @@ export function drawEquity(root, figures, model) {
     tile(String(f.not_spoken.length), 'present and not yet spoken'),
     tile(String(f.overrides.length), 'overrides of the queue'));
 
-  const mostTurns = Math.max(1, ...f.people.map((p) => p.turns));
-  redraw(q('#bars'), f.people.length ? f.people.map((p) => h('li', null,
-    h('div', { class: 'bar-label' },
-      h('span', null, h('strong', null, p.name),
-        h('span', { class: 'tag tag-plain' }, words.location(p.location)),
-        p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
-        p.present ? null : h('span', { class: 'tag tag-away' }, 'not here')),
-      h('span', { class: 'figs' }, `${words.plural(p.turns, 'turn')} · ${words.duration(p.spoken_ms)} · ${words.percent(p.share)}`)),
-    bar(p.share, 'time', `${p.name}: ${words.percent(p.share)} of speaking time`),
-    bar(p.turns / mostTurns, 'turns', `${p.name}: ${words.plural(p.turns, 'turn')}`)))
-    : h('li', { class: 'muted' }, 'Nobody here yet.'));
+  let mostTurns = 1;
+  for (const p of f.people) if (p.turns > mostTurns) mostTurns = p.turns;
+  const bars = barList(q('#bars'));
+  bars.set(f.people.map((p) => ({ p, most: mostTurns })));
+  const none = q('#bars-none');
+  if (none) none.hidden = f.people.length > 0;
 
-  redraw(q('#not-spoken'), f.not_spoken.length ? f.not_spoken.map(name).join(', ') : 'Everyone present has spoken.');
+  setText(q('#not-spoken'), f.not_spoken.length ? someNames(f.not_spoken.map(name)) : 'Everyone present has spoken.');
 
   const group = (label, g) => h('li', { class: 'group' },
     h('p', null, h('strong', null, label), ` · ${words.plural(g.people, 'person', 'people')} present (${words.percent(g.people_share)} of people)`),

@@ -1,7 +1,10 @@
 // The page's mirror of what the server sent; no rule is computed here. A snapshot replaces all; an
 // update replaces the sections it carries (decisions: new ones, appended) and its events' "person"
 // records; "figures" and "poll_results" replace theirs. Events seen (by seq) are skipped.
+// Each "change" event names what changed (detail.changed: a Set of section names, plus "meeting",
+// "people", "decisions" and "figures"), so a page redraws only those parts.
 const SECTIONS = ['queue', 'turn', 'round', 'polls', 'proposals', 'agreement', 'points', 'signals', 'agenda'];
+export const EVERYTHING = new Set([...SECTIONS, 'meeting', 'people', 'decisions', 'figures']);
 
 export class MeetingModel extends EventTarget {
   constructor() {
@@ -30,6 +33,17 @@ export class MeetingModel extends EventTarget {
     this.seq = 0;
     this.offsetMs = 0;      // server clock minus this clock, for the timers
     this.ready = false;
+    this.peopleVersion = 0;  // grows with every change to people (for views computed from them)
+    this.derived = new Map();  // name -> {version, value}: computed once per change of people
+  }
+
+  // A value computed from people, kept until people change: compute() runs once per change.
+  fromPeople(name, compute) {
+    const kept = this.derived.get(name);
+    if (kept && kept.version === this.peopleVersion) return kept.value;
+    const value = compute();
+    this.derived.set(name, { version: this.peopleVersion, value });
+    return value;
   }
 
   // My record; my own preference comes from my welcome (a participant's view of people leaves it out).
@@ -69,6 +83,7 @@ export class MeetingModel extends EventTarget {
   handle(msg) {
     if (typeof msg.now === 'number') this.offsetMs = msg.now - Date.now();
     let events = [];
+    let changed = new Set();
     switch (msg.type) {
       case 'welcome':
         this.code = msg.code;
@@ -77,6 +92,8 @@ export class MeetingModel extends EventTarget {
         this.myPreference = msg.you.preference || 'none';
         this.voted = new Set(msg.you.voted_polls || []);
         this.upvoted = new Set(msg.you.upvoted_points || []);
+        this.peopleVersion++;
+        changed = new Set(EVERYTHING);
         break;
       case 'snapshot': {
         const v = msg.view;
@@ -89,30 +106,38 @@ export class MeetingModel extends EventTarget {
         if (v.figures) { this.figures = v.figures; this.figuresAt = msg.now; }
         this.seq = msg.seq;
         this.ready = true;
+        this.peopleVersion++;
+        changed = new Set(EVERYTHING);
         break;
       }
       case 'update':
         // A section present in the update replaces ours; an absent one did not change.
         events = (msg.events || []).filter((e) => e.seq > this.seq);
-        for (const e of events) this.applyEvent(e);
-        if (msg.meeting || !this.meeting) this.meeting = { code: this.code, title: '', ...this.meeting, ...msg.meeting };
-        for (const s of SECTIONS) if (Object.hasOwn(msg, s)) this[s] = msg[s];
+        for (const e of events) if (this.applyEvent(e)) changed.add('people');
+        if (changed.has('people')) this.peopleVersion++;
+        if (msg.meeting || !this.meeting) {
+          this.meeting = { code: this.code, title: '', ...this.meeting, ...msg.meeting };
+          changed.add('meeting');
+        }
+        for (const s of SECTIONS) if (Object.hasOwn(msg, s)) { this[s] = msg[s]; changed.add(s); }
         if (msg.agenda) this.agendaAt = msg.now;
-        if (msg.decisions) this.addDecisions(msg.decisions, msg.decisions_chain_ok);
+        if (msg.decisions) { this.addDecisions(msg.decisions, msg.decisions_chain_ok); changed.add('decisions'); }
         this.seq = Math.max(this.seq, msg.seq);
         this.ready = true;
         break;
       case 'poll_results':
         this.pollResults.set(msg.poll, msg.result);
+        changed.add('polls');
         break;
       case 'figures':
         this.figures = msg.figures;
         this.figuresAt = msg.now;  // the server time the figures were made at (waits grow since)
+        changed.add('figures');
         break;
       default:
         return;  // heartbeat
     }
-    this.dispatchEvent(new CustomEvent('change', { detail: { type: msg.type, events } }));
+    this.dispatchEvent(new CustomEvent('change', { detail: { type: msg.type, events, changed } }));
   }
 
   // The record is append-only: an update lists only new entries (a whole record when it starts
@@ -124,11 +149,14 @@ export class MeetingModel extends EventTarget {
     if (typeof chainOk === 'boolean') this.chainOk = chainOk;
   }
 
+  // Applies what an event says beyond its sections; true when people changed.
   applyEvent(e) {
-    if (e.person) this.people.set(e.person.id, e.person);
     if (e.kind === 'point_submitted') this.pointSeqs.set(e.seq, e.point);
-    if (e.kind === 'participant_removed') this.people.delete(e.participant);
     if (e.kind === 'meeting_opened') this.meeting = { ...this.meeting, title: e.title };
     if (e.kind === 'meeting_ended') this.endedAt = e.at;
+    if (e.kind === 'participant_removed') return this.people.delete(e.participant);
+    if (!e.person) return false;
+    this.people.set(e.person.id, e.person);
+    return true;
   }
 }

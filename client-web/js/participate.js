@@ -6,6 +6,8 @@ import * as msg from './protocol.js';
 import * as words from './words.js';
 import { drawDecisions, agreementItems, activeSignals } from './decide.js';
 import { loadMyPoints, saveMyPoints } from './storage.js';
+import { Windowed } from './lists.js';
+import { EVERYTHING } from './meeting.js';
 
 export function mountParticipation(model, conn, announcer) {
   const send = (button, message) => act(button, () => conn.send(message));
@@ -74,22 +76,26 @@ export function mountParticipation(model, conn, announcer) {
     redraw(notice, hidden.map((p) => h('p', null, `A facilitator hid your point “${p.text.slice(0, 80)}${p.text.length > 80 ? '…' : ''}” from the list. `
       + 'You can ask them why.')));
     const mineIds = new Set(loadMyPoints(model.code).map((p) => p.id));
-    redraw($('#point-list'), model.points.length ? model.points.map((p) => {
-      const mine = p.author === model.you || mineIds.has(p.id);
-      const upvoted = model.upvoted.has(p.id);
-      return h('li', { class: `point point-${p.status}` },
-        h('p', { class: 'point-head' },
-          h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
-          p.status !== 'open' ? h('span', { class: 'tag tag-status' }, words.POINT_STATUS[p.status]) : null,
-          h('span', { class: 'muted' }, ` ${p.author ? model.name(p.author) : 'anonymous'}${mine ? ' (you)' : ''}`)),
-        h('p', { class: 'point-text' }, p.text),
-        h('p', { class: 'point-foot' },
-          h('span', { class: 'votes' }, words.plural(p.upvotes, 'upvote')),
-          model.ended ? null : h('button', { type: 'button', class: 'small secondary', disabled: upvoted, 'aria-pressed': String(upvoted),
-            'aria-label': upvoted ? `You upvoted: ${p.text.slice(0, 60)}` : `Upvote: ${p.text.slice(0, 60)}`,
-            dataset: { action: 'upvote', id: String(p.id), key: `upvote-${p.id}` } }, upvoted ? '▲ Upvoted' : '▲ Upvote')));
-    }) : h('li', { class: 'muted' }, 'Nothing written yet.'));
+    const mine = (p) => p.author === model.you || mineIds.has(p.id);
+    $('#points-none').hidden = model.points.length > 0;
+    pointList.set(model.points.map((p) => ({ p, mine: mine(p), upvoted: model.upvoted.has(p.id) })));
   }
+  // A page of points at a time, with a search by text once there are many (js/lists.js).
+  const pointList = new Windowed($('#point-list'), {
+    noun: 'points', name: (x) => x.p.text, key: (x) => x.p.id, searchLabel: 'Find a point by its words',
+    sign: ({ p, mine, upvoted }) => `${p.status}|${p.upvotes}|${mine}|${upvoted}|${model.ended}|${p.author ? model.name(p.author) : ''}|${p.text}`,
+    draw: ({ p, mine, upvoted }) => h('li', { class: `point point-${p.status}` },
+      h('p', { class: 'point-head' },
+        h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
+        p.status !== 'open' ? h('span', { class: 'tag tag-status' }, words.POINT_STATUS[p.status]) : null,
+        h('span', { class: 'muted' }, ` ${p.author ? model.name(p.author) : 'anonymous'}${mine ? ' (you)' : ''}`)),
+      h('p', { class: 'point-text' }, p.text),
+      h('p', { class: 'point-foot' },
+        h('span', { class: 'votes' }, words.plural(p.upvotes, 'upvote')),
+        model.ended ? null : h('button', { type: 'button', class: 'small secondary', disabled: upvoted, 'aria-pressed': String(upvoted),
+          'aria-label': upvoted ? `You upvoted: ${p.text.slice(0, 60)}` : `Upvote: ${p.text.slice(0, 60)}`,
+          dataset: { action: 'upvote', id: String(p.id), key: `upvote-${p.id}` } }, upvoted ? '▲ Upvoted' : '▲ Upvote'))),
+  });
 
   // --- the working agreement ---
   $('#agreement-form').addEventListener('submit', async (e) => {
@@ -135,18 +141,23 @@ export function mountParticipation(model, conn, announcer) {
     if (news.length) announcer.say(news.join(' '));
   }
 
+  // Draws what changed (detail.changed, js/meeting.js): a hand going up redraws none of this.
   function render(e) {
-    if (voting) voting();
-    else if (voting === null && (model.polls.length || model.proposals.length)) {
-      voting = false;
-      import('./vote.js').then((m) => { voting = m.mountVoting(model, send, announcer); voting(); })
-        .catch(() => { voting = null; toast('Polls could not be loaded. Reload the page to try again.'); });
+    const changed = (e && e.detail && e.detail.changed) || EVERYTHING;
+    const has = (...parts) => parts.some((x) => changed.has(x));
+    if (has('polls', 'proposals', 'people', 'meeting')) {
+      if (voting) voting();
+      else if (voting === null && (model.polls.length || model.proposals.length)) {
+        voting = false;
+        import('./vote.js').then((m) => { voting = m.mountVoting(model, send, announcer); voting(); })
+          .catch(() => { voting = null; toast('Polls could not be loaded. Reload the page to try again.'); });
+      }
     }
-    drawSignals();
-    drawPoints();
-    drawAgreement();
-    redraw($('#decision-list'), drawDecisions(model, { limit: 10 }));
-    for (const el of ['#signals', '#point-form', '#agreement-propose']) $(el).hidden = model.ended;
+    if (has('signals')) drawSignals();
+    if (has('points', 'people', 'meeting')) drawPoints();
+    if (has('agreement', 'meeting')) drawAgreement();
+    if (has('decisions', 'meeting')) redraw($('#decision-list'), drawDecisions(model, { limit: 10 }));
+    if (has('meeting')) for (const el of ['#signals', '#point-form', '#agreement-propose']) $(el).hidden = model.ended;
     if (e && e.detail && e.detail.type === 'update') announce(e.detail.events);
   }
   setInterval(drawSignals, 5000);

@@ -2,7 +2,8 @@
 // queue order and reasons, turn, round and people are the server's. Buttons in redrawn lists
 // carry data-action / data-id and are handled by one delegated listener per page, so a redraw
 // never loses a handler.
-import { h, setText, redraw } from './dom.js';
+import { h, setText } from './dom.js';
+import { keyed } from './lists.js';
 import * as words from './words.js';
 
 // --- connection state, visible and announced ---
@@ -87,29 +88,61 @@ export function tickFloor(root, model) {
 }
 
 // --- the speaking queue, in the server's order, each entry with the server's reason ---
-// actions(entry) returns extra nodes for an entry (the console's buttons), or nothing.
-export function drawQueue(list, model, { actions = null, empty = 'Nobody is waiting to speak.' } = {}) {
-  if (!model.queue.length) return redraw(list, h('li', { class: 'empty' }, empty));
-  redraw(list, model.queue.map((e) => {
-    const p = model.people.get(e.participant) || {};
-    const mine = e.participant === model.you;
-    return h('li', { class: `entry${mine ? ' mine' : ''}${e.away ? ' away' : ''}`, dataset: { participant: String(e.participant) } },
-      h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),
-      h('div', { class: 'entry-body' },
-        h('p', { class: 'entry-who' },
-          h('strong', { class: 'name' }, model.name(e.participant)),
-          mine ? h('span', { class: 'tag tag-me' }, 'you') : null,
-          h('span', { class: `tag kind-${e.kind}` }, words.handKind(e.kind)),
-          p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
-          p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
-          e.away ? h('span', { class: 'tag tag-away' }, 'away') : null),
-        h('p', { class: 'reason' }, e.reason),
-        actions ? actions(e, p) : null));
-  }));
+// actions(entry, person) returns extra nodes for an entry (the console's buttons), or nothing;
+// actionsSign(entry, person) says when those would change. Only the first `limit` entries are
+// drawn (and mine, wherever it is): a line after the list says how many more wait.
+export function drawQueue(list, model, { actions = null, actionsSign = () => '', empty = 'Nobody is waiting to speak.', limit = 50, beyondLine = true } = {}) {
+  const queue = model.queue;
+  let shown = queue.length > limit ? queue.slice(0, limit) : queue;
+  const mine = queue.length > limit ? queue.find((e) => e.participant === model.you && e.position >= limit) : null;
+  if (mine) shown = [...shown, mine];
+  const rows = shown.length ? shown : [{ empty: true }];
+  keyed(list, rows, {
+    key: (e) => (e.empty ? 'empty' : e.participant),
+    sign: (e) => {
+      if (e.empty) return empty;
+      const p = model.people.get(e.participant) || {};
+      return `${e.position}|${e.kind}|${e.away}|${e.reason}|${p.name}|${p.location}|${p.proxy}|${e.participant === model.you}|${actionsSign(e, p)}`;
+    },
+    draw: (e) => (e.empty ? h('li', { class: 'empty' }, empty) : queueEntry(e, model, actions)),
+  });
+  const beyond = queue.length - shown.length;
+  list.dataset.beyond = String(beyond);  // the room display adds it to its own "+N more"
+  if (!beyondLine) return;
+  const more = lineAfter(list, 'queue-beyond');
+  more.hidden = beyond <= 0;
+  setText(more, beyond > 0 ? `${words.plural(beyond, 'more person', 'more people')} waiting after these.` : '');
+}
+
+// A hint line of this class among the list's following siblings, made once.
+function lineAfter(list, cls) {
+  for (let el = list.nextElementSibling; el; el = el.nextElementSibling) if (el.classList.contains(cls)) return el;
+  const line = h('p', { class: `hint ${cls}` });
+  list.after(line);
+  return line;
+}
+
+function queueEntry(e, model, actions) {
+  const p = model.people.get(e.participant) || {};
+  const mine = e.participant === model.you;
+  return h('li', { class: `entry${mine ? ' mine' : ''}${e.away ? ' away' : ''}`, dataset: { participant: String(e.participant) } },
+    h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),
+    h('div', { class: 'entry-body' },
+      h('p', { class: 'entry-who' },
+        h('strong', { class: 'name' }, model.name(e.participant)),
+        mine ? h('span', { class: 'tag tag-me' }, 'you') : null,
+        h('span', { class: `tag kind-${e.kind}` }, words.handKind(e.kind)),
+        p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
+        p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
+        e.away ? h('span', { class: 'tag tag-away' }, 'away') : null),
+      h('p', { class: 'reason' }, e.reason),
+      actions ? actions(e, p) : null));
 }
 
 // --- the go-round: topic, order, who is up, what each did ---
-export function drawRound(root, model) {
+// A long round shows a window of its order: the last few who had their go, who is up, and what
+// follows (`limit` in all), with a line for the rest.
+export function drawRound(root, model, { limit = 40 } = {}) {
   const r = model.round;
   root.hidden = !r;
   if (!r) return;
@@ -118,15 +151,28 @@ export function drawRound(root, model) {
   const speaking = model.turn && model.turn.in_round ? model.turn.participant : 0;
   const upText = r.up ? `Up now: ${model.name(r.up)}${r.up === model.you ? ' (you)' : ''}${speaking === r.up ? ', speaking' : ''}` : 'Everyone has had their go.';
   setText(root.querySelector('[data-part=up]'), upText);
-  redraw(root.querySelector('[data-part=order]'), r.order.map((id) => {
-    const step = done.get(id);
-    const state = step ? step.outcome : id === r.up ? 'up' : 'waiting';
-    const label = step ? words.OUTCOME[step.outcome] + (step.reason ? `: ${step.reason}` : '')
+  const at = r.up ? r.order.indexOf(r.up) : r.order.length;
+  const from = r.order.length > limit ? Math.max(0, Math.min(at - 3, r.order.length - limit)) : 0;
+  const order = r.order.slice(from, from + limit);
+  const step = (id) => {
+    const s = done.get(id);
+    const state = s ? s.outcome : id === r.up ? 'up' : 'waiting';
+    const label = s ? words.OUTCOME[s.outcome] + (s.reason ? `: ${s.reason}` : '')
       : id === r.up ? (speaking === id ? 'speaking now' : 'up now') : 'waiting';
-    return h('li', { class: `step step-${state}${id === model.you ? ' mine' : ''}` },
-      h('span', { class: 'name' }, model.name(id), id === model.you ? ' (you)' : ''),
-      h('span', { class: 'step-state' }, label));
-  }));
+    return { id, state, label };
+  };
+  const list = root.querySelector('[data-part=order]');
+  keyed(list, order.map(step), {
+    key: (x) => x.id,
+    sign: (x) => `${x.state}|${x.label}|${model.name(x.id)}|${x.id === model.you}`,
+    draw: (x) => h('li', { class: `step step-${x.state}${x.id === model.you ? ' mine' : ''}` },
+      h('span', { class: 'name' }, model.name(x.id), x.id === model.you ? ' (you)' : ''),
+      h('span', { class: 'step-state' }, x.label)),
+  });
+  const rest = lineAfter(list, 'round-rest');
+  const before = from, after = r.order.length - from - order.length;
+  rest.hidden = !before && !after;
+  setText(rest, [before ? `${words.plural(before, 'person', 'people')} before these` : '', after ? `${words.plural(after, 'more person', 'more people')} after` : ''].filter(Boolean).join(', ') + (before || after ? '.' : ''));
 }
 
 // --- people: names, roles, where they are ---
@@ -139,6 +185,8 @@ export function personTags(p) {
   ];
 }
 
+// Everyone in the order they joined (computed once per change of people).
 export function peopleInOrder(model, { withDisplays = false } = {}) {
-  return [...model.people.values()].filter((p) => withDisplays || p.role !== 'observer').sort((a, b) => a.id - b.id);
+  return model.fromPeople(withDisplays ? 'in order, displays too' : 'in order', () =>
+    [...model.people.values()].filter((p) => withDisplays || p.role !== 'observer').sort((a, b) => a.id - b.id));
 }

@@ -86,7 +86,8 @@ function draw() {
   drawRound($('#round'), model);
   setText($('#queue-h'), model.queue.length ? `Queue (${model.queue.length})` : 'Queue');
   setText($('#policy-line'), `Order: ${words.policy(m.policy)}`);
-  drawQueue($('#queue'), model, { empty: model.ended ? 'Nobody is waiting.' : 'Nobody is waiting. Raise a hand on your phone to speak.' });
+  // A projector shows at most a screenful: 20 entries are drawn, fitting keeps what fits.
+  drawQueue($('#queue'), model, { empty: model.ended ? 'Nobody is waiting.' : 'Nobody is waiting. Raise a hand on your phone to speak.', limit: 20, beyondLine: false });
   drawJoin();
   soonest = Infinity;
   drawDecide();
@@ -118,7 +119,7 @@ function joinLarge() {
   const m = model.meeting || {};
   if (m.locked || m.ended) return false;
   if (joinChoice !== null) return joinChoice;
-  const joined = [...model.people.values()].filter((p) => p.role === 'participant' && !p.proxy).length;
+  const joined = model.fromPeople('participants joined', () => [...model.people.values()].filter((p) => p.role === 'participant' && !p.proxy).length);
   return joined <= FEW_PARTICIPANTS && !turnSeen;
 }
 
@@ -207,10 +208,11 @@ function fitList(card, list, { keep = 0, drop = false } = {}) {
     list.after(more);
   }
   const items = [...list.children].filter((li) => !li.classList.contains('empty'));
+  const beyond = Number(list.dataset.beyond || 0);  // entries not drawn at all (a long queue)
   const show = (k) => {
     items.forEach((li, i) => { li.hidden = i >= k; });
-    setText(more, `+${items.length - k} more`);
-    more.hidden = k >= items.length;
+    setText(more, `+${items.length - k + beyond} more`);
+    more.hidden = k >= items.length && !beyond;
   };
   show(items.length);
   if (card.hidden || !overflows(card)) return;

@@ -6,7 +6,8 @@
 // follows, and the console redraws from what the server sends back.
 import { $, h, redraw, setText, Announcer, act, toast, notify, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
-import { MeetingModel } from '../meeting.js';
+import { MeetingModel, EVERYTHING } from '../meeting.js';
+import { keyed, Windowed } from '../lists.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
 import { moveSeat, loadKey, cardSaved, markCardSaved } from '../storage.js';
@@ -339,86 +340,113 @@ function drawBadges() {
   }
 }
 
-// --- drawing ---
+// --- drawing: each part only when what it shows changed (detail.changed, js/meeting.js) ---
 let lastSpeaker = null;
+
+// People: a page of the list with a search once the meeting outgrows it (js/lists.js); the room
+// displays apart (they are screens, not people), each still removable.
+const personSign = (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.preference}|${p.id === model.you}`;
+const personRow = (p) => h('li', null,
+  h('div', { class: 'person-line' }, h('strong', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p),
+    p.preference && p.preference !== 'none' ? h('span', { class: 'tag tag-plain' }, words.PREFERENCE[p.preference]) : null),
+  personActions(p));
+const peopleList = new Windowed($('#people'), { noun: 'people', name: (p) => p.name, key: (p) => p.id, sign: personSign, draw: personRow });
+function drawPeople() {
+  const everyone = peopleInOrder(model, { withDisplays: true });
+  const people = model.fromPeople('people, not displays', () => everyone.filter((p) => p.role !== 'observer'));
+  const screens = model.fromPeople('displays', () => everyone.filter((p) => p.role === 'observer'));
+  setText($('#people-h'), `People (${people.length.toLocaleString()})`);
+  peopleList.set(people);
+  $('#displays-h').hidden = !screens.length;
+  setText($('#displays-h'), `Room displays (${screens.length})`);
+  keyed($('#displays'), screens, { key: (p) => p.id, sign: personSign, draw: personRow });
+}
+
+// Which parts of the model each panel shows (a panel draws only when one of them changed).
+const PANEL_NEEDS = {
+  polls: ['polls', 'people', 'meeting'],
+  consent: ['proposals', 'people', 'agreement', 'meeting'],
+  points: ['points', 'people', 'meeting'],
+  agreement: ['agreement', 'people', 'meeting'],
+  record: ['decisions', 'agenda', 'meeting', 'people'],
+};
 
 function render(e) {
   if (!model.ready || !model.me) return;
+  const changed = (e && e.detail.changed) || EVERYTHING;
+  const has = (...parts) => parts.some((x) => changed.has(x));
   $('#console').hidden = false;
   const me = model.me;
   const m = model.meeting || {};
-  setText($('#meeting-title'), m.title || 'Meeting');
-  offerKeyCard();
-  document.title = `${m.title || 'Meeting'} · facilitator console · everyvoice`;
-  setText($('#me-line'), `${me.name} · ${words.role(me.role)}`);
 
-  if (model.audience !== 'facilitator') {
-    const page = model.audience === 'display' ? 'display' : 'participant';
-    pageNotice('You are no longer a facilitator in this meeting.', `/${page}?code=${encodeURIComponent(code)}`,
-      page === 'display' ? 'Open the room display' : 'Continue on the participant page', () => moveSeat(code, 'facilitator', page));
-  } else {
-    $('#page-notice').hidden = true;
+  if (has('meeting', 'people')) {
+    setText($('#meeting-title'), m.title || 'Meeting');
+    offerKeyCard();
+    document.title = `${m.title || 'Meeting'} · facilitator console · everyvoice`;
+    setText($('#me-line'), `${me.name} · ${words.role(me.role)}`);
+    if (model.audience !== 'facilitator') {
+      const page = model.audience === 'display' ? 'display' : 'participant';
+      pageNotice('You are no longer a facilitator in this meeting.', `/${page}?code=${encodeURIComponent(code)}`,
+        page === 'display' ? 'Open the room display' : 'Continue on the participant page', () => moveSeat(code, 'facilitator', page));
+    } else {
+      $('#page-notice').hidden = true;
+    }
+    $('#ended').hidden = !model.ended;
+    // Ended: read-only. The controls go; what happened stays on screen.
+    for (const el of ['#call-next', '#raise-form', '#round', '#settings', '#proxy-form', '#signal-settings']) $(el).hidden = model.ended;
   }
 
-  $('#ended').hidden = !model.ended;
-  // Ended: read-only. The controls go; what happened stays on screen.
-  for (const el of ['#call-next', '#raise-form', '#round', '#settings', '#proxy-form', '#signal-settings']) $(el).hidden = model.ended;
-  drawFloor($('#floor'), model);
-  $('#end-turn').hidden = !model.turn;
+  if (has('turn', 'round', 'queue', 'people', 'meeting')) {
+    drawFloor($('#floor'), model);
+    $('#end-turn').hidden = !model.turn;
+  }
 
-  setText($('#queue-h'), `Queue (${model.queue.length})`);
-  setText($('#policy-line'), `Order: ${words.policy(m.policy)}. Every entry shows why it is where it is.`);
-  drawQueue($('#queue'), model, { actions: entryActions });
+  if (has('queue', 'people', 'meeting')) {
+    setText($('#queue-h'), `Queue (${model.queue.length.toLocaleString()})`);
+    setText($('#policy-line'), `Order: ${words.policy(m.policy)}. Every entry shows why it is where it is.`);
+    drawQueue($('#queue'), model, { actions: entryActions });
+  }
 
-  const forOptions = [me, ...peopleInOrder(model).filter((p) => p.proxy)];
-  const chosen = $('#raise-for').value;
-  redraw($('#raise-for'), forOptions.map((p) => h('option', { value: String(p.id) }, p.id === model.you ? `Me (${p.name})` : `${p.name} (proxy)`)));
-  if (chosen && forOptions.some((p) => String(p.id) === chosen)) $('#raise-for').value = chosen;
+  if (has('people')) {
+    const forOptions = [me, ...model.fromPeople('proxies', () => peopleInOrder(model).filter((p) => p.proxy))];
+    const chosen = $('#raise-for').value;
+    redraw($('#raise-for'), forOptions.map((p) => h('option', { value: String(p.id) }, p.id === model.you ? `Me (${p.name})` : `${p.name} (proxy)`)));
+    if (chosen && forOptions.some((p) => String(p.id) === chosen)) $('#raise-for').value = chosen;
+    drawPeople();
+  }
 
-  // Round.
-  const r = model.round;
-  $('#round-running').hidden = !r;
-  $('#round-form').hidden = !!r;
-  if (r) {
-    drawRound($('#round-running'), model);
-    $('#round-running').hidden = false;
-    const speakingInRound = !!(model.turn && model.turn.in_round);
-    $('#round-actions').hidden = !r.up || speakingInRound;
-    if (r.up) {
-      setText($('#round-speak'), r.up === model.you ? 'I speak' : `Speak: ${model.name(r.up)}`);
-      setText($('#round-pass'), r.up === model.you ? 'I pass' : `Pass for ${model.name(r.up)}`);
-      setText($('#round-skip'), `Skip ${model.name(r.up)}…`);
+  if (has('round', 'turn', 'people')) {
+    const r = model.round;
+    $('#round-running').hidden = !r;
+    $('#round-form').hidden = !!r;
+    if (r) {
+      drawRound($('#round-running'), model);
+      $('#round-running').hidden = false;
+      const speakingInRound = !!(model.turn && model.turn.in_round);
+      $('#round-actions').hidden = !r.up || speakingInRound;
+      if (r.up) {
+        setText($('#round-speak'), r.up === model.you ? 'I speak' : `Speak: ${model.name(r.up)}`);
+        setText($('#round-pass'), r.up === model.you ? 'I pass' : `Pass for ${model.name(r.up)}`);
+        setText($('#round-skip'), `Skip ${model.name(r.up)}…`);
+      }
     }
   }
 
-  // Settings, as the server has them.
-  for (const input of document.querySelectorAll('input[name=policy]')) input.checked = input.value === m.policy;
-  const limits = LIMITS.includes(m.turn_limit_seconds) ? LIMITS : [...LIMITS, m.turn_limit_seconds].sort((a, b) => a - b);
-  if (document.activeElement !== $('#turn-limit')) {
-    redraw($('#turn-limit'), limits.map((s) => h('option', { value: String(s) }, s ? words.duration(s * 1000) : 'No limit')));
-    $('#turn-limit').value = String(m.turn_limit_seconds || 0);
+  if (has('meeting')) {
+    // Settings, as the server has them.
+    for (const input of document.querySelectorAll('input[name=policy]')) input.checked = input.value === m.policy;
+    const limits = LIMITS.includes(m.turn_limit_seconds) ? LIMITS : [...LIMITS, m.turn_limit_seconds].sort((a, b) => a - b);
+    if (document.activeElement !== $('#turn-limit')) {
+      redraw($('#turn-limit'), limits.map((s) => h('option', { value: String(s) }, s ? words.duration(s * 1000) : 'No limit')));
+      $('#turn-limit').value = String(m.turn_limit_seconds || 0);
+    }
+    $('#locked').checked = !!m.locked;
   }
-  $('#locked').checked = !!m.locked;
 
-  // People.
-  // People; the room displays apart (they are screens, not people), each still removable.
-  const everyone = peopleInOrder(model, { withDisplays: true });
-  const people = everyone.filter((p) => p.role !== 'observer');
-  const screens = everyone.filter((p) => p.role === 'observer');
-  const row = (p) => h('li', null,
-    h('div', { class: 'person-line' }, h('strong', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p),
-      p.preference && p.preference !== 'none' ? h('span', { class: 'tag tag-plain' }, words.PREFERENCE[p.preference]) : null),
-    personActions(p));
-  setText($('#people-h'), `People (${people.length})`);
-  redraw($('#people'), people.map(row));
-  $('#displays-h').hidden = !screens.length;
-  setText($('#displays-h'), `Room displays (${screens.length})`);
-  redraw($('#displays'), screens.map(row));
-
-  drawEquity($('#equity'), model.figures, model);
-  drawSignals();
-  drawBadges();
-  for (const name of panels.keys()) renderPanel(name, e);
+  if (has('figures')) drawEquity($('#equity'), model.figures, model);
+  if (has('signals')) drawSignals();
+  if (has('polls', 'proposals', 'points', 'agreement')) drawBadges();
+  for (const name of panels.keys()) if (!e || PANEL_NEEDS[name].some((x) => changed.has(x))) renderPanel(name, e);
 
   // Announce hands going up and who takes the floor (the facilitator may be looking elsewhere).
   const speaker = model.turn ? model.turn.participant : null;
@@ -438,6 +466,6 @@ function render(e) {
   lastSpeaker = speaker;
 }
 
-model.addEventListener('change', (e) => (e.detail.type === 'figures' ? drawEquity($('#equity'), model.figures, model) : render(e)));
+model.addEventListener('change', render);
 setInterval(() => { if (model.turn) tickFloor($('#floor'), model); }, 1000);
 conn.start();  // without a token this emits need-join and the join form shows

@@ -2,7 +2,8 @@
 // timer, my go in a round, my presence; the rest is in participate.js.
 import { $, h, redraw, setText, Announcer, act, toast, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
-import { MeetingModel } from '../meeting.js';
+import { MeetingModel, EVERYTHING } from '../meeting.js';
+import { Windowed } from '../lists.js';
 import * as msg from '../protocol.js';
 import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
@@ -59,8 +60,22 @@ $('#profile').addEventListener('toggle', () => {
 // --- drawing ---
 let before = { position: null, speaker: null, up: null };
 
+// Who is here: drawn only while "Show who is here" is open, a page at a time with a search.
+const peopleList = new Windowed($('#people'), {
+  noun: 'people', name: (p) => p.name, key: (p) => p.id,
+  sign: (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.id === model.you}`,
+  draw: (p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p)),
+});
+function drawPeople() {
+  const people = peopleInOrder(model);
+  setText($('#people-count'), people.length.toLocaleString());
+  if ($('#people-details').open) peopleList.set(people);
+}
+$('#people-details').addEventListener('toggle', () => { if (model.ready) drawPeople(); });
+
 function render(e) {
   if (!model.ready || !model.me) return;
+  const changed = (e && e.detail.changed) || EVERYTHING;
   const me = model.me;
   const title = model.meeting && model.meeting.title;
   setText($('#meeting-title'), title || 'Meeting');
@@ -119,9 +134,7 @@ function render(e) {
   setText($('#me-name'), me.name);
   redraw($('#me-tags'), personTags(me));
   setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
-  const people = peopleInOrder(model);
-  setText($('#people-count'), String(people.length));
-  redraw($('#people'), people.map((p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p))));
+  if (changed.has('people')) drawPeople();
 
   // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
   for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
