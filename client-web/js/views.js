@@ -111,7 +111,7 @@ export function drawQueue(list, model, { actions = null, actionsSign = () => '',
   if (!beyondLine) return;
   const more = lineAfter(list, 'queue-beyond');
   more.hidden = beyond <= 0;
-  setText(more, beyond > 0 ? `${words.plural(beyond, 'more person', 'more people')} waiting after these.` : '');
+  setText(more, beyond > 0 ? `${words.plural(beyond, 'more person', 'more people')} in the queue, not listed here.` : '');
 }
 
 // A hint line of this class among the list's following siblings, made once.

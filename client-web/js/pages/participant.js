@@ -118,7 +118,7 @@ function render(e) {
   // The queue, in the server's order with the server's reasons.
   setText($('#queue-h'), `Queue (${model.queue.length})`);
   setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
-  drawQueue($('#queue'), model);
+  drawQueue($('#queue'), model, { limit: 20 });  // a phone: the next 20, and my own entry
 
   // The agenda: what is being discussed now, and what comes.
   const agenda = model.agenda || { items: [], current: null };
