@@ -1,6 +1,7 @@
 // Console panel: written points and questions, most upvoted first (the server's order), hidden
 // ones too with their reason. Take one up, mark it answered, hide it with a reason, or reopen it.
-import { h, redraw } from '../dom.js';
+import { h } from '../dom.js';
+import { Windowed } from '../lists.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
 
@@ -17,7 +18,7 @@ export function mount(root, { model, conn, send, ask }) {
   root.append(h('section', { class: 'card', 'aria-labelledby': 'fpoints-h' },
     h('h2', { id: 'fpoints-h' }, 'Written points and questions'),
     h('p', { class: 'hint' }, 'Most upvoted first. Taking one up tells everyone it is being discussed now.'),
-    list));
+    list, h('p', { class: 'muted', id: 'fpoints-none', hidden: true }, 'Nothing written yet. People write on their phones.')));
   list.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-action]');
     if (!b) return;
@@ -30,8 +31,11 @@ export function mount(root, { model, conn, send, ask }) {
     }
   });
 
-  return function render() {
-    redraw(list, model.points.length ? model.points.map((p) => h('li', { class: `point point-${p.status}` },
+  // A page of points at a time, with a search by text once there are many (js/lists.js).
+  const points = new Windowed(list, {
+    noun: 'points', name: (p) => p.text, key: (p) => p.id, searchLabel: 'Find a point by its words',
+    sign: (p) => `${p.status}|${p.upvotes}|${p.reason}|${model.ended}|${p.author ? model.name(p.author) : ''}|${p.text}`,
+    draw: (p) => h('li', { class: `point point-${p.status}` },
       h('p', { class: 'point-head' },
         h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
         p.status !== 'open' ? h('span', { class: `tag ${p.status === 'hidden' ? 'tag-away' : 'tag-status'}` }, words.POINT_STATUS[p.status]) : null,
@@ -43,7 +47,11 @@ export function mount(root, { model, conn, send, ask }) {
         model.ended ? null : [
           NEXT[p.status].map(([s, label]) =>
             h('button', { type: 'button', class: s === 'taken_up' ? 'small' : 'small secondary', dataset: { action: s, id: String(p.id), key: `${s}-${p.id}` } }, label)),
-          p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, 'Hide…') : null])))
-      : h('li', { class: 'muted' }, 'Nothing written yet. People write on their phones.'));
+          p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, 'Hide…') : null])),
+  });
+
+  return function render() {
+    root.querySelector('#fpoints-none').hidden = model.points.length > 0;
+    points.set(model.points);
   };
 }
