@@ -25,6 +25,7 @@ export const moveEntry = (participant, position, reason) => ({ type: 'move_entry
 export const removeEntry = (participant, reason) => ({ type: 'remove_entry', participant, reason });
 export const setPolicy = (policy) => ({ type: 'set_policy', policy });
 export const setTurnLimit = (seconds) => ({ type: 'set_turn_limit', seconds });
+export const setCallLink = (link) => ({ type: 'set_call_link', link });  // '' takes it away
 
 // --- go-rounds ---
 export const startRound = (topic, order) => ({ type: 'start_round', topic: topic || undefined, order });

@@ -416,6 +416,10 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        [](Fields& f, ParticipantId) -> ClientMessage {
          return Command{StartAgendaItem{static_cast<std::uint32_t>(*f.unsigned_number("item", 0xFFFFFFFFu, true))}};
        }},
+      {"set_call_link",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         return Command{SetCallLink{*f.text("link", max_call_link_bytes, true)}};
+       }},
   };
   return table;
 }

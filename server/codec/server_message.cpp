@@ -42,9 +42,7 @@ std::string encode_update(const core::MeetingState& state, const std::vector<cor
   json out{{"type", "update"}, {"seq", state.seq}, {"now", now}, {"events", std::move(list)}};
   // The meeting section of an update leaves out the code: it never changes.
   views::add_sections(out, state, "", audience, now, sections & ~section_meeting, state.decisions.size() - new_decisions);
-  if (sections & section_meeting)
-    out["meeting"] = {{"title", state.title}, {"locked", state.locked}, {"ended", state.ended}, {"policy", core::name_of(state.policy)},
-                      {"turn_limit_seconds", state.turn_limit_seconds}};
+  if (sections & section_meeting) out["meeting"] = views::meeting(state, "", audience);
   return dump(out);
 }
 

@@ -90,13 +90,15 @@ json group(const GroupFigures& g) {
 
 }  // namespace
 
-json meeting(const MeetingState& s, std::string_view code) {
-  return {{"code", code},
-          {"title", s.title},
-          {"locked", s.locked},
-          {"ended", s.ended},
-          {"policy", core::name_of(s.policy)},
-          {"turn_limit_seconds", s.turn_limit_seconds}};
+json meeting(const MeetingState& s, std::string_view code, Audience audience) {
+  json j{{"title", s.title},
+         {"locked", s.locked},
+         {"ended", s.ended},
+         {"policy", core::name_of(s.policy)},
+         {"turn_limit_seconds", s.turn_limit_seconds}};
+  if (!code.empty()) j["code"] = code;
+  if (audience != Audience::display) j["call_link"] = s.call_link;
+  return j;
 }
 
 json person(const Participant& p, Audience audience) {
@@ -382,7 +384,7 @@ json agenda(const MeetingState& s, Audience audience, Millis now) {
 
 void add_sections(json& out, const MeetingState& s, std::string_view code, Audience audience, Millis now,
                   std::uint32_t mask, std::size_t first_decision) {
-  if (mask & section_meeting) out["meeting"] = meeting(s, code);
+  if (mask & section_meeting) out["meeting"] = meeting(s, code, audience);
   if (mask & section_queue) out["queue"] = queue(s);
   if (mask & section_turn) out["turn"] = turn(s, now);
   if (mask & section_round) out["round"] = round(s);
@@ -409,6 +411,9 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         if constexpr (std::is_same_v<E, MeetingOpened>) {
           j["kind"] = "meeting_opened";
           j["title"] = e.title;
+        } else if constexpr (std::is_same_v<E, CallLinkSet>) {
+          j["kind"] = "call_link_changed";  // the link itself is in the meeting section, not on the display
+          j["set"] = !e.link.empty();
         } else if constexpr (std::is_same_v<E, TimeZoneSet>) {
           j["kind"] = "time_zone_set";
           j["time_zone"] = e.zone;
@@ -580,7 +585,8 @@ std::uint32_t sections_of(const Event& event) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
-        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, LockChanged> ||
+        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, CallLinkSet> ||
+                           std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)
           return section_meeting | section_turn;
         else if constexpr (std::is_same_v<E, PolicyChanged>)

@@ -8,7 +8,9 @@
 
 namespace everyvoice::codec::views {
 
-nlohmann::json meeting(const core::MeetingState& state, std::string_view code);
+// The meeting section; `code` left out when empty (an update's); `call_link` for facilitators and
+// participants only (never on the room display).
+nlohmann::json meeting(const core::MeetingState& state, std::string_view code, Audience audience);
 nlohmann::json person(const core::Participant& p, Audience audience);
 // A person's own record in their welcome: what their audience sees of anyone, and what only they see
 // of themselves (their preference, the polls they voted in and the points they upvoted, never what

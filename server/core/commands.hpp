@@ -234,6 +234,10 @@ struct AddAgendaItem {  // facilitator / co-facilitator
   std::uint32_t timebox_minutes = 0;
   bool operator==(const AddAgendaItem&) const = default;
 };
+struct SetCallLink {  // facilitator: the link of the meeting's video call; empty: none
+  std::string link;
+  bool operator==(const SetCallLink&) const = default;
+};
 struct StartAgendaItem {  // facilitator / co-facilitator: the item becomes current (0: none)
   std::uint32_t item;
   bool operator==(const StartAgendaItem&) const = default;
@@ -246,11 +250,13 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              CancelPoll, PresentProposal, SetConsentPhase, AnswerConsent, WithdrawObjection,
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
-                             SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting>;
+                             SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
+                             SetCallLink>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;
 inline constexpr std::size_t max_reason_chars = 200;
 inline constexpr std::size_t max_topic_chars = 200;
+inline constexpr std::size_t max_call_link_bytes = 500;
 
 }  // namespace everyvoice::core

@@ -24,6 +24,12 @@ struct TimeZoneSet {
   std::int32_t utc_offset_minutes;  // local time minus UTC, -720 to 840
   bool operator==(const TimeZoneSet&) const = default;
 };
+// The link of the meeting's video call (empty: none). Kept from facilitators, participants and
+// their pages; never shown on the room display, in the minutes or in a log.
+struct CallLinkSet {
+  std::string link;
+  bool operator==(const CallLinkSet&) const = default;
+};
 struct ParticipantJoined {
   ParticipantId id;
   std::string name;
@@ -281,7 +287,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            ObjectionWithdrawn, ProposalAmended, ProposalRetitled, ProposalEnded,
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
-                           AgendaItemStarted, MeetingEnded, TimeZoneSet>;
+                           AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

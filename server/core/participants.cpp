@@ -129,6 +129,17 @@ Outcome decide_command(const Context& ctx, const SetLocked& c) {
   return Outcome::of({LockChanged{c.locked}});
 }
 
+// The video call's link: facilitators only (co-facilitators run the queue, not the meeting's
+// settings); an https:// address, or empty to take it away.
+Outcome decide_command(const Context& ctx, const SetCallLink& c) {
+  if (!ctx.actor_is_facilitator()) return not_allowed("set the meeting's call link");
+  const std::string_view link = trim(c.link);
+  if (!link.empty())
+    if (auto why = call_link_problem(link, max_call_link_bytes)) return Outcome::reject(ErrorCode::invalid_argument, *why);
+  if (ctx.state.call_link == link) return Outcome::of({});
+  return Outcome::of({CallLinkSet{std::string(link)}});
+}
+
 // What still runs ends with the meeting, each as its own command would end it, so that the minutes
 // tell how: the turn and the go-round end; an open poll is cancelled (its votes are not counted:
 // close it first to keep its result); a proposal still under discussion closes as not adopted,
@@ -204,5 +215,6 @@ void apply_event(MeetingState& s, const ParticipantRemoved& e, Millis) {
 }
 
 void apply_event(MeetingState& s, const LockChanged& e, Millis) { s.locked = e.locked; }
+void apply_event(MeetingState& s, const CallLinkSet& e, Millis) { s.call_link = e.link; }
 
 }  // namespace everyvoice::core::rules

@@ -58,6 +58,7 @@ Outcome decide_command(const Context&, const SetRole&);
 Outcome decide_command(const Context&, const HandOverFacilitation&);
 Outcome decide_command(const Context&, const RemoveParticipant&);
 Outcome decide_command(const Context&, const SetLocked&);
+Outcome decide_command(const Context&, const SetCallLink&);
 Outcome decide_command(const Context&, const EndMeeting&);
 void apply_event(MeetingState&, const MeetingEnded&, Millis);
 void apply_event(MeetingState&, const MeetingOpened&, Millis);
@@ -68,6 +69,7 @@ void apply_event(MeetingState&, const PresenceChanged&, Millis);
 void apply_event(MeetingState&, const RoleChanged&, Millis);
 void apply_event(MeetingState&, const ParticipantRemoved&, Millis);
 void apply_event(MeetingState&, const LockChanged&, Millis);
+void apply_event(MeetingState&, const CallLinkSet&, Millis);
 
 // speaking_queue.cpp
 Outcome decide_command(const Context&, const RaiseHand&);

@@ -1,5 +1,9 @@
 #include "core/text.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+
 namespace everyvoice::core {
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
@@ -114,6 +118,27 @@ std::string spoken_duration(long long ms) {
   if (h > 0) return std::to_string(h) + " h " + std::to_string(m) + " min";
   if (m > 0) return std::to_string(m) + " min " + std::to_string(s) + " s";
   return std::to_string(s) + " s";
+}
+
+std::optional<std::string> call_link_problem(std::string_view link, std::size_t max_bytes) {
+  constexpr std::string_view scheme = "https://";
+  if (link.size() > max_bytes) return "the call link is longer than " + std::to_string(max_bytes) + " characters";
+  if (link.size() < scheme.size() || !std::equal(scheme.begin(), scheme.end(), link.begin(), [](char a, char b) {
+        return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+      }))
+    return "the call link must start with https://";
+  for (char c : link)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+      return "the call link must be one address, without spaces (other characters percent-encoded)";
+  const std::string_view rest = link.substr(scheme.size());
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) return "the call link must not carry a user name or password";
+  std::string_view host = authority;
+  if (!host.empty() && host.front() != '[')  // a port after the name; an IPv6 literal keeps its colons
+    if (const auto colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+  if (host.empty() || host.front() == '.' || host.front() == '-' || host.front() == ':')
+    return "the call link must name a host, like https://meet.example.org/room";
+  return std::nullopt;
 }
 
 }  // namespace everyvoice::core

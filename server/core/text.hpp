@@ -27,6 +27,11 @@ std::optional<std::string> clean_display_name(std::string_view raw, std::size_t 
 // newline and tab, and at most max_chars code points.
 bool acceptable_text(std::string_view text, std::size_t max_chars);
 
+// A link to a meeting's video call: an https:// address with a host, at most max_bytes, printable
+// ASCII only (an address with other characters is written percent-encoded), no spaces, no
+// user:password part. Returns why not, or nullopt when it is acceptable.
+std::optional<std::string> call_link_problem(std::string_view link, std::size_t max_bytes);
+
 // "45 s", "3 min 10 s", "1 h 2 min": a duration as a person reads it.
 std::string spoken_duration(long long ms);
 

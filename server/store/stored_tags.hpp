@@ -66,6 +66,7 @@ template <> inline constexpr std::uint32_t event_tag<core::AgendaItemStarted> = 
 template <> inline constexpr std::uint32_t event_tag<core::MeetingEnded> = 42;
 template <> inline constexpr std::uint32_t event_tag<core::ProposalRetitled> = 43;
 template <> inline constexpr std::uint32_t event_tag<core::TimeZoneSet> = 44;
+template <> inline constexpr std::uint32_t event_tag<core::CallLinkSet> = 45;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

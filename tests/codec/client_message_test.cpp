@@ -158,6 +158,8 @@ json command_json(const Command& command) {
           return {{"type", "add_agenda_item"}, {"title", c.title}, {"timebox_minutes", c.timebox_minutes}};
         } else if constexpr (std::is_same_v<C, StartAgendaItem>) {
           return {{"type", "start_agenda_item"}, {"item", c.item}};
+        } else if constexpr (std::is_same_v<C, SetCallLink>) {
+          return {{"type", "set_call_link"}, {"link", c.link}};
         } else {
           // A command the codec does not decode (yet): a message that decodes to it needs a line here.
           ADD_FAILURE() << "message_json does not know the command " << typeid(C).name();
@@ -316,7 +318,7 @@ TEST(ClientExamples, TheCodecKnowsTheTypesThatProtocolMdLists) {
       "set_consent_phase", "answer_consent", "withdraw_objection", "amend_proposal", "adopt_proposal",
       "close_proposal", "propose_agreement_item", "consent_check", "flag_agreement_item", "submit_point",
       "upvote_point",   "set_point_status", "send_signal",   "set_signal_settings", "add_agenda_item",
-      "start_agenda_item"};
+      "start_agenda_item", "set_call_link"};
   EXPECT_EQ(client_message_types(), expected);
 }
 
@@ -439,6 +441,8 @@ TEST(ClientExampleFields, SetRoleAndLimits) {
   EXPECT_EQ(command_of<SetTurnLimit>(decode_example("set_turn_limit")).seconds, 90u);
   EXPECT_EQ(command_of<SetTurnLimit>(decode_example("set_turn_limit--none")).seconds, 0u);
   EXPECT_TRUE(command_of<SetLocked>(decode_example("set_locked")).locked);
+  EXPECT_EQ(command_of<SetCallLink>(decode_example("set_call_link")).link, "https://meet.example.org/tenants-forum");
+  EXPECT_EQ(command_of<SetCallLink>(decode_example("set_call_link--none")).link, "");
   EXPECT_EQ(command_of<AddProxy>(decode_example("add_proxy")).location, Location::in_room);
 }
 

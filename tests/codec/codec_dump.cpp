@@ -259,6 +259,10 @@ int main() {
   d.snapshots();
   d.command(fatima, SetTurnLimit{0});
 
+  // The video call's link: set, then taken away.
+  d.command(fatima, SetCallLink{"https://meet.example.org/budget"});
+  d.command(fatima, SetCallLink{""});
+
   // The lock.
   d.command(fatima, SetLocked{true});
   d.join("Late Lee", Role::participant, Location::remote, Preference::none);  // meeting_locked

@@ -88,9 +88,10 @@ TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures)
     EXPECT_EQ(s.at("seq").get<Seq>(), state.seq);
     EXPECT_EQ(s.at("now").get<Millis>(), now);
     const json& view = s.at("view");
-    EXPECT_EQ(view.at("meeting"),
-              (json{{"code", meeting_code}, {"title", "Budget: who decides?"}, {"locked", false}, {"ended", false},
-                    {"policy", "progressive"}, {"turn_limit_seconds", 0}}));
+    json meeting{{"code", meeting_code}, {"title", "Budget: who decides?"}, {"locked", false}, {"ended", false},
+                 {"policy", "progressive"}, {"turn_limit_seconds", 0}};
+    if (a != Audience::display) meeting["call_link"] = "";  // the video call's link: never on the room display
+    EXPECT_EQ(view.at("meeting"), meeting);
     for (const char* section : {"meeting", "people", "queue", "turn", "round", "polls", "proposals", "decisions",
                                 "decisions_chain_ok", "agreement", "points", "signals", "agenda"})
       EXPECT_TRUE(view.contains(section)) << section;
@@ -294,9 +295,20 @@ TEST_F(ServerMessageTest, UpdateCarriesTheEventsWithTheirKindsAndTheSections) {
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("policy"), "hybrid");
   EXPECT_EQ(update(Audience::participant).at("meeting"),
             (json{{"title", "Budget: who decides?"}, {"locked", false}, {"ended", false}, {"policy", "hybrid"},
-                  {"turn_limit_seconds", 0}}));  // no code in an update
+                  {"turn_limit_seconds", 0}, {"call_link", ""}}));  // no code in an update
   cmd(fac, SetTurnLimit{90});
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("seconds"), 90);
+  // The call link: in the meeting section of facilitators and participants; the room display gets
+  // only that it changed, and no event carries the link.
+  cmd(fac, SetCallLink{"https://meet.example.org/budget"});
+  for (Audience a : audiences) {
+    const json u = update(a);
+    EXPECT_EQ(u.at("events")[0], (json{{"seq", state.seq}, {"at", now}, {"kind", "call_link_changed"}, {"set", true}}));
+    if (a == Audience::display) EXPECT_FALSE(u.at("meeting").contains("call_link"));
+    else EXPECT_EQ(u.at("meeting").at("call_link"), "https://meet.example.org/budget");
+    if (a == Audience::display) EXPECT_EQ(u.dump().find("meet.example.org"), std::string::npos);
+  }
+  EXPECT_EQ(snapshot(Audience::display).dump().find("meet.example.org"), std::string::npos);
   cmd(fac, SetLocked{true});
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("locked"), true);
   EXPECT_EQ(update(Audience::participant).at("meeting").at("locked"), true);

@@ -53,6 +53,32 @@ TEST_F(ParticipantsTest, LockedMeetingRefusesJoinsUntilUnlocked) {
   EXPECT_EQ(state.participants.size(), 3u);
 }
 
+// The video call's link: a facilitator sets it (an https:// address), changes it, takes it away.
+TEST_F(ParticipantsTest, OnlyAFacilitatorSetsTheCallLinkAndOnlyAnHttpsAddress) {
+  const auto fac = join("Fac", Role::facilitator);
+  const auto co = join("Co");
+  const auto p = join("Pat");
+  ok(fac, SetRole{co, Role::co_facilitator});
+  refused(p, SetCallLink{"https://meet.example.org/forum"}, ErrorCode::not_allowed);
+  refused(co, SetCallLink{"https://meet.example.org/forum"}, ErrorCode::not_allowed);
+  ok(fac, SetCallLink{"  https://meet.example.org/forum?pwd=abc#x  "});
+  EXPECT_EQ(state.call_link, "https://meet.example.org/forum?pwd=abc#x") << "trimmed";
+  EXPECT_EQ(log.back().event, (Event{CallLinkSet{"https://meet.example.org/forum?pwd=abc#x"}}));
+  const auto before = log.size();
+  ok(fac, SetCallLink{"https://meet.example.org/forum?pwd=abc#x"});
+  EXPECT_EQ(log.size(), before) << "the same link again changes nothing";
+  for (const std::string bad : std::vector<std::string>{"http://meet.example.org/forum", "javascript:alert(1)", "https://", "https:///path",
+                                "https://user:pw@meet.example.org/", "https://meet.example.org/a b", "https://:443/",
+                                "https://meet.example.org/\x01", "ftp://files.example.org", "HTTPS//meet.example.org",
+                                "https://m\xC3\xA9et.example.org/", "https://meet.example.org/" + std::string(480, 'a')})
+    refused(fac, SetCallLink{bad}, ErrorCode::invalid_argument);
+  ok(fac, SetCallLink{"HTTPS://[2001:db8::1]:8443/room"});  // any case of the scheme, an IPv6 literal and a port
+  ok(fac, SetCallLink{""});
+  EXPECT_EQ(state.call_link, "");
+  ok(fac, EndMeeting{});
+  refused(fac, SetCallLink{"https://meet.example.org/after"}, ErrorCode::meeting_ended);
+}
+
 TEST_F(ParticipantsTest, FacilitatorAddsProxyAndActsForThem) {
   const auto fac = join("Fac", Role::facilitator);
   const auto p = join("Pat");

@@ -96,6 +96,7 @@ constexpr std::array kGenerated{
     Generated{command_index<SetSignalSettings>(), "SetSignalSettings"},
     Generated{command_index<AddAgendaItem>(), "AddAgendaItem"},
     Generated{command_index<StartAgendaItem>(), "StartAgendaItem"},
+    Generated{command_index<SetCallLink>(), "SetCallLink"},
 };
 const char* command_name(std::size_t index) {
   for (const auto& g : kGenerated)
@@ -320,6 +321,10 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
     if (r < 96) {
       const std::uint32_t windows[] = {5, 30, 120, 600, 4000};
       return {facilitator(), SetSignalSettings{windows[below(5)], static_cast<std::uint32_t>(below(5))}};
+    }
+    if (r < 97) {
+      const char* links[] = {"https://meet.example.org/tenants", "", "http://meet.example.org/", "https://", " https://a.example "};
+      return {facilitator(), SetCallLink{links[below(5)]}};
     }
     if (r < 98) return {runner(), AddAgendaItem{text("Agenda item"), static_cast<std::uint32_t>(chance(0.05) ? 700 : below(60))}};
     return {runner(), StartAgendaItem{static_cast<std::uint32_t>(below(state.agenda.size() + 2))}};

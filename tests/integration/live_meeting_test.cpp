@@ -85,6 +85,49 @@ TEST_F(LiveMeeting, ProgressiveOrderWithReasonsReachesEveryClientAndCallNextIsBr
   }
 }
 
+// The video call's link reaches facilitators and participants, never the room display, and never
+// the server's log, even at debug level; the minutes leave it out.
+TEST(CallLink, ReachesPeopleButNotTheRoomDisplayTheLogOrTheMinutes) {
+  ServerProcess server({"--log-level=debug"}, "", true);
+  const auto meeting = create_meeting(server.port(), "Hybrid forum");
+  const std::string link = "https://meet.example.org/hybrid-forum?pwd=s3cret-call";
+  WsClient fac(server.port()), pat(server.port()), room(server.port());
+  fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+  pat.join(meeting.code, "Pat");
+  room.join(meeting.code, "Room display", {{"role", "observer"}, {"location", "in_room"}});
+  EXPECT_EQ(pat.command({{"type", "set_call_link"}, {"link", link}})["code"], "not_allowed");
+  EXPECT_EQ(fac.command({{"type", "set_call_link"}, {"link", "http://meet.example.org/x"}})["code"], "invalid_argument");
+  ASSERT_EQ(fac.command({{"type", "set_call_link"}, {"link", link}})["type"], "ack");
+  // What each has seen of the meeting settings (a join held in a batch may bring them in its snapshot).
+  const auto settle = [](WsClient& c) {
+    json meeting;
+    std::string everything;
+    while (auto m = c.next(300ms)) {
+      everything += m->dump();
+      if ((*m)["type"] == "snapshot") meeting = (*m)["view"]["meeting"];
+      if ((*m)["type"] == "update" && m->contains("meeting")) meeting = (*m)["meeting"];
+    }
+    return std::make_pair(meeting, everything);
+  };
+  EXPECT_EQ(settle(pat).first.value("call_link", ""), link);
+  const auto [on_screen, all_on_screen] = settle(room);
+  EXPECT_FALSE(on_screen.contains("call_link")) << on_screen.dump();
+  EXPECT_EQ(all_on_screen.find("s3cret"), std::string::npos);
+  EXPECT_TRUE(on_screen.contains("title")) << "the display has the meeting settings: " << all_on_screen.substr(0, 300);
+  WsClient late(server.port());
+  EXPECT_EQ(late.join(meeting.code, "Lee")["type"], "welcome");
+  EXPECT_EQ(late.expect("snapshot")["view"]["meeting"]["call_link"], link);
+  const auto md = http_call(server.port(), "GET", "/api/meetings/" + meeting.code + "/minutes?format=json", "",
+                            {{"X-Facilitator-Key", meeting.facilitator_key}});
+  ASSERT_EQ(md.status, 200);
+  EXPECT_EQ(md.body.find("s3cret"), std::string::npos) << "not in the minutes";
+  fac.close();
+  pat.close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_NE(server.log().find("meeting 1 created"), std::string::npos) << "the log is read:\n" << server.log();
+  EXPECT_EQ(server.log().find("s3cret"), std::string::npos) << server.log();
+}
+
 TEST_F(LiveMeeting, OnlyFacilitatorsReceiveFiguresAndPreferences) {
   WsClient fac(server.port());
   fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});

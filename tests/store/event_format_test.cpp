@@ -95,6 +95,7 @@ class EventFormatTest : public MeetingFixture {
     const auto zone = stamp(state, {TimeZoneSet{"America/Argentina/Buenos_Aires", -180}}, now);
     apply(state, zone[0]);
     log.push_back(zone[0]);
+    ok(fac, SetCallLink{"https://meet.example.org/format-test"});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

@@ -76,6 +76,31 @@ $('#copy-link').addEventListener('click', async () => {
   }
 });
 
+// --- the video call's link: remote people get "Open the call" ---
+$('#call-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const link = $('#call-link').value.trim();
+  // The server's rule (PROTOCOL.md, set_call_link), said before sending, in words.
+  if (link && !/^https:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/i.test(link)) {
+    toast('A call link starts with https:// and is one address, without spaces, such as https://meet.example.org/our-room.');
+    $('#call-link').focus();
+    return;
+  }
+  if (await send(e.currentTarget.querySelector('button[type=submit]'), msg.setCallLink(link))) {
+    $('#call-link').value = '';
+    toast(link ? 'The call link is saved: remote people see “Open the call”.' : 'The call link is removed.', 'info');
+  }
+});
+$('#call-remove').addEventListener('click', (e) => send(e.currentTarget, msg.setCallLink('')).then((ok) => ok && toast('The call link is removed.', 'info')));
+function drawCallLink() {
+  const given = (model.meeting || {}).call_link || '';
+  const link = /^https:\/\//i.test(given) ? given : '';  // the server allows only https://; checked again
+  $('#call-current').hidden = !link;
+  $('#call-remove').hidden = !link;
+  if (link) $('#call-open').href = link;
+  $('#call-form').hidden = model.ended;
+}
+
 // --- the facilitator card: the key, to keep (shown once, and on request) ---
 const consoleLink = () => `${new URL(link).origin}/facilitator?code=${encodeURIComponent(code)}`;
 function showKeyCard() {
@@ -433,6 +458,7 @@ function render(e) {
   }
 
   if (has('meeting')) {
+    drawCallLink();
     // Settings, as the server has them.
     for (const input of document.querySelectorAll('input[name=policy]')) input.checked = input.value === m.policy;
     const limits = LIMITS.includes(m.turn_limit_seconds) ? LIMITS : [...LIMITS, m.turn_limit_seconds].sort((a, b) => a - b);
