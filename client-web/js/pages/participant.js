@@ -10,6 +10,7 @@ import { moveSeat } from '../storage.js';
 import { mountParticipation } from '../participate.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 import { sayError } from '../errors.js';
+import { loadCues, saveCues, canVibrate, unlockSound, cue } from '../cues.js';
 
 const code = msg.normalizeCode(param('code'));
 if (!code) location.replace('/join');
@@ -56,6 +57,20 @@ $('#presence').addEventListener('click', (e) => {
 $('#profile').addEventListener('toggle', () => {
   if ($('#profile').open && model.me) import('../profile.js').then((m) => m.showProfile($('#profile'), model.me, send, ({ preference }) => { model.myPreference = preference; }));
 });
+
+// --- cues beyond the screen: a buzz or a sound when I am next or have the floor (cues.js) ---
+const cues = loadCues();
+$('#cue-vibrate-label').hidden = !canVibrate();
+$('#cue-vibrate').checked = cues.vibrate;
+$('#cue-sound').checked = cues.sound;
+$('#cues').addEventListener('change', (e) => {
+  cues.vibrate = $('#cue-vibrate').checked;
+  cues.sound = $('#cue-sound').checked;
+  saveCues(cues);
+  if (cues.sound) unlockSound();
+  if (e.target.checked) cue('next', { vibrate: e.target.id === 'cue-vibrate', sound: e.target.id === 'cue-sound' });  // what it will feel like
+});
+if (cues.sound) document.addEventListener('pointerdown', unlockSound, { once: true });  // after a reload: the first tap
 
 // --- drawing ---
 let before = { position: null, speaker: null, up: null };
@@ -159,12 +174,21 @@ function announce(place, r, events) {
     if (ev.kind === 'entry_removed') news.push(`A facilitator took your hand down: ${ev.reason}.`);
     if (ev.kind === 'entry_moved') news.push(`A facilitator moved you in the queue: ${ev.reason}.`);
   }
+  let mine = null;  // a cue for me: 'floor' or 'next'
   if (speaker !== before.speaker && speaker != null) {
     news.push(speaker === model.you ? 'You have the floor.' : `${model.name(speaker)} has the floor.`);
-  } else if (position === 0 && before.position !== 0 && !place.away) {
-    news.push('You are next.');
+    if (speaker === model.you) mine = 'floor';
   }
-  if (up === model.you && before.up !== model.you && speaker !== model.you) news.push('It’s your go in the round: speak or pass.');
+  // Next, often because the one before me was just called: said after who has the floor.
+  if (position === 0 && before.position !== 0 && !place.away && speaker !== model.you) {
+    news.push('You are next.');
+    mine = mine || 'next';
+  }
+  if (up === model.you && before.up !== model.you && speaker !== model.you) {
+    news.push('It’s your go in the round: speak or pass.');
+    mine = mine || 'floor';
+  }
+  if (before.ready && mine) cue(mine, cues);
   if (before.ready && news.length) announcer.say(news.join(' '));
   before = { position, speaker, up, ready: true };
 }
