@@ -26,6 +26,7 @@ export const removeEntry = (participant, reason) => ({ type: 'remove_entry', par
 export const setPolicy = (policy) => ({ type: 'set_policy', policy });
 export const setTurnLimit = (seconds) => ({ type: 'set_turn_limit', seconds });
 export const setCallLink = (link) => ({ type: 'set_call_link', link });  // '' takes it away
+export const setPointsShown = (count) => ({ type: 'set_points_shown', count });  // 0 to 5 on the room display
 
 // --- go-rounds ---
 export const startRound = (topic, order) => ({ type: 'start_round', topic: topic || undefined, order });

@@ -420,6 +420,10 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        [](Fields& f, ParticipantId) -> ClientMessage {
          return Command{SetCallLink{*f.text("link", max_call_link_bytes, true)}};
        }},
+      {"set_points_shown",
+       [](Fields& f, ParticipantId) -> ClientMessage {
+         return Command{SetPointsShown{static_cast<std::uint32_t>(*f.unsigned_number("count", max_points_shown, true))}};
+       }},
   };
   return table;
 }

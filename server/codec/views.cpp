@@ -96,6 +96,7 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
          {"ended", s.ended},
          {"policy", core::name_of(s.policy)},
          {"turn_limit_seconds", s.turn_limit_seconds}};
+  j["points_shown"] = s.points_shown;
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
   return j;
@@ -411,6 +412,9 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         if constexpr (std::is_same_v<E, MeetingOpened>) {
           j["kind"] = "meeting_opened";
           j["title"] = e.title;
+        } else if constexpr (std::is_same_v<E, PointsShownChanged>) {
+          j["kind"] = "points_shown_changed";
+          j["count"] = e.count;
         } else if constexpr (std::is_same_v<E, CallLinkSet>) {
           j["kind"] = "call_link_changed";  // the link itself is in the meeting section, not on the display
           j["set"] = !e.link.empty();
@@ -586,6 +590,7 @@ std::uint32_t sections_of(const Event& event) {
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
         else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, CallLinkSet> ||
+                           std::is_same_v<E, PointsShownChanged> ||
                            std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)
           return section_meeting | section_turn;

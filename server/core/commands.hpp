@@ -234,6 +234,10 @@ struct AddAgendaItem {  // facilitator / co-facilitator
   std::uint32_t timebox_minutes = 0;
   bool operator==(const AddAgendaItem&) const = default;
 };
+struct SetPointsShown {  // facilitator / co-facilitator: how many written points the room display shows (0 to 5)
+  std::uint32_t count;
+  bool operator==(const SetPointsShown&) const = default;
+};
 struct SetCallLink {  // facilitator: the link of the meeting's video call; empty: none
   std::string link;
   bool operator==(const SetCallLink&) const = default;
@@ -251,12 +255,13 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
-                             SetCallLink>;
+                             SetCallLink, SetPointsShown>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;
 inline constexpr std::size_t max_reason_chars = 200;
 inline constexpr std::size_t max_topic_chars = 200;
 inline constexpr std::size_t max_call_link_bytes = 500;
+inline constexpr std::uint32_t max_points_shown = 5;
 
 }  // namespace everyvoice::core

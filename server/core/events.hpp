@@ -30,6 +30,11 @@ struct CallLinkSet {
   std::string link;
   bool operator==(const CallLinkSet&) const = default;
 };
+// How many written points the room display shows: those taken up first, then the most upvoted.
+struct PointsShownChanged {
+  std::uint32_t count;
+  bool operator==(const PointsShownChanged&) const = default;
+};
 struct ParticipantJoined {
   ParticipantId id;
   std::string name;
@@ -287,7 +292,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            ObjectionWithdrawn, ProposalAmended, ProposalRetitled, ProposalEnded,
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
-                           AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet>;
+                           AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

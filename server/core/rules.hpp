@@ -155,9 +155,11 @@ void apply_event(MeetingState&, const AgreementFlagged&, Millis);
 Outcome decide_command(const Context&, const SubmitPoint&);
 Outcome decide_command(const Context&, const UpvotePoint&);
 Outcome decide_command(const Context&, const SetPointStatus&);
+Outcome decide_command(const Context&, const SetPointsShown&);
 void apply_event(MeetingState&, const PointSubmitted&, Millis);
 void apply_event(MeetingState&, const PointUpvoted&, Millis);
 void apply_event(MeetingState&, const PointStatusChanged&, Millis);
+void apply_event(MeetingState&, const PointsShownChanged&, Millis);
 
 // signals.cpp
 Outcome decide_command(const Context&, const SendSignal&);

@@ -48,6 +48,15 @@ Outcome decide_command(const Context& ctx, const SetPointStatus& c) {
   return Outcome::of({PointStatusChanged{c.point, c.status, std::move(reason)}});
 }
 
+// The room display shows written points: those taken up, then the most upvoted open ones.
+Outcome decide_command(const Context& ctx, const SetPointsShown& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("choose the points on the room display");
+  if (c.count > max_points_shown)
+    return Outcome::reject(ErrorCode::invalid_argument, "the room display shows 0 to " + std::to_string(max_points_shown) + " points");
+  if (ctx.state.points_shown == c.count) return Outcome::of({});
+  return Outcome::of({PointsShownChanged{c.count}});
+}
+
 void apply_event(MeetingState& s, const PointSubmitted& e, Millis at) {
   WrittenPoint p;
   p.id = e.point;
@@ -65,5 +74,7 @@ void apply_event(MeetingState& s, const PointStatusChanged& e, Millis) {
   p.status = e.status;
   p.reason = e.reason;
 }
+
+void apply_event(MeetingState& s, const PointsShownChanged& e, Millis) { s.points_shown = e.count; }
 
 }  // namespace everyvoice::core::rules

@@ -67,6 +67,7 @@ template <> inline constexpr std::uint32_t event_tag<core::MeetingEnded> = 42;
 template <> inline constexpr std::uint32_t event_tag<core::ProposalRetitled> = 43;
 template <> inline constexpr std::uint32_t event_tag<core::TimeZoneSet> = 44;
 template <> inline constexpr std::uint32_t event_tag<core::CallLinkSet> = 45;
+template <> inline constexpr std::uint32_t event_tag<core::PointsShownChanged> = 46;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

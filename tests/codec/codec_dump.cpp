@@ -262,6 +262,7 @@ int main() {
   // The video call's link: set, then taken away.
   d.command(fatima, SetCallLink{"https://meet.example.org/budget"});
   d.command(fatima, SetCallLink{""});
+  d.command(fatima, SetPointsShown{3});
 
   // The lock.
   d.command(fatima, SetLocked{true});

@@ -97,6 +97,7 @@ constexpr std::array kGenerated{
     Generated{command_index<AddAgendaItem>(), "AddAgendaItem"},
     Generated{command_index<StartAgendaItem>(), "StartAgendaItem"},
     Generated{command_index<SetCallLink>(), "SetCallLink"},
+    Generated{command_index<SetPointsShown>(), "SetPointsShown"},
 };
 const char* command_name(std::size_t index) {
   for (const auto& g : kGenerated)
@@ -317,7 +318,8 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       return {runner(), SetPointStatus{some_id(state.points.size(), [](std::uint32_t) { return true; }),
                                        static_cast<PointStatus>(below(4)), reason()}};
     }
-    if (r < 95) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
+    if (r < 94) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
+    if (r < 95) return {runner(), SetPointsShown{static_cast<std::uint32_t>(below(7))}};
     if (r < 96) {
       const std::uint32_t windows[] = {5, 30, 120, 600, 4000};
       return {facilitator(), SetSignalSettings{windows[below(5)], static_cast<std::uint32_t>(below(5))}};

@@ -17,6 +17,22 @@ class WrittenPointsTest : public testing::RoomFixture {
   const WrittenPoint& point(std::uint32_t id) const { return state.points.at(id - 1); }
 };
 
+// The room display shows the top written points: the facilitators choose how many (0 to 5).
+TEST_F(WrittenPointsTest, FacilitatorsChooseHowManyPointsTheRoomDisplayShows) {
+  EXPECT_EQ(state.points_shown, 0u) << "none until asked";
+  refused(ana, SetPointsShown{3}, ErrorCode::not_allowed);
+  refused(display, SetPointsShown{3}, ErrorCode::not_allowed);
+  ok(co, SetPointsShown{3});
+  EXPECT_EQ(state.points_shown, 3u);
+  EXPECT_EQ(log.back().event, (Event{PointsShownChanged{3}}));
+  const auto before = log.size();
+  ok(fac, SetPointsShown{3});
+  EXPECT_EQ(log.size(), before) << "unchanged: no event";
+  refused(fac, SetPointsShown{6}, ErrorCode::invalid_argument);
+  ok(fac, SetPointsShown{0});
+  EXPECT_EQ(state.points_shown, 0u);
+}
+
 TEST_F(WrittenPointsTest, SubmitANamedPointOrQuestion) {
   ASSERT_TRUE(state.points.empty());
   const Handled h = run(ana, SubmitPoint{PointKind::question, "  Who books the room?  ", false});

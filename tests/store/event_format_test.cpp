@@ -96,6 +96,7 @@ class EventFormatTest : public MeetingFixture {
     apply(state, zone[0]);
     log.push_back(zone[0]);
     ok(fac, SetCallLink{"https://meet.example.org/format-test"});
+    ok(fac, SetPointsShown{3});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

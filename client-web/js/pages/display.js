@@ -178,6 +178,14 @@ function drawDecide() {
     setText(part('tally'), proposal.answers.length || proposal.phase === 'consent'
       ? `${Object.entries(words.ANSWER).map(([a, w]) => `${w.label} ${count(a)}`).join(' · ')}${open ? ` · ${words.plural(open, 'open objection')}` : ''}` : '');
   }
+  // Written points, as many as the facilitator chose: those taken up first, then the most upvoted.
+  const count = (model.meeting || {}).points_shown || 0;
+  const shownPoints = count ? [...model.points.filter((p) => p.status === 'taken_up'), ...model.points.filter((p) => p.status === 'open')].slice(0, count) : [];
+  $('#points').hidden = !shownPoints.length;
+  redraw($('#point-list'), shownPoints.map((p) => h('li', { class: `display-point point-${p.status}` },
+    p.status === 'taken_up' ? h('span', { class: 'tag tag-status' }, 'Now discussing') : null,
+    h('span', { class: 'display-point-text' }, p.text),
+    p.upvotes ? h('span', { class: 'votes' }, ` ▲ ${p.upvotes}`) : null)));
   const signals = activeSignals(model);
   $('#signals').hidden = !signals.length;
   redraw($('#signal-list'), signals.map((x) => h('li', null, `${x.label} (${x.count})`)));
@@ -229,6 +237,7 @@ function fitList(card, list, { keep = 0, drop = false } = {}) {
 function fitAll() {
   if (!model.ready) return;
   fitList($('#agreement'), $('#agreement-list'), { drop: true });  // the least live first
+  fitList($('#points'), $('#point-list'), { keep: 1 });
   fitList($('#round'), $('#round [data-part=order]'));
   fitList($('#results'), $('#results .result-rows, #results ul.answers'));
   fitList($('#queue-card'), $('#queue'), { keep: 1 });

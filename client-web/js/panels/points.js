@@ -18,7 +18,14 @@ export function mount(root, { model, conn, send, ask }) {
   root.append(h('section', { class: 'card', 'aria-labelledby': 'fpoints-h' },
     h('h2', { id: 'fpoints-h' }, 'Written points and questions'),
     h('p', { class: 'hint' }, 'Most upvoted first. Taking one up tells everyone it is being discussed now.'),
+    h('div', { class: 'field inline-field' },
+      h('label', { for: 'points-shown' }, 'On the room display'),
+      h('select', { id: 'points-shown', 'aria-describedby': 'points-shown-hint' },
+        [0, 1, 3, 5].map((n) => h('option', { value: String(n) }, n ? `the top ${n === 1 ? 'point' : `${n} points`}` : 'no points'))),
+      h('p', { class: 'hint', id: 'points-shown-hint' }, 'Those taken up first, then the most upvoted. Hidden and answered points never show.')),
     list, h('p', { class: 'muted', id: 'fpoints-none', hidden: true }, 'Nothing written yet. People write on their phones.')));
+  const shown = root.querySelector('#points-shown');
+  shown.addEventListener('change', () => send(shown, msg.setPointsShown(Number(shown.value))).then((ok) => ok || render()));
   list.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-action]');
     if (!b) return;
@@ -50,8 +57,13 @@ export function mount(root, { model, conn, send, ask }) {
           p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, 'Hide…') : null])),
   });
 
-  return function render() {
+  function render() {
+    const count = (model.meeting || {}).points_shown || 0;
+    if (![...shown.options].some((o) => Number(o.value) === count)) shown.append(h('option', { value: String(count) }, `the top ${count} points`));
+    if (document.activeElement !== shown) shown.value = String(count);
+    shown.disabled = model.ended;
     root.querySelector('#fpoints-none').hidden = model.points.length > 0;
     points.set(model.points);
-  };
+  }
+  return render;
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, until, waitGone, waitText } from '../lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, checkState, closeChecked, expectAccessible, launch, openMeeting, openTab, shot, until, waitGone, waitText } from '../lib/browser.mjs';
 
 const QUESTION = 'Who decides the housing list?';
 const pointItem = (page, list, text) => page.locator(`${list} > li`, { has: page.locator('.point-text', { hasText: text }) });
@@ -72,12 +72,24 @@ describe('written points, signals, agenda, end and minutes', () => {
     await checkState(kofi.page, 'participant-desktop-points');
   });
 
+  it('shows the top points on the room display when the facilitator chooses, the one taken up first', async () => {
+    assert.equal(await display.page.isVisible('#points'), false, 'no points on the display until asked');
+    await fac.page.selectOption('#points-shown', '3');
+    await display.page.waitForSelector('#points', { state: 'visible' });
+    await waitText(display.page, '#point-list > li:first-child', 'Now discussing');
+    assert.match(await display.page.textContent('#point-list > li:first-child'), new RegExp(QUESTION.replace('?', '\\?')));
+    await waitText(display.page, '#point-list', 'Bus fares are too high');
+    await expectAccessible(display.page, 'room display with written points');
+    await shot(display.page, 'display-points');
+  });
+
   it('hides a point with a reason: gone for participants, kept for facilitators', async () => {
     await pointItem(fac.page, '#fpoint-list', 'Bus fares').locator('button[data-action=hide]').click();
     await fac.page.fill('#dialog-reason', 'moved to the transport item');
     await fac.page.click('#dialog-ok');
     await until(kofi.page, 'hidden point gone', () => !document.querySelector('#point-list').textContent.includes('Bus fares'));
     await waitText(fac.page, '#fpoint-list', 'Hidden: moved to the transport item');
+    await until(display.page, 'hidden point gone from the display', () => !document.querySelector('#point-list').textContent.includes('Bus fares'));
   });
 
   it('a signal reaches the facilitator at once, and the room at the threshold', async () => {
