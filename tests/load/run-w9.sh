@@ -78,8 +78,10 @@ fi
 mkdir -p "$out/logs/w9"
 raw=$out/w9-raw.txt
 : >"$raw"
-[ -n "$label" ] || label="client-web at $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
-(cd "$root" && git diff --quiet HEAD -- client-web 2>/dev/null) || label="$label with uncommitted client changes"
+if [ -z "$label" ]; then
+  label="client-web of $(cd "$root" && git log -1 --format=%h -- client-web 2>/dev/null || echo '?') (HEAD $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  (cd "$root" && git diff --quiet HEAD -- client-web 2>/dev/null) || label="$label with uncommitted client changes"
+fi
 started=$(date +%s)
 {
   echo "# W9 browser benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'); $label; sizes $sizes; runs $runs"
