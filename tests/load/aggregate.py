@@ -336,7 +336,7 @@ def w9_section(rows, meta_path):
     out.append("")
     out.append("| page | people | updates drawn in the window (of %d sent) | per update p50 / p95 / max, ms | "
                "main thread per update, ms | busy %% | long tasks (longest, ms) | DOM elements | all DOM nodes after GC "
-               "| JS heap after GC, MB | time to live, ms | in step |" % round(float(rate) * float(window)))
+               "| JS heap after GC, MB | time to live, ms | in step (once the load stopped) |" % round(float(rate) * float(window)))
     out.append("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
     for page in W9_PAGES:
         for n in sizes:
@@ -344,11 +344,13 @@ def w9_section(rows, meta_path):
             if not v("updates"):
                 continue
             steps = v("in_step")
-            out.append("| %s | %s | %s | %s / %s / %s | %s | %s | %s (%s) | %s | %s | %s | %s | %d of %d |" % (
+            caught = [c for c, ok in zip(v("catchup_s"), steps) if ok]
+            out.append("| %s | %s | %s | %s / %s / %s | %s | %s | %s; longest %s | %s | %s | %s | %s | %d of %d%s |" % (
                 W9_TITLES[page], "{:,}".format(n), fmt(v("updates"), 0), fmt(v("p50_ms"), 1), fmt(v("p95_ms"), 1),
                 fmt(v("max_ms"), 1), fmt(v("mean_total_ms"), 1), fmt(v("busy_pct"), 0), fmt(v("long_tasks"), 0),
                 fmt(v("longest_task_ms"), 0), fmt(v("dom_nodes"), 0), fmt(v("dom_nodes_all"), 0), fmt(v("heap_mb"), 1),
-                fmt(v("live_ms"), 0), int(sum(steps)), len(steps)))
+                fmt(v("live_ms"), 0), int(sum(steps)), len(steps),
+                ", after %s s" % fmt(caught, 1) if caught else ""))
 
     def med(page, n, key):
         s = stat(w9_values(rows, page, n, key))
@@ -360,13 +362,14 @@ def w9_section(rows, meta_path):
         if value is None:
             tl.append("| %s | %s | not measured | n/a |" % (name, W9_TITLES[page]))
         else:
-            tl.append("| %s | %s | %s | %s |" % (name, W9_TITLES[page], f % value, "yes" if ok else "**no**"))
+            shown = f(value) if callable(f) else f % value
+            tl.append("| %s | %s | %s | %s |" % (name, W9_TITLES[page], shown, "yes" if ok else "**no**"))
 
     for page, limit in (("participant", 4), ("console", 16)):
         for n in (1000, 5000):
             p95 = med(page, n, "p95_ms")
             target("p95 main-thread time per update at %s at most %d ms" % ("{:,}".format(n), limit), page, p95,
-                   p95 is not None and p95 <= limit, "%.1f ms")
+                   p95 is not None and p95 <= limit, "{:,.1f} ms".format)
     for page in W9_PAGES:
         worst = [med(page, n, "long_tasks") for n in sizes]
         worst = [w for w in worst if w is not None]
@@ -374,16 +377,16 @@ def w9_section(rows, meta_path):
         longest = [x for x in longest if x is not None]
         target("no long task (over 50 ms) after the first draw, at any size", page, max(worst) if worst else None,
                bool(worst) and max(worst) == 0,
-               "%%.0f in the window at worst (longest %.0f ms)" % (max(longest) if longest else 0))
+               lambda x, lg=max(longest) if longest else 0: "{:,.0f} in the window at worst (longest {:,.0f} ms)".format(x, lg))
     for page, limit in (("participant", 5000), ("console", 20000)):
         dom = [med(page, n, "dom_nodes") for n in sizes]
         dom = [d for d in dom if d is not None]
         target("DOM elements below {:,} at every size".format(limit), page, max(dom) if dom else None,
-               bool(dom) and max(dom) < limit, "%.0f at most")
+               bool(dom) and max(dom) < limit, "{:,.0f} at most".format)
     for page in W9_PAGES:
         live = med(page, 5000, "live_ms")
         target("live within 2 s in a 5,000-person meeting, unthrottled", page, live,
-               live is not None and live <= 2000, "%.0f ms")
+               live is not None and live <= 2000, "{:,.0f} ms".format)
     return "\n".join(out) + "\n\n" + "\n".join(tl) + "\n"
 
 

@@ -4,7 +4,7 @@
 //   node tests/load/w9-browser.mjs --server PATH --evload PATH --static-dir DIR
 //        [--sizes=300,1000,5000] [--pages=console,participant,display] [--together] [--runs=1]
 //        [--window=10] [--warmup=2] [--rate=10] [--throttle=4] [--live-timeout=90]
-//        [--catchup-timeout=30] [--max-seconds=1500] [--raw=FILE] [--log-dir=DIR] [--smoke]
+//        [--catchup-timeout=60] [--max-seconds=1500] [--raw=FILE] [--log-dir=DIR] [--smoke]
 //
 // For each size N and each page (with --together: the three pages at once) it starts the real
 // server on a free loopback port with a fresh data folder, creates a meeting (POST /api/meetings)
@@ -20,8 +20,9 @@
 //   - main-thread time from DevTools Performance.getMetrics (TaskDuration; ScriptDuration,
 //     LayoutDuration, RecalcStyleDuration) over the window: per update handled, and busy %;
 //   - long tasks (PerformanceObserver 'longtask') that started in the window, and the longest;
-//   - the elements in the document; after a forced garbage collection, all DOM nodes (DevTools
-//     Memory.getDOMCounters) and the JS heap in use (Runtime.getHeapUsage).
+//   - the elements in the document at the window's end; once the page is quiet again (after the
+//     in-step check) and garbage is collected, all DOM nodes (DevTools Memory.getDOMCounters) and
+//     the JS heap in use (Runtime.getHeapUsage).
 // Once W1 has ended (evload: every update at every one of its clients), the page must be in step
 // with the server within --catchup-timeout (unthrottled): it received every update, without a gap,
 // up to the last seq of the meeting's event log (`everyvoice export-events`), its queue shows
@@ -50,7 +51,7 @@ function usage(msg) {
 }
 const opt = {
   server: '', evload: '', staticDir: '', sizes: [300, 1000, 5000], pages: PAGES, together: false,
-  window: 10, warmup: 2, rate: 10, throttle: 4, liveTimeout: 90, catchupTimeout: 30, maxSeconds: 1500,
+  window: 10, warmup: 2, rate: 10, throttle: 4, liveTimeout: 90, catchupTimeout: 60, maxSeconds: 1500,
   runs: 1, raw: '', logDir: '', smoke: false, chromium: process.env.EVERYVOICE_CHROMIUM || '/usr/bin/chromium',
 };
 {
@@ -84,7 +85,7 @@ const opt = {
       default: usage(`unknown argument ${args[i]}`);
     }
   }
-  if (opt.smoke) Object.assign(opt, { sizes: [300], together: true, window: 3, warmup: 1 });
+  if (opt.smoke) Object.assign(opt, { sizes: [300], together: true, window: 3, warmup: 1, catchupTimeout: 30 });
   for (const [name, path] of [['--server', opt.server], ['--evload', opt.evload], ['--chromium', opt.chromium]]) {
     if (!path || !existsSync(path)) usage(`${name}: no such file: '${path}'`);
   }
@@ -452,10 +453,6 @@ async function run(size, kinds, runNo) {
     const readouts = await within(180000, Promise.all(pages.map(async (p) => {
       const r = await p.page.evaluate(readWindow, [w0, wEnd]);
       r.domBeforeGc = await p.cdp.send('Memory.getDOMCounters');
-      // The live heap and DOM: after a full garbage collection (redraws leave much garbage).
-      await p.cdp.send('HeapProfiler.collectGarbage');
-      r.dom = await p.cdp.send('Memory.getDOMCounters');
-      r.heap = await p.cdp.send('Runtime.getHeapUsage');
       return r;
     })), 'reading the window');
     for (const p of pages) await within(120000, p.cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 }), 'unthrottling');
@@ -463,6 +460,7 @@ async function run(size, kinds, runNo) {
     // W1's end: evload reports it once every update is at every client (or given up).
     const w1Line = await out.wait(/^RESULT .*phase=W1 /, (w1 + 30) * 1000, 'the end of W1');
     const w1r = resultFields(w1Line);
+    const w1Done = Date.now();
     const evStatus = await within(30000, evload.exited, 'evload exiting');
 
     // In step: the last seq of the meeting's event log, the queue as W1 left it, everyone counted.
@@ -485,8 +483,18 @@ async function run(size, kinds, runNo) {
       }
       shown.set(p, s);
       p.inStep = matches(s, w);
+      p.catchupS = p.inStep ? (Date.now() - w1Done) / 1000 : NaN;
       p.stepDetail = s ? `seq ${s.lastSeq} of ${seq}, ${s.gaps} missed, queue [${s.queue.join(', ')}] (want [${queue.join(', ')}]), people ${s.people ?? '-'} (want ${w.people ?? '-'})` : 'page not readable';
     }));
+
+    // The live heap and DOM once the page is quiet: after full garbage collections (the redraws
+    // leave much garbage behind; nodes_before_gc at the window's end shows how much).
+    for (const p of pages) {
+      p.mem = await within(60000, (async () => {
+        for (let k = 0; k < 2; k++) await p.cdp.send('HeapProfiler.collectGarbage');
+        return { dom: await p.cdp.send('Memory.getDOMCounters'), heap: await p.cdp.send('Runtime.getHeapUsage') };
+      })(), 'heap and DOM after GC').catch(() => ({ dom: { nodes: NaN, jsEventListeners: NaN }, heap: { usedSize: NaN } }));
+    }
 
     const results = pages.map((p, i) => {
       const r = readouts[i];
@@ -507,10 +515,10 @@ async function run(size, kinds, runNo) {
         busy_pct: f1(100 * d('TaskDuration') / wallMs),
         other_msgs: r.otherN, other_ms: f1(r.otherMs), other_max_ms: f1(r.otherMax),
         long_tasks: r.longN, longest_task_ms: f1(r.longMax), long_tasks_since_live: r.longAfterLive,
-        dom_nodes: r.elements, dom_nodes_at_live: p.atLive, dom_nodes_all: r.dom.nodes, nodes_before_gc: r.domBeforeGc.nodes, js_listeners: r.dom.jsEventListeners,
-        heap_mb: f1(r.heap.usedSize / 1048576), live_ms: f1(p.liveMs), join_ms: f1(p.joinMs),
+        dom_nodes: r.elements, dom_nodes_at_live: p.atLive, dom_nodes_all: p.mem.dom.nodes, nodes_before_gc: r.domBeforeGc.nodes, js_listeners: p.mem.dom.jsEventListeners,
+        heap_mb: f1(p.mem.heap.usedSize / 1048576), live_ms: f1(p.liveMs), join_ms: f1(p.joinMs),
         resyncs: Math.max(0, (shown.get(p)?.snapshots ?? 1) - 1),
-        seq_gaps: shown.get(p)?.gaps ?? -1, in_step: p.inStep ? 1 : 0, behind: Math.max(0, seq - (shown.get(p)?.lastSeq ?? 0)),
+        seq_gaps: shown.get(p)?.gaps ?? -1, in_step: p.inStep ? 1 : 0, catchup_s: f1(p.catchupS), behind: Math.max(0, seq - (shown.get(p)?.lastSeq ?? 0)),
         page_errors: p.errors.length, w1_updates: updates, w1_losses: w1r.losses, evload_exit: evStatus,
         step_detail: p.stepDetail,
       };
