@@ -94,7 +94,10 @@ node "$here/w9-browser.mjs" --server "$server_bin" --evload "$evload_bin" --stat
 echo "# took $(( $(date +%s) - started )) s; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/w9-meta.txt"
 
 # The matrix's part of table.md is written again from its own raw.txt, unchanged; W9's is added.
-if [ -f "$out/raw.txt" ] && [ -f "$out/meta.txt" ]; then
+if ! grep -q '^RESULT ' "$raw"; then
+  echo "run-w9: no page was measured (see above); table.md and the plot are left as they were" >&2
+  exit 3
+elif [ -f "$out/raw.txt" ] && [ -f "$out/meta.txt" ]; then
   big=$(sed -n 's/.* config=big\([0-9]*\) .*/\1/p' "$out/raw.txt" | head -1)
   bun_note=$(sed -n 's/^# \(bun: not run.*\)/\1/p' "$out/meta.txt" | head -1)
   python3 "$here/aggregate.py" --raw "$out/raw.txt" --meta "$out/meta.txt" --out "$out" --big "${big:-5000}" \

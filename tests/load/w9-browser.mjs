@@ -410,11 +410,15 @@ async function run(size, kinds, runNo) {
     if (!res.ok || !created.code) throw new Error(`POST /api/meetings answered ${res.status}: ${JSON.stringify(created)}`);
     const meeting = { base: server.base, code: created.code, key: created.facilitator_key, title };
 
-    browser = browser || await chromium.launch({
-      executablePath: opt.chromium, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    if (!browser || !browser.isConnected()) {
+      browser = await chromium.launch({
+        executablePath: opt.chromium, headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+          '--disable-component-update', '--no-first-run', '--disable-sync'],
+      });
+      const b = browser;
+      b.on('disconnected', () => { if (browser === b) { browser = null; say('  (the browser closed)'); } });
+    }
     for (const kind of kinds) pages.push(await joinPage(kind, meeting, `${label} ${kind}`));
 
     // evload: N clients join (W6); it is paused in W5 (idle, connections open) while the pages
@@ -551,13 +555,25 @@ try {
   for (let runNo = 1; runNo <= opt.runs; runNo++) for (const size of opt.sizes) {
     const groups = opt.together ? [opt.pages] : opt.pages.map((p) => [p]);
     for (const kinds of groups) {
-      try {
-        all.push(...await run(size, kinds, runNo));
-      } catch (e) {
-        if (e instanceof Deadline) throw e;
-        console.error(`w9: ${size} people, ${kinds.join('+')}: ${e.message}`);
-        status = Math.max(status, 3);
-        if (opt.smoke) throw e;
+      // A browser that went away under a run (it crashed, or was ended from outside) is started
+      // again, and that run tried once more.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          all.push(...await run(size, kinds, runNo));
+          break;
+        } catch (e) {
+          if (e instanceof Deadline) throw e;
+          const lost = /has been closed|browser.*(closed|disconnected)|Target crashed|crash/i.test(e.message);
+          console.error(`w9: ${size} people, ${kinds.join('+')}: ${e.message}${lost && attempt === 1 ? ' (the browser went away: once more)' : ''}`);
+          if (lost && attempt === 1) {
+            if (browser) await within(20000, browser.close(), 'closing the browser').catch(() => {});
+            browser = null;
+            continue;
+          }
+          status = Math.max(status, 3);
+          if (opt.smoke) throw e;
+          break;
+        }
       }
     }
   }
