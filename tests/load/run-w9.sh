@@ -90,7 +90,7 @@ started=$(date +%s)
 } | tee "$out/w9-meta.txt"
 status=0
 node "$here/w9-browser.mjs" --server "$server_bin" --evload "$evload_bin" --static-dir "$static_dir" --chromium "$chromium" \
-  --sizes="$sizes" --runs="$runs" --raw "$raw" --log-dir "$out/logs/w9" "${pass[@]}" || status=$?
+  --sizes="$sizes" --runs="$runs" --max-seconds=$(( 900 * runs + 600 )) --raw "$raw" --log-dir "$out/logs/w9" "${pass[@]}" || status=$?
 echo "# took $(( $(date +%s) - started )) s; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/w9-meta.txt"
 
 # The matrix's part of table.md is written again from its own raw.txt, unchanged; W9's is added.

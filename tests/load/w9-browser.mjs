@@ -566,8 +566,9 @@ try {
           const lost = /has been closed|browser.*(closed|disconnected)|Target crashed|crash/i.test(e.message);
           console.error(`w9: ${size} people, ${kinds.join('+')}: ${e.message}${lost && attempt === 1 ? ' (the browser went away: once more)' : ''}`);
           if (lost && attempt === 1) {
-            if (browser) await within(20000, browser.close(), 'closing the browser').catch(() => {});
+            const b = browser;
             browser = null;
+            if (b) await within(20000, b.close(), 'closing the browser').catch(() => {});
             continue;
           }
           status = Math.max(status, 3);
@@ -581,7 +582,9 @@ try {
   console.error(`w9: ${e.message}`);
   status = 3;
 } finally {
-  if (browser) await within(20000, browser.close(), 'closing the browser').catch(() => {});
+  const b = browser;
+  browser = null;
+  if (b) await within(20000, b.close(), 'closing the browser').catch(() => {});
 }
 
 // --- the table ---
