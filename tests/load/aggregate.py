@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Turns run-matrix.sh's RESULT lines into results/table.md, the plot's data and plot.gp.
 
+With --w9-raw (run-w9.sh's RESULT lines, scenario=W9), table.md also gets the browser pages'
+section, and w9.dat / w9.gp are written for results/w9-plot.png.
+
 Each cell is the median over the runs with the range (min-max) beside it. Standard library only.
 """
 import argparse
@@ -74,6 +77,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--big", default="5000")
     ap.add_argument("--bun-note", default="")
+    ap.add_argument("--w9-raw", default="", help="run-w9.sh's RESULT lines (results/w9-raw.txt), if any")
+    ap.add_argument("--w9-meta", default="", help="run-w9.sh's notes on the machine and run (results/w9-meta.txt)")
     a = ap.parse_args()
 
     data = Data(parse(a.raw))
@@ -234,6 +239,10 @@ def main():
         if a.bun_note:
             f.write("- " + a.bun_note + "\n")
         f.write("\n" + "\n".join(lines) + "\n\n" + "\n".join(tl) + "\n")
+        w9 = w9_rows(a.w9_raw)
+        if w9:
+            f.write("\n" + w9_section(w9, a.w9_meta) + "\n")
+            w9_plot(w9, a.out)
 
     # Plot data: delivered messages/s (W2, W3) and W1 p99 time to last by clients.
     with open(os.path.join(a.out, "throughput.dat"), "w") as f:
@@ -286,6 +295,147 @@ def main():
     gp.append("plot " + ", ".join(plots))
     gp.append("unset multiplot")
     with open(os.path.join(a.out, "plot.gp"), "w") as f:
+        f.write("\n".join(gp) + "\n")
+
+
+# --- W9: the browser pages (run-w9.sh) ---
+
+W9_PAGES = ["console", "participant", "display"]
+W9_TITLES = {"console": "console", "participant": "participant page", "display": "room display"}
+
+
+def w9_rows(path):
+    if not path or not os.path.exists(path):
+        return []
+    return [r for r in parse(path) if r.get("scenario") == "W9"]
+
+
+def w9_values(rows, page, people, key):
+    out = []
+    for r in rows:
+        if r.get("page") == page and r.get("people") == str(people):
+            v = num(r, key)
+            if v is not None:
+                out.append(v)
+    return out
+
+
+def w9_section(rows, meta_path):
+    sizes = sorted({int(r["people"]) for r in rows if r.get("people", "").isdigit()})
+    window = rows[0].get("window_s", "10")
+    throttle = rows[0].get("throttle", "4")
+    rate = rows[0].get("rate", "10")
+    out = ["## W9: the browser pages in big meetings (run-w9.sh)", ""]
+    if meta_path and os.path.exists(meta_path):
+        with open(meta_path) as f:
+            out += ["- " + l.rstrip("\n").lstrip("# ") for l in f if l.strip()]
+        out.append("")
+    out.append("Chromium, CPU throttled %sx (DevTools), %s updates/s (W1), measured over %s s; each page alone "
+               "in its meeting of N evload clients; time to live unthrottled. Median of the runs, range in brackets."
+               % (throttle, rate, window))
+    out.append("")
+    out.append("| page | people | updates drawn in the window (of %d sent) | per update p50 / p95 / max, ms | "
+               "main thread per update, ms | busy %% | long tasks (longest, ms) | DOM elements | all DOM nodes after GC "
+               "| JS heap after GC, MB | time to live, ms | in step (once the load stopped) |" % round(float(rate) * float(window)))
+    out.append("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    for page in W9_PAGES:
+        for n in sizes:
+            v = lambda k: w9_values(rows, page, n, k)  # noqa: E731
+            if not v("updates"):
+                continue
+            steps = v("in_step")
+            caught = [c for c, ok in zip(v("catchup_s"), steps) if ok]
+            out.append("| %s | %s | %s | %s / %s / %s | %s | %s | %s; longest %s | %s | %s | %s | %s | %d of %d%s |" % (
+                W9_TITLES[page], "{:,}".format(n), fmt(v("updates"), 0), fmt(v("p50_ms"), 1), fmt(v("p95_ms"), 1),
+                fmt(v("max_ms"), 1), fmt(v("mean_total_ms"), 1), fmt(v("busy_pct"), 0), fmt(v("long_tasks"), 0),
+                fmt(v("longest_task_ms"), 0), fmt(v("dom_nodes"), 0), fmt(v("dom_nodes_all"), 0), fmt(v("heap_mb"), 1),
+                fmt(v("live_ms"), 0), int(sum(steps)), len(steps),
+                ", after %s s" % fmt(caught, 1) if caught else ""))
+
+    def med(page, n, key):
+        s = stat(w9_values(rows, page, n, key))
+        return s[0] if s else None
+
+    tl = ["| W9 target | page | result (median) | met |", "| --- | --- | --- | --- |"]
+
+    def target(name, page, value, ok, f):
+        if value is None:
+            tl.append("| %s | %s | not measured | n/a |" % (name, W9_TITLES[page]))
+        else:
+            shown = f(value) if callable(f) else f % value
+            tl.append("| %s | %s | %s | %s |" % (name, W9_TITLES[page], shown, "yes" if ok else "**no**"))
+
+    for page, limit in (("participant", 4), ("console", 16)):
+        for n in (1000, 5000):
+            p95 = med(page, n, "p95_ms")
+            target("p95 main-thread time per update at %s at most %d ms" % ("{:,}".format(n), limit), page, p95,
+                   p95 is not None and p95 <= limit, "{:,.1f} ms".format)
+    for page in W9_PAGES:
+        worst = [med(page, n, "long_tasks") for n in sizes]
+        worst = [w for w in worst if w is not None]
+        longest = [med(page, n, "longest_task_ms") for n in sizes]
+        longest = [x for x in longest if x is not None]
+        target("no long task (over 50 ms) after the first draw, at any size", page, max(worst) if worst else None,
+               bool(worst) and max(worst) == 0,
+               lambda x, lg=max(longest) if longest else 0: "{:,.0f} in the window at worst (longest {:,.0f} ms)".format(x, lg))
+    for page, limit in (("participant", 5000), ("console", 20000)):
+        dom = [med(page, n, "dom_nodes") for n in sizes]
+        dom = [d for d in dom if d is not None]
+        target("DOM elements below {:,} at every size".format(limit), page, max(dom) if dom else None,
+               bool(dom) and max(dom) < limit, "{:,.0f} at most".format)
+    for page in W9_PAGES:
+        live = med(page, 5000, "live_ms")
+        target("live within 2 s in a 5,000-person meeting, unthrottled", page, live,
+               live is not None and live <= 2000, "{:,.0f} ms".format)
+    return "\n".join(out) + "\n\n" + "\n".join(tl) + "\n"
+
+
+def w9_plot(rows, out_dir):
+    sizes = sorted({int(r["people"]) for r in rows if r.get("people", "").isdigit()})
+    with open(os.path.join(out_dir, "w9.dat"), "w") as f:
+        f.write("# people, then per page (%s): median min max of p95 per update (ms), median DOM elements\n"
+                % " ".join(W9_PAGES))
+        for n in sizes:
+            vals = []
+            for page in W9_PAGES:
+                s = stat(w9_values(rows, page, n, "p95_ms")) or (float("nan"),) * 3
+                d = stat(w9_values(rows, page, n, "dom_nodes")) or (float("nan"),)
+                vals += list(s[:3]) + [d[0]]
+            f.write("%d %s\n" % (n, " ".join("%.3f" % v for v in vals)))
+    colors = {"console": "#1b9e77", "participant": "#d95f02", "display": "#7570b3"}
+    gp = [
+        "set terminal pngcairo size 1200,520 font 'DejaVu Sans,10'",
+        "set output 'w9-plot.png'",
+        "set multiplot layout 1,2 title 'W9: the browser pages, CPU throttled 4x, 10 updates/s (median, range as bars)'",
+        "set style data linespoints",
+        "set logscale xy",
+        "set xrange [200:7000]",
+        "set xtics (300, 1000, 5000)",
+        "set grid",
+        "set key top left",
+        "set xlabel 'people in the meeting'",
+        "set title 'main-thread time per update, p95 (targets: participant 4 ms, console 16 ms)'",
+        "set ylabel 'ms'",
+    ]
+    plots = []
+    for k, page in enumerate(W9_PAGES):
+        c = 2 + 4 * k
+        plots.append("'w9.dat' using 1:%d:%d:%d with yerrorlines lw 2 pt 7 lc rgb '%s' title '%s'"
+                     % (c, c + 1, c + 2, colors[page], W9_TITLES[page]))
+    plots.append("4 with lines dt 2 lc rgb '%s' title 'participant target'" % colors["participant"])
+    plots.append("16 with lines dt 2 lc rgb '%s' title 'console target'" % colors["console"])
+    gp.append("plot " + ", ".join(plots))
+    gp.append("set title 'DOM elements in the page (targets: participant 5,000, console 20,000)'")
+    gp.append("set ylabel 'elements'")
+    plots = []
+    for k, page in enumerate(W9_PAGES):
+        plots.append("'w9.dat' using 1:%d with linespoints lw 2 pt 7 lc rgb '%s' title '%s'"
+                     % (5 + 4 * k, colors[page], W9_TITLES[page]))
+    plots.append("5000 with lines dt 2 lc rgb '%s' title 'participant target'" % colors["participant"])
+    plots.append("20000 with lines dt 2 lc rgb '%s' title 'console target'" % colors["console"])
+    gp.append("plot " + ", ".join(plots))
+    gp.append("unset multiplot")
+    with open(os.path.join(out_dir, "w9.gp"), "w") as f:
         f.write("\n".join(gp) + "\n")
 
 

@@ -228,6 +228,9 @@ for t in "${targets[@]}"; do
 done
 
 echo "# took $(( $(date +%s) - started )) s${only:+ (re-run of $only)}; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
-python3 "$here/aggregate.py" --raw "$raw" --meta "$out/meta.txt" --out "$out" --big "$big" ${bun_note:+--bun-note "$bun_note"}
+# W9's section (run-w9.sh: the browser pages) is kept in table.md when its lines are there.
+python3 "$here/aggregate.py" --raw "$raw" --meta "$out/meta.txt" --out "$out" --big "$big" ${bun_note:+--bun-note "$bun_note"} \
+  --w9-raw "$out/w9-raw.txt" --w9-meta "$out/w9-meta.txt"
 (cd "$out" && gnuplot plot.gp)
+if [ -f "$out/w9.gp" ]; then (cd "$out" && gnuplot w9.gp); fi
 echo "wrote $out/table.md and $out/plot.png"
