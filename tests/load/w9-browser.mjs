@@ -248,7 +248,8 @@ function instrument(cfg) {
   const liveConn = () => $('#conn') && $('#conn').dataset.state === 'live';
   // The page's first complete draw: set by its render, which runs once the snapshot is in.
   const drawn = {
-    console: () => liveConn() && $('#console') && !$('#console').hidden && /^People \(\d+\)$/.test(text('#people-h')),
+    // Counts may be written with group separators ("People (1,001)").
+    console: () => liveConn() && $('#console') && !$('#console').hidden && /^People \([\d,.\s\u202f]+\)$/.test(text('#people-h')),
     participant: () => liveConn() && text('#me-name') !== '' && text('#people-count') !== '0',
     display: () => liveConn() && text('#meeting-title') === cfg.title,
   }[cfg.kind];
@@ -325,8 +326,9 @@ function readShown(kind) {
     snapshots: window.__w9.snapshots,
     gaps: window.__w9.gaps,
     queue: [...document.querySelectorAll('#queue .entry .name')].map((e) => e.textContent),
-    people: kind === 'console' ? (/^People \((\d+)\)$/.exec(text('#people-h') || '') || [])[1] ?? null
-      : kind === 'participant' ? text('#people-count') : null,
+    // The count as a number, whatever the page's group separators ("1,001").
+    people: kind === 'console' ? ((/^People \(([\d,.\s\u202f]+)\)$/.exec(text('#people-h') || '') || [])[1] ?? '').replace(/\D/g, '') || null
+      : kind === 'participant' ? (text('#people-count') || '').replace(/\D/g, '') || null : null,
     conn: $('#conn') ? $('#conn').dataset.state : null,
   };
 }

@@ -88,77 +88,89 @@ function drawPeople() {
 }
 $('#people-details').addEventListener('toggle', () => { if (model.ready) drawPeople(); });
 
-function render(e) {
-  if (!model.ready || !model.me) return;
-  const changed = (e && e.detail.changed) || EVERYTHING;
-  const me = model.me;
-  const title = model.meeting && model.meeting.title;
-  setText($('#meeting-title'), title || 'Meeting');
-  document.title = `${title || 'Meeting'} · everyvoice`;
-
-  // A facilitator role (or a room-display role) belongs on another page.
-  if (model.audience !== 'participant') {
-    const page = model.audience === 'facilitator' ? 'facilitator' : 'display';
-    const el = $('#page-notice');
-    el.replaceChildren(`You are now ${model.audience === 'facilitator' ? 'a facilitator' : 'the room display'}. `,
-      h('a', { href: `/${page}?code=${encodeURIComponent(code)}`, onclick: () => moveSeat(code, 'participant', page) },
-        model.audience === 'facilitator' ? 'Open the facilitator console' : 'Open the room display'));
-    el.hidden = false;
-  }
-
-  $('#ended').hidden = !(model.meeting && model.meeting.ended);
-  // The video call, for people taking part remotely.
-  const given = (model.meeting && model.meeting.call_link) || '';
-  const call = /^https:\/\//i.test(given) ? given : '';  // the server allows only https://; checked again
-  $('#call').hidden = !call || me.location !== 'remote' || model.ended;
-  if (call) $('#call-open').href = call;
-
-  // The floor.
-  drawFloor($('#floor'), model);
-  const speaking = model.turn && model.turn.participant === model.you;
-  $('#my-turn').hidden = !speaking;
-
-  // The go-round.
-  drawRound($('#round'), model);
-  const r = model.round;
-  const myGo = !!r && r.up === model.you && !(model.turn && model.turn.in_round && model.turn.participant === model.you);
-  $('#round-mine').hidden = !myGo;
-
-  // My hand and my place.
-  const place = model.myPlace();
-  $('#hand-down').hidden = !!place;
-  $('#hand-up').hidden = !place;
-  if (place) {
-    const n = model.queue.length;
-    setText($('#place'), `Your place: ${words.ordinal(place.position + 1)} of ${n}`);
-    setText($('#place-reason'), `Why: ${place.reason}`);
-    setText($('#place-kind'), `${words.handKind(place.kind)}, raised at ${words.timeOfDay(place.raised_at)}`);
-    $('#next-banner').hidden = place.position !== 0 || place.away;
-  }
-
-  // The queue, in the server's order with the server's reasons.
-  setText($('#queue-h'), `Queue (${model.queue.length})`);
-  setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
-  drawQueue($('#queue'), model, { limit: 20 });  // a phone: the next 20, and my own entry
-
-  // The agenda: what is being discussed now, and what comes.
-  const agenda = model.agenda || { items: [], current: null };
-  $('#agenda').hidden = !agenda.items.length;
-  const current = agenda.items.find((i) => i.current);
+// The current agenda item and the time it has used (ticks every second, like the floor's timer).
+function drawAgendaNow() {
+  const current = ((model.agenda || {}).items || []).find((i) => i.current);
   setText($('#agenda-now'), current
     ? `Now: ${current.title}${current.timebox_minutes ? ` (${words.duration(model.usedMs(current))} of ${current.timebox_minutes} min)` : ''}`
     : 'No item has started yet.');
-  redraw($('#agenda-list'), agenda.items.map((i) => h('li', { class: i.current ? 'current' : null, 'aria-current': i.current ? 'step' : null },
-    i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${i.timebox_minutes} min`) : null)));
+}
 
-  // Me and the people here.
-  setText($('#me-name'), me.name);
-  redraw($('#me-tags'), personTags(me));
-  setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
-  if (changed.has('people')) drawPeople();
+function render(e) {
+  if (!model.ready || !model.me) return;
+  const changed = (e && e.detail.changed) || EVERYTHING;
+  const has = (...parts) => parts.some((x) => changed.has(x));
+  const me = model.me;
+  const r = model.round;
+  const place = model.myPlace();
 
-  // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
-  for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
+  if (has('meeting', 'people')) {
+    const title = model.meeting && model.meeting.title;
+    setText($('#meeting-title'), title || 'Meeting');
+    document.title = `${title || 'Meeting'} · everyvoice`;
+    // A facilitator role (or a room-display role) belongs on another page.
+    if (model.audience !== 'participant') {
+      const page = model.audience === 'facilitator' ? 'facilitator' : 'display';
+      const el = $('#page-notice');
+      el.replaceChildren(`You are now ${model.audience === 'facilitator' ? 'a facilitator' : 'the room display'}. `,
+        h('a', { href: `/${page}?code=${encodeURIComponent(code)}`, onclick: () => moveSeat(code, 'participant', page) },
+          model.audience === 'facilitator' ? 'Open the facilitator console' : 'Open the room display'));
+      el.hidden = false;
+    }
+    $('#ended').hidden = !(model.meeting && model.meeting.ended);
+    // The video call, for people taking part remotely.
+    const given = (model.meeting && model.meeting.call_link) || '';
+    const call = /^https:\/\//i.test(given) ? given : '';  // the server allows only https://; checked again
+    $('#call').hidden = !call || me.location !== 'remote' || model.ended;
+    if (call) $('#call-open').href = call;
+    // Me and the people here.
+    setText($('#me-name'), me.name);
+    redraw($('#me-tags'), personTags(me));
+    setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
+    if (changed.has('people')) drawPeople();
+    // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
+    for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
+  }
+
+  if (has('turn', 'round', 'queue', 'people', 'meeting')) {
+    // The floor.
+    drawFloor($('#floor'), model);
+    $('#my-turn').hidden = !(model.turn && model.turn.participant === model.you);
+  }
+
+  if (has('round', 'turn', 'people')) {
+    // The go-round.
+    drawRound($('#round'), model);
+    const myGo = !!r && r.up === model.you && !(model.turn && model.turn.in_round && model.turn.participant === model.you);
+    $('#round-mine').hidden = !myGo;
+  }
+
+  if (has('queue', 'people', 'meeting')) {
+    // My hand and my place.
+    $('#hand-down').hidden = !!place;
+    $('#hand-up').hidden = !place;
+    if (place) {
+      const n = model.queue.length;
+      setText($('#place'), `Your place: ${words.ordinal(place.position + 1)} of ${n}`);
+      setText($('#place-reason'), `Why: ${place.reason}`);
+      setText($('#place-kind'), `${words.handKind(place.kind)}, raised at ${words.timeOfDay(place.raised_at)}`);
+      $('#next-banner').hidden = place.position !== 0 || place.away;
+    }
+    // The queue, in the server's order with the server's reasons.
+    setText($('#queue-h'), `Queue (${model.queue.length.toLocaleString()})`);
+    setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
+    drawQueue($('#queue'), model, { limit: 20 });  // a phone: the next 20, and my own entry
+  }
+
+  if (has('agenda', 'meeting')) {
+    // The agenda: what is being discussed now, and what comes.
+    const agenda = model.agenda || { items: [], current: null };
+    $('#agenda').hidden = !agenda.items.length;
+    drawAgendaNow();
+    redraw($('#agenda-list'), agenda.items.map((i) => h('li', { class: i.current ? 'current' : null, 'aria-current': i.current ? 'step' : null },
+      i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${i.timebox_minutes} min`) : null)));
+  }
+
   renderParticipation(e);
   announce(place, r, e.detail.events);
 }
@@ -194,5 +206,8 @@ function announce(place, r, events) {
 }
 
 model.addEventListener('change', render);
-setInterval(() => { if (model.turn) tickFloor($('#floor'), model); }, 1000);
+setInterval(() => {
+  if (model.turn) tickFloor($('#floor'), model);
+  if (model.ready && model.agenda && model.agenda.current && !model.ended) drawAgendaNow();
+}, 1000);
 conn.start();
