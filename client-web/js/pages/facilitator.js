@@ -368,6 +368,20 @@ function drawBadges() {
 // --- drawing: each part only when what it shows changed (detail.changed, js/meeting.js) ---
 let lastSpeaker = null;
 
+// Hands going up are said together, at most once every 1.5 s: in a big meeting a screen reader
+// would otherwise be cut off by the next hand before it finished the last one.
+const HANDS_SAY_MS = 1500;
+let handsToSay = [];
+let handsTimer = 0;
+function sayHands() {
+  handsTimer = 0;
+  const names = handsToSay;
+  handsToSay = [];
+  if (!names.length) return;
+  const shown = names.slice(0, 3).join(', ');
+  announcer.say(names.length > 3 ? `${shown} and ${names.length - 3} more raised a hand.` : `${shown} raised a hand.`);
+}
+
 // People: a page of the list with a search once the meeting outgrows it (js/lists.js); the room
 // displays apart (they are screens, not people), each still removable.
 const personSign = (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.preference}|${p.id === model.you}`;
@@ -479,7 +493,8 @@ function render(e) {
   const news = [];
   if (e && e.detail.type === 'update') {
     const raised = e.detail.events.filter((ev) => ev.kind === 'hand_raised' && ev.participant !== model.you);
-    if (raised.length) news.push(`${raised.map((ev) => `${model.name(ev.participant)} (${words.handKind(ev.hand_kind).toLowerCase()})`).join(', ')} raised a hand.`);
+    for (const ev of raised) handsToSay.push(`${model.name(ev.participant)} (${words.handKind(ev.hand_kind).toLowerCase()})`);
+    if (raised.length && !handsTimer) handsTimer = setTimeout(sayHands, HANDS_SAY_MS);
     if (speaker !== lastSpeaker && speaker != null) news.push(`${model.name(speaker)} has the floor.`);
     for (const ev of e.detail.events) {
       const point = ev.kind === 'point_submitted' && model.points.find((p) => p.id === ev.point);

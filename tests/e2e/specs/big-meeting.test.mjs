@@ -98,10 +98,26 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
   });
 
   it('shows the first 50 of a long queue (20 on a phone), and my own place wherever it is', async () => {
+    // What the console says to a screen reader while 80 hands go up at once.
+    await fac.page.evaluate(() => {
+      window.said = [];
+      new MutationObserver(() => { const t = document.querySelector('#announce-polite').textContent; if (t) window.said.push(t); })
+        .observe(document.querySelector('#announce-polite'), { childList: true, characterData: true, subtree: true });
+    });
     await crowd.page.evaluate((hands) => {
       for (let i = 0; i < hands; i++) window.crowd[i].send(JSON.stringify({ type: 'raise_hand', id: 'h1', kind: 'new_point' }));
     }, HANDS);
     await waitText(fac.page, '#queue-h', `Queue (${HANDS})`);
+    // Said together, not 80 times over each other: every hand counted, in a few announcements.
+    const counted = () => fac.page.evaluate(() => window.said.filter((t) => t.endsWith('raised a hand.'))
+      .reduce((n, t) => n + (/ and (\d+) more raised/.exec(t) ? 3 + Number(/ and (\d+) more raised/.exec(t)[1]) : t.split(', ').length), 0));
+    await fac.page.waitForFunction((hands) => window.said.filter((t) => t.endsWith('raised a hand.')).length > 0
+      && window.said.filter((t) => t.endsWith('raised a hand.')).reduce((n, t) => n + (/ and (\d+) more raised/.exec(t) ? 3 + Number(/ and (\d+) more raised/.exec(t)[1]) : t.split(', ').length), 0) >= hands, HANDS, { timeout: 10000 });
+    assert.equal(await counted(), HANDS, 'every hand is said once');
+    const sayings = await fac.page.evaluate(() => window.said.filter((t) => t.endsWith('raised a hand.')));
+    assert.ok(sayings.length <= 4, `a few announcements, not one per hand: ${sayings.length}`);
+    // (80 sockets: the server may take their hands in any order.)
+    assert.match(sayings[0], /^Person \d+ \(new point\), Person \d+ \(new point\), Person \d+ \(new point\) and \d+ more raised a hand\.$/);
     await joinAs(ada.page, code, { name: 'Ada', base: server.url });
     await ada.page.click('#raise');
     await waitText(ada.page, '#place', `Your place: ${HANDS + 1}st of ${HANDS + 1}`);
