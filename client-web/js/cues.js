@@ -31,7 +31,11 @@ export function unlockSound() {
 // kind: 'next' (one short buzz, one tone) or 'floor' (two of each, rising).
 export function cue(kind, cues) {
   if (cues.vibrate && canVibrate()) navigator.vibrate(kind === 'floor' ? [250, 120, 250] : [200]);
-  if (cues.sound && audio && audio.state === 'running') tones(kind === 'floor' ? [660, 880] : [660]);
+  if (!cues.sound || !audio) return;
+  const notes = kind === 'floor' ? [660, 880] : [660];
+  // A context just made (or woken) becomes 'running' a moment later: play once it is.
+  if (audio.state === 'running') tones(notes);
+  else audio.resume().then(() => { if (audio.state === 'running') tones(notes); }).catch(() => {});
 }
 
 function tones(frequencies) {

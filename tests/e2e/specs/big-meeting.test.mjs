@@ -115,7 +115,8 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
       && window.said.filter((t) => t.endsWith('raised a hand.')).reduce((n, t) => n + (/ and (\d+) more raised/.exec(t) ? 3 + Number(/ and (\d+) more raised/.exec(t)[1]) : t.split(', ').length), 0) >= hands, HANDS, { timeout: 10000 });
     assert.equal(await counted(), HANDS, 'every hand is said once');
     const sayings = await fac.page.evaluate(() => window.said.filter((t) => t.endsWith('raised a hand.')));
-    assert.ok(sayings.length <= 4, `a few announcements, not one per hand: ${sayings.length}`);
+    // (One every 1.5 s at most: however slowly a loaded machine takes the 80 hands in, far fewer than 80.)
+    assert.ok(sayings.length <= 8, `a few announcements, not one per hand: ${sayings.length}`);
     // (80 sockets: the server may take their hands in any order.)
     assert.match(sayings[0], /^Person \d+ \(new point\), Person \d+ \(new point\), Person \d+ \(new point\) and \d+ more raised a hand\.$/);
     await joinAs(ada.page, code, { name: 'Ada', base: server.url });
@@ -131,6 +132,8 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
     await expectAccessible(ada.page, 'participant page in a long queue');
     await ada.page.click('#people-details summary');
     await waitText(ada.page, '#people-count', String(CROWD + 2));
+    // The list is drawn when the details open (their toggle event comes in a task of its own).
+    await ada.page.waitForFunction(() => document.querySelectorAll('#people > li').length > 0);
     assert.equal(await ada.page.locator('#people > li').count(), 50, 'a page of people on the phone too');
     await shot(ada.page, 'big-meeting-participant');
   });
