@@ -60,6 +60,13 @@ export class MeetingModel extends EventTarget {
 
   get ended() { return !!(this.meeting && this.meeting.ended); }
 
+  // The video call's link, if any: the server allows only https://, and the pages check it again
+  // before putting it in a link.
+  get callLink() {
+    const given = (this.meeting && this.meeting.call_link) || '';
+    return /^https:\/\//i.test(given) ? given : '';
+  }
+
   name(id) {
     const p = this.people.get(id);
     return p ? p.name : `Person ${id}`;

@@ -93,8 +93,7 @@ $('#call-form').addEventListener('submit', async (e) => {
 });
 $('#call-remove').addEventListener('click', (e) => send(e.currentTarget, msg.setCallLink('')).then((ok) => ok && toast('The call link is removed.', 'info')));
 function drawCallLink() {
-  const given = (model.meeting || {}).call_link || '';
-  const link = /^https:\/\//i.test(given) ? given : '';  // the server allows only https://; checked again
+  const link = model.callLink;
   $('#call-current').hidden = !link;
   $('#call-remove').hidden = !link;
   if (link) $('#call-open').href = link;

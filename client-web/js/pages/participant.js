@@ -119,8 +119,7 @@ function render(e) {
     }
     $('#ended').hidden = !(model.meeting && model.meeting.ended);
     // The video call, for people taking part remotely.
-    const given = (model.meeting && model.meeting.call_link) || '';
-    const call = /^https:\/\//i.test(given) ? given : '';  // the server allows only https://; checked again
+    const call = model.callLink;
     $('#call').hidden = !call || me.location !== 'remote' || model.ended;
     if (call) $('#call-open').href = call;
     // Me and the people here.
