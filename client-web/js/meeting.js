@@ -13,6 +13,8 @@ export class MeetingModel extends EventTarget {
     this.you = null;        // my id
     this.meeting = null;    // {code, title, locked, ended, policy, turn_limit_seconds}
     this.people = new Map();
+    this.peopleComplete = true;  // false: a big meeting's snapshot listed only the facilitators
+    this.names = new Map();      // id -> name, from the queue, the turn and the round (they carry names)
     this.queue = [];
     this.turn = null;
     this.round = null;
@@ -69,7 +71,26 @@ export class MeetingModel extends EventTarget {
 
   name(id) {
     const p = this.people.get(id);
-    return p ? p.name : `Person ${id}`;
+    return p ? p.name : this.names.get(id) || `Person ${id}`;
+  }
+
+  // People in the meeting (not room displays): counted here when I hold everyone, else the
+  // server's count (a big meeting sends phones and displays the facilitators only).
+  get peopleCount() {
+    if (!this.peopleComplete && this.meeting && typeof this.meeting.people_count === 'number') return this.meeting.people_count;
+    return this.fromPeople('count', () => [...this.people.values()].filter((p) => p.role !== 'observer').length);
+  }
+
+  // The names the queue, the turn and the round carry (since protocol 1.1)
+  // (and the points, the agreement and the proposals' answers and objections).
+  learnNames(changed = EVERYTHING) {
+    const learn = (id, name) => { if (id && name) this.names.set(id, name); };
+    if (changed.has('queue')) for (const e of this.queue) learn(e.participant, e.name);
+    if (changed.has('turn') && this.turn) learn(this.turn.participant, this.turn.name);
+    if (changed.has('round') && this.round && Array.isArray(this.round.names)) this.round.order.forEach((id, i) => learn(id, this.round.names[i]));
+    if (changed.has('points')) for (const p of this.points) learn(p.author, p.author_name);
+    if (changed.has('agreement')) for (const a of this.agreement) learn(a.author, a.author_name);
+    if (changed.has('proposals')) for (const p of this.proposals) for (const a of [...p.answers, ...p.objections]) learn(a.participant, a.name);
   }
 
   serverNow() { return Date.now() + this.offsetMs; }
@@ -105,12 +126,18 @@ export class MeetingModel extends EventTarget {
       case 'snapshot': {
         const v = msg.view;
         this.meeting = v.meeting;
-        this.people = new Map(v.people.map((p) => [p.id, p]));
+        {
+          const mine = this.people.get(this.you);  // from my welcome: a big meeting's list leaves me out
+          this.people = new Map(v.people.map((p) => [p.id, p]));
+          if (mine && !this.people.has(this.you)) this.people.set(this.you, mine);
+        }
+        this.peopleComplete = v.people_complete !== false;
         for (const s of SECTIONS) if (Object.hasOwn(v, s)) this[s] = v[s];
         this.decisions = v.decisions || [];
         this.chainOk = Object.hasOwn(v, 'decisions_chain_ok') ? v.decisions_chain_ok : null;
         this.agendaAt = msg.now;
         if (v.figures) { this.figures = v.figures; this.figuresAt = msg.now; }
+        this.learnNames();
         this.seq = msg.seq;
         this.ready = true;
         this.peopleVersion++;
@@ -127,6 +154,7 @@ export class MeetingModel extends EventTarget {
           changed.add('meeting');
         }
         for (const s of SECTIONS) if (Object.hasOwn(msg, s)) { this[s] = msg[s]; changed.add(s); }
+        this.learnNames(changed);
         if (msg.agenda) this.agendaAt = msg.now;
         if (msg.decisions) { this.addDecisions(msg.decisions, msg.decisions_chain_ok); changed.add('decisions'); }
         this.seq = Math.max(this.seq, msg.seq);

@@ -101,7 +101,7 @@ export function drawQueue(list, model, { actions = null, actionsSign = () => '',
     key: (e) => (e.empty ? 'empty' : e.participant),
     sign: (e) => {
       if (e.empty) return empty;
-      const p = model.people.get(e.participant) || {};
+      const p = entryPerson(e, model);
       return `${e.position}|${e.kind}|${e.away}|${e.reason}|${p.name}|${p.location}|${p.proxy}|${e.participant === model.you}|${actionsSign(e, p)}`;
     },
     draw: (e) => (e.empty ? h('li', { class: 'empty' }, empty) : queueEntry(e, model, actions)),
@@ -122,8 +122,14 @@ function lineAfter(list, cls) {
   return line;
 }
 
+// The person an entry names: their record if I hold it, else what the entry carries (since 1.1).
+function entryPerson(e, model) {
+  const p = model.people.get(e.participant);
+  return p || { id: e.participant, name: e.name || model.name(e.participant), location: e.location, proxy: !!e.proxy };
+}
+
 function queueEntry(e, model, actions) {
-  const p = model.people.get(e.participant) || {};
+  const p = entryPerson(e, model);
   const mine = e.participant === model.you;
   return h('li', { class: `entry${mine ? ' mine' : ''}${e.away ? ' away' : ''}`, dataset: { participant: String(e.participant) } },
     h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),

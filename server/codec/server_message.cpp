@@ -28,7 +28,7 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
 }
 
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now) {
-  json view{{"people", views::people(state, audience)}};
+  json view{{"people", views::people(state, audience)}, {"people_complete", views::lists_everyone(state, audience)}};
   views::add_sections(view, state, code, audience, now, all_sections, 0);
   if (receives_figures(audience)) view["figures"] = views::figures(state, now);
   return dump({{"type", "snapshot"}, {"seq", state.seq}, {"now", now}, {"view", std::move(view)}});

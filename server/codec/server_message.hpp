@@ -28,6 +28,10 @@ bool receives_figures(Audience audience);
 // voted in it (facilitators see results in their polls section already).
 bool receives_poll_results(const core::MeetingState& state, std::uint32_t poll, Audience audience, core::ParticipantId who);
 
+// Above this many people (not removed, displays counted), a snapshot for participants and room
+// displays lists only the facilitators in `people` and says `people_complete: false`.
+inline constexpr std::size_t people_listed_max = 200;
+
 // The parts of a view. An update carries only the sections its events touched (a client replaces
 // each section it receives whole), except `decisions`, which is append-only: an update carries
 // only the decisions it added.

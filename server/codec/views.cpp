@@ -90,6 +90,21 @@ json group(const GroupFigures& g) {
 
 }  // namespace
 
+std::size_t people_count(const MeetingState& s) {
+  std::size_t n = 0;
+  for (const auto& p : s.participants)
+    if (!p.removed && p.role != core::Role::observer) ++n;
+  return n;
+}
+
+bool lists_everyone(const MeetingState& s, Audience audience) {
+  if (audience == Audience::facilitator) return true;
+  std::size_t n = 0;
+  for (const auto& p : s.participants)
+    if (!p.removed && ++n > people_listed_max) return false;
+  return true;
+}
+
 json meeting(const MeetingState& s, std::string_view code, Audience audience) {
   json j{{"title", s.title},
          {"locked", s.locked},
@@ -97,6 +112,7 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
          {"policy", core::name_of(s.policy)},
          {"turn_limit_seconds", s.turn_limit_seconds}};
   j["points_shown"] = s.points_shown;
+  j["people_count"] = people_count(s);
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
   return j;
@@ -133,16 +149,22 @@ json you(const MeetingState& s, ParticipantId you) {
 }
 
 json people(const MeetingState& s, Audience audience) {
+  const bool everyone = lists_everyone(s, audience);
   json list = json::array();
   for (const auto& p : s.participants)
-    if (!p.removed) list.push_back(person(p, audience));
+    if (!p.removed && (everyone || p.role == core::Role::facilitator || p.role == core::Role::co_facilitator))
+      list.push_back(person(p, audience));
   return list;
 }
 
 json queue(const MeetingState& s) {
   json list = json::array();
   for (const auto& place : ordered_queue(s)) {
+    const auto& p = s.participants[place.who - 1];
     list.push_back({{"participant", place.who},
+                    {"name", p.name},
+                    {"location", core::name_of(p.location)},
+                    {"proxy", p.proxy},
                     {"kind", core::name_of(place.kind)},
                     {"position", place.position},
                     {"reason_code", core::name_of(place.reason_code)},
@@ -156,6 +178,7 @@ json queue(const MeetingState& s) {
 json turn(const MeetingState& s, Millis now) {
   if (!s.turn) return nullptr;
   json j{{"participant", s.turn->who},
+         {"name", s.participants[s.turn->who - 1].name},
          {"started_at", s.turn->started_at},
          {"in_round", s.turn->in_round},
          {"limit_seconds", s.turn_limit_seconds}};
@@ -173,10 +196,13 @@ json round(const MeetingState& s) {
     steps.push_back(std::move(st));
   }
   const ParticipantId up = round_up_next(s);
+  json names = json::array();
+  for (const ParticipantId who : r->order) names.push_back(s.participants[who - 1].name);
   return {{"round_no", r->round_no},
           {"topic", r->topic},
           {"order_kind", core::name_of(r->order_kind)},
           {"order", r->order},
+          {"names", std::move(names)},
           {"up", up == 0 ? json(nullptr) : json(up)},
           {"steps", std::move(steps)}};
 }
@@ -263,14 +289,14 @@ json proposals(const MeetingState& s) {
   for (const auto& p : s.proposals) {
     json answers = json::array();
     for (const auto& [who, record] : p.answers) {
-      json a{{"participant", who}, {"answer", core::name_of(record.answer)}};
+      json a{{"participant", who}, {"name", s.participants[who - 1].name}, {"answer", core::name_of(record.answer)}};
       if (!record.text.empty()) a["text"] = record.text;
       answers.push_back(std::move(a));
     }
     json objections = json::array();
     for (const auto& o : s.objections) {
       if (o.proposal != p.id) continue;
-      objections.push_back({{"id", o.id}, {"participant", o.author}, {"reason", o.reason}, {"version", o.version},
+      objections.push_back({{"id", o.id}, {"participant", o.author}, {"name", s.participants[o.author - 1].name}, {"reason", o.reason}, {"version", o.version},
                             {"status", core::name_of(o.status)}});
     }
     json j{{"id", p.id},
@@ -319,6 +345,7 @@ json agreement(const MeetingState& s, Audience audience) {
            {"author", item.author == 0 ? json(nullptr) : json(item.author)},
            {"status", core::name_of(item.status)},
            {"version", item.version}};
+    if (item.author != 0) j["author_name"] = s.participants[item.author - 1].name;
     if (audience == Audience::facilitator) j["flags"] = item.flags;
     list.push_back(std::move(j));
   }
@@ -342,6 +369,7 @@ json points(const MeetingState& s, Audience audience) {
            {"upvotes", p->upvoters.size()},
            {"at", p->at}};
     if (!p->reason.empty()) j["reason"] = p->reason;
+    if (p->author != 0) j["author_name"] = s.participants[p->author - 1].name;
     list.push_back(std::move(j));
   }
   return list;
@@ -596,10 +624,11 @@ std::uint32_t sections_of(const Event& event) {
           return section_meeting | section_turn;
         else if constexpr (std::is_same_v<E, PolicyChanged>)
           return section_meeting | section_queue;
-        else if constexpr (std::is_same_v<E, ParticipantJoined> || std::is_same_v<E, ProfileChanged> ||
-                           std::is_same_v<E, PresenceChanged> || std::is_same_v<E, RoleChanged> ||
-                           std::is_same_v<E, ParticipantRemoved>)
+        else if constexpr (std::is_same_v<E, ProfileChanged> || std::is_same_v<E, PresenceChanged>)
           return section_queue | section_turn | section_round;
+        else if constexpr (std::is_same_v<E, ParticipantJoined> || std::is_same_v<E, RoleChanged> ||
+                           std::is_same_v<E, ParticipantRemoved>)
+          return section_meeting | section_queue | section_turn | section_round;  // and the count
         else if constexpr (std::is_same_v<E, HandRaised> || std::is_same_v<E, HandLowered> ||
                            std::is_same_v<E, EntryRemoved> || std::is_same_v<E, EntryMoved>)
           return section_queue;

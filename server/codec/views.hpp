@@ -10,13 +10,18 @@ namespace everyvoice::codec::views {
 
 // The meeting section; `code` left out when empty (an update's); `call_link` for facilitators and
 // participants only (never on the room display).
+// It carries `people_count`: people in the meeting, not removed, not room displays.
 nlohmann::json meeting(const core::MeetingState& state, std::string_view code, Audience audience);
 nlohmann::json person(const core::Participant& p, Audience audience);
 // A person's own record in their welcome: what their audience sees of anyone, and what only they see
 // of themselves (their preference, the polls they voted in and the points they upvoted, never what
 // they chose).
 nlohmann::json you(const core::MeetingState& state, core::ParticipantId you);
+// Everyone not removed, for facilitators always and for the others while the meeting holds at most
+// people_listed_max people; beyond that, participants and room displays get the facilitators only
+// (a phone has no use for 5,000 rows: the queue, the turn and the round carry their own names).
 nlohmann::json people(const core::MeetingState& state, Audience audience);
+bool lists_everyone(const core::MeetingState& state, Audience audience);
 nlohmann::json queue(const core::MeetingState& state);
 nlohmann::json turn(const core::MeetingState& state, core::Millis now);
 nlohmann::json round(const core::MeetingState& state);

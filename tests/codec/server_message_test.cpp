@@ -89,12 +89,13 @@ TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures)
     EXPECT_EQ(s.at("now").get<Millis>(), now);
     const json& view = s.at("view");
     json meeting{{"code", meeting_code}, {"title", "Budget: who decides?"}, {"locked", false}, {"ended", false},
-                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}};
+                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}, {"people_count", 3}};
     if (a != Audience::display) meeting["call_link"] = "";  // the video call's link: never on the room display
     EXPECT_EQ(view.at("meeting"), meeting);
     for (const char* section : {"meeting", "people", "queue", "turn", "round", "polls", "proposals", "decisions",
                                 "decisions_chain_ok", "agreement", "points", "signals", "agenda"})
       EXPECT_TRUE(view.contains(section)) << section;
+    EXPECT_EQ(view.at("people_complete"), true);
     ASSERT_EQ(view.at("people").size(), 4u);
     const json& s_person = person_in(view.at("people"), sam);
     EXPECT_EQ(s_person.at("name"), "Sam");
@@ -117,13 +118,13 @@ TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures)
       EXPECT_EQ(f.at("remote").at("people"), 1);
       EXPECT_EQ(f.at("remote").at("spoken_ms"), 45'000);
       ASSERT_EQ(f.at("overrides").size(), 0u);
-      EXPECT_EQ(view.size(), 14u);
+      EXPECT_EQ(view.size(), 15u);
     } else {
       EXPECT_FALSE(s_person.contains("preference"));
       EXPECT_FALSE(s_person.contains("turns"));
       EXPECT_FALSE(s_person.contains("spoken_ms"));
       EXPECT_FALSE(view.contains("figures"));
-      EXPECT_EQ(view.size(), 13u);
+      EXPECT_EQ(view.size(), 14u);
       for (const auto& p : view.at("people")) EXPECT_EQ(p.size(), 6u) << p.dump();
     }
   }
@@ -135,6 +136,57 @@ TEST_F(ServerMessageTest, RemovedPeopleAreNotInThePeopleList) {
     const json people = snapshot(a).at("view").at("people");
     EXPECT_EQ(people.size(), 3u);
     for (const auto& p : people) EXPECT_NE(p.at("id"), ada);
+  }
+}
+
+// A meeting of more than people_listed_max people: a phone or the room display gets the
+// facilitators only, and every section names the people it refers to; facilitators get everyone.
+// Removing people brings the list back (the count is of people not removed).
+TEST_F(ServerMessageTest, ABigMeetingSendsPhonesAndDisplaysTheFacilitatorsAndTheNames) {
+  const ParticipantId co = join_as("Chen", Role::co_facilitator, Location::remote, Preference::none);
+  while (state.participants.size() < people_listed_max) join_as("Person " + std::to_string(state.participants.size() + 1), Role::participant, Location::remote, Preference::none);
+  for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("people_complete"), true) << "at " << people_listed_max;
+  const ParticipantId late = join_as("Zeynep", Role::participant, Location::in_room, Preference::none);
+  EXPECT_EQ(update(Audience::participant).at("meeting").at("people_count"), people_listed_max);  // displays not counted
+  cmd(late, RaiseHand{late, HandKind::new_point});
+  cmd(fac, CallSpeaker{sam, "to open"});
+  cmd(ada, SubmitPoint{PointKind::question, "Where is the money going?", false});
+  for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("turn").at("name"), "Sam");
+  cmd(fac, StartRound{"One word", RoundOrder::join_order});
+  for (Audience a : audiences) {
+    SCOPED_TRACE(std::string(audience_name(a)));
+    const json view = snapshot(a).at("view");
+    EXPECT_EQ(view.at("meeting").at("people_count"), people_listed_max);
+    if (a == Audience::facilitator) {
+      EXPECT_EQ(view.at("people_complete"), true);
+      EXPECT_EQ(view.at("people").size(), people_listed_max + 1);
+    } else {
+      EXPECT_EQ(view.at("people_complete"), false);
+      std::vector<ParticipantId> listed;
+      for (const auto& p : view.at("people")) listed.push_back(p.at("id").get<ParticipantId>());
+      EXPECT_EQ(listed, (std::vector<ParticipantId>{fac, co}));
+    }
+    EXPECT_EQ(view.at("queue").at(0).at("name"), "Zeynep");
+    EXPECT_EQ(view.at("queue").at(0).at("location"), "in_room");
+    EXPECT_EQ(view.at("points").at(0).at("author_name"), "Ada");
+    const json& round = view.at("round");
+    ASSERT_EQ(round.at("names").size(), round.at("order").size());
+    for (std::size_t i = 0; i < round.at("order").size(); ++i)
+      EXPECT_EQ(round.at("names")[i], state.participants[round.at("order")[i].get<ParticipantId>() - 1].name);
+  }
+  cmd(fac, RemoveParticipant{late});
+  for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("people_complete"), true);
+}
+
+// An anonymous point or agreement item carries no author's name.
+TEST_F(ServerMessageTest, AnonymousPointsAndAgreementItemsCarryNoName) {
+  cmd(ada, SubmitPoint{PointKind::question, "Who pays?", true});
+  cmd(sam, ProposeAgreementItem{"No phones", true});
+  for (Audience a : audiences) {
+    const json view = snapshot(a).at("view");
+    EXPECT_FALSE(view.at("points").at(0).contains("author_name"));
+    EXPECT_FALSE(view.at("agreement").at(0).contains("author_name"));
+    EXPECT_EQ(view.dump().find("\"Ada\"", view.dump().find("\"points\"")), std::string::npos) << "Ada's name only in people";
   }
 }
 
@@ -152,7 +204,7 @@ TEST_F(ServerMessageTest, QueueEntriesCarryAReasonCodeAndASentence) {
     SCOPED_TRACE(std::string(everyvoice::codec::audience_name(a)));
     const json q = snapshot(a).at("view").at("queue");
     ASSERT_EQ(q.size(), 3u);
-    EXPECT_EQ(q[0], (json{{"participant", fac}, {"kind", "direct_reply"}, {"position", 0}, {"reason_code", "direct_reply"},
+    EXPECT_EQ(q[0], (json{{"participant", fac}, {"name", "Fatima"}, {"location", "in_room"}, {"proxy", false}, {"kind", "direct_reply"}, {"position", 0}, {"reason_code", "direct_reply"},
                           {"reason", "direct reply goes before new points; has not spoken yet"}, {"raised_at", now},
                           {"away", false}}));
     EXPECT_EQ(q[1].at("participant"), ada);
@@ -208,7 +260,7 @@ TEST_F(ServerMessageTest, TurnSectionIsNullWithoutASpeakerAndShowsTheOverrun) {
   cmd(fac, CallSpeaker{sam, ""});
   advance(30'000);
   json turn = snapshot(Audience::display).at("view").at("turn");
-  EXPECT_EQ(turn, (json{{"participant", sam}, {"started_at", started}, {"in_round", false}, {"limit_seconds", 60}}));
+  EXPECT_EQ(turn, (json{{"participant", sam}, {"name", "Sam"}, {"started_at", started}, {"in_round", false}, {"limit_seconds", 60}}));
   advance(40'000);
   turn = snapshot(Audience::display).at("view").at("turn");
   EXPECT_EQ(turn.at("over_limit_ms"), 10'000);
@@ -295,7 +347,7 @@ TEST_F(ServerMessageTest, UpdateCarriesTheEventsWithTheirKindsAndTheSections) {
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("policy"), "hybrid");
   EXPECT_EQ(update(Audience::participant).at("meeting"),
             (json{{"title", "Budget: who decides?"}, {"locked", false}, {"ended", false}, {"policy", "hybrid"},
-                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"call_link", ""}}));  // no code in an update
+                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"people_count", 3}, {"call_link", ""}}));  // no code in an update
   cmd(fac, SetTurnLimit{90});
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("seconds"), 90);
   // The call link: in the meeting section of facilitators and participants; the room display gets
@@ -588,7 +640,7 @@ TEST_F(ServerMessageTest, ProposalsDecisionsAndTheAgreement) {
   EXPECT_EQ(e, (json{{"seq", state.seq}, {"at", now}, {"kind", "consent_answered"}, {"proposal", 1}, {"participant", sam},
                      {"answer", "objection"}}));
   json proposal = update(Audience::display).at("proposals")[0];
-  EXPECT_EQ(proposal.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"reason", "Points of process must interrupt"},
+  EXPECT_EQ(proposal.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"name", "Sam"}, {"reason", "Points of process must interrupt"},
                                               {"version", 1}, {"status", "open"}}}));
   EXPECT_EQ(proposal.at("answers")[0].at("text"), "Points of process must interrupt");
   cmd(fac, AmendProposal{1, "We let each person finish, except for a point of process."});
@@ -675,7 +727,7 @@ TEST_F(ServerMessageTest, AnObjectionStillOpenWhenItsProposalIsClosedReadsClosed
     EXPECT_EQ(u.at("events")[0].at("kind"), "proposal_ended");
     const json& p = u.at("proposals").at(0);
     EXPECT_EQ(p.at("phase"), "not_adopted");
-    EXPECT_EQ(p.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"reason", "Tuesdays clash"}, {"version", 1},
+    EXPECT_EQ(p.at("objections"), (json{{{"id", 1}, {"participant", sam}, {"name", "Sam"}, {"reason", "Tuesdays clash"}, {"version", 1},
                                          {"status", "closed"}}}))
         << audience_name(a);
     EXPECT_EQ(u.at("decisions").at(0).at("dissent"), (json{"Sam (objection): Tuesdays clash"}));

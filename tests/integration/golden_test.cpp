@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -39,6 +40,8 @@ const fs::path golden_dir = EVERYVOICE_GOLDEN_DIR;
 //   waits count people still in the queue: see stable()).
 // - issue 14, item 4: each proposal lists `titles`, the title of every version (a new field; an
 //   amendment could not change the title in 722a9e2, so every version has the proposal's title).
+// - issue 15: points and agreement items with an author carry `author_name`, proposals' answers and
+//   objections `name` (new fields: the names of the people they refer to).
 json as_read_now(json minutes) {
   if (std::getenv("EVERYVOICE_TEST_SERVER")) return minutes;
   if (minutes.contains("figures")) {
@@ -63,6 +66,19 @@ json as_read_now(json minutes) {
   if (minutes.contains("proposals"))
     for (auto& p : minutes["proposals"])
       p["titles"] = json(std::vector<std::string>(p.at("versions").size(), p.at("title").get<std::string>()));
+  // Issue 15: what refers to a person carries their name (new fields, from the people listed).
+  std::map<std::uint64_t, json> names;
+  for (const auto& p : minutes.value("people", json::array()))
+    names[p.value("id", p.value("participant", std::uint64_t{0}))] = p.at("name");
+  const auto name_of = [&](const json& id) { return names.contains(id.get<std::uint64_t>()) ? names[id.get<std::uint64_t>()] : json("?"); };
+  for (const char* list : {"points", "agreement"})
+    if (minutes.contains(list))
+      for (auto& x : minutes[list])
+        if (x.contains("author") && !x["author"].is_null()) x["author_name"] = name_of(x["author"]);
+  if (minutes.contains("proposals"))
+    for (auto& p : minutes["proposals"])
+      for (const char* list : {"answers", "objections"})
+        for (auto& a : p[list]) a["name"] = name_of(a.at("participant"));
   return minutes;
 }
 

@@ -119,7 +119,9 @@ function joinLarge() {
   const m = model.meeting || {};
   if (m.locked || m.ended) return false;
   if (joinChoice !== null) return joinChoice;
-  const joined = model.fromPeople('participants joined', () => [...model.people.values()].filter((p) => p.role === 'participant' && !p.proxy).length);
+  const joined = model.peopleComplete
+    ? model.fromPeople('participants joined', () => [...model.people.values()].filter((p) => p.role === 'participant' && !p.proxy).length)
+    : model.peopleCount;  // a big meeting: the server's count
   return joined <= FEW_PARTICIPANTS && !turnSeen;
 }
 

@@ -81,10 +81,13 @@ const peopleList = new Windowed($('#people'), {
   sign: (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.id === model.you}`,
   draw: (p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p)),
 });
+// In a big meeting the server sends the facilitators only (and the count): the list says so.
 function drawPeople() {
+  setText($('#people-count'), model.peopleCount.toLocaleString());
+  $('#people-big').hidden = model.peopleComplete;
+  if (!$('#people-details').open) return;
   const people = peopleInOrder(model);
-  setText($('#people-count'), people.length.toLocaleString());
-  if ($('#people-details').open) peopleList.set(people);
+  peopleList.set(model.peopleComplete ? people : people.filter((p) => p.role === 'facilitator' || p.role === 'co_facilitator' || p.id === model.you));
 }
 $('#people-details').addEventListener('toggle', () => { if (model.ready) drawPeople(); });
 
@@ -126,7 +129,7 @@ function render(e) {
     setText($('#me-name'), me.name);
     redraw($('#me-tags'), personTags(me));
     setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
-    if (changed.has('people')) drawPeople();
+    if (has('people', 'meeting')) drawPeople();
     // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
     for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
   }

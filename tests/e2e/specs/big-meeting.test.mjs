@@ -12,7 +12,7 @@ const CROWD = 150;   // joined by sockets: Person 1 .. Person 150
 const HANDS = 80;    // of them raise a hand: the queue is longer than the console's 50 entries
 
 describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs EVERYVOICE_SERVER and EVERYVOICE_STATIC_DIR (run.sh sets them)' }, () => {
-  let server, browser, fac, crowd, ada, screen, code;
+  let server, browser, fac, crowd, ada, screen, bo, code;
 
   before(async () => {
     server = await new TestServer(['--connections-per-ip=1000', '--commands-per-second=1000', '--command-burst=1000']).start();
@@ -21,9 +21,10 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
     crowd = await person(browser, DESKTOP, 'crowd');
     ada = await person(browser, PHONE, 'ada');
     screen = await person(browser, PROJECTOR, 'display');
+    bo = await person(browser, PHONE, 'bo');
   });
   after(async () => {
-    for (const p of [fac, ada, screen]) assert.equal(p?.page.__errors || 0, 0, `no script errors on ${p?.name}'s page`);
+    for (const p of [fac, ada, screen, bo]) assert.equal(p?.page.__errors || 0, 0, `no script errors on ${p?.name}'s page`);
     await browser?.close();
     await server?.remove();
   });
@@ -146,5 +147,46 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
     const shown = await screen.page.locator('#queue > li:not([hidden])').count();
     await waitText(screen.page, '#queue-card .more', `+${HANDS + 1 - shown} more`);
     await shot(screen.page, 'big-meeting-display');
+  });
+
+  // Above 200 people the server sends a phone that joins the facilitators only, with the count
+  // (protocol 1.1, section 7.2): the queue still names everyone, and a phone that held the whole
+  // list before keeps it whole.
+  it('above 200 people, a phone that joins gets the count and the facilitators, and still names the queue', async () => {
+    await crowd.page.evaluate(async ({ code, count }) => {
+      const url = `${location.origin.replace(/^http/, 'ws')}/ws`;
+      for (let i = 1; i <= count; i++) {
+        const ws = new WebSocket(url);
+        const welcome = new Promise((resolve, reject) => {
+          ws.onmessage = (m) => { const msg = JSON.parse(m.data); if (msg.type === 'welcome') resolve(); if (msg.type === 'error') reject(new Error(msg.code)); };
+        });
+        await new Promise((resolve) => { ws.onopen = resolve; });
+        ws.send(JSON.stringify({ type: 'join', id: 'j1', code, name: `Guest ${i}`, location: 'remote' }));
+        await welcome;
+        window.crowd.push(ws);
+      }
+    }, { code, count: 60 });
+    const everyone = CROWD + 2 + 60 + 1;  // the crowd, Fatima, Ada, the guests and Bo (not the display)
+    await joinAs(bo.page, code, { name: 'Bo', base: server.url });
+    await waitText(fac.page, '#people-h', `People (${everyone})`);
+    await waitText(bo.page, '#people-count', String(everyone));
+    await waitText(ada.page, '#people-count', String(everyone));
+    // The queue's first entries joined before Bo, who was never sent their records: named all the same.
+    const names = (page) => page.$$eval('#queue > li .name', (els) => els.slice(0, 20).map((el) => el.textContent));
+    assert.deepEqual(await names(bo.page), await names(fac.page));
+    // Who is here: the facilitator and Bo, and why.
+    await bo.page.click('#people-details summary');
+    await bo.page.waitForFunction(() => document.querySelectorAll('#people > li').length > 0);
+    assert.ok(await bo.page.isVisible('#people-big'));
+    assert.deepEqual(await bo.page.$$eval('#people > li', (els) => els.map((el) => el.querySelector('span').textContent)), ['Fatima', 'Bo (you)']);
+    await expectAccessible(bo.page, 'participant page in a meeting of more than 200');
+    // Ada held everyone before the meeting grew: her list stays whole.
+    assert.ok(!(await ada.page.isVisible('#people-big')));
+    // A guest Bo was never sent raises a point of process and is called: named in the queue and on the floor.
+    await crowd.page.evaluate(() => window.crowd[window.crowd.length - 1].send(JSON.stringify({ type: 'raise_hand', id: 'h2', kind: 'point_of_process' })));
+    await waitText(bo.page, '#queue > li:first-child .name', 'Guest 60');
+    await fac.page.click('#call-next');
+    await bo.page.waitForFunction(() => /Guest 60/.test(document.querySelector('#floor').textContent));
+    await shot(bo.page, 'big-meeting-participant-over-200');
   });
 });
