@@ -38,12 +38,38 @@ function someNames(names, limit = 30) {
   return `${names.slice(0, limit).join(', ')} and ${(names.length - limit).toLocaleString()} more`;
 }
 
+// Every row of the figures. A big meeting's figures leave out the rows of zeros (people_complete
+// false, PROTOCOL 7.6): those are the present people (not room displays) not listed, made here
+// once per change of people and merged in join order.
+export function figureRows(f, model) {
+  if (f.people_complete !== false) return f.people;
+  const zeros = model.fromPeople('equity rows of zeros', () => [...model.people.values()]
+    .filter((p) => p.presence === 'here' && p.role !== 'observer')
+    .sort((a, b) => a.id - b.id)
+    .map((p) => ({ participant: p.id, name: p.name, location: p.location, present: true, proxy: p.proxy, spoken_ms: 0, turns: 0, share: 0 })));
+  const rows = [];
+  let i = 0;
+  for (const z of zeros) {
+    while (i < f.people.length && f.people[i].participant < z.participant) rows.push(f.people[i++]);
+    if (i < f.people.length && f.people[i].participant === z.participant) continue;  // listed: it has spoken
+    rows.push(z);
+  }
+  while (i < f.people.length) rows.push(f.people[i++]);
+  return rows;
+}
+
 export function drawEquity(root, figures, model) {
   if (!figures) return;
-  const f = figures;
+  const f = { ...figures, people: figureRows(figures, model) };
   const q = (sel) => root.querySelector(sel);
-  const byId = new Map(f.people.map((p) => [p.participant, p]));
-  const name = (id) => (byId.get(id) || {}).name || model.name(id);
+  // Names: from the people section, else from the figures' rows (someone removed who had spoken).
+  let byId = null;
+  const name = (id) => {
+    const p = model.people.get(id);
+    if (p) return p.name;
+    byId = byId || new Map(f.people.map((x) => [x.participant, x]));
+    return (byId.get(id) || {}).name || model.name(id);
+  };
 
   redraw(q('#tiles'),
     tile(words.clock(f.total_spoken_ms), 'total speaking time'),

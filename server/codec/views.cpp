@@ -207,10 +207,15 @@ json round(const MeetingState& s) {
           {"steps", std::move(steps)}};
 }
 
-json figures(const MeetingState& s, Millis now) {
+json figures(const MeetingState& s, Millis now, bool every_row) {
   const EquityFigures f = equity_figures(s, now);
   json people_list = json::array();
+  bool complete = true;
   for (const auto& p : f.people) {
+    if (!every_row && p.spoken_ms == 0 && p.turns == 0) {
+      complete = false;  // a row of zeros: the client makes it from `people`
+      continue;
+    }
     people_list.push_back({{"participant", p.id},
                            {"name", p.name},
                            {"location", core::name_of(p.location)},
@@ -225,6 +230,7 @@ json figures(const MeetingState& s, Millis now) {
     overrides.push_back({{"kind", name_of(o.kind)}, {"by", o.by}, {"participant", o.target}, {"reason", o.reason}, {"at", o.at}});
   return {{"total_spoken_ms", f.total_spoken_ms},
           {"people", std::move(people_list)},
+          {"people_complete", complete},
           {"not_spoken", f.not_spoken},
           {"gini", f.gini},
           {"top_fifth_share", f.top_fifth_share},

@@ -25,7 +25,9 @@ bool lists_everyone(const core::MeetingState& state, Audience audience);
 nlohmann::json queue(const core::MeetingState& state);
 nlohmann::json turn(const core::MeetingState& state, core::Millis now);
 nlohmann::json round(const core::MeetingState& state);
-nlohmann::json figures(const core::MeetingState& state, core::Millis now);
+// The equity figures. Without `every_row`, the rows of people who have not spoken (all zeros) are
+// left out and `people_complete` says so: what a big meeting sends its facilitators (7.6).
+nlohmann::json figures(const core::MeetingState& state, core::Millis now, bool every_row = true);
 nlohmann::json polls(const core::MeetingState& state, Audience audience);
 nlohmann::json poll_result(const core::Poll& poll, const core::PollResult& result);
 nlohmann::json proposals(const core::MeetingState& state);

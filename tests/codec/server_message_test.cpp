@@ -160,6 +160,13 @@ TEST_F(ServerMessageTest, ABigMeetingSendsPhonesAndDisplaysTheFacilitatorsAndThe
     if (a == Audience::facilitator) {
       EXPECT_EQ(view.at("people_complete"), true);
       EXPECT_EQ(view.at("people").size(), people_listed_max + 1);
+      // The figures leave out the rows of zeros: only Sam, who had the floor, is listed.
+      const json& f = view.at("figures");
+      EXPECT_EQ(f.at("people_complete"), false);
+      ASSERT_EQ(f.at("people").size(), 1u);
+      EXPECT_EQ(f.at("people")[0].at("participant"), sam);
+      EXPECT_EQ(f.at("not_spoken").size(), people_listed_max - 2);  // not Fatima (facilitator), not Sam
+      EXPECT_EQ(json::parse(encode_figures(state, now)).at("figures"), f);
     } else {
       EXPECT_EQ(view.at("people_complete"), false);
       std::vector<ParticipantId> listed;
@@ -176,6 +183,8 @@ TEST_F(ServerMessageTest, ABigMeetingSendsPhonesAndDisplaysTheFacilitatorsAndThe
   }
   cmd(fac, RemoveParticipant{late});
   for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("people_complete"), true);
+  EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("figures").at("people_complete"), true);
+  EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("figures").at("people").size(), people_listed_max - 1);  // not the display
 }
 
 // An anonymous point or agreement item carries no author's name.

@@ -188,5 +188,17 @@ describe('a meeting larger than a page', { skip: canRunServer ? false : 'needs E
     await fac.page.click('#call-next');
     await bo.page.waitForFunction(() => /Guest 60/.test(document.querySelector('#floor').textContent));
     await shot(bo.page, 'big-meeting-participant-over-200');
+    // The console's figures come without the rows of zeros: it makes them, so every present person
+    // (all but Person 4, away) has a bar, in join order, and the speaker's is the server's.
+    await waitText(fac.page, '#bars-status', `Showing 50: ${everyone - 1} people.`);
+    const first = await fac.page.$$eval('#bars > li strong', (els) => els.slice(0, 4).map((el) => el.textContent));
+    assert.deepEqual(first, ['Fatima', 'Person 1', 'Person 2', 'Person 3']);
+    await fac.page.fill('#bars-search', 'guest 60');
+    await fac.page.waitForFunction(() => document.querySelectorAll('#bars > li').length === 1);
+    await fac.page.waitForFunction(() => /1 turn/.test(document.querySelector('#bars > li .figs').textContent));
+    await fac.page.fill('#bars-search', 'person 4');
+    await fac.page.waitForFunction(() => /^1 of \d+ people match\.$/.test(document.querySelector('#bars-status').textContent)
+      || document.querySelectorAll('#bars > li').length >= 1);
+    assert.ok(!(await fac.page.$$eval('#bars > li strong', (els) => els.map((el) => el.textContent))).includes('Person 4'), 'away and silent: no bar');
   });
 });
