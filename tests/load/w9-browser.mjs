@@ -4,7 +4,7 @@
 //   node tests/load/w9-browser.mjs --server PATH --evload PATH --static-dir DIR
 //        [--sizes=300,1000,5000] [--pages=console,participant,display] [--together] [--runs=1]
 //        [--window=10] [--warmup=2] [--rate=10] [--throttle=4] [--live-timeout=90]
-//        [--catchup-timeout=60] [--max-seconds=1500] [--raw=FILE] [--log-dir=DIR] [--smoke]
+//        [--catchup-timeout=60] [--max-seconds=1500] [--raw=FILE] [--log-dir=DIR] [--profile=DIR] [--smoke]
 //
 // For each size N and each page (with --together: the three pages at once) it starts the real
 // server on a free loopback port with a fresh data folder, creates a meeting (POST /api/meetings)
@@ -29,6 +29,9 @@
 // client 0 exactly when W1 ended with the hand up, and its people count is the meeting's.
 // Prints a table and one RESULT line per page:
 //   RESULT scenario=W9 run=1 page=console people=1000 ... p50_ms=.. p95_ms=.. max_ms=.. mean_total_ms=.. ...
+// --profile=DIR: a CPU profile of each page over the window (DevTools Profiler, sampled every
+// 100 µs), written to DIR/w9-<size>-<page>.cpuprofile (open in Chromium's DevTools) and summed:
+// the 12 functions with the most self time are printed.
 // --smoke: 300 people, the three pages together, a 3 s window; passes when every page is in step,
 // evload lost nothing and no page had a script error. It asserts no time. Exit: 0 good, 1 a page
 // not in step (or a loss, or a script error), 2 usage, 3 set-up failed or --max-seconds reached.
@@ -52,14 +55,14 @@ function usage(msg) {
 const opt = {
   server: '', evload: '', staticDir: '', sizes: [300, 1000, 5000], pages: PAGES, together: false,
   window: 10, warmup: 2, rate: 10, throttle: 4, liveTimeout: 90, catchupTimeout: 60, maxSeconds: 1500,
-  runs: 1, raw: '', logDir: '', smoke: false, chromium: process.env.EVERYVOICE_CHROMIUM || '/usr/bin/chromium',
+  runs: 1, raw: '', logDir: '', profile: '', smoke: false, chromium: process.env.EVERYVOICE_CHROMIUM || '/usr/bin/chromium',
 };
 {
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     let [k, v] = args[i].split(/=(.*)/s, 2);
     const takes = ['--server', '--evload', '--static-dir', '--sizes', '--pages', '--window', '--warmup', '--rate',
-      '--throttle', '--runs', '--live-timeout', '--catchup-timeout', '--max-seconds', '--raw', '--log-dir', '--chromium'];
+      '--throttle', '--runs', '--live-timeout', '--catchup-timeout', '--max-seconds', '--raw', '--log-dir', '--chromium', '--profile'];
     if (v === undefined && takes.includes(k)) v = args[++i];
     const n = (lo, hi) => { const x = Number(v); if (!Number.isFinite(x) || x < lo || x > hi) usage(`${k} must be a number from ${lo} to ${hi}`); return x; };
     switch (k) {
@@ -80,6 +83,7 @@ const opt = {
       case '--raw': opt.raw = resolve(v); break;
       case '--log-dir': opt.logDir = resolve(v); break;
       case '--chromium': opt.chromium = v; break;
+      case '--profile': opt.profile = resolve(v); break;
       case '--smoke': opt.smoke = true; break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument ${args[i]}`);
@@ -333,6 +337,30 @@ function readShown(kind) {
   };
 }
 
+// --profile: DevTools' sampling profiler over the window, and its functions by self time.
+async function startProfile(p) {
+  await p.cdp.send('Profiler.enable');
+  await p.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await p.cdp.send('Profiler.start');
+}
+async function stopProfile(p, size) {
+  const { profile } = await p.cdp.send('Profiler.stop');
+  mkdirSync(opt.profile, { recursive: true });
+  const file = join(opt.profile, `w9-${size}-${p.kind}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const gaps = profile.timeDeltas || [];
+  (profile.samples || []).forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url ? f.url.replace(/^.*\//, '') : ''}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) || 0) + (gaps[i + 1] ?? 0) / 1000);
+  });
+  const top = [...self].filter(([k]) => !/^\(idle\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  say(`  ${p.kind} profile (${file}), self time in the window, ms:`);
+  for (const [k, ms] of top) say(`    ${ms.toFixed(1).padStart(8)}  ${k}`);
+}
+
 async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
@@ -452,10 +480,12 @@ async function run(size, kinds, runNo) {
     const w1Start = Date.now();
     const w0 = w1Start + opt.warmup * 1000;
     await sleep(w0 - Date.now());
+    if (opt.profile) for (const p of pages) await startProfile(p);
     const s0 = await within(120000, Promise.all(pages.map((p) => sample(p))), 'window start');
     const wEnd = w0 + opt.window * 1000;
     await sleep(Math.max(0, wEnd - Date.now()));
     const s1 = await within(120000, Promise.all(pages.map((p) => sample(p))), 'window end');
+    if (opt.profile) for (const p of pages) await stopProfile(p, size);
     const readouts = await within(180000, Promise.all(pages.map(async (p) => {
       const r = await p.page.evaluate(readWindow, [w0, wEnd]);
       r.domBeforeGc = await p.cdp.send('Memory.getDOMCounters');

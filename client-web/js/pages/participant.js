@@ -74,6 +74,7 @@ if (cues.sound) document.addEventListener('pointerdown', unlockSound, { once: tr
 
 // --- drawing ---
 let before = { position: null, speaker: null, up: null };
+let floorQueueEmpty = null;  // the queue's emptiness the floor was last drawn with
 
 // Who is here: drawn only while "Show who is here" is open, a page at a time with a search.
 const peopleList = new Windowed($('#people'), {
@@ -134,8 +135,11 @@ function render(e) {
     for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
   }
 
-  if (has('turn', 'round', 'queue', 'people', 'meeting')) {
-    // The floor.
+  // The floor: its words depend on the queue only through whether it is empty (a hand going up in
+  // a long queue leaves the floor as it was).
+  const queueEmpty = model.queue.length === 0;
+  if (has('turn', 'round', 'people', 'meeting') || (changed.has('queue') && queueEmpty !== floorQueueEmpty)) {
+    floorQueueEmpty = queueEmpty;
     drawFloor($('#floor'), model);
     $('#my-turn').hidden = !(model.turn && model.turn.participant === model.you);
   }
