@@ -58,7 +58,9 @@ export function mountParticipation(model, conn, announcer) {
         drawPoints();
       }
       form.elements.text.value = '';
-      toast(`Your ${words.POINT_KIND[kind].toLowerCase()} is posted${form.elements.anonymous.checked ? ' anonymously' : ''}.`, 'info');
+      const waiting = id && (model.points.find((p) => p.id === id) || {}).status === 'pending';
+      toast(waiting ? `Your ${words.POINT_KIND[kind].toLowerCase()} waits for a facilitator's approval before others see it.`
+        : `Your ${words.POINT_KIND[kind].toLowerCase()} is posted${form.elements.anonymous.checked ? ' anonymously' : ''}.`, 'info');
     }
   });
   $('#point-list').addEventListener('click', async (e) => {
@@ -75,10 +77,14 @@ export function mountParticipation(model, conn, announcer) {
     notice.hidden = !hidden.length;
     redraw(notice, hidden.map((p) => h('p', null, `A facilitator hid your point “${p.text.slice(0, 80)}${p.text.length > 80 ? '…' : ''}” from the list. `
       + 'You can ask them why.')));
-    const mineIds = new Set(loadMyPoints(model.code).map((p) => p.id));
-    const mine = (p) => p.author === model.you || mineIds.has(p.id);
-    $('#points-none').hidden = model.points.length > 0;
-    pointList.set(model.points.map((p) => ({ p, mine: mine(p), upvoted: model.upvoted.has(p.id) })));
+    const myTexts = new Map(loadMyPoints(model.code).map((p) => [p.id, p.text]));
+    const mine = (p) => p.author === model.you || myTexts.has(p.id);
+    // A point waiting for approval (moderated) comes as a stub without its words: only its author
+    // shows it, with the words this browser kept when it was written.
+    const points = model.points.filter((p) => p.status !== 'pending' || mine(p))
+      .map((p) => (p.status === 'pending' ? { ...p, text: myTexts.get(p.id) || p.text } : p));
+    $('#points-none').hidden = points.length > 0;
+    pointList.set(points.map((p) => ({ p, mine: mine(p), upvoted: model.upvoted.has(p.id) })));
   }
   // A page of points at a time, with a search by text once there are many (js/lists.js).
   const pointList = new Windowed($('#point-list'), {
@@ -88,9 +94,10 @@ export function mountParticipation(model, conn, announcer) {
       h('p', { class: 'point-head' },
         h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
         p.status !== 'open' ? h('span', { class: 'tag tag-status' }, words.POINT_STATUS[p.status]) : null,
-        h('span', { class: 'muted' }, ` ${p.author ? model.name(p.author) : 'anonymous'}${mine ? ' (you)' : ''}`)),
-      h('p', { class: 'point-text' }, p.text),
-      h('p', { class: 'point-foot' },
+        h('span', { class: 'muted' }, p.status === 'pending' ? ' you' : ` ${p.author ? model.name(p.author) : 'anonymous'}${mine ? ' (you)' : ''}`)),
+      h('p', { class: 'point-text' }, p.text || 'Your point'),
+      p.status === 'pending' ? h('p', { class: 'hint' }, 'Only you and the facilitators see it until a facilitator approves it.') : null,
+      p.status === 'pending' ? null : h('p', { class: 'point-foot' },
         h('span', { class: 'votes' }, words.plural(p.upvotes, 'upvote')),
         model.ended ? null : h('button', { type: 'button', class: 'small secondary', disabled: upvoted, 'aria-pressed': String(upvoted),
           'aria-label': upvoted ? `You upvoted: ${p.text.slice(0, 60)}` : `Upvote: ${p.text.slice(0, 60)}`,

@@ -27,6 +27,7 @@ export const setPolicy = (policy) => ({ type: 'set_policy', policy });
 export const setTurnLimit = (seconds) => ({ type: 'set_turn_limit', seconds });
 export const setCallLink = (link) => ({ type: 'set_call_link', link });  // '' takes it away
 export const setPointsShown = (count) => ({ type: 'set_points_shown', count });  // 0 to 5 on the room display
+export const setPointsModerated = (moderated) => ({ type: 'set_points_moderated', moderated: !!moderated });  // approve first
 
 // --- go-rounds ---
 export const startRound = (topic, order) => ({ type: 'start_round', topic: topic || undefined, order });

@@ -64,7 +64,7 @@ export const SIGNAL = {
   need_break: 'Need a break', not_heard: 'I haven’t been heard',
 };
 export const POINT_KIND = { point: 'Point', question: 'Question' };
-export const POINT_STATUS = { open: 'open', taken_up: 'taken up', answered: 'answered', hidden: 'hidden' };
+export const POINT_STATUS = { open: 'open', taken_up: 'taken up', answered: 'answered', hidden: 'hidden', pending: 'waiting for approval' };
 export const ITEM_STATUS = { proposed: 'proposed', adopted: 'adopted', removed: 'removed' };
 
 const label = (table, value) => (table[value] && (table[value].label || table[value])) || String(value).replace(/_/g, ' ');

@@ -424,6 +424,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        [](Fields& f, ParticipantId) -> ClientMessage {
          return Command{SetPointsShown{static_cast<std::uint32_t>(*f.unsigned_number("count", max_points_shown, true))}};
        }},
+      {"set_points_moderated",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{SetPointsModerated{*f.boolean("moderated", true)}}; }},
   };
   return table;
 }

@@ -322,6 +322,10 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   for (const auto& p : s.points)
     if (p.status == PointStatus::open) any = true, point_line(p);
   if (!any) w.para("None.");
+  // Points never approved in a moderated meeting: counted, not quoted (nobody else saw them).
+  std::size_t pending = 0;
+  for (const auto& p : s.points) pending += p.status == PointStatus::pending ? 1 : 0;
+  if (pending > 0) w.para(plural(pending, "written point", "written points") + " still waited for a facilitator's approval.");
 
   w.section("How the floor was shared");
   for (const auto& p : f.people)

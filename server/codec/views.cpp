@@ -112,6 +112,7 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
          {"policy", core::name_of(s.policy)},
          {"turn_limit_seconds", s.turn_limit_seconds}};
   j["points_shown"] = s.points_shown;
+  j["points_moderated"] = s.points_moderated;
   j["people_count"] = people_count(s);
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
@@ -358,15 +359,26 @@ json agreement(const MeetingState& s, Audience audience) {
   return list;
 }
 
+// Facilitators see every point. Participants do not see hidden points, and see a pending one (not
+// yet approved, in a moderated meeting) as a stub without its text or author, so that its author's
+// page can show its state; the room display shows neither.
 json points(const MeetingState& s, Audience audience) {
   std::vector<const WrittenPoint*> shown;
-  for (const auto& p : s.points)
-    if (p.status != PointStatus::hidden || audience == Audience::facilitator) shown.push_back(&p);
+  for (const auto& p : s.points) {
+    if (audience == Audience::facilitator) shown.push_back(&p);
+    else if (p.status == PointStatus::pending) { if (audience == Audience::participant) shown.push_back(&p); }
+    else if (p.status != PointStatus::hidden) shown.push_back(&p);
+  }
   std::stable_sort(shown.begin(), shown.end(), [](const WrittenPoint* a, const WrittenPoint* b) {
     return a->upvoters.size() > b->upvoters.size();
   });
   json list = json::array();
   for (const WrittenPoint* p : shown) {
+    if (p->status == PointStatus::pending && audience != Audience::facilitator) {
+      list.push_back({{"id", p->id}, {"kind", core::name_of(p->kind)}, {"text", ""}, {"author", nullptr},
+                      {"status", "pending"}, {"upvotes", 0}, {"at", p->at}});
+      continue;
+    }
     json j{{"id", p->id},
            {"kind", core::name_of(p->kind)},
            {"text", p->text},
@@ -446,6 +458,9 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         if constexpr (std::is_same_v<E, MeetingOpened>) {
           j["kind"] = "meeting_opened";
           j["title"] = e.title;
+        } else if constexpr (std::is_same_v<E, PointsModerationChanged>) {
+          j["kind"] = "points_moderation_changed";
+          j["moderated"] = e.moderated;
         } else if constexpr (std::is_same_v<E, PointsShownChanged>) {
           j["kind"] = "points_shown_changed";
           j["count"] = e.count;
@@ -624,7 +639,7 @@ std::uint32_t sections_of(const Event& event) {
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
         else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, CallLinkSet> ||
-                           std::is_same_v<E, PointsShownChanged> ||
+                           std::is_same_v<E, PointsShownChanged> || std::is_same_v<E, PointsModerationChanged> ||
                            std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)
           return section_meeting | section_turn;

@@ -238,6 +238,10 @@ struct SetPointsShown {  // facilitator / co-facilitator: how many written point
   std::uint32_t count;
   bool operator==(const SetPointsShown&) const = default;
 };
+struct SetPointsModerated {  // facilitator / co-facilitator: new points wait for approval before others see them
+  bool moderated = false;
+  bool operator==(const SetPointsModerated&) const = default;
+};
 struct SetCallLink {  // facilitator: the link of the meeting's video call; empty: none
   std::string link;
   bool operator==(const SetCallLink&) const = default;
@@ -255,7 +259,7 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
-                             SetCallLink, SetPointsShown>;
+                             SetCallLink, SetPointsShown, SetPointsModerated>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

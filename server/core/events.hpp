@@ -35,6 +35,12 @@ struct PointsShownChanged {
   std::uint32_t count;
   bool operator==(const PointsShownChanged&) const = default;
 };
+// Moderated written points: while on, a new point is `pending` (seen by facilitators and its author
+// only) until a facilitator opens it; a point by someone who runs the queue is open at once.
+struct PointsModerationChanged {
+  bool moderated;
+  bool operator==(const PointsModerationChanged&) const = default;
+};
 struct ParticipantJoined {
   ParticipantId id;
   std::string name;
@@ -292,7 +298,8 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            ObjectionWithdrawn, ProposalAmended, ProposalRetitled, ProposalEnded,
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
-                           AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged>;
+                           AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
+                           PointsModerationChanged>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -156,10 +156,12 @@ Outcome decide_command(const Context&, const SubmitPoint&);
 Outcome decide_command(const Context&, const UpvotePoint&);
 Outcome decide_command(const Context&, const SetPointStatus&);
 Outcome decide_command(const Context&, const SetPointsShown&);
+Outcome decide_command(const Context&, const SetPointsModerated&);
 void apply_event(MeetingState&, const PointSubmitted&, Millis);
 void apply_event(MeetingState&, const PointUpvoted&, Millis);
 void apply_event(MeetingState&, const PointStatusChanged&, Millis);
 void apply_event(MeetingState&, const PointsShownChanged&, Millis);
+void apply_event(MeetingState&, const PointsModerationChanged&, Millis);
 
 // signals.cpp
 Outcome decide_command(const Context&, const SendSignal&);

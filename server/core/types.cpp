@@ -56,10 +56,11 @@ constexpr Names<ObjectionStatus, 4> objection_status_names{{{ObjectionStatus::op
                                                             {ObjectionStatus::integrated, "integrated"},
                                                             {ObjectionStatus::closed, "closed"}}};
 constexpr Names<PointKind, 2> point_kind_names{{{PointKind::point, "point"}, {PointKind::question, "question"}}};
-constexpr Names<PointStatus, 4> point_status_names{{{PointStatus::open, "open"},
+constexpr Names<PointStatus, 5> point_status_names{{{PointStatus::open, "open"},
                                                     {PointStatus::taken_up, "taken_up"},
                                                     {PointStatus::answered, "answered"},
-                                                    {PointStatus::hidden, "hidden"}}};
+                                                    {PointStatus::hidden, "hidden"},
+                                                    {PointStatus::pending, "pending"}}};
 constexpr Names<SignalKind, 6> signal_kind_names{{{SignalKind::slow_down, "slow_down"},
                                                   {SignalKind::lost, "lost"},
                                                   {SignalKind::cant_hear, "cant_hear"},

@@ -39,7 +39,7 @@ enum class ConsentAnswer : std::uint8_t { consent, concern, objection, stand_asi
 // closed: still open when its proposal ended without being adopted; it was never resolved.
 enum class ObjectionStatus : std::uint8_t { open, withdrawn, integrated, closed };
 enum class PointKind : std::uint8_t { point, question };
-enum class PointStatus : std::uint8_t { open, taken_up, answered, hidden };
+enum class PointStatus : std::uint8_t { open, taken_up, answered, hidden, pending };  // pending: moderated, not yet approved
 enum class SignalKind : std::uint8_t { slow_down, lost, cant_hear, off_topic, need_break, not_heard };
 enum class AgreementStatus : std::uint8_t { proposed, adopted, removed };
 

@@ -30,6 +30,8 @@ Outcome decide_command(const Context& ctx, const UpvotePoint& c) {
   const WrittenPoint* point = find_point(ctx.state, c.point);
   if (!point) return no_point(c.point);
   if (point->status == PointStatus::hidden) return Outcome::reject(ErrorCode::closed, "this point was hidden");
+  if (point->status == PointStatus::pending)
+    return Outcome::reject(ErrorCode::closed, "this point waits for a facilitator's approval");
   if (point->upvoters.contains(ctx.actor))
     return Outcome::reject(ErrorCode::already_voted, "you have upvoted this point already");
   return Outcome::of({PointUpvoted{c.point, ctx.actor}});
@@ -39,6 +41,8 @@ Outcome decide_command(const Context& ctx, const SetPointStatus& c) {
   if (!ctx.actor_runs_queue()) return not_allowed("take up, answer or hide written points");
   const WrittenPoint* point = find_point(ctx.state, c.point);
   if (!point) return no_point(c.point);
+  if (c.status == PointStatus::pending)
+    return Outcome::reject(ErrorCode::invalid_argument, "a point is pending only from when it is written until it is approved");
   std::string reason;
   if (c.status == PointStatus::hidden) {
     if (auto bad = check_reason(c.reason, "Hiding a point")) return *bad;
@@ -57,6 +61,14 @@ Outcome decide_command(const Context& ctx, const SetPointsShown& c) {
   return Outcome::of({PointsShownChanged{c.count}});
 }
 
+// While points are moderated, a new point is pending until a facilitator opens (approves) or hides
+// it, unless its named author runs the queue.
+Outcome decide_command(const Context& ctx, const SetPointsModerated& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("choose whether points are approved first");
+  if (ctx.state.points_moderated == c.moderated) return Outcome::of({});
+  return Outcome::of({PointsModerationChanged{c.moderated}});
+}
+
 void apply_event(MeetingState& s, const PointSubmitted& e, Millis at) {
   WrittenPoint p;
   p.id = e.point;
@@ -64,6 +76,7 @@ void apply_event(MeetingState& s, const PointSubmitted& e, Millis at) {
   p.text = e.text;
   p.author = e.author;
   p.at = at;
+  if (s.points_moderated && !(e.author != 0 && runs_queue(s.participants[e.author - 1].role))) p.status = PointStatus::pending;
   s.points.push_back(std::move(p));
 }
 
@@ -76,5 +89,7 @@ void apply_event(MeetingState& s, const PointStatusChanged& e, Millis) {
 }
 
 void apply_event(MeetingState& s, const PointsShownChanged& e, Millis) { s.points_shown = e.count; }
+
+void apply_event(MeetingState& s, const PointsModerationChanged& e, Millis) { s.points_moderated = e.moderated; }
 
 }  // namespace everyvoice::core::rules

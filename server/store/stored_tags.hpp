@@ -68,6 +68,7 @@ template <> inline constexpr std::uint32_t event_tag<core::ProposalRetitled> = 4
 template <> inline constexpr std::uint32_t event_tag<core::TimeZoneSet> = 44;
 template <> inline constexpr std::uint32_t event_tag<core::CallLinkSet> = 45;
 template <> inline constexpr std::uint32_t event_tag<core::PointsShownChanged> = 46;
+template <> inline constexpr std::uint32_t event_tag<core::PointsModerationChanged> = 47;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ template <> struct StoredEnum<core::PointKind> {
 };
 template <> struct StoredEnum<core::PointStatus> {
   static constexpr std::array by_tag{core::PointStatus::open, core::PointStatus::taken_up, core::PointStatus::answered,
-                                     core::PointStatus::hidden};
+                                     core::PointStatus::hidden, core::PointStatus::pending};
 };
 template <> struct StoredEnum<core::SignalKind> {
   static constexpr std::array by_tag{core::SignalKind::slow_down, core::SignalKind::lost,      core::SignalKind::cant_hear,

@@ -430,6 +430,15 @@ int main() {
   d.command(sam, SetPointStatus{1, PointStatus::open, ""});  // not_allowed
   d.snapshots();  // the hidden point: facilitators only
 
+  // Moderated points: one waits (pending: a stub for participants), is approved, moderation ends.
+  d.command(sam, SetPointsModerated{true});  // not_allowed
+  d.command(fatima, SetPointsModerated{true});
+  d.command(ben, SubmitPoint{PointKind::question, "Can we meet later in the day?", false});
+  d.command(sam, UpvotePoint{4});  // closed: pending
+  d.snapshots();  // pending: facilitators see it whole, participants a stub, the display nothing
+  d.command(fatima, SetPointStatus{4, PointStatus::open, ""});
+  d.command(fatima, SetPointsModerated{false});
+
   d.command(ada, SetSignalSettings{60, 2});  // not_allowed: facilitators only
   d.command(fatima, SetSignalSettings{5, 2});  // invalid_argument: window from 10 s
   d.command(fatima, SetSignalSettings{60, 2});

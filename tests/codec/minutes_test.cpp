@@ -121,5 +121,17 @@ TEST_F(MinutesTest, GoRoundsAndOpenPointsAreKept) {
   EXPECT_TRUE(has(md, "still running when these minutes were made")) << md;
 }
 
+// A point still waiting for approval in a moderated meeting is counted, never quoted: nobody but
+// the facilitators and its writer saw it.
+TEST_F(MinutesTest, PointsStillWaitingForApprovalAreCountedNotQuoted) {
+  ok(fac, SetPointsModerated{true});
+  ok(ana, SubmitPoint{PointKind::point, "Something I wrote in anger", false});
+  ok(bo, SubmitPoint{PointKind::question, "Approved question?", false});
+  ok(fac, SetPointStatus{2, PointStatus::open, ""});
+  const std::string md = minutes();
+  EXPECT_TRUE(has(md, "## Written points still open\n\n- Question: Approved question? (0 upvotes)\n\n1 written point still waited for a facilitator's approval.")) << md;
+  EXPECT_FALSE(has(md, "in anger")) << md;
+}
+
 }  // namespace
 }  // namespace everyvoice::codec

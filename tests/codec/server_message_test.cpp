@@ -89,7 +89,7 @@ TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures)
     EXPECT_EQ(s.at("now").get<Millis>(), now);
     const json& view = s.at("view");
     json meeting{{"code", meeting_code}, {"title", "Budget: who decides?"}, {"locked", false}, {"ended", false},
-                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}, {"people_count", 3}};
+                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}};
     if (a != Audience::display) meeting["call_link"] = "";  // the video call's link: never on the room display
     EXPECT_EQ(view.at("meeting"), meeting);
     for (const char* section : {"meeting", "people", "queue", "turn", "round", "polls", "proposals", "decisions",
@@ -185,6 +185,26 @@ TEST_F(ServerMessageTest, ABigMeetingSendsPhonesAndDisplaysTheFacilitatorsAndThe
   for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("people_complete"), true);
   EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("figures").at("people_complete"), true);
   EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("figures").at("people").size(), people_listed_max - 1);  // not the display
+}
+
+// Moderated points: a pending point is whole for facilitators, a stub without text or author for
+// participants (its author's page shows it waiting), and absent from the room display.
+TEST_F(ServerMessageTest, APendingPointIsAStubForParticipantsAndAbsentFromTheDisplay) {
+  cmd(fac, SetPointsModerated{true});
+  EXPECT_EQ(update(Audience::display).at("events")[0], (json{{"seq", state.seq}, {"at", now}, {"kind", "points_moderation_changed"}, {"moderated", true}}));
+  EXPECT_EQ(update(Audience::participant).at("meeting").at("points_moderated"), true);
+  cmd(ada, SubmitPoint{PointKind::question, "Can we meet later?", false});
+  const json full = snapshot(Audience::facilitator).at("view").at("points").at(0);
+  EXPECT_EQ(full.at("status"), "pending");
+  EXPECT_EQ(full.at("text"), "Can we meet later?");
+  EXPECT_EQ(full.at("author_name"), "Ada");
+  EXPECT_EQ(snapshot(Audience::participant).at("view").at("points"),
+            (json{{{"id", 1}, {"kind", "question"}, {"text", ""}, {"author", nullptr}, {"status", "pending"}, {"upvotes", 0}, {"at", now}}}));
+  EXPECT_EQ(update(Audience::participant).at("points").at(0).at("text"), "");
+  EXPECT_EQ(snapshot(Audience::display).at("view").at("points"), json::array());
+  EXPECT_EQ(update(Audience::display).dump().find("meet later"), std::string::npos);
+  cmd(fac, SetPointStatus{1, PointStatus::open, ""});  // approved: everyone sees it
+  for (Audience a : audiences) EXPECT_EQ(update(a).at("points").at(0).at("text"), "Can we meet later?") << audience_name(a);
 }
 
 // An anonymous point or agreement item carries no author's name.
@@ -356,7 +376,7 @@ TEST_F(ServerMessageTest, UpdateCarriesTheEventsWithTheirKindsAndTheSections) {
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("policy"), "hybrid");
   EXPECT_EQ(update(Audience::participant).at("meeting"),
             (json{{"title", "Budget: who decides?"}, {"locked", false}, {"ended", false}, {"policy", "hybrid"},
-                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"people_count", 3}, {"call_link", ""}}));  // no code in an update
+                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}, {"call_link", ""}}));  // no code in an update
   cmd(fac, SetTurnLimit{90});
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("seconds"), 90);
   // The call link: in the meeting section of facilitators and participants; the room display gets

@@ -98,6 +98,7 @@ constexpr std::array kGenerated{
     Generated{command_index<StartAgendaItem>(), "StartAgendaItem"},
     Generated{command_index<SetCallLink>(), "SetCallLink"},
     Generated{command_index<SetPointsShown>(), "SetPointsShown"},
+    Generated{command_index<SetPointsModerated>(), "SetPointsModerated"},
 };
 const char* command_name(std::size_t index) {
   for (const auto& g : kGenerated)
@@ -316,10 +317,13 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
     if (r < 86) return {anyone(), UpvotePoint{some_id(state.points.size(), [](std::uint32_t) { return true; })}};
     if (r < 89) {
       return {runner(), SetPointStatus{some_id(state.points.size(), [](std::uint32_t) { return true; }),
-                                       static_cast<PointStatus>(below(4)), reason()}};
+                                       static_cast<PointStatus>(below(5)), reason()}};  // pending: refused
     }
     if (r < 94) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
-    if (r < 95) return {runner(), SetPointsShown{static_cast<std::uint32_t>(below(7))}};
+    if (r < 95) {
+      if (chance(0.5)) return {chance(0.7) ? runner() : anyone(), SetPointsModerated{chance(0.5)}};  // anyone: refused
+      return {runner(), SetPointsShown{static_cast<std::uint32_t>(below(7))}};
+    }
     if (r < 96) {
       const std::uint32_t windows[] = {5, 30, 120, 600, 4000};
       return {facilitator(), SetSignalSettings{windows[below(5)], static_cast<std::uint32_t>(below(5))}};
@@ -556,6 +560,8 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       if (pt.status == PointStatus::hidden) {
         EXPECT_FALSE(pt.reason.empty());
       }
+      // A pending point (moderated) has no upvotes: nobody but facilitators and its author saw it.
+      if (pt.status == PointStatus::pending) EXPECT_TRUE(pt.upvoters.empty());
       for (ParticipantId who : pt.upvoters) EXPECT_NE(state.find(who), nullptr);
       EXPECT_TRUE(pt.author == 0 || state.find(pt.author) != nullptr);
     }

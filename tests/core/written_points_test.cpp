@@ -33,6 +33,43 @@ TEST_F(WrittenPointsTest, FacilitatorsChooseHowManyPointsTheRoomDisplayShows) {
   EXPECT_EQ(state.points_shown, 0u);
 }
 
+// Moderated points (as Slido's moderated Q&A): while on, a new point is pending until a facilitator
+// opens it (approves) or hides it with a reason; nobody can upvote it meanwhile; a point written by
+// someone who runs the queue is open at once; turning moderation off leaves waiting points waiting.
+TEST_F(WrittenPointsTest, ModeratedPointsWaitForAFacilitatorsApproval) {
+  EXPECT_FALSE(state.points_moderated);
+  refused(ana, SetPointsModerated{true}, ErrorCode::not_allowed);
+  refused(display, SetPointsModerated{true}, ErrorCode::not_allowed);
+  ok(co, SetPointsModerated{true});
+  EXPECT_TRUE(state.points_moderated);
+  EXPECT_EQ(log.back().event, (Event{PointsModerationChanged{true}}));
+  const auto before = log.size();
+  ok(fac, SetPointsModerated{true});
+  EXPECT_EQ(log.size(), before) << "unchanged: no event";
+
+  ok(ana, SubmitPoint{PointKind::question, "Who books the room?", false});
+  ok(bo, SubmitPoint{PointKind::point, "Something rude", true});
+  ok(co, SubmitPoint{PointKind::point, "Break at eight", false});
+  EXPECT_EQ(point(1).status, PointStatus::pending);
+  EXPECT_EQ(point(2).status, PointStatus::pending);
+  EXPECT_EQ(point(3).status, PointStatus::open) << "a co-facilitator's own point needs no approval";
+  refused(bo, UpvotePoint{1}, ErrorCode::closed);
+  refused(fac, SetPointStatus{3, PointStatus::pending, ""}, ErrorCode::invalid_argument);
+  refused(ana, SetPointStatus{1, PointStatus::open, ""}, ErrorCode::not_allowed);
+  ok(fac, SetPointStatus{1, PointStatus::open, ""});  // approved
+  EXPECT_EQ(point(1).status, PointStatus::open);
+  ok(bo, UpvotePoint{1});
+  refused(fac, SetPointStatus{2, PointStatus::hidden, ""}, ErrorCode::reason_required);
+  ok(fac, SetPointStatus{2, PointStatus::hidden, "not about the agenda"});  // declined, with a reason
+
+  ok(fac, SubmitPoint{PointKind::point, "Anonymous, even from a facilitator", true});
+  EXPECT_EQ(point(4).status, PointStatus::pending) << "anonymous: nobody knows who runs the queue";
+  ok(fac, SetPointsModerated{false});
+  EXPECT_EQ(point(4).status, PointStatus::pending) << "still waiting once moderation ends";
+  ok(ana, SubmitPoint{PointKind::point, "Open at once", false});
+  EXPECT_EQ(point(5).status, PointStatus::open);
+}
+
 TEST_F(WrittenPointsTest, SubmitANamedPointOrQuestion) {
   ASSERT_TRUE(state.points.empty());
   const Handled h = run(ana, SubmitPoint{PointKind::question, "  Who books the room?  ", false});

@@ -97,6 +97,9 @@ class EventFormatTest : public MeetingFixture {
     log.push_back(zone[0]);
     ok(fac, SetCallLink{"https://meet.example.org/format-test"});
     ok(fac, SetPointsShown{3});
+    // Moderated points (PointsModerationChanged), and a point left pending (PointStatus::pending).
+    ok(fac, SetPointsModerated{true});
+    ok(pat, SubmitPoint{PointKind::question, "Pending until approved", false});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

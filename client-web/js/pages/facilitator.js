@@ -352,14 +352,14 @@ function drawBadges() {
   const counts = {
     polls: model.polls.filter((p) => p.status === 'open').length,
     consent: model.proposals.filter((p) => ['clarifying', 'reactions', 'consent'].includes(p.phase)).length,
-    points: model.points.filter((p) => p.status === 'open').length,
+    points: model.points.filter((p) => p.status === 'open' || p.status === 'pending').length,
     agreement: model.agreement.filter((i) => i.status === 'proposed').length,
   };
   for (const [name, n] of Object.entries(counts)) {
     const badge = $(`#tab-${name} .badge`);
     badge.hidden = !n;
     setText(badge, n ? String(n) : '');
-    const label = { polls: 'open', consent: 'running', points: 'open', agreement: 'proposed' }[name];
+    const label = { polls: 'open', consent: 'running', points: 'open or waiting for approval', agreement: 'proposed' }[name];
     if (n) badge.setAttribute('aria-label', `${n} ${label}`); else badge.removeAttribute('aria-label');
   }
 }

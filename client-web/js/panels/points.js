@@ -1,5 +1,6 @@
 // Console panel: written points and questions, most upvoted first (the server's order), hidden
 // ones too with their reason. Take one up, mark it answered, hide it with a reason, or reopen it.
+// Moderated (approve first): new points wait, listed first, until approved or hidden.
 import { h } from '../dom.js';
 import { Windowed } from '../lists.js';
 import * as msg from '../protocol-console.js';
@@ -11,6 +12,7 @@ const NEXT = {
   taken_up: [['answered', 'Answered'], ['open', 'Back to open']],
   answered: [['taken_up', 'Take up'], ['open', 'Back to open']],
   hidden: [['open', 'Show again']],
+  pending: [['open', 'Approve']],
 };
 
 export function mount(root, { model, conn, send, ask }) {
@@ -23,15 +25,22 @@ export function mount(root, { model, conn, send, ask }) {
       h('select', { id: 'points-shown', 'aria-describedby': 'points-shown-hint' },
         [0, 1, 3, 5].map((n) => h('option', { value: String(n) }, n ? `the top ${n === 1 ? 'point' : `${n} points`}` : 'no points'))),
       h('p', { class: 'hint', id: 'points-shown-hint' }, 'Those taken up first, then the most upvoted. Hidden and answered points never show.')),
+    h('div', { class: 'field' },
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'points-moderated', 'aria-describedby': 'points-moderated-hint' }),
+        'Approve points before others see them'),
+      h('p', { class: 'hint', id: 'points-moderated-hint' }, 'New points wait here until you approve or hide them; their writers see them waiting. Points by facilitators go up at once.')),
     list, h('p', { class: 'muted', id: 'fpoints-none', hidden: true }, 'Nothing written yet. People write on their phones.')));
   const shown = root.querySelector('#points-shown');
   shown.addEventListener('change', () => send(shown, msg.setPointsShown(Number(shown.value))).then((ok) => ok || render()));
+  const moderated = root.querySelector('#points-moderated');
+  moderated.addEventListener('change', () => send(moderated, msg.setPointsModerated(moderated.checked)).then((ok) => ok || render()));
   list.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-action]');
     if (!b) return;
     const id = Number(b.dataset.id);
     if (b.dataset.action === 'hide') {
-      ask({ title: 'Hide this written point', text: 'Only facilitators will see it, with your reason.', ok: 'Hide',
+      const waiting = (model.points.find((p) => p.id === id) || {}).status === 'pending';
+      ask({ title: waiting ? 'Decline this written point' : 'Hide this written point', text: 'Only facilitators will see it, with your reason.', ok: 'Hide',
         run: ({ reason }) => conn.send(msg.setPointStatus(id, 'hidden', reason)) });
     } else {
       send(b, msg.setPointStatus(id, b.dataset.action));
@@ -62,8 +71,12 @@ export function mount(root, { model, conn, send, ask }) {
     if (![...shown.options].some((o) => Number(o.value) === count)) shown.append(h('option', { value: String(count) }, `the top ${count} points`));
     if (document.activeElement !== shown) shown.value = String(count);
     shown.disabled = model.ended;
+    moderated.checked = !!(model.meeting || {}).points_moderated;
+    moderated.disabled = model.ended;
     root.querySelector('#fpoints-none').hidden = model.points.length > 0;
-    points.set(model.points);
+    // Waiting for approval first (oldest first), then the server's order.
+    const waiting = model.points.filter((p) => p.status === 'pending').sort((a, b) => a.id - b.id);
+    points.set(waiting.length ? [...waiting, ...model.points.filter((p) => p.status !== 'pending')] : model.points);
   }
   return render;
 }

@@ -92,6 +92,43 @@ describe('written points, signals, agenda, end and minutes', () => {
     await until(display.page, 'hidden point gone from the display', () => !document.querySelector('#point-list').textContent.includes('Bus fares'));
   });
 
+  it('moderated: a new point waits for approval, seen only by its author and the facilitators', async () => {
+    await fac.page.check('#points-moderated');
+    await until(fac.page, 'moderation on, acknowledged', () => document.querySelector('#points-moderated').getAttribute('aria-disabled') !== 'true');
+    await ben.page.fill('#point-text', 'Can we meet in the evening?');
+    await ben.page.click('#point-form button[type=submit]');
+    const bens = pointItem(ben.page, '#point-list', 'Can we meet in the evening?');
+    await bens.waitFor({ timeout: 10000 });
+    assert.match(await bens.textContent(), /waiting for approval/);
+    assert.match(await bens.textContent(), /Only you and the facilitators see it/);
+    assert.equal(await bens.locator('button[data-action=upvote]').count(), 0, 'nobody upvotes a waiting point');
+    const facs = pointItem(fac.page, '#fpoint-list', 'Can we meet in the evening?');
+    await facs.waitFor({ timeout: 10000 });
+    assert.match(await fac.page.textContent('#fpoint-list > li:first-child'), /Can we meet in the evening\?.*Approve/s, 'waiting points first');
+    // Kofi's phone gets a stub without words and shows nothing; nor does the room display.
+    assert.ok(!(await kofi.page.textContent('#point-list')).includes('evening'));
+    assert.ok(!(await display.page.textContent('#points')).includes('evening'));
+    await expectAccessible(ben.page, 'participant page with a point waiting for approval');
+    await expectAccessible(fac.page, 'points panel with a point waiting for approval');
+    await shot(fac.page, 'points-moderated-console');
+    await facs.locator('button[data-action=open]').click();  // Approve
+    await waitText(kofi.page, '#point-list', 'Can we meet in the evening?');
+    await until(ben.page, 'approved', () => ![...document.querySelectorAll('#point-list > li')].some((li) => li.textContent.includes('evening') && li.textContent.includes('waiting')));
+    // Declined: hidden with a reason; its writer is told.
+    await kofi.page.fill('#point-text', 'Off topic remark');
+    await kofi.page.click('#point-form button[type=submit]');
+    const kofis = pointItem(fac.page, '#fpoint-list', 'Off topic remark');
+    await kofis.waitFor({ timeout: 10000 });
+    await kofis.locator('button[data-action=hide]').click();
+    assert.match(await fac.page.textContent('#dialog-h'), /Decline/);
+    await fac.page.fill('#dialog-reason', 'not for this meeting');
+    await fac.page.click('#dialog-ok');
+    await waitText(kofi.page, '#my-hidden-points', 'A facilitator hid your point “Off topic remark”');
+    assert.ok(!(await ben.page.textContent('#point-list')).includes('Off topic'), 'never seen by others');
+    await fac.page.uncheck('#points-moderated');
+    await until(fac.page, 'moderation off, acknowledged', () => document.querySelector('#points-moderated').getAttribute('aria-disabled') !== 'true');
+  });
+
   it('a signal reaches the facilitator at once, and the room at the threshold', async () => {
     await ada.page.click('#signal-buttons button[data-kind=slow_down]');
     await waitText(fac.page, '#signal-counts', 'Slow down: 1');
