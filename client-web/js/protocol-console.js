@@ -40,7 +40,9 @@ export const openPoll = (spec) => ({
   type: 'open_poll', question: spec.question, kind: spec.kind, options: spec.options, max_choices: spec.maxChoices,
   scale_min: spec.scaleMin, scale_max: spec.scaleMax, min_label: spec.minLabel, max_label: spec.maxLabel,
   preset: spec.preset, anonymous: spec.anonymous, results: spec.results, min_voters: spec.minVoters, decision: spec.decision,
+  draft: spec.draft || undefined,  // prepared in advance: opened later with openDraftPoll
 });
+export const openDraftPoll = (poll) => ({ type: 'open_draft_poll', poll });
 export const closePoll = (poll, reviewDate) => ({ type: 'close_poll', poll, review_date: reviewDate || undefined });
 export const cancelPoll = (poll) => ({ type: 'cancel_poll', poll });
 

@@ -35,7 +35,7 @@ export const POLL_KIND = {
   single_choice: 'Single choice', multiple_choice: 'Multiple choice', scale: 'Scale',
   ranked_choice: 'Ranked choice', open_text: 'Open text',
 };
-export const POLL_STATUS = { open: 'open', closed: 'closed', cancelled: 'cancelled' };
+export const POLL_STATUS = { open: 'open', closed: 'closed', cancelled: 'cancelled', draft: 'prepared' };
 // When a poll shows its results, in plain words (k: the fewest voters for an anonymous result).
 export function whenResults(poll) {
   if (poll.anonymous) return `Anonymous: nobody, not even the facilitator, can see what you chose. Results show only when the poll closes, and only if at least ${poll.min_voters} people voted.`;

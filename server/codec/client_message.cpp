@@ -306,7 +306,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
                           .value_or(spec.anonymous ? ResultsShown::at_close : ResultsShown::live);
          spec.min_voters = static_cast<std::uint32_t>(f.unsigned_number("min_voters", 1000, false).value_or(3));
          spec.is_decision = f.boolean("decision", false).value_or(false);
-         return Command{OpenPoll{std::move(spec)}};
+         const bool draft = f.boolean("draft", false).value_or(false);
+         return Command{OpenPoll{std::move(spec), draft}};
        }},
       {"vote",
        [](Fields& f, ParticipantId self) -> ClientMessage {
@@ -426,6 +427,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        }},
       {"set_points_moderated",
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{SetPointsModerated{*f.boolean("moderated", true)}}; }},
+      {"open_draft_poll",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{OpenDraftPoll{f.id_number("poll")}}; }},
   };
   return table;
 }

@@ -273,8 +273,10 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   }
 
   w.section("Polls");
-  if (s.polls.empty()) w.para("No polls.");
+  // Drafts never opened (and drafts deleted unopened) were never put to anyone: not in the record.
+  if (std::none_of(s.polls.begin(), s.polls.end(), [](const Poll& p) { return p.opened; })) w.para("No polls.");
   for (const auto& p : s.polls) {
+    if (!p.opened) continue;
     std::string line = said(p.spec.question) + " (" + std::string(poll_kind(p.spec.kind)) + ", " +
                        (p.spec.anonymous ? "anonymous" : "named") + "): ";
     if (p.status == PollStatus::cancelled) line += "cancelled.";

@@ -257,9 +257,12 @@ json poll_result(const Poll& poll, const PollResult& r) {
   return j;
 }
 
+// Facilitators also see the polls prepared in advance (`draft`, and drafts deleted unopened); the
+// others see a poll from when it opens.
 json polls(const MeetingState& s, Audience audience) {
   json list = json::array();
   for (const auto& p : s.polls) {
+    if (!p.opened && audience != Audience::facilitator) continue;
     json j{{"id", p.id},
            {"question", p.spec.question},
            {"kind", core::name_of(p.spec.kind)},
@@ -458,6 +461,12 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         if constexpr (std::is_same_v<E, MeetingOpened>) {
           j["kind"] = "meeting_opened";
           j["title"] = e.title;
+        } else if constexpr (std::is_same_v<E, PollDrafted>) {
+          j["kind"] = "poll_drafted";  // the poll itself is in the facilitators' polls section only
+          j["poll"] = e.poll;
+        } else if constexpr (std::is_same_v<E, DraftPollOpened>) {
+          j["kind"] = "poll_opened";  // to participants, a prepared poll opens as any other
+          j["poll"] = e.poll;
         } else if constexpr (std::is_same_v<E, PointsModerationChanged>) {
           j["kind"] = "points_moderation_changed";
           j["moderated"] = e.moderated;
@@ -658,7 +667,8 @@ std::uint32_t sections_of(const Event& event) {
         else if constexpr (std::is_same_v<E, RoundStarted> || std::is_same_v<E, RoundPassed> ||
                            std::is_same_v<E, RoundSkipped> || std::is_same_v<E, RoundEnded>)
           return section_round | section_turn;
-        else if constexpr (std::is_same_v<E, PollOpened> || std::is_same_v<E, VoteRecorded> ||
+        else if constexpr (std::is_same_v<E, PollOpened> || std::is_same_v<E, PollDrafted> ||
+                           std::is_same_v<E, DraftPollOpened> || std::is_same_v<E, VoteRecorded> ||
                            std::is_same_v<E, VoterRecorded> || std::is_same_v<E, BallotCounted> ||
                            std::is_same_v<E, PollClosed> || std::is_same_v<E, PollCancelled>)
           return section_polls;

@@ -123,7 +123,12 @@ struct EndRound {  // facilitator / co-facilitator: end the round early
 // --- polls (server/core/polls.cpp) ---
 struct OpenPoll {  // facilitator / co-facilitator
   PollSpec spec;
+  bool draft = false;  // prepared in advance: seen by facilitators only until OpenDraftPoll
   bool operator==(const OpenPoll&) const = default;
+};
+struct OpenDraftPoll {  // facilitator / co-facilitator: a poll prepared in advance opens now
+  std::uint32_t poll;
+  bool operator==(const OpenDraftPoll&) const = default;
 };
 struct CastVote {  // anyone present; a facilitator for a proxy in a named poll
   std::uint32_t poll;
@@ -259,7 +264,7 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
-                             SetCallLink, SetPointsShown, SetPointsModerated>;
+                             SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

@@ -154,6 +154,17 @@ struct PollOpened {
   std::uint32_t eligible;  // people present when it opened
   bool operator==(const PollOpened&) const = default;
 };
+// A poll prepared in advance (a draft): facilitators see it; it opens with DraftPollOpened.
+struct PollDrafted {
+  std::uint32_t poll;
+  PollSpec spec;
+  bool operator==(const PollDrafted&) const = default;
+};
+struct DraftPollOpened {
+  std::uint32_t poll;
+  std::uint32_t eligible;  // people present when it opened
+  bool operator==(const DraftPollOpened&) const = default;
+};
 struct VoteRecorded {  // named polls only; a later one from the same person replaces the earlier
   std::uint32_t poll;
   ParticipantId who;
@@ -299,7 +310,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
-                           PointsModerationChanged>;
+                           PointsModerationChanged, PollDrafted, DraftPollOpened>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -105,6 +105,7 @@ struct Poll {
   std::vector<Ballot> anonymous;          // anonymous polls: ballots alone, kept sorted so that
                                           // their order says nothing about who cast them
   std::optional<PollResult> result;       // once closed
+  bool opened = true;                     // false while a draft, and for a draft deleted unopened
   bool operator==(const Poll&) const = default;
 };
 

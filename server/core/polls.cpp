@@ -230,6 +230,15 @@ void count_as_eligible(Poll& p, ParticipantId who) {
   if (p.counted.insert(who).second) ++p.eligible;
 }
 
+// Who can vote: everyone present, but in an anonymous poll not proxies (a facilitator voting for
+// one would see their secret choice), so that "N of M voted" can reach M.
+std::uint32_t eligible_now(const MeetingState& s, bool anonymous) {
+  std::uint32_t eligible = 0;
+  for (const auto& person : s.participants)
+    if (is_present(person) && !(anonymous && person.proxy)) ++eligible;
+  return eligible;
+}
+
 }  // namespace
 
 Outcome decide_command(const Context& ctx, const OpenPoll& c) {
@@ -269,17 +278,24 @@ Outcome decide_command(const Context& ctx, const OpenPoll& c) {
   PollSpec clean = spec;
   clean.question = std::string(trim(spec.question));
   for (auto& o : clean.options) o = std::string(trim(o));
-  // Who can vote: everyone present, but in an anonymous poll not proxies (a facilitator voting for
-  // one would see their secret choice), so that "N of M voted" can reach M.
-  std::uint32_t eligible = 0;
-  for (const auto& person : ctx.state.participants)
-    if (is_present(person) && !(clean.anonymous && person.proxy)) ++eligible;
-  return Outcome::of({PollOpened{static_cast<std::uint32_t>(ctx.state.polls.size() + 1), std::move(clean), eligible}});
+  const auto id = static_cast<std::uint32_t>(ctx.state.polls.size() + 1);
+  if (c.draft) return Outcome::of({PollDrafted{id, std::move(clean)}});
+  const std::uint32_t eligible = eligible_now(ctx.state, clean.anonymous);
+  return Outcome::of({PollOpened{id, std::move(clean), eligible}});
+}
+
+Outcome decide_command(const Context& ctx, const OpenDraftPoll& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("open a poll");
+  const Poll* poll = find_poll(ctx.state, c.poll);
+  if (!poll) return no_poll(c.poll);
+  if (poll->status != PollStatus::draft) return Outcome::reject(ErrorCode::closed, "this poll is not a draft waiting to open");
+  return Outcome::of({DraftPollOpened{c.poll, eligible_now(ctx.state, poll->spec.anonymous)}});
 }
 
 Outcome decide_command(const Context& ctx, const CastVote& c) {
   const Poll* poll = find_poll(ctx.state, c.poll);
   if (!poll) return no_poll(c.poll);
+  if (poll->status == PollStatus::draft) return Outcome::reject(ErrorCode::closed, "this poll has not been opened yet");
   if (poll->status != PollStatus::open) return Outcome::reject(ErrorCode::closed, "this poll is no longer open");
   const Participant* voter = ctx.state.find_active(c.who);
   if (!voter) return unknown(c.who);
@@ -303,6 +319,7 @@ Outcome decide_command(const Context& ctx, const ClosePoll& c) {
   if (!ctx.actor_runs_queue()) return not_allowed("close a poll");
   const Poll* poll = find_poll(ctx.state, c.poll);
   if (!poll) return no_poll(c.poll);
+  if (poll->status == PollStatus::draft) return Outcome::reject(ErrorCode::closed, "this poll is a draft: open it first");
   if (poll->status != PollStatus::open)
     return Outcome::reject(ErrorCode::closed, "this poll has ended; a closed poll cannot be reopened");
   if (auto bad = check_review_date(c.review_date)) return *bad;
@@ -332,7 +349,9 @@ Outcome decide_command(const Context& ctx, const CancelPoll& c) {
   if (!ctx.actor_runs_queue()) return not_allowed("cancel a poll");
   const Poll* poll = find_poll(ctx.state, c.poll);
   if (!poll) return no_poll(c.poll);
-  if (poll->status != PollStatus::open) return Outcome::reject(ErrorCode::closed, "this poll has ended already");
+  // A draft can be deleted the same way (it was never seen by participants).
+  if (poll->status != PollStatus::open && poll->status != PollStatus::draft)
+    return Outcome::reject(ErrorCode::closed, "this poll has ended already");
   return Outcome::of({PollCancelled{c.poll}});
 }
 
@@ -346,6 +365,27 @@ void apply_event(MeetingState& s, const PollOpened& e, Millis at) {
   p.opened_at = at;
   p.agenda_item = s.current_item;
   s.polls.push_back(std::move(p));
+}
+
+void apply_event(MeetingState& s, const PollDrafted& e, Millis) {
+  Poll p;
+  p.id = e.poll;
+  p.spec = e.spec;
+  p.status = PollStatus::draft;
+  p.opened = false;
+  s.polls.push_back(std::move(p));
+}
+
+// As PollOpened, for a poll that was prepared: who may vote and the agenda item are those of now.
+void apply_event(MeetingState& s, const DraftPollOpened& e, Millis at) {
+  Poll& p = s.polls[e.poll - 1];
+  p.status = PollStatus::open;
+  p.opened = true;
+  p.eligible = e.eligible;
+  for (const auto& person : s.participants)
+    if (is_present(person) && !(p.spec.anonymous && person.proxy)) p.counted.insert(person.id);
+  p.opened_at = at;
+  p.agenda_item = s.current_item;
 }
 
 void apply_event(MeetingState& s, const VoteRecorded& e, Millis) {

@@ -157,11 +157,14 @@ Outcome decide_command(const Context&, const UpvotePoint&);
 Outcome decide_command(const Context&, const SetPointStatus&);
 Outcome decide_command(const Context&, const SetPointsShown&);
 Outcome decide_command(const Context&, const SetPointsModerated&);
+Outcome decide_command(const Context&, const OpenDraftPoll&);
 void apply_event(MeetingState&, const PointSubmitted&, Millis);
 void apply_event(MeetingState&, const PointUpvoted&, Millis);
 void apply_event(MeetingState&, const PointStatusChanged&, Millis);
 void apply_event(MeetingState&, const PointsShownChanged&, Millis);
 void apply_event(MeetingState&, const PointsModerationChanged&, Millis);
+void apply_event(MeetingState&, const PollDrafted&, Millis);
+void apply_event(MeetingState&, const DraftPollOpened&, Millis);
 
 // signals.cpp
 Outcome decide_command(const Context&, const SendSignal&);

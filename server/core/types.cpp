@@ -38,9 +38,10 @@ constexpr Names<PollKind, 5> poll_kind_names{{{PollKind::single_choice, "single_
 constexpr Names<ResultsShown, 3> results_shown_names{{{ResultsShown::live, "live"},
                                                       {ResultsShown::after_vote, "after_vote"},
                                                       {ResultsShown::at_close, "at_close"}}};
-constexpr Names<PollStatus, 3> poll_status_names{{{PollStatus::open, "open"},
+constexpr Names<PollStatus, 4> poll_status_names{{{PollStatus::open, "open"},
                                                   {PollStatus::closed, "closed"},
-                                                  {PollStatus::cancelled, "cancelled"}}};
+                                                  {PollStatus::cancelled, "cancelled"},
+                                                  {PollStatus::draft, "draft"}}};
 constexpr Names<ConsentPhase, 6> consent_phase_names{{{ConsentPhase::clarifying, "clarifying"},
                                                       {ConsentPhase::reactions, "reactions"},
                                                       {ConsentPhase::consent, "consent"},

@@ -40,7 +40,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //   5: MeetingState::time_zone and utc_offset_minutes (TimeZoneSet; the minutes' times).
 //   6: MeetingState::call_link (CallLinkSet), and points_shown (PointsShownChanged): one release.
 //   7: MeetingState::points_moderated (PointsModerationChanged), and PointStatus::pending (stored 4).
-constexpr std::uint32_t state_layout = 7;
+//   8: Poll::opened, PollStatus::draft (stored 3): polls prepared in advance (PollDrafted, DraftPollOpened).
+constexpr std::uint32_t state_layout = 8;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -308,6 +309,8 @@ template <class A> void describe(A& a, RoundPassed& x) { a(x.id); }
 template <class A> void describe(A& a, RoundSkipped& x) { a(x.id, x.reason); }
 template <class A> void describe(A& a, RoundEnded& x) { a(x.round_no, x.completed); }
 template <class A> void describe(A& a, PollOpened& x) { a(x.poll, x.spec, x.eligible); }
+template <class A> void describe(A& a, PollDrafted& x) { a(x.poll, x.spec); }
+template <class A> void describe(A& a, DraftPollOpened& x) { a(x.poll, x.eligible); }
 template <class A> void describe(A& a, VoteRecorded& x) { a(x.poll, x.who, x.ballot); }
 template <class A> void describe(A& a, VoterRecorded& x) { a(x.poll, x.who); }
 template <class A> void describe(A& a, BallotCounted& x) { a(x.poll, x.ballot); }
@@ -340,7 +343,7 @@ template <class A> void describe(A& a, Override& x) { a(x.kind, x.by, x.target, 
 template <class A> void describe(A& a, WaitStats& x) { a(x.count, x.total_ms, x.longest_ms); }
 template <class A> void describe(A& a, RoundStep& x) { a(x.who, x.kind, x.reason); }
 template <class A> void describe(A& a, GoRound& x) { a(x.round_no, x.topic, x.order_kind, x.seed, x.order, x.next, x.steps, x.active, x.completed); }
-template <class A> void describe(A& a, Poll& x) { a(x.id, x.spec, x.status, x.eligible, x.counted, x.opened_at, x.agenda_item, x.voters, x.named, x.anonymous, x.result); }
+template <class A> void describe(A& a, Poll& x) { a(x.id, x.spec, x.status, x.eligible, x.counted, x.opened_at, x.agenda_item, x.voters, x.named, x.anonymous, x.result, x.opened); }
 template <class A> void describe(A& a, ConsentRecord& x) { a(x.answer, x.text); }
 template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.titles, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item); }
 template <class A> void describe(A& a, Objection& x) { a(x.id, x.proposal, x.version, x.author, x.reason, x.status); }

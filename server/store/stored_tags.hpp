@@ -69,6 +69,8 @@ template <> inline constexpr std::uint32_t event_tag<core::TimeZoneSet> = 44;
 template <> inline constexpr std::uint32_t event_tag<core::CallLinkSet> = 45;
 template <> inline constexpr std::uint32_t event_tag<core::PointsShownChanged> = 46;
 template <> inline constexpr std::uint32_t event_tag<core::PointsModerationChanged> = 47;
+template <> inline constexpr std::uint32_t event_tag<core::PollDrafted> = 48;
+template <> inline constexpr std::uint32_t event_tag<core::DraftPollOpened> = 49;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------
@@ -111,7 +113,8 @@ template <> struct StoredEnum<core::ResultsShown> {
   static constexpr std::array by_tag{core::ResultsShown::live, core::ResultsShown::after_vote, core::ResultsShown::at_close};
 };
 template <> struct StoredEnum<core::PollStatus> {
-  static constexpr std::array by_tag{core::PollStatus::open, core::PollStatus::closed, core::PollStatus::cancelled};
+  static constexpr std::array by_tag{core::PollStatus::open, core::PollStatus::closed, core::PollStatus::cancelled,
+                                     core::PollStatus::draft};
 };
 template <> struct StoredEnum<core::ConsentPhase> {
   static constexpr std::array by_tag{core::ConsentPhase::clarifying, core::ConsentPhase::reactions,

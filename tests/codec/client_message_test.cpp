@@ -107,11 +107,15 @@ json command_json(const Command& command) {
           return {{"type", "end_meeting"}};
         } else if constexpr (std::is_same_v<C, OpenPoll>) {
           const PollSpec& p = c.spec;
-          return {{"type", "open_poll"},       {"question", p.question},       {"kind", name_of(p.kind)},
-                  {"options", p.options},      {"max_choices", p.max_choices}, {"scale_min", p.scale_min},
-                  {"scale_max", p.scale_max},  {"min_label", p.min_label},     {"max_label", p.max_label},
-                  {"anonymous", p.anonymous},  {"results", name_of(p.shown)},  {"min_voters", p.min_voters},
-                  {"decision", p.is_decision}};
+          json j{{"type", "open_poll"},       {"question", p.question},       {"kind", name_of(p.kind)},
+                 {"options", p.options},      {"max_choices", p.max_choices}, {"scale_min", p.scale_min},
+                 {"scale_max", p.scale_max},  {"min_label", p.min_label},     {"max_label", p.max_label},
+                 {"anonymous", p.anonymous},  {"results", name_of(p.shown)},  {"min_voters", p.min_voters},
+                 {"decision", p.is_decision}};
+          if (c.draft) j["draft"] = true;  // said only when asked for, as the examples do
+          return j;
+        } else if constexpr (std::is_same_v<C, OpenDraftPoll>) {
+          return {{"type", "open_draft_poll"}, {"poll", c.poll}};
         } else if constexpr (std::is_same_v<C, CastVote>) {
           return {{"type", "vote"},           {"poll", c.poll},          {"for", c.who},
                   {"choices", c.ballot.choices}, {"value", c.ballot.scale}, {"text", c.ballot.text}};
@@ -322,7 +326,7 @@ TEST(ClientExamples, TheCodecKnowsTheTypesThatProtocolMdLists) {
       "set_consent_phase", "answer_consent", "withdraw_objection", "amend_proposal", "adopt_proposal",
       "close_proposal", "propose_agreement_item", "consent_check", "flag_agreement_item", "submit_point",
       "upvote_point",   "set_point_status", "send_signal",   "set_signal_settings", "add_agenda_item",
-      "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated"};
+      "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated", "open_draft_poll"};
   EXPECT_EQ(client_message_types(), expected);
 }
 
@@ -453,6 +457,9 @@ TEST(ClientExampleFields, SetRoleAndLimits) {
 }
 
 TEST(ClientExampleFields, OpenPollAndVote) {
+  EXPECT_FALSE(command_of<OpenPoll>(decode_example("open_poll")).draft);
+  EXPECT_TRUE(command_of<OpenPoll>(decode_example("open_poll--draft")).draft);
+  EXPECT_EQ(command_of<OpenDraftPoll>(decode_example("open_draft_poll")).poll, 2u);
   const auto single = command_of<OpenPoll>(decode_example("open_poll")).spec;
   EXPECT_EQ(single.question, "Which budget line first?");
   EXPECT_EQ(single.kind, PollKind::single_choice);

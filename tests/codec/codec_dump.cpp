@@ -399,6 +399,18 @@ int main() {
   d.command(fatima, CancelPoll{2});
   d.command(fatima, CancelPoll{2});  // closed
 
+  // Polls prepared in advance: drafts seen by facilitators only; one opened, one deleted.
+  d.command(fatima, OpenPoll{poll_spec("Shall we meet monthly?", PollKind::single_choice, {"Yes", "No"}), true});  // poll 6
+  d.command(fatima, OpenPoll{poll_spec("Which room next time?", PollKind::single_choice, {"Hall", "Library"}), true});  // poll 7
+  d.command(sam, CastVote{6, sam, choose({0})});  // closed: not opened yet
+  d.command(sam, OpenDraftPoll{6});                // not_allowed
+  d.snapshots();  // drafts: in the facilitators' polls only
+  d.command(fatima, OpenDraftPoll{6});
+  d.command(fatima, OpenDraftPoll{6});  // closed: not a draft any more
+  d.command(fatima, CancelPoll{7});     // a draft deleted
+  d.command(sam, CastVote{6, sam, choose({0})});
+  d.command(fatima, ClosePoll{6, ""});
+
   // --- the working together agreement, written points, signals ---
   d.advance(10'000);
   d.command(sam, ProposeAgreementItem{"We do not interrupt", false});

@@ -864,6 +864,29 @@ TEST_F(ServerMessageTest, EndingTheMeeting) {
   EXPECT_EQ(snapshot(Audience::display).at("view").at("meeting").at("ended"), true);
 }
 
+// Polls prepared in advance: a draft is in the facilitators' polls only; when it opens everyone
+// gets it as an ordinary poll (event poll_opened); a draft deleted unopened stays out of sight.
+TEST_F(ServerMessageTest, DraftPollsAreForFacilitatorsUntilTheyOpen) {
+  cmd(fac, OpenPoll{spec_of(PollKind::single_choice, {"Yes", "No"}, false, ResultsShown::live), true});
+  EXPECT_EQ(update(Audience::participant).at("events")[0], (json{{"seq", state.seq}, {"at", now}, {"kind", "poll_drafted"}, {"poll", 1}}));
+  cmd(fac, OpenPoll{spec_of(PollKind::single_choice, {"Hall", "Library"}, false, ResultsShown::live), true});
+  EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("polls").size(), 2u);
+  EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("polls")[0].at("status"), "draft");
+  for (Audience a : {Audience::participant, Audience::display}) {
+    EXPECT_EQ(snapshot(a).at("view").at("polls"), json::array());
+    EXPECT_EQ(update(a).dump().find("Library"), std::string::npos);
+  }
+  cmd(fac, OpenDraftPoll{1});
+  const json u = update(Audience::participant);
+  EXPECT_EQ(u.at("events")[0].at("kind"), "poll_opened");
+  ASSERT_EQ(u.at("polls").size(), 1u);
+  EXPECT_EQ(u.at("polls")[0].at("status"), "open");
+  EXPECT_EQ(u.at("polls")[0].at("eligible"), 3);
+  cmd(fac, CancelPoll{2});
+  EXPECT_EQ(snapshot(Audience::participant).at("view").at("polls").size(), 1u);
+  EXPECT_EQ(snapshot(Audience::facilitator).at("view").at("polls")[1].at("status"), "cancelled");
+}
+
 TEST(ServerMessages, AudienceForEachRole) {
   EXPECT_EQ(audience_for(Role::facilitator), Audience::facilitator);
   EXPECT_EQ(audience_for(Role::co_facilitator), Audience::facilitator);

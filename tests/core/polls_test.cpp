@@ -110,6 +110,37 @@ TEST_F(PollsTest, OpenRecordsTheSpecTrimmedAndHowManyArePresent) {
   EXPECT_EQ(poll(2).eligible, 5u);
 }
 
+// Prepared in advance: a draft is checked and numbered like a poll, but nobody votes in it or
+// closes it until it is opened; opening counts who is present then, not when it was prepared; a
+// draft can be deleted (cancel_poll); only queue runners prepare or open drafts.
+TEST_F(PollsTest, APollPreparedInAdvanceOpensWithOneCommandCountingWhoIsHereThen) {
+  refused(ana, OpenPoll{choice({"Yes", "No"}), true}, ErrorCode::not_allowed);
+  refused(fac, OpenPoll{choice({"Only one"}), true}, ErrorCode::invalid_argument);
+  ok(fac, OpenPoll{choice({"Yes", "No"}), true});
+  ok(co, OpenPoll{text_spec(), true});
+  ASSERT_EQ(state.polls.size(), 2u);
+  EXPECT_EQ(state.polls[0].status, PollStatus::draft);
+  EXPECT_FALSE(state.polls[0].opened);
+  EXPECT_EQ(log.back().event, (Event{PollDrafted{2, text_spec()}}));
+  refused(ana, CastVote{1, ana, Ballot{{0}, 0, ""}}, ErrorCode::closed);
+  refused(fac, ClosePoll{1, ""}, ErrorCode::closed);
+  refused(ana, OpenDraftPoll{1}, ErrorCode::not_allowed);
+  refused(fac, OpenDraftPoll{9}, ErrorCode::not_found);
+  ok(bo, SetPresence{bo, Presence::away});  // present now: Fac, Co, Ana, Cy, Dee
+  ok(fac, OpenDraftPoll{1});
+  EXPECT_EQ(log.back().event, (Event{DraftPollOpened{1, 5}}));
+  EXPECT_EQ(state.polls[0].status, PollStatus::open);
+  EXPECT_TRUE(state.polls[0].opened);
+  EXPECT_EQ(state.polls[0].eligible, 5u);
+  EXPECT_EQ(state.polls[0].opened_at, now);
+  refused(fac, OpenDraftPoll{1}, ErrorCode::closed);
+  ok(ana, CastVote{1, ana, Ballot{{0}, 0, ""}});
+  ok(fac, CancelPoll{2});  // a draft deleted
+  EXPECT_EQ(state.polls[1].status, PollStatus::cancelled);
+  EXPECT_FALSE(state.polls[1].opened);
+  refused(fac, OpenDraftPoll{2}, ErrorCode::closed);
+}
+
 TEST_F(PollsTest, OnlyFacilitatorsOpenPolls) {
   refused(ana, OpenPoll{choice({"A", "B"})}, ErrorCode::not_allowed);
   refused(display, OpenPoll{choice({"A", "B"})}, ErrorCode::not_allowed);

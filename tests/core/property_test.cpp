@@ -79,6 +79,7 @@ constexpr std::array kGenerated{
     Generated{command_index<CastVote>(), "CastVote"},
     Generated{command_index<ClosePoll>(), "ClosePoll"},
     Generated{command_index<CancelPoll>(), "CancelPoll"},
+    Generated{command_index<OpenDraftPoll>(), "OpenDraftPoll"},
     Generated{command_index<PresentProposal>(), "PresentProposal"},
     Generated{command_index<SetConsentPhase>(), "SetConsentPhase"},
     Generated{command_index<AnswerConsent>(), "AnswerConsent"},
@@ -253,7 +254,14 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
 
   std::pair<ParticipantId, Command> decision_command() {
     const auto r = below(100);
-    if (r < 5) return {runner(), OpenPoll{poll_spec()}};
+    if (r < 5) {
+      if (chance(0.3)) {  // prepared in advance, or a prepared one opened
+        const auto draft = some_id(state.polls.size(), [&](std::uint32_t i) { return state.polls[i - 1].status == PollStatus::draft; });
+        if (draft && chance(0.6)) return {chance(0.8) ? runner() : anyone(), OpenDraftPoll{draft}};
+        return {runner(), OpenPoll{poll_spec(), true}};
+      }
+      return {runner(), OpenPoll{poll_spec()}};
+    }
     if (r < 27) {
       const auto id = poll_id();
       const auto who = anyone();

@@ -100,6 +100,14 @@ class EventFormatTest : public MeetingFixture {
     // Moderated points (PointsModerationChanged), and a point left pending (PointStatus::pending).
     ok(fac, SetPointsModerated{true});
     ok(pat, SubmitPoint{PointKind::question, "Pending until approved", false});
+    // Polls prepared in advance (PollDrafted, DraftPollOpened, PollStatus::draft): one opened, one
+    // left a draft.
+    PollSpec prepared;
+    prepared.question = "Prepared";
+    prepared.kind = PollKind::open_text;
+    ok(fac, OpenPoll{prepared, true});
+    ok(fac, OpenDraftPoll{static_cast<std::uint32_t>(state.polls.size())});
+    ok(fac, OpenPoll{prepared, true});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;

@@ -1,6 +1,7 @@
 // Console panel: open a poll (each kind with its own fields, and the fist-to-five preset), watch
 // "N of M have voted", see results when the server shows them, vote yourself or for a proxy,
-// close (with a review date for a decision) or cancel.
+// close (with a review date for a decision) or cancel. A poll can be prepared in advance (a draft,
+// seen by facilitators only) and opened later with one click.
 import { h, redraw, setText, toast, place } from '../dom.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
@@ -34,7 +35,9 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       h('div', { class: 'choices' }, [['live', 'Live, to everyone, as votes come in'], ['after_vote', 'To each person once they voted'], ['at_close', 'When the poll closes']]
         .map(([v, t], i) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'results', value: v, defaultChecked: i === 0 }), h('span', null, t))))),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'decision' }), 'Record the result in the decision record'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Open the poll')));
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Open the poll'),
+      h('button', { type: 'button', class: 'secondary', id: 'poll-save-draft' }, 'Save as a draft')),
+    h('p', { class: 'hint' }, 'A draft waits under “Prepared”, seen only by facilitators, until you open it.'));
 
   function showFields() {
     const k = kind.value;
@@ -44,8 +47,15 @@ export function mount(root, { model, conn, send, ask, announcer }) {
   }
   form.addEventListener('change', showFields);
   showFields();
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
+    openPoll(form.querySelector('button[type=submit]'), false);
+  });
+  // Prepared in advance: the same checks in the browser (required fields), then a draft.
+  form.querySelector('#poll-save-draft').addEventListener('click', (e) => {
+    if (form.reportValidity()) openPoll(e.currentTarget, true);
+  });
+  async function openPoll(button, draft) {
     const f = form.elements;
     const k = kind.value;
     const num = (x) => (x.value === '' ? undefined : Number(x.value));
@@ -57,18 +67,21 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     if (k === 'scale') Object.assign(spec, { scaleMin: num(f.min), scaleMax: num(f.maxValue), minLabel: f.minLabel.value.trim() || undefined, maxLabel: f.maxLabel.value.trim() || undefined });
     if (spec.anonymous) spec.minVoters = num(f.k);
     else spec.results = form.querySelector('input[name=results]:checked').value;
-    if (await send(form.querySelector('button[type=submit]'), msg.openPoll(spec))) {
+    spec.draft = draft;
+    if (await send(button, msg.openPoll(spec))) {
       form.reset();
       showFields();
-      announcer.say('The poll is open.');
+      announcer.say(draft ? 'The poll is saved as a draft.' : 'The poll is open.');
     }
-  });
+  }
 
-  // Open polls first, then the form to open another, then the closed ones.
+  // Open polls first, then the prepared ones, then the form to open another, then the closed ones.
   const list = h('div', { id: 'poll-list' });
+  const draftList = h('div', { id: 'poll-drafts' });
+  const draftHead = h('h2', { class: 'sub-h', hidden: true }, 'Prepared (only facilitators see these)');
   const closedList = h('div', { id: 'poll-closed' });
   const closedHead = h('h2', { class: 'sub-h', hidden: true }, 'Closed polls');
-  root.append(h('h2', { class: 'sr-only' }, 'Open polls'), list, form, closedHead, closedList);
+  root.append(h('h2', { class: 'sr-only' }, 'Open polls'), list, draftHead, draftList, form, closedHead, closedList);
 
   const cards = new Map();
   const proxies = () => [...model.people.values()].filter((p) => p.proxy);
@@ -99,11 +112,19 @@ export function mount(root, { model, conn, send, ask, announcer }) {
           h('p', { class: 'hint', id: `poll-${poll.id}-review-hint` }, 'Kept with the decision.')) : null,
         h('div', { class: 'actions' },
           h('button', { type: 'button', dataset: { action: 'close' } }, 'Close and count'),
-          h('button', { type: 'button', class: 'danger', dataset: { action: 'cancel' } }, 'Cancel poll…'))));
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'cancel' } }, 'Cancel poll…'))),
+      h('div', { class: 'actions', dataset: { part: 'draft' } },
+        h('button', { type: 'button', dataset: { action: 'open-draft' } }, 'Open it now'),
+        h('button', { type: 'button', class: 'danger', dataset: { action: 'delete-draft' } }, 'Delete draft…')));
     card.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-action]');
       if (!b) return;
       if (b.dataset.action === 'close') send(b, msg.closePoll(poll.id, review.value)).then((ok) => ok && announcer.say('The poll is closed.'));
+      if (b.dataset.action === 'open-draft') send(b, msg.openDraftPoll(poll.id)).then((ok) => ok && announcer.say('The poll is open.'));
+      if (b.dataset.action === 'delete-draft') {
+        ask({ title: 'Delete this draft', text: `“${poll.question}” is deleted; nobody but facilitators ever saw it.`, reason: 'none', ok: 'Delete it',
+          run: () => conn.send(msg.cancelPoll(poll.id)) });
+      }
       if (b.dataset.action === 'cancel') {
         ask({ title: 'Cancel this poll', text: `“${poll.question}” ends with no result, and its votes are dropped.`, reason: 'none', ok: 'End it without a result',
           run: () => conn.send(msg.cancelPoll(poll.id)) });
@@ -120,9 +141,12 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       const card = pollCard(poll);
       const part = (n) => card.querySelector(`[data-part=${n}]`);
       const isOpen = poll.status === 'open' && !model.ended;
-      card.classList.toggle('closed', !isOpen);
+      const isDraft = poll.status === 'draft';
+      card.classList.toggle('closed', !isOpen && !isDraft);
       redraw(part('tags'), pollTags(poll));
-      setText(part('turnout'), pollState(poll, model.ended) + turnout(poll));
+      setText(part('turnout'), isDraft ? 'Prepared: nobody else sees it until you open it.' : pollState(poll, model.ended) + turnout(poll));
+      part('bar').parentElement.hidden = isDraft;
+      part('draft').hidden = !isDraft || model.ended;
       part('bar').style.width = `${poll.eligible ? Math.min(100, Math.round((poll.voted / poll.eligible) * 100)) : 0}%`;
       const result = model.resultOf(poll);
       redraw(part('result'), result ? drawResult(poll, result)
@@ -143,7 +167,10 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     const want = polls.map((p) => cards.get(p.id));
     const open = polls.filter((p) => p.status === 'open' && !model.ended);
     place(list, open.map((p) => cards.get(p.id)));
-    place(closedList, want.filter((c) => !list.contains(c)));
+    const drafts = polls.filter((p) => p.status === 'draft').reverse();  // in the order prepared
+    place(draftList, drafts.map((p) => cards.get(p.id)));
+    draftHead.hidden = !drafts.length;
+    place(closedList, want.filter((c) => !list.contains(c) && !draftList.contains(c)));
     closedHead.hidden = !closedList.children.length;
   }
   return render;

@@ -167,4 +167,35 @@ describe('polls', () => {
     assert.deepEqual(answers, ['curious', 'hopeful', 'tired'], 'answers sorted: their order says nothing about who wrote them');
     await checkState(fac.page, 'facilitator-polls-closed');
   });
+
+  // Prepared in advance (issue 16): a draft sits under "Prepared" on the console only; "Open it
+  // now" puts it to everyone with one click; a draft can be deleted unseen.
+  it('a poll prepared in advance is seen by facilitators only, then opens with one click', async () => {
+    await fac.page.fill('#poll-question', 'Shall we meet monthly from March?');
+    await fac.page.selectOption('#poll-kind', 'single_choice');
+    await fac.page.fill('#poll-options', 'Yes\nNo');
+    await fac.page.click('#poll-save-draft');
+    const draft = pollCard(fac.page, 'Shall we meet monthly');
+    await draft.waitFor({ timeout: 10000 });
+    assert.ok(await fac.page.locator('#poll-drafts').locator('article.poll', { hasText: 'Shall we meet monthly' }).isVisible(), 'under Prepared');
+    await waitIn(draft.locator('[data-part=turnout]'), 'Prepared: nobody else sees it until you open it.');
+    assert.equal(await draft.locator('button[data-action=close]').isVisible(), false, 'a draft cannot be closed');
+    await fac.page.fill('#poll-question', 'Which room next time?');
+    await fac.page.fill('#poll-options', 'Hall\nLibrary');
+    await fac.page.click('#poll-save-draft');
+    await pollCard(fac.page, 'Which room next time?').waitFor({ timeout: 10000 });
+    // The participants' pages and the display have neither.
+    for (const p of [ada, kofi, display]) assert.ok(!(await p.page.textContent('body')).includes('meet monthly'), `${p.name}: no draft`);
+    await checkState(fac.page, 'facilitator-poll-drafts');
+    await draft.locator('button[data-action=open-draft]').click();
+    const card = pollCard(ada.page, 'Shall we meet monthly');
+    await card.waitFor({ timeout: 10000 });
+    await until(ada.page, 'poll announced', () => document.querySelector('#announce-polite').textContent.includes('A poll has opened: Shall we meet monthly'));
+    await waitIn(pollCard(fac.page, 'Shall we meet monthly').locator('[data-part=turnout]'), '0 of 5 have voted');
+    // The other draft is deleted: gone from the console, never seen by anyone else.
+    await pollCard(fac.page, 'Which room next time?').locator('button[data-action=delete-draft]').click();
+    await fac.page.click('#dialog-ok');
+    await pollCard(fac.page, 'Which room next time?').waitFor({ state: 'detached', timeout: 10000 });
+    assert.ok(!(await ada.page.textContent('body')).includes('Which room'));
+  });
 });
