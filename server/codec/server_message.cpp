@@ -30,7 +30,7 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now) {
   json view{{"people", views::people(state, audience)}, {"people_complete", views::lists_everyone(state, audience)}};
   views::add_sections(view, state, code, audience, now, all_sections, 0);
-  if (receives_figures(audience)) view["figures"] = views::figures(state, now, views::lists_everyone(state, Audience::participant));
+  if (receives_figures(audience)) view["figures"] = views::figures(state, now, !views::big_meeting(state));
   return dump({{"type", "snapshot"}, {"seq", state.seq}, {"now", now}, {"view", std::move(view)}});
 }
 
@@ -52,7 +52,7 @@ std::string encode_poll_results(const core::MeetingState& state, std::uint32_t p
 }
 
 std::string encode_figures(const core::MeetingState& state, core::Millis now) {
-  return dump({{"type", "figures"}, {"seq", state.seq}, {"now", now}, {"figures", views::figures(state, now, views::lists_everyone(state, Audience::participant))}});
+  return dump({{"type", "figures"}, {"seq", state.seq}, {"now", now}, {"figures", views::figures(state, now, !views::big_meeting(state))}});
 }
 
 std::string encode_ack(std::string_view id, core::Seq seq) { return dump({{"type", "ack"}, {"id", id}, {"seq", seq}}); }

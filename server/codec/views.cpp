@@ -97,12 +97,15 @@ std::size_t people_count(const MeetingState& s) {
   return n;
 }
 
-bool lists_everyone(const MeetingState& s, Audience audience) {
-  if (audience == Audience::facilitator) return true;
+bool big_meeting(const MeetingState& s) {
   std::size_t n = 0;
   for (const auto& p : s.participants)
-    if (!p.removed && ++n > people_listed_max) return false;
-  return true;
+    if (!p.removed && ++n > people_listed_max) return true;
+  return false;
+}
+
+bool lists_everyone(const MeetingState& s, Audience audience) {
+  return audience == Audience::facilitator || !big_meeting(s);
 }
 
 json meeting(const MeetingState& s, std::string_view code, Audience audience) {

@@ -22,6 +22,9 @@ nlohmann::json you(const core::MeetingState& state, core::ParticipantId you);
 // (a phone has no use for 5,000 rows: the queue, the turn and the round carry their own names).
 nlohmann::json people(const core::MeetingState& state, Audience audience);
 bool lists_everyone(const core::MeetingState& state, Audience audience);
+// More than people_listed_max people (not removed, displays counted): the rule behind both the
+// phones' short people list and the facilitators' figures without rows of zeros.
+bool big_meeting(const core::MeetingState& state);
 nlohmann::json queue(const core::MeetingState& state);
 nlohmann::json turn(const core::MeetingState& state, core::Millis now);
 nlohmann::json round(const core::MeetingState& state);
