@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "codec/minutes_words.hpp"
 #include "codec/views.hpp"
 #include "core/agenda.hpp"
 #include "core/decision_record.hpp"
@@ -21,49 +22,45 @@ using nlohmann::json;
 using namespace everyvoice::core;
 
 // Dates and times as people write them, in the meeting's own time zone (TimeZoneSet: the offset
-// from UTC the facilitator's browser gave at creation), or in UTC for a meeting created without one.
+// from UTC the facilitator's browser gave at creation), or in UTC for a meeting created without one,
+// in the meeting's language.
 class LocalTime {
  public:
-  explicit LocalTime(const MeetingState& s)
-      : offset_ms_(Millis{std::clamp<std::int32_t>(s.utc_offset_minutes, -720, 840)} * 60'000), zone_(s.time_zone) {}
+  LocalTime(const MeetingState& s, const MinutesWords& words)
+      : offset_ms_(Millis{std::clamp<std::int32_t>(s.utc_offset_minutes, -720, 840)} * 60'000), zone_(s.time_zone), words_(words) {}
 
-  std::string day(Millis ms) const { return format(ms, "%d %B %Y"); }
-  std::string clock(Millis ms) const { return format(ms, "%H:%M"); }
-  std::string moment(Millis ms) const { return format(ms, "%d %B %Y, %H:%M"); }
+  std::string day(Millis ms) const {
+    const std::tm tm = local(ms);
+    return words_.day(tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+  }
+  std::string clock(Millis ms) const {
+    const std::tm tm = local(ms);
+    char out[8];
+    std::snprintf(out, sizeof out, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    return out;
+  }
+  std::string moment(Millis ms) const { return words_("date.moment", {{"date", day(ms)}, {"time", clock(ms)}}); }
   // "Times are UTC." or "Times are Europe/London time (UTC+01:00)."
   std::string sentence() const {
-    if (offset_ms_ == 0 && (zone_.empty() || zone_ == "UTC" || zone_ == "Etc/UTC")) return "Times are UTC.";
+    if (offset_ms_ == 0 && (zone_.empty() || zone_ == "UTC" || zone_ == "Etc/UTC")) return words_("time.utc");
     const Millis minutes = (offset_ms_ < 0 ? -offset_ms_ : offset_ms_) / 60'000;
     char offset[16];
     std::snprintf(offset, sizeof offset, "UTC%c%02d:%02d", offset_ms_ < 0 ? '-' : '+', static_cast<int>(minutes / 60),
                   static_cast<int>(minutes % 60));
-    return zone_.empty() ? "Times are " + std::string(offset) + "." : "Times are " + zone_ + " time (" + offset + ").";
+    return zone_.empty() ? words_("time.offset", {{"offset", offset}}) : words_("time.zone", {{"zone", zone_}, {"offset", offset}});
   }
 
  private:
-  std::string format(Millis ms, const char* pattern) const {
+  std::tm local(Millis ms) const {
     const std::time_t t = static_cast<std::time_t>((ms + offset_ms_) / 1000);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char out[64];
-    std::strftime(out, sizeof out, pattern, &tm);
-    std::string text = out;
-    if (pattern[1] == 'd' && !text.empty() && text.front() == '0') text.erase(0, 1);  // "1 December", not "01 December"; "07:00" stays
-    return text;
+    return tm;
   }
   Millis offset_ms_;
   std::string zone_;
+  const MinutesWords& words_;
 };
-
-std::string percent(double share) {
-  char out[16];
-  std::snprintf(out, sizeof out, "%.0f%%", share * 100);
-  return out;
-}
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 // What people typed, as they typed it, on one line: line breaks become " / ". Nothing is escaped
 // (the minutes are read as text as often as rendered), but a line can never start a heading or a
@@ -89,60 +86,38 @@ std::string csv(std::string_view text) {
   return out + "\"";
 }
 
-std::string name_of_id(const MeetingState& s, ParticipantId id) {
-  const Participant* p = s.find(id);
-  return p ? p->name : "someone (anonymous)";
-}
-
-std::string_view where(Location l) { return l == Location::in_room ? "in the room" : "remote"; }
-
-std::string_view poll_kind(PollKind k) {
+std::string_view poll_kind_key(PollKind k) {
   switch (k) {
-    case PollKind::single_choice: return "one choice";
-    case PollKind::multiple_choice: return "several choices";
-    case PollKind::scale: return "a scale";
-    case PollKind::ranked_choice: return "ranked choice";
-    case PollKind::open_text: return "open answers";
+    case PollKind::single_choice: return "poll_kind.single_choice";
+    case PollKind::multiple_choice: return "poll_kind.multiple_choice";
+    case PollKind::scale: return "poll_kind.scale";
+    case PollKind::ranked_choice: return "poll_kind.ranked_choice";
+    case PollKind::open_text: return "poll_kind.open_text";
   }
-  return "poll";
+  return "poll_kind.single_choice";
 }
 
-std::string_view answer_word(ConsentAnswer a) {
+// One person's answer ("consents"), or several people's ("consent").
+std::string_view answer_key(ConsentAnswer a, bool several) {
   switch (a) {
-    case ConsentAnswer::consent: return "consents";
-    case ConsentAnswer::concern: return "consents with a concern";
-    case ConsentAnswer::objection: return "objects";
-    case ConsentAnswer::stand_aside: return "stands aside";
+    case ConsentAnswer::consent: return several ? "answers.consent" : "answer.consent";
+    case ConsentAnswer::concern: return several ? "answers.concern" : "answer.concern";
+    case ConsentAnswer::objection: return several ? "answers.objection" : "answer.objection";
+    case ConsentAnswer::stand_aside: return several ? "answers.stand_aside" : "answer.stand_aside";
   }
-  return "answered";
+  return "answer.consent";
 }
 
-std::string_view answer_word_many(ConsentAnswer a) {
-  switch (a) {
-    case ConsentAnswer::consent: return "consent";
-    case ConsentAnswer::concern: return "consent with concerns";
-    case ConsentAnswer::objection: return "object";
-    case ConsentAnswer::stand_aside: return "stand aside";
-  }
-  return "answered";
-}
-
-std::string_view outcome(ConsentPhase phase) {
+std::string_view outcome_key(ConsentPhase phase) {
   switch (phase) {
-    case ConsentPhase::clarifying: return "still open (clarifying questions)";
-    case ConsentPhase::reactions: return "still open (reactions)";
-    case ConsentPhase::consent: return "still open (asking for consent)";
-    case ConsentPhase::adopted: return "adopted";
-    case ConsentPhase::not_adopted: return "not adopted";
-    case ConsentPhase::withdrawn: return "withdrawn";
+    case ConsentPhase::clarifying: return "outcome.clarifying";
+    case ConsentPhase::reactions: return "outcome.reactions";
+    case ConsentPhase::consent: return "outcome.consent";
+    case ConsentPhase::adopted: return "outcome.adopted";
+    case ConsentPhase::not_adopted: return "outcome.not_adopted";
+    case ConsentPhase::withdrawn: return "outcome.withdrawn";
   }
-  return "";
-}
-
-std::string names(const std::vector<std::string>& list) {
-  std::string out;
-  for (std::size_t i = 0; i < list.size(); ++i) out += (i == 0 ? "" : i + 1 == list.size() ? " and " : ", ") + list[i];
-  return out;
+  return "outcome.adopted";
 }
 
 // The minutes as a document: headings, paragraphs and list items, in order. Written out as
@@ -162,70 +137,117 @@ struct Writer {
   void item(std::string t) { doc.push_back({Block::Kind::item, std::move(t)}); }
 };
 
+// Someone's name, or "someone (anonymous)" for an id the meeting does not hold.
+std::string name_of_id(const MeetingState& s, ParticipantId id, const MinutesWords& say) {
+  const Participant* p = s.find(id);
+  return p ? p->name : say("someone");
+}
+
 // Each proposal's whole path: every version, every objection and how it was resolved (in the
 // objector's own words where they answered again), and the answers to the last version.
-void proposal_path(Writer& w, const MeetingState& s, const Proposal& p) {
-  w.subsection("Proposal " + std::to_string(p.id) + ": " + said(p.title));
-  w.para("Outcome: " + std::string(outcome(p.phase)) + (p.end_reason.empty() ? "" : " (" + said(p.end_reason) + ")") + ".");
+void proposal_path(Writer& w, const MeetingState& s, const Proposal& p, const MinutesWords& say) {
+  w.subsection(say("proposal.heading", {{"id", std::to_string(p.id)}, {"title", said(p.title)}}));
+  const std::string outcome = say(outcome_key(p.phase));
+  w.para(p.end_reason.empty() ? say("proposal.outcome", {{"outcome", outcome}})
+                              : say("proposal.outcome_reason", {{"outcome", outcome}, {"reason", said(p.end_reason)}}));
   for (std::size_t v = 0; v < p.versions.size(); ++v) {
     // A version that came with a new title says so: the decision names the title of the version adopted.
     const bool retitled = v > 0 && v < p.titles.size() && p.titles[v] != p.titles[v - 1];
-    w.item("Version " + std::to_string(v + 1) + (v + 1 == p.versions.size() && p.versions.size() > 1 ? " (the last)" : "") +
-           (retitled ? ", titled \"" + said(p.titles[v]) + "\"" : "") + ": " + said(p.versions[v]));
+    const bool last = v + 1 == p.versions.size() && p.versions.size() > 1;
+    const std::string_view key = last ? (retitled ? "proposal.version_last_titled" : "proposal.version_last")
+                                      : (retitled ? "proposal.version_titled" : "proposal.version");
+    w.item(say(key, {{"n", std::to_string(v + 1)}, {"title", retitled ? said(p.titles[v]) : ""}, {"text", said(p.versions[v])}}));
   }
   for (const auto& x : s.objections) {
     if (x.proposal != p.id) continue;
-    std::string line = "Objection by " + name_of_id(s, x.author) + " to version " + std::to_string(x.version) + ": " +
-                       said(x.reason) + ". ";
+    const std::string name = name_of_id(s, x.author, say);
+    std::string_view key = "objection.open";
+    std::string answer, text;
     switch (x.status) {
-      case ObjectionStatus::open: line += "Still open."; break;
-      case ObjectionStatus::withdrawn: line += "Withdrawn by " + name_of_id(s, x.author) + "."; break;
+      case ObjectionStatus::open: break;
+      case ObjectionStatus::withdrawn: key = "objection.withdrawn"; break;
+      case ObjectionStatus::closed: key = "objection.closed"; break;
       case ObjectionStatus::integrated: {
-        line += "Answered by amending the proposal (version " + std::to_string(x.version + 1) + ")";
+        key = "objection.amended";
         const auto again = p.answers.find(x.author);
-        if (x.version + 1 == p.versions.size() && again != p.answers.end())
-          line += "; " + name_of_id(s, x.author) + " then " + std::string(answer_word(again->second.answer)) +
-                  (again->second.text.empty() ? "" : ": " + said(again->second.text)) + ".";
-        else if (x.version + 1 == p.versions.size())
-          line += "; " + name_of_id(s, x.author) + " did not answer the new version.";
-        else
-          line += ".";
+        if (x.version + 1 == p.versions.size() && again != p.answers.end()) {
+          answer = say(answer_key(again->second.answer, false));
+          text = said(again->second.text);
+          key = text.empty() ? "objection.amended_then" : "objection.amended_then_said";
+        } else if (x.version + 1 == p.versions.size()) {
+          key = "objection.amended_silent";
+        }
         break;
       }
-      case ObjectionStatus::closed: line += "Never resolved: the proposal ended with it open."; break;
     }
-    w.item(line);
+    w.item(say(key, {{"name", name},
+                     {"n", std::to_string(x.version)},
+                     {"next", std::to_string(x.version + 1)},
+                     {"reason", said(x.reason)},
+                     {"answer", answer},
+                     {"text", text}}));
   }
   if (!p.answers.empty()) {
     std::map<ConsentAnswer, std::vector<std::string>> by;
     for (const auto& [who, a] : p.answers)
-      by[a.answer].push_back(name_of_id(s, who) + (a.text.empty() ? "" : " (" + said(a.text) + ")"));
-    std::string line = "Answers to version " + std::to_string(p.versions.size()) + ": ";
-    bool first = true;
-    for (const auto& [answer, list] : by) {
-      line += (first ? "" : "; ") + names(list) + " " + std::string(list.size() == 1 ? answer_word(answer) : answer_word_many(answer));
-      first = false;
-    }
-    w.item(line + ".");
+      by[a.answer].push_back(a.text.empty() ? name_of_id(s, who, say)
+                                            : say("answers.said", {{"name", name_of_id(s, who, say)}, {"text", said(a.text)}}));
+    std::string groups;
+    for (const auto& [answer, list] : by)
+      groups += (groups.empty() ? "" : "; ") +
+                say("answers.group", {{"names", say.list(list)}, {"answer", say(answer_key(answer, list.size() != 1))}});
+    w.item(say("answers.line", {{"n", std::to_string(p.versions.size())}, {"groups", groups}}));
   }
 }
 
+// A poll's result in words (core::describe_result says it in English for the decision record).
+std::string poll_result(const Poll& poll, const PollResult& r, const MinutesWords& say) {
+  const auto& spec = poll.spec;
+  const std::string voters = say.count("voters", r.voters);
+  if (r.withheld) return say("result.withheld", {{"voters", std::to_string(r.voters)}, {"needed", std::to_string(spec.min_voters)}});
+  const auto winner = [&] { return said(spec.options[static_cast<std::size_t>(r.winner)]); };
+  switch (spec.kind) {
+    case PollKind::single_choice:
+    case PollKind::multiple_choice:
+      if (r.winner < 0) return say("result.tie");
+      return say("result.choice", {{"option", winner()},
+                                   {"votes", std::to_string(r.counts[static_cast<std::size_t>(r.winner)])},
+                                   {"voters", voters}});
+    case PollKind::ranked_choice:
+      if (r.winner < 0) return say("result.ranked_none");
+      return say("result.ranked", {{"option", winner()}, {"rounds", say.count("rounds", r.rounds.size())}, {"voters", voters}});
+    case PollKind::scale: {
+      char mean[32];
+      std::snprintf(mean, sizeof mean, "%.2f", r.mean);
+      return say("result.scale", {{"mean", mean},
+                                  {"min", std::to_string(spec.scale_min)},
+                                  {"max", std::to_string(spec.scale_max)},
+                                  {"voters", voters}});
+    }
+    case PollKind::open_text: return say.count("answers_count", r.answers.size());
+  }
+  return "";
+}
+
 Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
+  const MinutesWords say(s.language);
   Writer w;
   const EquityFigures f = equity_figures(s, now);
-  const LocalTime local(s);
+  const LocalTime local(s, say);
+  const auto names_or_nobody = [&](const std::vector<std::string>& list) { return list.empty() ? say("nobody") : say.list(list); };
   w.title(said(s.title));
-  std::string head =
-      "Minutes of the meeting " + std::string(code) + " on " + local.day(s.opened_at ? s.opened_at : now) + ".";
-  if (s.opened_at) head += " Started " + local.clock(s.opened_at);
-  if (s.ended_at)
-    head += ", ended " +
-            (local.day(*s.ended_at) == local.day(s.opened_at) ? local.clock(*s.ended_at) : local.moment(*s.ended_at)) + ".";
+  std::string head = say("head.code", {{"code", std::string(code)}, {"day", local.day(s.opened_at ? s.opened_at : now)}});
+  if (!s.opened_at)
+    head += " " + say("head.not_started", {{"now", local.moment(now)}});
+  else if (s.ended_at)
+    head += " " + say("head.ended", {{"start", local.clock(s.opened_at)},
+                                     {"end", local.day(*s.ended_at) == local.day(s.opened_at) ? local.clock(*s.ended_at)
+                                                                                              : local.moment(*s.ended_at)}});
   else
-    head += std::string(s.opened_at ? ";" : "") + " still running when these minutes were made, at " + local.moment(now) + ".";
+    head += " " + say("head.running", {{"start", local.clock(s.opened_at)}, {"now", local.moment(now)}});
   w.para(head + " " + local.sentence());
 
-  w.section("People");
+  w.section(say("section.people"));
   std::vector<std::string> room, remote, proxies, gone, facilitators;
   for (const auto& p : s.participants) {
     if (p.role == Role::observer) continue;
@@ -234,116 +256,128 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
       continue;
     }
     if (p.role == Role::facilitator || p.role == Role::co_facilitator)
-      facilitators.push_back(p.name + (p.role == Role::co_facilitator ? " (co-facilitator)" : ""));
+      facilitators.push_back(p.role == Role::co_facilitator ? say("people.co_facilitator", {{"name", p.name}}) : p.name);
     if (p.proxy) proxies.push_back(p.name);
     else (p.location == Location::in_room ? room : remote).push_back(p.name);
   }
-  if (!facilitators.empty()) w.item("Facilitated by " + names(facilitators));
-  w.item("In the room: " + (room.empty() ? std::string("nobody") : names(room)));
-  w.item("Remote: " + (remote.empty() ? std::string("nobody") : names(remote)));
-  if (!proxies.empty()) w.item("Taking part through a facilitator (proxy): " + names(proxies));
-  if (!gone.empty()) w.item("Removed during the meeting: " + names(gone));
+  if (!facilitators.empty()) w.item(say("people.facilitated", {{"names", say.list(facilitators)}}));
+  w.item(say("people.in_room", {{"names", names_or_nobody(room)}}));
+  w.item(say("people.remote", {{"names", names_or_nobody(remote)}}));
+  if (!proxies.empty()) w.item(say("people.proxies", {{"names", say.list(proxies)}}));
+  if (!gone.empty()) w.item(say("people.removed", {{"names", say.list(gone)}}));
 
   if (!s.agenda.empty()) {
-    w.section("Agenda");
-    for (const auto& item : s.agenda)
-      w.item(std::to_string(item.id) + ". " + said(item.title) + ": " + spoken_duration(agenda_time_used(item, now)) + " used" +
-             (item.timebox_minutes ? " of " + std::to_string(item.timebox_minutes) + " min planned" : "") +
-             (s.current_item == item.id && !s.ended ? " (current)" : ""));
+    w.section(say("section.agenda"));
+    for (const auto& item : s.agenda) {
+      std::string line = say(item.timebox_minutes ? "agenda.item_planned" : "agenda.item",
+                             {{"id", std::to_string(item.id)},
+                              {"title", said(item.title)},
+                              {"used", spoken_duration(agenda_time_used(item, now))},
+                              {"minutes", std::to_string(item.timebox_minutes)}});
+      w.item(s.current_item == item.id && !s.ended ? say("agenda.current", {{"item", line}}) : line);
+    }
   }
 
-  w.section("Decisions");
-  if (s.decisions.empty()) w.para("No decisions were recorded.");
+  w.section(say("section.decisions"));
+  if (s.decisions.empty()) w.para(say("decisions.none"));
   for (const auto& d : s.decisions) {
-    w.subsection("Decision " + std::to_string(d.id) + ": " + said(d.title));
+    // The method and the result are quoted as the record holds them (its hash covers their words).
+    w.subsection(say("decision.heading", {{"id", std::to_string(d.id)}, {"title", said(d.title)}}));
     w.para(said(d.text));
-    w.item("Decided by " + said(d.method) + ", " + local.day(d.at) + " at " + local.clock(d.at) + ": " + said(d.result) + ".");
-    w.item("Present: " + plural(d.present_count, "person", "people") + (d.present_names.empty() ? "" : " (" + names(d.present_names) + ")") + ".");
-    for (const auto& x : d.dissent) w.item("Not with it: " + said(x));
-    if (!d.review_date.empty()) w.item("To be reviewed by " + d.review_date + ".");
-    w.item("Record check: " + d.hash.substr(0, 16));
+    w.item(say("decision.how",
+               {{"method", said(d.method)}, {"day", local.day(d.at)}, {"time", local.clock(d.at)}, {"result", said(d.result)}}));
+    const std::string people = say.count("people", d.present_count);
+    w.item(d.present_names.empty() ? say("decision.present", {{"people", people}})
+                                   : say("decision.present_names", {{"people", people}, {"names", say.list(d.present_names)}}));
+    for (const auto& x : d.dissent) w.item(say("decision.dissent", {{"text", said(x)}}));
+    if (!d.review_date.empty()) w.item(say("decision.review", {{"date", d.review_date}}));
+    w.item(say("decision.check", {{"hash", d.hash.substr(0, 16)}}));
   }
-  if (!s.decisions.empty())
-    w.para(std::string("The record of decisions is ") +
-           (verify_decision_chain(s.decisions) ? "BROKEN: it was changed after it was written" : "intact (each entry is chained to the one before)") + ".");
+  if (!s.decisions.empty()) w.para(say(verify_decision_chain(s.decisions) ? "record.broken" : "record.intact"));
 
   if (!s.proposals.empty()) {
-    w.section("Proposals, step by step");
-    for (const auto& p : s.proposals) proposal_path(w, s, p);
+    w.section(say("section.proposals"));
+    for (const auto& p : s.proposals) proposal_path(w, s, p, say);
   }
 
-  w.section("Polls");
+  w.section(say("section.polls"));
   // Drafts never opened (and drafts deleted unopened) were never put to anyone: not in the record.
-  if (std::none_of(s.polls.begin(), s.polls.end(), [](const Poll& p) { return p.opened; })) w.para("No polls.");
+  if (std::none_of(s.polls.begin(), s.polls.end(), [](const Poll& p) { return p.opened; })) w.para(say("polls.none"));
   for (const auto& p : s.polls) {
     if (!p.opened) continue;
-    std::string line = said(p.spec.question) + " (" + std::string(poll_kind(p.spec.kind)) + ", " +
-                       (p.spec.anonymous ? "anonymous" : "named") + "): ";
-    if (p.status == PollStatus::cancelled) line += "cancelled.";
-    else if (p.status == PollStatus::open) line += "still open, " + std::to_string(p.voters.size()) + " of " + std::to_string(p.eligible) + " had voted.";
-    else line += said(describe_result(p, *p.result)) + ".";
-    w.item(line);
+    std::string result;
+    if (p.status == PollStatus::cancelled) result = say("poll.cancelled");
+    else if (p.status == PollStatus::open)
+      result = say("poll.open", {{"voted", std::to_string(p.voters.size())}, {"eligible", std::to_string(p.eligible)}});
+    else result = poll_result(p, *p.result, say);
+    w.item(say(p.spec.anonymous ? "poll.anonymous" : "poll.named",
+               {{"question", said(p.spec.question)}, {"kind", say(poll_kind_key(p.spec.kind))}, {"result", result}}));
   }
 
   if (!s.rounds.empty()) {
-    w.section("Go-rounds");
+    w.section(say("section.rounds"));
     for (const auto& r : s.rounds) {
-      std::string line = "Go-round " + std::to_string(r.round_no) + (r.topic.empty() ? "" : ": " + said(r.topic)) + ".";
+      std::string line = r.topic.empty() ? say("round.heading", {{"n", std::to_string(r.round_no)}})
+                                         : say("round.heading_topic", {{"n", std::to_string(r.round_no)}, {"topic", said(r.topic)}});
       std::vector<std::string> spoke, passed, skipped;
       for (const auto& step : r.steps) {
-        if (step.kind == RoundStepKind::spoke) spoke.push_back(name_of_id(s, step.who));
-        else if (step.kind == RoundStepKind::passed) passed.push_back(name_of_id(s, step.who));
-        else skipped.push_back(name_of_id(s, step.who) + (step.reason.empty() ? "" : " (" + said(step.reason) + ")"));
+        const std::string who = name_of_id(s, step.who, say);
+        if (step.kind == RoundStepKind::spoke) spoke.push_back(who);
+        else if (step.kind == RoundStepKind::passed) passed.push_back(who);
+        else skipped.push_back(step.reason.empty() ? who : say("answers.said", {{"name", who}, {"text", said(step.reason)}}));
       }
-      if (!spoke.empty()) line += " Spoke: " + names(spoke) + ".";
-      if (!passed.empty()) line += " Passed: " + names(passed) + ".";
-      if (!skipped.empty()) line += " Skipped: " + names(skipped) + ".";
-      if (r.active) line += " Still running.";
-      else if (!r.completed) line += " Ended early.";
+      if (!spoke.empty()) line += " " + say("round.spoke", {{"names", say.list(spoke)}});
+      if (!passed.empty()) line += " " + say("round.passed", {{"names", say.list(passed)}});
+      if (!skipped.empty()) line += " " + say("round.skipped", {{"names", say.list(skipped)}});
+      if (r.active) line += " " + say("round.running");
+      else if (!r.completed) line += " " + say("round.ended_early");
       w.item(line);
     }
   }
 
-  w.section("Working together agreement");
+  w.section(say("section.agreement"));
   bool any = false;
   for (const auto& item : s.agreement)
     if (item.status == AgreementStatus::adopted) any = true, w.item(said(item.text));
-  if (!any) w.para("Nothing adopted yet.");
+  if (!any) w.para(say("agreement.none"));
 
   const auto point_line = [&](const WrittenPoint& p) {
-    w.item(std::string(p.kind == PointKind::question ? "Question" : "Point") + ": " + said(p.text) + " (" +
-           plural(p.upvoters.size(), "upvote", "upvotes") + ")");
+    w.item(say(p.kind == PointKind::question ? "point.question" : "point.point",
+               {{"text", said(p.text)}, {"upvotes", say.count("upvotes", p.upvoters.size())}}));
   };
-  w.section("Written points taken up or answered");
+  w.section(say("section.points_done"));
   any = false;
   for (const auto& p : s.points)
     if (p.status == PointStatus::taken_up || p.status == PointStatus::answered) any = true, point_line(p);
-  if (!any) w.para("None.");
-  w.section("Written points still open");
+  if (!any) w.para(say("points.none"));
+  w.section(say("section.points_open"));
   any = false;
   for (const auto& p : s.points)
     if (p.status == PointStatus::open) any = true, point_line(p);
-  if (!any) w.para("None.");
+  if (!any) w.para(say("points.none"));
   // Points never approved in a moderated meeting: counted, not quoted (nobody else saw them).
   std::size_t pending = 0;
   for (const auto& p : s.points) pending += p.status == PointStatus::pending ? 1 : 0;
-  if (pending > 0) w.para(plural(pending, "written point", "written points") + " still waited for a facilitator's approval.");
+  if (pending > 0) w.para(say.count("points.pending", pending));
 
-  w.section("How the floor was shared");
+  w.section(say("section.floor"));
   for (const auto& p : f.people)
-    w.item(p.name + " (" + std::string(where(p.location)) + "): " + plural(p.turns, "turn", "turns") + ", " +
-           spoken_duration(p.spoken_ms) + " (" + percent(p.share) + " of speaking time)");
+    w.item(say("floor.person", {{"name", p.name},
+                                {"where", say(p.location == Location::in_room ? "where.in_room" : "where.remote")},
+                                {"turns", say.count("turns", p.turns)},
+                                {"spoken", spoken_duration(p.spoken_ms)},
+                                {"share", say.percent(p.share)}}));
   if (!f.not_spoken.empty()) {
     std::vector<std::string> quiet;
-    for (ParticipantId id : f.not_spoken) quiet.push_back(name_of_id(s, id));
-    w.para("Did not speak: " + names(quiet) + ".");
+    for (ParticipantId id : f.not_spoken) quiet.push_back(name_of_id(s, id, say));
+    w.para(say("floor.quiet", {{"names", say.list(quiet)}}));
   }
-  w.para("In the room: " + percent(f.in_room.people_share) + " of the people, " + percent(f.in_room.speaking_share) +
-         " of the speaking time. Remote: " + percent(f.remote.people_share) + " of the people, " +
-         percent(f.remote.speaking_share) + " of the speaking time." +
-         (f.overrides.empty() ? " The queue's order was never set aside."
-                              : " The queue's order was set aside " + plural(f.overrides.size(), "time", "times") + ":"));
-  for (const auto& ov : f.overrides) w.item(name_of_id(s, ov.target) + ": " + said(ov.reason));
+  w.para(say("floor.balance", {{"room_people", say.percent(f.in_room.people_share)},
+                               {"room_speaking", say.percent(f.in_room.speaking_share)},
+                               {"remote_people", say.percent(f.remote.people_share)},
+                               {"remote_speaking", say.percent(f.remote.speaking_share)}}) +
+         " " + (f.overrides.empty() ? say("floor.order_kept") : say.count("floor.order_set_aside", f.overrides.size())));
+  for (const auto& ov : f.overrides) w.item(name_of_id(s, ov.target, say) + ": " + said(ov.reason));
   return std::move(w.doc);
 }
 

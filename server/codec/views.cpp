@@ -117,6 +117,7 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
   j["points_shown"] = s.points_shown;
   j["points_moderated"] = s.points_moderated;
   j["people_count"] = people_count(s);
+  j["language"] = s.language;
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
   return j;
@@ -479,6 +480,9 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, CallLinkSet>) {
           j["kind"] = "call_link_changed";  // the link itself is in the meeting section, not on the display
           j["set"] = !e.link.empty();
+        } else if constexpr (std::is_same_v<E, LanguageSet>) {
+          j["kind"] = "language_set";
+          j["language"] = e.language;
         } else if constexpr (std::is_same_v<E, TimeZoneSet>) {
           j["kind"] = "time_zone_set";
           j["time_zone"] = e.zone;
@@ -650,7 +654,8 @@ std::uint32_t sections_of(const Event& event) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
-        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, CallLinkSet> ||
+        else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, LanguageSet> ||
+                           std::is_same_v<E, CallLinkSet> ||
                            std::is_same_v<E, PointsShownChanged> || std::is_same_v<E, PointsModerationChanged> ||
                            std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)

@@ -24,6 +24,12 @@ struct TimeZoneSet {
   std::int32_t utc_offset_minutes;  // local time minus UTC, -720 to 840
   bool operator==(const TimeZoneSet&) const = default;
 };
+// The meeting's language ("en", "es"): the minutes are written in it. Stamped right after
+// MeetingOpened (after TimeZoneSet) when the creator's page gave one; a meeting without it is English.
+struct LanguageSet {
+  std::string language;
+  bool operator==(const LanguageSet&) const = default;
+};
 // The link of the meeting's video call (empty: none). Kept from facilitators, participants and
 // their pages; never shown on the room display, in the minutes or in a log.
 struct CallLinkSet {
@@ -310,7 +316,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
-                           PointsModerationChanged, PollDrafted, DraftPollOpened>;
+                           PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

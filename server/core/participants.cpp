@@ -184,6 +184,8 @@ void apply_event(MeetingState& s, const TimeZoneSet& e, Millis) {
   s.utc_offset_minutes = e.utc_offset_minutes;
 }
 
+void apply_event(MeetingState& s, const LanguageSet& e, Millis) { s.language = e.language; }
+
 void apply_event(MeetingState& s, const ParticipantJoined& e, Millis at) {
   Participant p;
   p.id = e.id;

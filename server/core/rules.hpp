@@ -63,6 +63,7 @@ Outcome decide_command(const Context&, const EndMeeting&);
 void apply_event(MeetingState&, const MeetingEnded&, Millis);
 void apply_event(MeetingState&, const MeetingOpened&, Millis);
 void apply_event(MeetingState&, const TimeZoneSet&, Millis);
+void apply_event(MeetingState&, const LanguageSet&, Millis);
 void apply_event(MeetingState&, const ParticipantJoined&, Millis);
 void apply_event(MeetingState&, const ProfileChanged&, Millis);
 void apply_event(MeetingState&, const PresenceChanged&, Millis);

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "codec/minutes_words.hpp"
 #include "core/text.hpp"
 #include "net/faults.hpp"
 #include "net/secrets.hpp"
@@ -102,7 +103,7 @@ Route create_meeting(const HttpRequest& req) {
   const auto body = nlohmann::json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
   for (const auto& [key, value] : body.items())
-    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes")
+    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language")
       return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
   if (body.contains("title")) {
     if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
@@ -124,6 +125,12 @@ Route create_meeting(const HttpRequest& req) {
     if (!r.utc_offset_minutes)
       return refuse(http::status::bad_request, "\"time_zone\" comes with \"utc_offset_minutes\", its offset from UTC now");
     r.time_zone = body["time_zone"].get<std::string>();
+  }
+  // The language the minutes are written in: one the server writes minutes in.
+  if (body.contains("language")) {
+    if (!body["language"].is_string() || !codec::minutes_language(body["language"].get_ref<const std::string&>()))
+      return refuse(http::status::bad_request, "\"language\" must be one of " + codec::minutes_languages_list());
+    r.language = body["language"].get<std::string>();
   }
   return r;
 }

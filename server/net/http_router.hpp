@@ -34,7 +34,8 @@ struct Route {
     metrics,         // GET /metrics
     static_file,     // GET a file of the browser client: `path`
     create_meeting,  // POST /api/meetings: `title`, `key` (the create key presented, if any), and the
-                     // meeting's time zone if given: `time_zone` (may be empty), `utc_offset_minutes`
+                     // meeting's time zone if given: `time_zone` (may be empty), `utc_offset_minutes`,
+                     // and its `language`
     qr_code,         // GET /api/meetings/{code}/qr.svg: `code`, `link` (the join link drawn)
     minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
@@ -49,6 +50,7 @@ struct Route {
   std::string code, path, format, title, key, link;
   std::string time_zone;
   std::optional<std::int32_t> utc_offset_minutes;
+  std::string language;  // create_meeting: the minutes' language, if given ("en", "es")
 };
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.

@@ -239,9 +239,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return send(error_response(http::status::too_many_requests, "too many meetings created from this address; try again in a minute",
                                  version, keep));
     }
-    std::optional<core::TimeZoneSet> time_zone;
-    if (route.utc_offset_minutes) time_zone = core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes};
-    ctx_.meetings.create(route.title, std::move(time_zone), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
+    std::vector<core::Event> settings;
+    if (route.utc_offset_minutes) settings.emplace_back(core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes});
+    if (!route.language.empty()) settings.emplace_back(core::LanguageSet{route.language});
+    ctx_.meetings.create(route.title, std::move(settings), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
                                                                                 const std::string& error) {
       if (!created) {
         metrics().meetings_create_refused++;

@@ -25,7 +25,7 @@ void MeetingRegistry::restore(std::vector<store::LoadedMeeting> meetings) {
   for (auto& m : meetings) add(std::move(m));
 }
 
-void MeetingRegistry::create(std::string title, std::optional<core::TimeZoneSet> time_zone,
+void MeetingRegistry::create(std::string title, std::vector<core::Event> settings,
                              std::function<void(std::optional<Created>, const std::string&)> done) {
   Created created{"", new_secret(), title};
   {
@@ -41,7 +41,7 @@ void MeetingRegistry::create(std::string title, std::optional<core::TimeZoneSet>
   const core::Millis now = now_ms();
   core::MeetingState empty;
   std::vector<core::Event> opening{core::MeetingOpened{std::move(title)}};
-  if (time_zone) opening.emplace_back(std::move(*time_zone));
+  for (auto& e : settings) opening.push_back(std::move(e));
   auto events = core::stamp(empty, std::move(opening), now);
   std::string code = created.code;  // not created.code: the lambda below takes `created` over
   log_.create_meeting(

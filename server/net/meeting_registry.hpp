@@ -32,8 +32,9 @@ class MeetingRegistry {
   };
   // Creates a meeting once its first event is committed. `done` gets nullopt and a reason when the
   // server holds its limit of meetings or the log cannot be written; it runs on the log's thread.
-  // `time_zone`, when given, is stamped right after the meeting's opening (the minutes' times).
-  void create(std::string title, std::optional<core::TimeZoneSet> time_zone,
+  // `settings` (TimeZoneSet, LanguageSet: what the creator's page gave) are stamped right after the
+  // meeting's opening, in one commit with it.
+  void create(std::string title, std::vector<core::Event> settings,
               std::function<void(std::optional<Created>, const std::string& error)> done);
   std::shared_ptr<MeetingRoom> find(const std::string& code) const;
   std::shared_ptr<MeetingRoom> find_id(std::int64_t id) const;

@@ -41,7 +41,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //   6: MeetingState::call_link (CallLinkSet), and points_shown (PointsShownChanged): one release.
 //   7: MeetingState::points_moderated (PointsModerationChanged), and PointStatus::pending (stored 4).
 //   8: Poll::opened, PollStatus::draft (stored 3): polls prepared in advance (PollDrafted, DraftPollOpened).
-constexpr std::uint32_t state_layout = 8;
+//   9: MeetingState::language (LanguageSet; the minutes' language).
+constexpr std::uint32_t state_layout = 9;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -288,6 +289,7 @@ template <class A> void describe(A& a, Decision& x) { a(x.id, x.title, x.text, x
 template <class A> void describe(A& a, MeetingOpened& x) { a(x.title); }
 template <class A> void describe(A& a, TimeZoneSet& x) { a(x.zone, x.utc_offset_minutes); }
 template <class A> void describe(A& a, CallLinkSet& x) { a(x.link); }
+template <class A> void describe(A& a, LanguageSet& x) { a(x.language); }
 template <class A> void describe(A& a, PointsShownChanged& x) { a(x.count); }
 template <class A> void describe(A& a, PointsModerationChanged& x) { a(x.moderated); }
 template <class A> void describe(A& a, ParticipantJoined& x) { a(x.id, x.name, x.role, x.location, x.preference, x.proxy); }
@@ -355,7 +357,7 @@ template <class A> void describe(A& a, MeetingState& x) {
   a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
     x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
     x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item,
-    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated);
+    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language);
 }
 }  // namespace everyvoice::core
 

@@ -71,6 +71,7 @@ template <> inline constexpr std::uint32_t event_tag<core::PointsShownChanged> =
 template <> inline constexpr std::uint32_t event_tag<core::PointsModerationChanged> = 47;
 template <> inline constexpr std::uint32_t event_tag<core::PollDrafted> = 48;
 template <> inline constexpr std::uint32_t event_tag<core::DraftPollOpened> = 49;
+template <> inline constexpr std::uint32_t event_tag<core::LanguageSet> = 50;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

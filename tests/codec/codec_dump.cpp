@@ -81,7 +81,7 @@ class Driver {
   }
 
   void open(const std::string& title) {
-    commit(stamp(state, {MeetingOpened{title}, TimeZoneSet{"Europe/London", 60}}, now));
+    commit(stamp(state, {MeetingOpened{title}, TimeZoneSet{"Europe/London", 60}, LanguageSet{"en"}}, now));
   }
 
   // A command from `actor`: updates (if anything changed) then the ack, or the error.

@@ -9,6 +9,9 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
+
+#include "codec/minutes_words.hpp"
 
 #include "../core/meeting_fixture.hpp"
 
@@ -99,6 +102,64 @@ TEST_F(MinutesTest, AContestedDecisionShowsItsWholePathInPlainWords) {
   // Plain words: no enum names, no Markdown escapes, no HTML, no "1 upvotes".
   for (const char* raw : {"in_room", "stand_aside", "taken_up", "consent_round", "\\.", "\\-", "<br>", "1 upvotes"})
     EXPECT_FALSE(has(md, raw)) << "the minutes show " << raw << ":\n" << md;
+}
+
+// A meeting created in Spanish (LanguageSet) has its minutes written in Spanish: headings, dates,
+// lists and counts; what people typed stays as typed.
+TEST_F(MinutesTest, AMeetingInSpanishHasSpanishMinutes) {
+  const auto language = stamp(state, {LanguageSet{"es"}}, now);
+  for (const auto& e : language) apply(state, e);
+  ok(ana, SubmitPoint{PointKind::question, "¿Quién tiene la llave?", false});
+  ok(bo, UpvotePoint{1});
+  ok(fac, OpenPoll{PollSpec{.question = "¿Abrimos los domingos?", .kind = PollKind::single_choice, .options = {"Sí", "No"}}, false});
+  ok(ana, CastVote{1, ana, Ballot{.choices = {0}}});
+  ok(bo, CastVote{1, bo, Ballot{.choices = {0}}});
+  ok(fac, ClosePoll{1, ""});
+  advance(90 * 60 * 1000);
+  ok(fac, EndMeeting{});
+  const std::string md = minutes();
+  EXPECT_TRUE(has(md, "Acta de la reunión K7MQ4T del 1 de diciembre de 2026. Empezó a las 18:00 y terminó a las 19:30. "
+                      "Las horas están en UTC.")) << md;
+  EXPECT_TRUE(has(md, "## Personas\n")) << md;
+  EXPECT_TRUE(has(md, "- En la sala: Fatima y Ana\n")) << md;
+  EXPECT_TRUE(has(md, "- A distancia: Bo y Cy\n")) << md;
+  EXPECT_TRUE(has(md, "No se registró ninguna decisión.")) << md;
+  EXPECT_TRUE(has(md, "- ¿Abrimos los domingos? (una opción, con nombre): Sí: 2 de 2 votantes.\n")) << md;
+  EXPECT_TRUE(has(md, "- Pregunta: ¿Quién tiene la llave? (1 apoyo)\n")) << md;
+  EXPECT_TRUE(has(md, "## Cómo se repartió la palabra\n")) << md;
+  EXPECT_TRUE(has(md, "En la sala: 60 % de las personas")) << md;
+  for (const char* english : {"Minutes of", "People", "In the room", "Remote", "Polls", "None.", "turns", "voters"})
+    EXPECT_FALSE(has(md, english)) << "English in Spanish minutes: " << english << "\n" << md;
+}
+
+// Every language's minutes have every key of English, with the same {placeholders}: a sentence
+// added in English and forgotten in Spanish fails here, not in a meeting.
+TEST(MinutesWordsTest, EveryLanguageHasEveryKeyWithTheSamePlaceholders) {
+  const auto placeholders = [](std::string_view text) {
+    std::multiset<std::string> out;
+    for (std::size_t at = text.find('{'); at != std::string_view::npos; at = text.find('{', at + 1))
+      out.insert(std::string(text.substr(at, text.find('}', at) - at + 1)));
+    return out;
+  };
+  const auto& all = minutes_catalogues();
+  ASSERT_TRUE(all.contains("en"));
+  ASSERT_TRUE(all.contains("es"));
+  const auto& english = *all.at("en");
+  for (const auto& [language, words] : all) {
+    SCOPED_TRACE(std::string(language));
+    EXPECT_EQ(words->size(), english.size());
+    for (const auto& [key, text] : english) {
+      const auto it = words->find(key);
+      ASSERT_NE(it, words->end()) << key;
+      EXPECT_FALSE(it->second.empty()) << key;
+      // The set of names, not their number: a translation may name a value twice or once.
+      const auto want = placeholders(text), got = placeholders(it->second);
+      EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), std::set<std::string>(want.begin(), want.end())) << key;
+    }
+  }
+  EXPECT_TRUE(minutes_language("es"));
+  EXPECT_FALSE(minutes_language("fr"));
+  EXPECT_EQ(minutes_languages_list(), "\"en\" or \"es\"");
 }
 
 TEST_F(MinutesTest, GoRoundsAndOpenPointsAreKept) {

@@ -345,7 +345,7 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
 
 // The creating browser's time zone is stored with the meeting: after a restart the minutes still
 // give their times in it.
-TEST(Durability, TheMeetingsTimeZoneOutlivesARestartAndSetsTheMinutesTimes) {
+TEST(Durability, TheMeetingsTimeZoneAndLanguageOutliveARestartAndSetTheMinutes) {
   ServerProcess server;
   // The start as the minutes should give it: Kathmandu is 5 h 45 min ahead of UTC. Read before and
   // after creating, as the two may fall either side of a minute.
@@ -376,6 +376,23 @@ TEST(Durability, TheMeetingsTimeZoneOutlivesARestartAndSetsTheMinutesTimes) {
   const auto refused = http_call(server.port(), "POST", "/api/meetings", R"({"time_zone":"Asia/Kathmandu"})");
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("utc_offset_minutes"), std::string::npos) << refused.body;
+
+  // The minutes' language, given at creation, outlives a restart too; the snapshot names it.
+  const auto spanish = http_call(server.port(), "POST", "/api/meetings", R"({"title":"Asamblea","language":"es"})");
+  ASSERT_EQ(spanish.status, 201) << spanish.body;
+  const json asamblea = json::parse(spanish.body);
+  server.restart();
+  const auto acta = http_call(server.port(), "GET", "/api/meetings/" + asamblea["code"].get<std::string>() + "/minutes?format=md", "",
+                              {{"X-Facilitator-Key", asamblea["facilitator_key"].get<std::string>()}});
+  ASSERT_EQ(acta.status, 200) << acta.body;
+  EXPECT_NE(acta.body.find("Acta de la reunión " + asamblea["code"].get<std::string>() + " del "), std::string::npos) << acta.body;
+  EXPECT_NE(acta.body.find("## Personas"), std::string::npos) << acta.body;
+  WsClient ana(server.port());
+  ana.join(asamblea["code"], "Ana");
+  EXPECT_EQ(ana.expect("snapshot").at("view").at("meeting").at("language"), "es");
+  const auto french = http_call(server.port(), "POST", "/api/meetings", R"({"language":"fr"})");
+  EXPECT_EQ(french.status, 400);
+  EXPECT_NE(french.body.find(R"(\"language\" must be one of)"), std::string::npos) << french.body;
 }
 
 TEST(Durability, FacilitatorsDownloadMinutesEndAndDeleteMeetings) {

@@ -366,6 +366,21 @@ TEST(HttpRouter, CreatingAMeetingTakesTheCreatorsTimeZone) {
   EXPECT_FALSE(r.utc_offset_minutes.has_value());
 }
 
+// The minutes' language: one the server writes minutes in, or refused naming the choices.
+TEST(HttpRouter, CreatingAMeetingTakesTheMinutesLanguage) {
+  Route r = route_request(create(R"({"title":"Asamblea","language":"es"})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.language, "es");
+  r = route_request(create(R"({"title":"Retro"})"), defaults());
+  EXPECT_EQ(r.language, "");  // English, the default
+  for (const std::string body : {R"({"language":"fr"})", R"({"language":"ES"})", R"({"language":""})", R"({"language":1})",
+                                 R"({"language":null})", R"({"language":"es-ES"})"}) {
+    r = route_request(create(body), defaults());
+    EXPECT_TRUE(refused(r, http::status::bad_request, false)) << body;
+    EXPECT_NE(r.message.find("\"language\" must be one of \"en\" or \"es\""), std::string::npos) << body << ": " << r.message;
+  }
+}
+
 TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
   const std::vector<std::string> bodies = {
       R"({"time_zone":"Europe/London"})",  // a name without its offset

@@ -76,7 +76,7 @@ class MeetingRoomTest : public ::testing::Test {
     registry = std::make_unique<MeetingRegistry>(ioc, settings, *log);
     std::optional<MeetingRegistry::Created> created;
     std::mutex m;
-    registry->create("Fake meeting", std::nullopt, [&](std::optional<MeetingRegistry::Created> c, const std::string&) {
+    registry->create("Fake meeting", std::vector<core::Event>{}, [&](std::optional<MeetingRegistry::Created> c, const std::string&) {
       std::lock_guard lock(m);
       created = std::move(c);
     });

@@ -108,6 +108,10 @@ class EventFormatTest : public MeetingFixture {
     ok(fac, OpenPoll{prepared, true});
     ok(fac, OpenDraftPoll{static_cast<std::uint32_t>(state.polls.size())});
     ok(fac, OpenPoll{prepared, true});
+    // The meeting's language (LanguageSet; stamped by the shell after TimeZoneSet at creation).
+    const auto language = stamp(state, {LanguageSet{"es"}}, now);
+    apply(state, language[0]);
+    log.push_back(language[0]);
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
