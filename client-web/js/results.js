@@ -9,7 +9,7 @@ const share = (n, of) => (of ? n / of : 0);
 // One bar row: the words carry the numbers; the bar itself is decoration.
 function barRow(label, n, of, mark) {
   return h('li', { class: `result-row${mark ? ' winner' : ''}` },
-    h('div', { class: 'bar-label' }, h('span', null, label, mark ? h('span', { class: 'tag tag-win' }, mark) : null),
+    h('div', { class: 'bar-label' }, h('span', null, h('bdi', null, label), mark ? h('span', { class: 'tag tag-win' }, mark) : null),
       h('span', { class: 'figs' }, t('common.result.votes', { count: n, percent: words.percent(share(n, of)) }))),
     h('div', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `width:${Math.round(share(n, of) * 100)}%` })));
 }
@@ -27,7 +27,7 @@ export function drawResult(poll, r) {
     if (r.voters) out.push(h('p', { class: 'mean' }, t('common.result.average', { mean: formatNumber(Number(r.mean), { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })));
   } else if (poll.kind === 'open_text') {
     out.push(r.answers && r.answers.length
-      ? h('ul', { class: 'answers' }, r.answers.map((a) => h('li', null, a)))
+      ? h('ul', { class: 'answers' }, r.answers.map((a) => h('li', { dir: 'auto' }, a)))
       : h('p', { class: 'muted' }, t('common.result.no_answers')));
   } else {
     // While the poll is open nothing has won yet: the leader is "leading", not "wins".

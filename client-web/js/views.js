@@ -146,13 +146,13 @@ function queueEntry(e, model, actions) {
     h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),
     h('div', { class: 'entry-body' },
       h('p', { class: 'entry-who' },
-        h('strong', { class: 'name' }, model.name(e.participant)),
+        h('strong', { class: 'name', dir: 'auto' }, model.name(e.participant)),
         mine ? h('span', { class: 'tag tag-me' }, t('common.tag.you')) : null,
         h('span', { class: `tag kind-${e.kind}` }, words.handKind(e.kind)),
         p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
         p.proxy ? h('span', { class: 'tag tag-plain' }, t('common.tag.proxy')) : null,
         e.away ? h('span', { class: 'tag tag-away' }, t('common.tag.away')) : null),
-      h('p', { class: 'reason' }, e.reason),
+      h('p', { class: 'reason', dir: 'auto' }, e.reason),
       actions ? actions(e, p) : null));
 }
 
@@ -187,7 +187,7 @@ export function drawRound(root, model, { limit = 40 } = {}) {
     key: (x) => x.id,
     sign: (x) => `${x.state}|${x.label}|${model.name(x.id)}|${x.id === model.you}`,
     draw: (x) => h('li', { class: `step step-${x.state}${x.id === model.you ? ' mine' : ''}` },
-      h('span', { class: 'name' }, x.id === model.you ? t('common.name_you', { name: model.name(x.id) }) : model.name(x.id)),
+      h('span', { class: 'name', dir: 'auto' }, x.id === model.you ? t('common.name_you', { name: model.name(x.id) }) : model.name(x.id)),
       h('span', { class: 'step-state' }, x.label)),
   });
   const rest = lineAfter(list, 'round-rest');

@@ -191,14 +191,14 @@ function drawDecide() {
   $('#points').hidden = !shownPoints.length;
   redraw($('#point-list'), shownPoints.map((p) => h('li', { class: `display-point point-${p.status}` },
     p.status === 'taken_up' ? h('span', { class: 'tag tag-status' }, t('display.points_now')) : null,
-    h('span', { class: 'display-point-text' }, p.text),
+    h('span', { class: 'display-point-text', dir: 'auto' }, p.text),
     p.upvotes ? h('span', { class: 'votes' }, ` ▲ ${formatNumber(p.upvotes)}`) : null)));
   const signals = activeSignals(model);
   $('#signals').hidden = !signals.length;
   redraw($('#signal-list'), signals.map((x) => h('li', null, t('display.signal', { signal: x.label, count: x.count }))));
   const items = agreementItems(model).filter((i) => i.status === 'adopted');
   $('#agreement').hidden = !items.length;
-  redraw($('#agreement-list'), items.map((i) => h('li', null, i.text)));
+  redraw($('#agreement-list'), items.map((i) => h('li', { dir: 'auto' }, i.text)));
   drawAgenda();
 }
 
