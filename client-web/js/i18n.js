@@ -9,11 +9,11 @@
 //   data-i18n="key"               the element's text
 //   data-i18n-placeholder="key"   (and -aria-label, -title, -alt, -content, -value) that attribute
 // Code calls t('key', { name: 'Ana', count: 3 }): "{name}" is replaced by a value, and an entry that
-// is an object of plural forms ({ "one": "…", "other": "…" }) is chosen by `count`, or, when the
-// words are an ordinal number ("3rd"), by `ordinal` under the language's ordinal rules
-// (t('common.ordinal', { ordinal: 3 }): English has one/two/few/other, "1st 2nd 3rd 4th"). Keys are always
-// written out in full in the code, so tests/i18n/check-catalogues.mjs can find every key used and
-// fail on a missing or unused one.
+// is an object of plural forms ({ "one": "…", "other": "…" }) is chosen by `count`, or, for an
+// ordinal number ("3rd"), by `ordinal` under the language's ordinal rules (t('common.ordinal',
+// { ordinal: 3 }); English has one/two/few/other: 1st 2nd 3rd 4th). Keys are always written out in
+// full in the code, so tests/i18n/check-catalogues.mjs can find every key used and fail on a
+// missing or unused one.
 //
 // Each person picks a language on the start and join pages; the browser remembers it. A room
 // display remembers its own (it is often a shared laptop that someone else set up). `?lang=es` in a
