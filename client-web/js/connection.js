@@ -17,6 +17,8 @@ const ANSWER_MS = 15000;      // a command with no ack or error after this is re
 const CLOSE_REMOVED = 4001;   // the server's close code for "removed from the meeting"
 const CLOSE_DELETED = 4002;   // "the meeting was deleted"
 
+// These messages are for developers, like the server's own: a page shows the words errors.js
+// gives each code (sayError), in the person's language.
 const notConnected = { code: 'not_connected', message: 'Not connected right now. Try again once reconnected.' };
 const lostAnswer = { code: 'connection_lost', message: 'The connection closed before the server answered.' };
 

@@ -1,4 +1,5 @@
 // Small DOM helpers. Text always goes in as text (textContent), never as HTML.
+import { t } from './i18n.js';
 import { sayError } from './errors.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
@@ -93,7 +94,7 @@ export function toast(text, kind = 'error') {
   if (!toastEl) {
     toastEl = h('div', { class: 'toast', hidden: true },
       h('p', { class: 'toast-text', role: kind === 'error' ? 'alert' : 'status' }),
-      h('button', { type: 'button', class: 'small secondary', onclick: () => { toastEl.hidden = true; } }, 'Dismiss'));
+      h('button', { type: 'button', class: 'small secondary', onclick: () => { toastEl.hidden = true; } }, t('common.dismiss')));
     document.body.append(toastEl);
   }
   const p = toastEl.querySelector('.toast-text');

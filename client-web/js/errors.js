@@ -1,63 +1,63 @@
 // What a person reads when the server refuses something: plain words chosen by the error's code
 // (PROTOCOL.md, section 9), never the server's own text, which is written for client authors.
 // `what` adds what the page knows (the name someone typed, the meeting code).
+import { t } from './i18n.js';
 
 const WORDS = {
   // The connection and the meeting.
-  rate_limited: 'That was a lot at once. Wait a moment, then try again.',
-  not_joined: 'You are not connected to the meeting yet. Wait a moment and try again.',
-  already_joined: 'This page is already in a meeting. Reload the page and try again.',
-  bad_key: 'That facilitator key is not the key of this meeting. Check it on your facilitator card.',
-  bad_token: 'This browser is no longer in the meeting. Join again.',
-  meeting_full: 'This meeting is full: nobody more can join. Ask the facilitator.',
-  storage_unavailable: 'The server cannot save anything right now, so nothing changed. Try again in a moment.',
-  already_signalled: 'You sent this signal a moment ago. It still counts until it fades.',
-  id_reused: 'Something went wrong on this page. Reload it and try again.',
-  meeting_locked: 'The meeting is locked: nobody new can join right now. Ask the facilitator to unlock it.',
-  meeting_ended: 'This meeting has ended, so nothing more can change.',
+  rate_limited: t('common.errors.rate_limited'),
+  not_joined: t('common.errors.not_joined'),
+  already_joined: t('common.errors.already_joined'),
+  bad_key: t('common.errors.bad_key'),
+  bad_token: t('common.errors.bad_token'),
+  meeting_full: t('common.errors.meeting_full'),
+  storage_unavailable: t('common.errors.storage_unavailable'),
+  already_signalled: t('common.errors.already_signalled'),
+  id_reused: t('common.errors.id_reused'),
+  meeting_locked: t('common.errors.meeting_locked'),
+  meeting_ended: t('common.errors.meeting_ended'),
   // People and the queue.
-  name_invalid: 'Please type a name, up to 60 letters.',
-  name_taken: 'Someone in this meeting already uses that name. Please add something, like an initial.',
-  unknown_participant: 'That person is no longer in the meeting.',
-  not_allowed: 'Your role in this meeting cannot do that.',
-  already_in_queue: 'Your hand is already up.',
-  hand_not_raised: 'That hand is not up any more.',
-  queue_empty: 'Nobody is waiting to speak (or everyone waiting has stepped away).',
-  reason_required: 'Please give a short reason: everyone sees it.',
-  no_current_turn: 'Nobody has the floor.',
-  round_in_progress: 'A go-round is running. End it first.',
-  no_round: 'No go-round is running.',
-  not_your_turn: 'It is not your turn in the go-round yet.',
-  last_facilitator: 'The meeting needs a facilitator: make someone else facilitator first.',
-  participant_away: 'That person has stepped away. Skip them or wait until they are back.',
-  already_speaking: 'Someone has the floor: end that turn first.',
+  name_invalid: t('common.errors.name_invalid'),
+  name_taken: t('common.errors.name_taken'),
+  unknown_participant: t('common.errors.unknown_participant'),
+  not_allowed: t('common.errors.not_allowed'),
+  already_in_queue: t('common.errors.already_in_queue'),
+  hand_not_raised: t('common.errors.hand_not_raised'),
+  queue_empty: t('common.errors.queue_empty'),
+  reason_required: t('common.errors.reason_required'),
+  no_current_turn: t('common.errors.no_current_turn'),
+  round_in_progress: t('common.errors.round_in_progress'),
+  no_round: t('common.errors.no_round'),
+  not_your_turn: t('common.errors.not_your_turn'),
+  last_facilitator: t('common.errors.last_facilitator'),
+  participant_away: t('common.errors.participant_away'),
+  already_speaking: t('common.errors.already_speaking'),
   // Decisions and contributions.
-  text_invalid: 'Please check the text: it is empty, too long or has characters that cannot be used.',
-  not_found: 'That is not there any more. The page will catch up in a moment.',
-  closed: 'That has already closed.',
-  already_voted: 'You have already voted in this poll.',
-  invalid_ballot: 'That vote does not fit this poll. Check your choice and try again.',
-  wrong_phase: 'The proposal is not at that step yet.',
-  objection_open: 'An objection is still open: it has to be resolved before the proposal can be adopted.',
-  invalid_argument: 'That value cannot be used here. Check it and try again.',
+  text_invalid: t('common.errors.text_invalid'),
+  not_found: t('common.errors.not_found'),
+  closed: t('common.errors.closed'),
+  already_voted: t('common.errors.already_voted'),
+  invalid_ballot: t('common.errors.invalid_ballot'),
+  wrong_phase: t('common.errors.wrong_phase'),
+  objection_open: t('common.errors.objection_open'),
+  invalid_argument: t('common.errors.invalid_argument'),
   // The page or the network.
-  not_connected: 'Not connected right now. Try again once the page says "Connected".',
-  connection_lost: 'The connection closed before the server answered. Check whether it worked, then try again if needed.',
-  connection_failed: 'Could not reach the server. Check your connection and try again.',
-  no_answer: 'The server did not answer in time. Check the page, then try again if needed.',
+  not_connected: t('common.errors.not_connected'),
+  connection_lost: t('common.errors.connection_lost'),
+  connection_failed: t('common.errors.connection_failed'),
+  no_answer: t('common.errors.no_answer'),
 };
 
 // Decoding errors mean this page sent something wrong: not the person's fault.
-const PAGE_FAULT = 'Something went wrong on this page. Reload it and try again.';
 const DECODING = ['bad_json', 'not_an_object', 'too_deep', 'missing_field', 'wrong_type', 'bad_value', 'too_long',
   'unknown_type', 'unknown_field', 'not_text'];
 
 export function sayError(err, what = {}) {
   const code = err && err.code;
-  if (code === 'wrong_code') return what.code ? `No meeting has the code "${what.code}". Check it and try again.` : 'No meeting has that code. Check it and try again.';
-  if (code === 'name_taken' && what.name) return `Someone in this meeting already uses the name "${what.name.trim()}". Please add something, like an initial.`;
-  if (DECODING.includes(code)) return PAGE_FAULT;
-  return WORDS[code] || 'That did not work. Try again in a moment.';
+  if (code === 'wrong_code') return what.code ? t('common.errors.wrong_code_named', { code: what.code }) : t('common.errors.wrong_code');
+  if (code === 'name_taken' && what.name) return t('common.errors.name_taken_named', { name: what.name.trim() });
+  if (DECODING.includes(code)) return t('common.errors.page_fault');
+  return WORDS[code] || t('common.errors.unknown');
 }
 
 export const errorCodes = () => [...Object.keys(WORDS), 'wrong_code', ...DECODING];

@@ -9,9 +9,11 @@
 //   data-i18n="key"               the element's text
 //   data-i18n-placeholder="key"   (and -aria-label, -title, -alt, -content, -value) that attribute
 // Code calls t('key', { name: 'Ana', count: 3 }): "{name}" is replaced by a value, and an entry that
-// is an object of plural forms ({ "one": "…", "other": "…" }) is chosen by `count`. Keys are always
-// written out in full in the code, so tests/i18n/check-catalogues.mjs can find every key used and
-// fail on a missing or unused one.
+// is an object of plural forms ({ "one": "…", "other": "…" }) is chosen by `count`, or, for an
+// ordinal number ("3rd"), by `ordinal` under the language's ordinal rules (t('common.ordinal',
+// { ordinal: 3 }); English has one/two/few/other: 1st 2nd 3rd 4th). Keys are always written out in
+// full in the code, so tests/i18n/check-catalogues.mjs can find every key used and fail on a
+// missing or unused one.
 //
 // Each person picks a language on the start and join pages; the browser remembers it. A room
 // display remembers its own (it is often a shared laptop that someone else set up). `?lang=es` in a
@@ -61,8 +63,18 @@ const [fallbackCatalogue, chosenCatalogue] = await Promise.all([
   loadCatalogue(FALLBACK),
   language === FALLBACK ? null : loadCatalogue(language),
 ]);
+// Numbers, times and dates follow the browser's own variant of the chosen language when it has one
+// (en-GB: 14:05; en-US: 2:05 PM); plural rules are the language's.
+const locale = (() => {
+  for (const tag of navigator.languages || []) {
+    if (String(tag).toLowerCase().split('-')[0] !== language) continue;
+    try { return Intl.getCanonicalLocales(tag)[0]; } catch { /* not a valid tag */ }
+  }
+  return language;
+})();
 const plurals = new Intl.PluralRules(language);
-const numbers = new Intl.NumberFormat(language);
+const ordinals = new Intl.PluralRules(language, { type: 'ordinal' });
+const numbers = new Intl.NumberFormat(locale);
 
 function lookup(catalogue, key) {
   let node = catalogue;
@@ -88,18 +100,22 @@ export function t(key, vars) {
   if (entry === undefined) entry = lookup(fallbackCatalogue, key);
   if (entry === undefined) return key;  // a missing key shows itself, and the catalogue test fails
   if (typeof entry === 'object') {
-    const count = vars && typeof vars.count === 'number' ? vars.count : 0;
-    entry = entry[plurals.select(count)] ?? entry.other ?? '';
+    const form = vars && typeof vars.ordinal === 'number' ? ordinals.select(vars.ordinal)
+      : plurals.select(vars && typeof vars.count === 'number' ? vars.count : 0);
+    entry = entry[form] ?? entry.other ?? '';
   }
   return fill(String(entry), vars);
 }
 
-// A number in this page's language.
-export const formatNumber = (n) => numbers.format(n);
+// A number in this page's language; `options` are Intl.NumberFormat's ({ style: 'percent' }, ...).
+export const formatNumber = (n, options) => (options ? new Intl.NumberFormat(locale, options) : numbers).format(n);
 
 // A time of day (14:05, or 2:05 p. m.) and a date, in this page's language.
-export const formatTime = (ms) => new Date(ms).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
-export const formatDate = (ms) => new Date(ms).toLocaleDateString(language, { year: 'numeric', month: 'long', day: 'numeric' });
+export const formatTime = (ms) => new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+export const formatDate = (ms) => new Date(ms).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric' });
+
+// Items of a list in this page's language ("a, b, c"; Arabic "a، وb، وc").
+export const formatList = (items) => new Intl.ListFormat(locale, { type: 'unit', style: 'short' }).format(items);
 
 const ATTRIBUTES = ['placeholder', 'aria-label', 'title', 'alt', 'content', 'value'];
 

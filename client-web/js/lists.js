@@ -7,6 +7,7 @@
 //
 // Windowed: a long list shows a page of it (50 by default), with a search by name and "Show more";
 // the heading keeps the whole count, so a screen reader still reaches everyone by searching.
+import { t } from './i18n.js';
 import { h, setText } from './dom.js';
 
 const rowsOf = new WeakMap();  // container -> Map(key -> {node, sig})
@@ -82,11 +83,26 @@ export function unkey(container) { rowsOf.delete(container); }
 
 const fold = (s) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
+// What a long list says about itself, for each kind of thing it lists (`noun`: 'people' or
+// 'points'): the whole count, how many match a search, how many are shown.
+const COUNTS = {
+  people: {
+    match: (matched, count) => t('common.list.people_match', { matched, count }),
+    showingAll: (shown, count) => t('common.list.showing_people', { shown, count }),
+    showingMatch: (shown, matched, count) => t('common.list.showing_people_match', { shown, matched, count }),
+  },
+  points: {
+    match: (matched, count) => t('common.list.points_match', { matched, count }),
+    showingAll: (shown, count) => t('common.list.showing_points', { shown, count }),
+    showingMatch: (shown, matched, count) => t('common.list.showing_points_match', { shown, matched, count }),
+  },
+};
+
 // A long list with search and paging around an existing <ul>/<ol>. Up to `page` items are drawn;
 // "Show more" adds a page; the search (shown once the list is longer than a page) keeps the items
 // whose name contains what was typed, accents and case aside.
 export class Windowed {
-  constructor(list, { noun = 'people', page = 50, name, key, sign, draw, searchLabel = 'Find someone by name' }) {
+  constructor(list, { noun = 'people', page = 50, name, key, sign, draw, searchLabel = t('common.list.search') }) {
     this.list = list;
     this.page = page;
     this.shown = page;
@@ -137,8 +153,10 @@ export class Windowed {
   statusText() {
     const n = this.lastMatching;
     const shown = Math.min(this.shown, n);
-    const what = this.query ? `${n.toLocaleString()} of ${this.items.length.toLocaleString()} ${this.noun} match` : `${this.items.length.toLocaleString()} ${this.noun}`;
-    return shown < n ? `Showing ${shown.toLocaleString()}: ${what}.` : this.query ? `${what}.` : '';
+    const say = COUNTS[this.noun] || COUNTS.people;
+    const all = this.items.length;
+    if (shown < n) return this.query ? say.showingMatch(shown, n, all) : say.showingAll(shown, all);
+    return this.query ? say.match(n, all) : '';
   }
 
   draw() {
@@ -150,7 +168,7 @@ export class Windowed {
     keyed(this.list, matching.slice(0, this.shown), this.opts);
     const rest = matching.length - this.shown;
     this.more.hidden = rest <= 0;
-    setText(this.more, `Show ${Math.min(rest, this.page)} more`);
+    setText(this.more, t('common.list.show_more', { count: Math.min(rest, this.page) }));
     setText(this.status, this.statusText());
     this.footer.hidden = !long;
   }

@@ -3,6 +3,8 @@
 // records; "figures" and "poll_results" replace theirs. Events seen (by seq) are skipped.
 // Each "change" event names what changed (detail.changed: a Set of section names, plus "meeting",
 // "people", "decisions" and "figures"), so a page redraws only those parts.
+import { t } from './i18n.js';
+
 const SECTIONS = ['queue', 'turn', 'round', 'polls', 'proposals', 'agreement', 'points', 'signals', 'agenda'];
 export const EVERYTHING = new Set([...SECTIONS, 'meeting', 'people', 'decisions', 'figures']);
 
@@ -71,7 +73,7 @@ export class MeetingModel extends EventTarget {
 
   name(id) {
     const p = this.people.get(id);
-    return p ? p.name : this.names.get(id) || `Person ${id}`;
+    return p ? p.name : this.names.get(id) || t('common.person_fallback', { id: String(id) });
   }
 
   // People in the meeting (not room displays): counted here when I hold everyone, else the

@@ -2,21 +2,22 @@
 // queue order and reasons, turn, round and people are the server's. Buttons in redrawn lists
 // carry data-action / data-id and are handled by one delegated listener per page, so a redraw
 // never loses a handler.
+import { t } from './i18n.js';
 import { h, setText } from './dom.js';
 import { keyed } from './lists.js';
 import * as words from './words.js';
 
 // --- connection state, visible and announced ---
 const STATE_TEXT = {
-  idle: 'Connecting…',
-  connecting: 'Connecting…',
-  live: 'Connected',
-  lost: 'Connection lost. Reconnecting…',
-  offline: 'Offline. Waiting for the network…',
-  removed: 'Removed from the meeting',
-  'need-join': 'Not in this meeting',
-  'no-meeting': 'No such meeting',
-  stopped: 'Closed',
+  idle: t('common.connection.connecting'),
+  connecting: t('common.connection.connecting'),
+  live: t('common.connection.live'),
+  lost: t('common.connection.lost'),
+  offline: t('common.connection.offline'),
+  removed: t('common.connection.removed'),
+  'need-join': t('common.connection.need_join'),
+  'no-meeting': t('common.connection.no_meeting'),
+  stopped: t('common.connection.stopped'),
 };
 
 export function bindConnectionStatus(conn, el, announcer) {
@@ -29,10 +30,10 @@ export function bindConnectionStatus(conn, el, announcer) {
     setText(el, STATE_TEXT[key] || STATE_TEXT[state]);
     if (state === 'lost' && !alarmed) {
       alarmed = true;
-      announcer.say(why === 'offline' ? 'Connection lost: you are offline. The page will reconnect by itself.' : 'Connection lost. Reconnecting…', { assertive: true });
+      announcer.say(why === 'offline' ? t('common.connection.lost_offline') : t('common.connection.lost'), { assertive: true });
     } else if (state === 'live' && alarmed) {
       alarmed = false;
-      announcer.say('Reconnected.');
+      announcer.say(t('common.connection.reconnected'));
     }
   });
 }
@@ -40,41 +41,51 @@ export function bindConnectionStatus(conn, el, announcer) {
 // --- the floor: who speaks, and the turn timer ---
 // With a turn limit the timer counts down, then shows how far over it is; without, it counts up.
 export function turnTimer(model) {
-  const t = model.turn;
-  if (!t) return { text: '', over: false, label: '' };
-  const elapsed = Math.max(0, model.serverNow() - t.started_at);
-  const limit = (t.limit_seconds || 0) * 1000;
-  if (!limit) return { text: words.clock(elapsed), over: false, label: `speaking for ${words.duration(elapsed)}` };
+  const turn = model.turn;
+  if (!turn) return { text: '', over: false, label: '' };
+  const elapsed = Math.max(0, model.serverNow() - turn.started_at);
+  const limit = (turn.limit_seconds || 0) * 1000;
+  if (!limit) return { text: words.clock(elapsed), over: false, label: t('common.timer.speaking_for', { duration: words.duration(elapsed) }) };
   if (elapsed <= limit) {
-    return { text: `${words.clock(limit - elapsed)} left`, over: false, label: `${words.duration(limit - elapsed)} left of ${words.duration(limit)}` };
+    return {
+      text: t('common.timer.left', { clock: words.clock(limit - elapsed) }),
+      over: false,
+      label: t('common.timer.left_label', { left: words.duration(limit - elapsed), limit: words.duration(limit) }),
+    };
   }
-  return { text: `${words.clock(elapsed - limit)} over`, over: true, label: `over the ${words.duration(limit)} limit by ${words.duration(elapsed - limit)}` };
+  return {
+    text: t('common.timer.over', { clock: words.clock(elapsed - limit) }),
+    over: true,
+    label: t('common.timer.over_label', { limit: words.duration(limit), over: words.duration(elapsed - limit) }),
+  };
 }
 
 // Fills a floor block: [data-part=speaker], [data-part=timer], [data-part=detail].
 export function drawFloor(root, model) {
-  const t = model.turn;
+  const turn = model.turn;
   const speaker = root.querySelector('[data-part=speaker]');
   const timer = root.querySelector('[data-part=timer]');
   const detail = root.querySelector('[data-part=detail]');
-  root.classList.toggle('has-turn', !!t);
-  if (!t) {
-    setText(speaker, 'Nobody has the floor');
+  root.classList.toggle('has-turn', !!turn);
+  if (!turn) {
+    setText(speaker, t('common.floor.nobody'));
     setText(timer, '');
     const round = model.round;
     if (detail) {
-      setText(detail, round ? (round.up ? `Go-round: ${model.name(round.up)} is up.` : 'Go-round in progress.')
-        : model.queue.length ? 'Waiting for the facilitator to call the next person.' : 'The queue is empty.');
+      setText(detail, round ? (round.up ? t('common.floor.round_up', { name: model.name(round.up) }) : t('common.floor.round_running'))
+        : model.queue.length ? t('common.floor.waiting_for_call') : t('common.floor.queue_empty'));
     }
     timer.classList.remove('over');
     return;
   }
-  const name = t.participant === model.you ? `${model.name(t.participant)} (you)` : model.name(t.participant);
+  const name = turn.participant === model.you ? t('common.name_you', { name: model.name(turn.participant) }) : model.name(turn.participant);
   setText(speaker, name);
   tickFloor(root, model);
   if (detail) {
-    const limit = t.limit_seconds ? `Turn limit ${words.duration(t.limit_seconds * 1000)}.` : 'No turn limit.';
-    setText(detail, `${t.in_round ? 'Speaking in the go-round. ' : ''}${limit}`);
+    const limit = turn.limit_seconds ? words.duration(turn.limit_seconds * 1000) : '';
+    setText(detail, turn.in_round
+      ? (limit ? t('common.floor.round_turn_limit', { duration: limit }) : t('common.floor.round_no_turn_limit'))
+      : (limit ? t('common.floor.turn_limit', { duration: limit }) : t('common.floor.no_turn_limit')));
   }
 }
 
@@ -91,7 +102,7 @@ export function tickFloor(root, model) {
 // actions(entry, person) returns extra nodes for an entry (the console's buttons), or nothing;
 // actionsSign(entry, person) says when those would change. Only the first `limit` entries are
 // drawn (and mine, wherever it is): a line after the list says how many more wait.
-export function drawQueue(list, model, { actions = null, actionsSign = () => '', empty = 'Nobody is waiting to speak.', limit = 50, beyondLine = true } = {}) {
+export function drawQueue(list, model, { actions = null, actionsSign = () => '', empty = t('common.queue.empty'), limit = 50, beyondLine = true } = {}) {
   const queue = model.queue;
   let shown = queue.length > limit ? queue.slice(0, limit) : queue;
   const mine = queue.length > limit ? queue.find((e) => e.participant === model.you && e.position >= limit) : null;
@@ -111,7 +122,7 @@ export function drawQueue(list, model, { actions = null, actionsSign = () => '',
   if (!beyondLine) return;
   const more = lineAfter(list, 'queue-beyond');
   more.hidden = beyond <= 0;
-  setText(more, beyond > 0 ? `${words.plural(beyond, 'more person', 'more people')} in the queue, not listed here.` : '');
+  setText(more, beyond > 0 ? t('common.queue.beyond', { count: beyond }) : '');
 }
 
 // A hint line of this class among the list's following siblings, made once.
@@ -135,13 +146,13 @@ function queueEntry(e, model, actions) {
     h('span', { class: 'pos', 'aria-hidden': 'true' }, String(e.position + 1)),
     h('div', { class: 'entry-body' },
       h('p', { class: 'entry-who' },
-        h('strong', { class: 'name' }, model.name(e.participant)),
-        mine ? h('span', { class: 'tag tag-me' }, 'you') : null,
+        h('strong', { class: 'name', dir: 'auto' }, model.name(e.participant)),
+        mine ? h('span', { class: 'tag tag-me' }, t('common.tag.you')) : null,
         h('span', { class: `tag kind-${e.kind}` }, words.handKind(e.kind)),
         p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
-        p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
-        e.away ? h('span', { class: 'tag tag-away' }, 'away') : null),
-      h('p', { class: 'reason' }, e.reason),
+        p.proxy ? h('span', { class: 'tag tag-plain' }, t('common.tag.proxy')) : null,
+        e.away ? h('span', { class: 'tag tag-away' }, t('common.tag.away')) : null),
+      h('p', { class: 'reason', dir: 'auto' }, e.reason),
       actions ? actions(e, p) : null));
 }
 
@@ -152,10 +163,13 @@ export function drawRound(root, model, { limit = 40 } = {}) {
   const r = model.round;
   root.hidden = !r;
   if (!r) return;
-  setText(root.querySelector('[data-part=topic]'), r.topic ? `Go-round ${r.round_no}: ${r.topic}` : `Go-round ${r.round_no}`);
+  setText(root.querySelector('[data-part=topic]'), r.topic ? t('common.round.title_topic', { number: r.round_no, topic: r.topic }) : t('common.round.title', { number: r.round_no }));
   const done = new Map(r.steps.map((s) => [s.participant, s]));
   const speaking = model.turn && model.turn.in_round ? model.turn.participant : 0;
-  const upText = r.up ? `Up now: ${model.name(r.up)}${r.up === model.you ? ' (you)' : ''}${speaking === r.up ? ', speaking' : ''}` : 'Everyone has had their go.';
+  const upName = r.up ? model.name(r.up) : '';
+  const upText = !r.up ? t('common.round.all_done')
+    : r.up === model.you ? (speaking === r.up ? t('common.round.up_you_speaking', { name: upName }) : t('common.round.up_you', { name: upName }))
+      : speaking === r.up ? t('common.round.up_speaking', { name: upName }) : t('common.round.up', { name: upName });
   setText(root.querySelector('[data-part=up]'), upText);
   const at = r.up ? r.order.indexOf(r.up) : r.order.length;
   const from = r.order.length > limit ? Math.max(0, Math.min(at - 3, r.order.length - limit)) : 0;
@@ -163,8 +177,9 @@ export function drawRound(root, model, { limit = 40 } = {}) {
   const step = (id) => {
     const s = done.get(id);
     const state = s ? s.outcome : id === r.up ? 'up' : 'waiting';
-    const label = s ? words.OUTCOME[s.outcome] + (s.reason ? `: ${s.reason}` : '')
-      : id === r.up ? (speaking === id ? 'speaking now' : 'up now') : 'waiting';
+    const outcome = s ? words.OUTCOME[s.outcome] || s.outcome : '';
+    const label = s ? (s.reason ? t('common.round.outcome_reason', { outcome, reason: s.reason }) : outcome)
+      : id === r.up ? (speaking === id ? t('common.round.speaking_now') : t('common.round.up_now')) : t('common.round.waiting');
     return { id, state, label };
   };
   const list = root.querySelector('[data-part=order]');
@@ -172,13 +187,16 @@ export function drawRound(root, model, { limit = 40 } = {}) {
     key: (x) => x.id,
     sign: (x) => `${x.state}|${x.label}|${model.name(x.id)}|${x.id === model.you}`,
     draw: (x) => h('li', { class: `step step-${x.state}${x.id === model.you ? ' mine' : ''}` },
-      h('span', { class: 'name' }, model.name(x.id), x.id === model.you ? ' (you)' : ''),
+      h('span', { class: 'name', dir: 'auto' }, x.id === model.you ? t('common.name_you', { name: model.name(x.id) }) : model.name(x.id)),
       h('span', { class: 'step-state' }, x.label)),
   });
   const rest = lineAfter(list, 'round-rest');
   const before = from, after = r.order.length - from - order.length;
   rest.hidden = !before && !after;
-  setText(rest, [before ? `${words.plural(before, 'person', 'people')} before these` : '', after ? `${words.plural(after, 'more person', 'more people')} after` : ''].filter(Boolean).join(', ') + (before || after ? '.' : ''));
+  const beforeText = before ? t('common.round.before', { count: before }) : '';
+  const afterText = after ? t('common.round.after', { count: after }) : '';
+  setText(rest, before && after ? t('common.round.rest_both', { before: beforeText, after: afterText })
+    : before || after ? t('common.round.rest_one', { rest: beforeText || afterText }) : '');
 }
 
 // --- people: names, roles, where they are ---
@@ -186,8 +204,8 @@ export function personTags(p) {
   return [
     p.role !== 'participant' ? h('span', { class: 'tag tag-role' }, words.role(p.role)) : null,
     h('span', { class: 'tag tag-plain' }, words.location(p.location)),
-    p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
-    p.presence === 'away' ? h('span', { class: 'tag tag-away' }, 'away') : null,
+    p.proxy ? h('span', { class: 'tag tag-plain' }, t('common.tag.proxy')) : null,
+    p.presence === 'away' ? h('span', { class: 'tag tag-away' }, t('common.tag.away')) : null,
   ];
 }
 

@@ -1,71 +1,111 @@
 // Words people read for the protocol's values, and number formatting. Labels only: the rules
 // themselves (order, reasons) come from the server, which sends each queue reason as a sentence.
+// Every word comes from the page's message catalogue (i18n.js), section "common".
+import { t, formatNumber, formatTime } from './i18n.js';
 
 export const HAND_KIND = {
-  new_point: { label: 'New point', hint: 'Something new to add' },
-  direct_reply: { label: 'Direct reply', hint: 'Answer what was just said' },
-  clarifying_question: { label: 'Clarifying question', hint: 'Ask what something means' },
-  point_of_process: { label: 'Point of process', hint: 'Something is wrong with how we are working. Goes first.' },
+  new_point: { label: t('common.hand_kind.new_point'), hint: t('common.hand_kind.new_point_hint') },
+  direct_reply: { label: t('common.hand_kind.direct_reply'), hint: t('common.hand_kind.direct_reply_hint') },
+  clarifying_question: { label: t('common.hand_kind.clarifying_question'), hint: t('common.hand_kind.clarifying_question_hint') },
+  point_of_process: { label: t('common.hand_kind.point_of_process'), hint: t('common.hand_kind.point_of_process_hint') },
 };
 
 export const POLICY = {
-  progressive: { label: 'Progressive', hint: 'People who have not spoken go first, then fewer turns, then less speaking time, then the earlier hand.' },
-  fifo: { label: 'First come, first served', hint: 'In the order hands went up.' },
-  hybrid: { label: 'Hybrid balance', hint: 'While people in the room and online both wait, the two groups take turns.' },
+  progressive: { label: t('common.policy.progressive'), hint: t('common.policy.progressive_hint') },
+  fifo: { label: t('common.policy.fifo'), hint: t('common.policy.fifo_hint') },
+  hybrid: { label: t('common.policy.hybrid'), hint: t('common.policy.hybrid_hint') },
 };
 
 export const ROLE = {
-  facilitator: 'Facilitator',
-  co_facilitator: 'Co-facilitator',
-  participant: 'Participant',
-  observer: 'Room display',
+  facilitator: t('common.role.facilitator'),
+  co_facilitator: t('common.role.co_facilitator'),
+  participant: t('common.role.participant'),
+  observer: t('common.role.observer'),
 };
 
-export const LOCATION = { in_room: 'In the room', remote: 'Remote' };
-export const PREFERENCE = { none: 'No preference', speak: 'Prefers speaking', write: 'Prefers writing', listen: 'Prefers listening' };
-export const ROUND_ORDER = { join_order: 'Join order', shuffled: 'Shuffled', quietest_first: 'Quietest first' };
-export const OUTCOME = { spoke: 'spoke', passed: 'passed', skipped: 'skipped' };
+export const LOCATION = { in_room: t('common.location.in_room'), remote: t('common.location.remote') };
+export const PREFERENCE = {
+  none: t('common.preference.none'),
+  speak: t('common.preference.speak'),
+  write: t('common.preference.write'),
+  listen: t('common.preference.listen'),
+};
+export const ROUND_ORDER = {
+  join_order: t('common.round_order.join_order'),
+  shuffled: t('common.round_order.shuffled'),
+  quietest_first: t('common.round_order.quietest_first'),
+};
+export const OUTCOME = { spoke: t('common.outcome.spoke'), passed: t('common.outcome.passed'), skipped: t('common.outcome.skipped') };
 export const OVERRIDE = {
-  called_out_of_order: 'called out of order',
-  moved: 'moved in the queue',
-  removed_hand: 'hand taken down',
+  called_out_of_order: t('common.override.called_out_of_order'),
+  moved: t('common.override.moved'),
+  removed_hand: t('common.override.removed_hand'),
 };
 
 export const POLL_KIND = {
-  single_choice: 'Single choice', multiple_choice: 'Multiple choice', scale: 'Scale',
-  ranked_choice: 'Ranked choice', open_text: 'Open text',
+  single_choice: t('common.poll_kind.single_choice'),
+  multiple_choice: t('common.poll_kind.multiple_choice'),
+  scale: t('common.poll_kind.scale'),
+  ranked_choice: t('common.poll_kind.ranked_choice'),
+  open_text: t('common.poll_kind.open_text'),
 };
-export const POLL_STATUS = { open: 'open', closed: 'closed', cancelled: 'cancelled', draft: 'prepared' };
+export const POLL_STATUS = {
+  open: t('common.poll_status.open'),
+  closed: t('common.poll_status.closed'),
+  cancelled: t('common.poll_status.cancelled'),
+  draft: t('common.poll_status.draft'),
+};
 // When a poll shows its results, in plain words (k: the fewest voters for an anonymous result).
 export function whenResults(poll) {
-  if (poll.anonymous) return `Anonymous: nobody, not even the facilitator, can see what you chose. Results show only when the poll closes, and only if at least ${poll.min_voters} people voted.`;
-  const when = { live: 'Results show live, to everyone, as votes come in.', after_vote: 'You see the results once you have voted.', at_close: 'Results show when the poll closes.' }[poll.results] || '';
-  return `Named: your vote is stored with your name, and you can change it while the poll is open. ${when}`;
+  if (poll.anonymous) return t('common.poll_rules.anonymous', { count: poll.min_voters });
+  if (poll.results === 'live') return t('common.poll_rules.named_live');
+  if (poll.results === 'after_vote') return t('common.poll_rules.named_after_vote');
+  if (poll.results === 'at_close') return t('common.poll_rules.named_at_close');
+  return t('common.poll_rules.named');
 }
 
 export const PHASE = {
-  clarifying: { label: 'Clarifying questions', hint: 'Ask what is unclear. Raise a hand with “Clarifying question”.' },
-  reactions: { label: 'Reactions', hint: 'A go-round: each person says briefly how they feel about it.' },
-  consent: { label: 'Consent', hint: 'Each person answers: consent, concern, objection or stand aside.' },
-  adopted: { label: 'Adopted', hint: '' },
-  not_adopted: { label: 'Not adopted', hint: '' },
-  withdrawn: { label: 'Withdrawn', hint: '' },
+  clarifying: { label: t('common.phase.clarifying'), hint: t('common.phase.clarifying_hint') },
+  reactions: { label: t('common.phase.reactions'), hint: t('common.phase.reactions_hint') },
+  consent: { label: t('common.phase.consent'), hint: t('common.phase.consent_hint') },
+  adopted: { label: t('common.phase.adopted'), hint: '' },
+  not_adopted: { label: t('common.phase.not_adopted'), hint: '' },
+  withdrawn: { label: t('common.phase.withdrawn'), hint: '' },
 };
 export const ANSWER = {
-  consent: { label: 'Consent', hint: 'I can live with it and support trying it.' },
-  concern: { label: 'Concern', hint: 'I consent, and want my concern recorded.', text: 'Your concern' },
-  objection: { label: 'Objection', hint: 'It would harm what we are here for. Blocks adoption until it is resolved.', text: 'Why you object' },
-  stand_aside: { label: 'Stand aside', hint: 'I will not block it, and do not take part in it.' },
+  consent: { label: t('common.answer.consent'), hint: t('common.answer.consent_hint') },
+  concern: { label: t('common.answer.concern'), hint: t('common.answer.concern_hint'), text: t('common.answer.concern_text') },
+  objection: { label: t('common.answer.objection'), hint: t('common.answer.objection_hint'), text: t('common.answer.objection_text') },
+  stand_aside: { label: t('common.answer.stand_aside'), hint: t('common.answer.stand_aside_hint') },
 };
-export const OBJECTION = { open: 'open', withdrawn: 'withdrawn', integrated: 'answered by an amendment: the objector is asked again', closed: 'closed with the proposal, unresolved' };
+export const OBJECTION = {
+  open: t('common.objection.open'),
+  withdrawn: t('common.objection.withdrawn'),
+  integrated: t('common.objection.integrated'),
+  closed: t('common.objection.closed'),
+};
 
 export const SIGNAL = {
-  slow_down: 'Slow down', lost: 'I’m lost', cant_hear: 'Can’t hear', off_topic: 'Off topic',
-  need_break: 'Need a break', not_heard: 'I haven’t been heard',
+  slow_down: t('common.signal.slow_down'),
+  lost: t('common.signal.lost'),
+  cant_hear: t('common.signal.cant_hear'),
+  off_topic: t('common.signal.off_topic'),
+  need_break: t('common.signal.need_break'),
+  not_heard: t('common.signal.not_heard'),
 };
-export const POINT_KIND = { point: 'Point', question: 'Question' };
-export const POINT_STATUS = { open: 'open', taken_up: 'taken up', answered: 'answered', hidden: 'hidden', pending: 'waiting for approval' };
-export const ITEM_STATUS = { proposed: 'proposed', adopted: 'adopted', removed: 'removed' };
+export const POINT_KIND = { point: t('common.point_kind.point'), question: t('common.point_kind.question') };
+export const POINT_STATUS = {
+  open: t('common.point_status.open'),
+  taken_up: t('common.point_status.taken_up'),
+  answered: t('common.point_status.answered'),
+  hidden: t('common.point_status.hidden'),
+  pending: t('common.point_status.pending'),
+};
+export const ITEM_STATUS = {
+  proposed: t('common.item_status.proposed'),
+  adopted: t('common.item_status.adopted'),
+  removed: t('common.item_status.removed'),
+};
 
 const label = (table, value) => (table[value] && (table[value].label || table[value])) || String(value).replace(/_/g, ' ');
 export const handKind = (v) => label(HAND_KIND, v);
@@ -73,7 +113,7 @@ export const policy = (v) => label(POLICY, v);
 export const role = (v) => label(ROLE, v);
 export const location = (v) => label(LOCATION, v);
 
-// 75000 -> "1:15"; 3725000 -> "1:02:05"
+// 75000 -> "1:15"; 3725000 -> "1:02:05" (a timer's digits, the same in every language here)
 export function clock(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(s / 3600);
@@ -85,20 +125,19 @@ export function clock(ms) {
 // 75000 -> "1 min 15 s"; 4000 -> "4 s"
 export function duration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('common.duration.seconds', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return s % 60 ? t('common.duration.minutes_seconds', { m, s: s % 60 }) : t('common.duration.minutes', { m });
+  return t('common.duration.hours_minutes', { h: Math.floor(m / 60), m: m % 60 });
 }
 
-export const percent = (x) => `${Math.round((x || 0) * 100)}%`;
+// 0.333 -> "33%" (Spanish "33 %")
+export const percent = (x) => formatNumber(Math.round((x || 0) * 100) / 100, { style: 'percent', maximumFractionDigits: 0 });
 
-export function ordinal(n) {
-  const t = n % 100;
-  const suffix = t >= 11 && t <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] || 'th';
-  return `${n}${suffix}`;
-}
+// 1 -> "1st", 22 -> "22nd" (Spanish "1.º")
+export const ordinal = (n) => t('common.ordinal', { ordinal: n });
 
+// Kept for pages not yet moved to the catalogue's plural entries (a key with a "count" instead).
 export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export const timeOfDay = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+export const timeOfDay = (ms) => formatTime(ms);

@@ -8,10 +8,12 @@
 // makes it large again (and small again); while the meeting is locked it says so instead. Long
 // lists (queue, go-round, agreement, answers) show what fits and "+N more". Also: the current
 // agenda item, the signals the room sees, the working agreement. It joins as an observer named
-// "Room display" by itself.
+// "Room display" (in its own language) by itself. The display has its own language, which the
+// person setting it up picks in the small list at the top right (i18n.js: data-language-seat).
 //
 // ?results_seconds=N (1 to RESULTS_SECONDS) shortens how long a finished result stays: for
 // rehearsals and tests. It can only shorten.
+import { t, formatNumber, languagePicker } from '../i18n.js';
 import { $, h, setText, redraw, Announcer, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
 import { MeetingModel } from '../meeting.js';
@@ -49,10 +51,11 @@ shareLink(code).then((share) => {
 showQr($('#qr'), code, $('#qr-missing'));
 $('#qr').addEventListener('load', fitAll);
 bindConnectionStatus(conn, $('#conn'), announcer);
+languagePicker($('#language'));
 
 function pageNotice(text) {
   const el = $('#page-notice');
-  el.replaceChildren(text, ' ', h('a', { href: `/display?code=${encodeURIComponent(code)}` }, 'Try again'));
+  el.replaceChildren(text, ' ', h('a', { href: `/display?code=${encodeURIComponent(code)}` }, t('display.try_again')));
   el.hidden = false;
 }
 
@@ -60,34 +63,34 @@ function pageNotice(text) {
 async function joinAsDisplay() {
   for (let n = 1; n <= 9; n++) {
     try {
-      await (await import('../joining.js')).joinMeeting({ code, name: n === 1 ? 'Room display' : `Room display ${n}`, role: 'observer', location: 'in_room' }, 'display');
+      await (await import('../joining.js')).joinMeeting({ code, name: n === 1 ? t('display.name') : t('display.name_numbered', { number: n }), role: 'observer', location: 'in_room' }, 'display');
       return conn.restart();
     } catch (e) {
       if (e.code !== 'name_taken') return pageNotice(sayError(e, { code }));
     }
   }
-  pageNotice('Too many room displays are open for this meeting.');
+  pageNotice(t('display.too_many'));
 }
 
 conn.addEventListener('message', (e) => model.handle(e.detail));
 conn.addEventListener('need-join', joinAsDisplay);
-conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.'));
-conn.addEventListener('removed', () => pageNotice('A facilitator removed this display from the meeting.'));
+conn.addEventListener('no-meeting', () => pageNotice(t('display.no_meeting')));
+conn.addEventListener('removed', () => pageNotice(t('display.removed')));
 
 model.addEventListener('change', draw);
 
 function draw() {
   if (!model.ready) return;
   const m = model.meeting || {};
-  setText($('#meeting-title'), m.title || 'Meeting');
-  document.title = `${m.title || 'Meeting'} · room display · everyvoice`;
+  setText($('#meeting-title'), m.title || t('display.untitled'));
+  document.title = t('display.page_title', { title: m.title || t('display.untitled') });
   $('#ended').hidden = !model.ended;
   drawFloor($('#floor'), model);
   drawRound($('#round'), model);
-  setText($('#queue-h'), model.queue.length ? `Queue (${model.queue.length})` : 'Queue');
-  setText($('#policy-line'), `Order: ${words.policy(m.policy)}`);
+  setText($('#queue-h'), model.queue.length ? t('display.queue.heading_count', { count: model.queue.length }) : t('display.queue.heading'));
+  setText($('#policy-line'), t('display.queue.order', { policy: words.policy(m.policy) }));
   // A projector shows at most a screenful: 20 entries are drawn, fitting keeps what fits.
-  drawQueue($('#queue'), model, { empty: model.ended ? 'Nobody is waiting.' : 'Nobody is waiting. Raise a hand on your phone to speak.', limit: 20, beyondLine: false });
+  drawQueue($('#queue'), model, { empty: model.ended ? t('display.queue.empty_ended') : t('display.queue.empty'), limit: 20, beyondLine: false });
   drawJoin();
   soonest = Infinity;
   drawDecide();
@@ -134,7 +137,7 @@ function drawJoin() {
   $('#join-body').hidden = !!m.locked;
   $('#locked-line').hidden = !m.locked;
   $('#join-size').hidden = !!m.locked;
-  setText($('#join-size'), large ? 'Show smaller (J)' : 'Show larger (J)');
+  setText($('#join-size'), large ? t('display.join.smaller') : t('display.join.larger'));
 }
 
 function toggleJoin() {
@@ -157,12 +160,12 @@ function drawDecide() {
   $('#results').hidden = !poll;
   if (poll) {
     const part = (n) => $(`#results [data-part=${n}]`);
-    setText($('#results-h'), poll.status === 'open' ? `Poll: open${poll.anonymous ? ', anonymous' : ''}` : 'Poll: results');
+    setText($('#results-h'), poll.status === 'open' ? (poll.anonymous ? t('display.poll.open_anonymous') : t('display.poll.open')) : t('display.poll.results'));
     setText(part('question'), poll.question);
     setText(part('turnout'), poll.status === 'open' ? pollState(poll, model.ended) + turnout(poll) : '');
     const result = model.resultOf(poll);
     redraw(part('result'), result ? drawResult(poll, result)
-      : poll.status === 'open' ? h('p', { class: 'reason' }, poll.anonymous || poll.results !== 'live' ? 'Results show when the poll closes.' : '') : null);
+      : poll.status === 'open' ? h('p', { class: 'reason' }, poll.anonymous || poll.results !== 'live' ? t('display.poll.results_at_close') : '') : null);
   }
   // The running proposal, else the newest finished one while it is fresh: phase and answers.
   const live = (p) => ['clarifying', 'reactions', 'consent'].includes(p.phase);
@@ -172,28 +175,30 @@ function drawDecide() {
   if (proposal) {
     const part = (n) => $(`#proposal [data-part=${n}]`);
     const phase = words.PHASE[proposal.phase] || { label: proposal.phase, hint: '' };
-    setText($('#proposal-h'), live(proposal) ? 'Proposal' : `Proposal: ${phase.label.toLowerCase()}`);
-    setText(part('title'), proposal.version > 1 ? `${proposal.title} (version ${proposal.version})` : proposal.title);
-    setText(part('phase'), live(proposal) ? `Now: ${phase.label}. ${phase.hint}` : `${phase.label}.`);
+    const ended = { adopted: t('display.proposal.adopted'), not_adopted: t('display.proposal.not_adopted'), withdrawn: t('display.proposal.withdrawn') };
+    setText($('#proposal-h'), (!live(proposal) && ended[proposal.phase]) || t('display.proposal.heading'));
+    setText(part('title'), proposal.version > 1 ? t('display.proposal.version', { title: proposal.title, version: proposal.version }) : proposal.title);
+    setText(part('phase'), live(proposal) ? t('display.proposal.now', { phase: phase.label, hint: phase.hint }).trim() : t('display.proposal.phase', { phase: phase.label }));
     const count = (a) => proposal.answers.filter((x) => x.answer === a).length;
     const open = proposal.objections.filter((o) => o.status === 'open').length;
-    setText(part('tally'), proposal.answers.length || proposal.phase === 'consent'
-      ? `${Object.entries(words.ANSWER).map(([a, w]) => `${w.label} ${count(a)}`).join(' · ')}${open ? ` · ${words.plural(open, 'open objection')}` : ''}` : '');
+    const tally = Object.entries(words.ANSWER).map(([a, w]) => t('display.proposal.tally', { answer: w.label, count: count(a) }));
+    if (open) tally.push(t('display.proposal.open_objections', { count: open }));
+    setText(part('tally'), proposal.answers.length || proposal.phase === 'consent' ? tally.join(' · ') : '');
   }
   // Written points, as many as the facilitator chose: those taken up first, then the most upvoted.
   const count = (model.meeting || {}).points_shown || 0;
   const shownPoints = count ? [...model.points.filter((p) => p.status === 'taken_up'), ...model.points.filter((p) => p.status === 'open')].slice(0, count) : [];
   $('#points').hidden = !shownPoints.length;
   redraw($('#point-list'), shownPoints.map((p) => h('li', { class: `display-point point-${p.status}` },
-    p.status === 'taken_up' ? h('span', { class: 'tag tag-status' }, 'Now discussing') : null,
-    h('span', { class: 'display-point-text' }, p.text),
-    p.upvotes ? h('span', { class: 'votes' }, ` ▲ ${p.upvotes}`) : null)));
+    p.status === 'taken_up' ? h('span', { class: 'tag tag-status' }, t('display.points_now')) : null,
+    h('span', { class: 'display-point-text', dir: 'auto' }, p.text),
+    p.upvotes ? h('span', { class: 'votes' }, ` ▲ ${formatNumber(p.upvotes)}`) : null)));
   const signals = activeSignals(model);
   $('#signals').hidden = !signals.length;
-  redraw($('#signal-list'), signals.map((x) => h('li', null, `${x.label} (${x.count})`)));
+  redraw($('#signal-list'), signals.map((x) => h('li', null, t('display.signal', { signal: x.label, count: x.count }))));
   const items = agreementItems(model).filter((i) => i.status === 'adopted');
   $('#agreement').hidden = !items.length;
-  redraw($('#agreement-list'), items.map((i) => h('li', null, i.text)));
+  redraw($('#agreement-list'), items.map((i) => h('li', { dir: 'auto' }, i.text)));
   drawAgenda();
 }
 
@@ -221,7 +226,7 @@ function fitList(card, list, { keep = 0, drop = false } = {}) {
   const beyond = Number(list.dataset.beyond || 0);  // entries not drawn at all (a long queue)
   const show = (k) => {
     items.forEach((li, i) => { li.hidden = i >= k; });
-    setText(more, `+${items.length - k + beyond} more`);
+    setText(more, t('display.more', { count: items.length - k + beyond }));
     more.hidden = k >= items.length && !beyond;
   };
   show(items.length);

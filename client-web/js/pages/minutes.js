@@ -1,6 +1,8 @@
 // The minutes page, for facilitators: the server's minutes document (GET .../minutes?format=doc,
 // with the facilitator key in a header, never in the address) laid out as a page to read, print
-// or save as PDF. Every text goes in as text.
+// or save as PDF. Every text goes in as text. The page's own words are in the person's language;
+// the minutes themselves are the server's.
+import { t, language, LANGUAGES } from '../i18n.js';
 import { $, h, notify, param } from '../dom.js';
 import { normalizeCode } from '../protocol.js';
 import { loadKey, saveKey } from '../storage.js';
@@ -11,7 +13,7 @@ $('#back').href = `/facilitator?code=${encodeURIComponent(code)}`;
 $('#print').addEventListener('click', () => window.print());
 
 function draw(doc) {
-  document.title = `Minutes: ${doc.title} · everyvoice`;
+  document.title = t('minutes.page_title', { title: doc.title });
   const out = [];
   let list = null;
   for (const b of doc.blocks) {
@@ -24,7 +26,8 @@ function draw(doc) {
     const tag = { title: 'h1', section: 'h2', subsection: 'h3', para: 'p' }[b.kind] || 'p';
     out.push(h(tag, null, b.text));
   }
-  out.push(h('p', { class: 'minutes-foot' }, `Made by everyvoice for meeting ${doc.code}.`));
+  // The server writes its minutes in English; the footer is this page's.
+  out.push(h('p', { class: 'minutes-foot', lang: language, dir: LANGUAGES[language].dir }, t('minutes.made_by', { code: doc.code })));
   $('#minutes').replaceChildren(...out);
   $('#minutes-actions').hidden = false;
 }
@@ -35,16 +38,16 @@ async function load(key) {
     const res = await fetch(`/api/meetings/${encodeURIComponent(code)}/minutes?format=doc`, { headers: { 'X-Facilitator-Key': key }, cache: 'no-store' });
     if (res.status === 401 || res.status === 403) {
       $('#minutes-key-form').hidden = false;
-      notify($('#minutes-error'), 'That facilitator key is not the key of this meeting. Check it on your facilitator card.');
+      notify($('#minutes-error'), t('common.errors.bad_key'));
       return;
     }
-    if (res.status === 404) return notify($('#minutes-error'), `No meeting has the code ${code} on this server any more.`);
-    if (!res.ok) return notify($('#minutes-error'), 'The minutes could not be made right now. Try again in a moment.');
+    if (res.status === 404) return notify($('#minutes-error'), t('minutes.gone', { code }));
+    if (!res.ok) return notify($('#minutes-error'), t('minutes.failed'));
     if (!loadKey(code)) saveKey(code, key);
     $('#minutes-key-form').hidden = true;
     draw(await res.json());
   } catch {
-    notify($('#minutes-error'), 'Could not reach the server. Check your connection and try again.');
+    notify($('#minutes-error'), t('common.errors.connection_failed'));
   }
 }
 
