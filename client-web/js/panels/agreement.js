@@ -48,7 +48,7 @@ export function mount(root, { model, conn, send, ask, toast }) {
         h('span', { class: 'hint' }, ` ${i.author ? t('console.agreement.by', { name: model.name(i.author) }) : t('console.agreement.anonymous')}`)),
       model.ended || i.status === 'removed' ? null : h('span', { class: 'actions' },
         i.status === 'proposed' ? button('adopt', i.id, t('console.agreement.adopt'), 'small') : button('remove', i.id, t('console.agreement.remove')),
-        button('round', i.id, t('console.agreement.round')))) : h('li', { class: 'muted' }, t('console.agreement.none')));
+        button('round', i.id, t('console.agreement.round'))))) : h('li', { class: 'muted' }, t('console.agreement.none')));
     for (const el of form.elements) el.disabled = model.ended;
   };
 }

@@ -195,7 +195,7 @@ export function mount(root, { model, conn, send, ask, toast, code, announcer }) 
       i.figures && i.figures.people.length ? h('p', { class: 'hint' }, t('console.record.floor', { people: i.figures.people.map((x) => t('console.record.floor_person', { name: model.name(x.participant), count: x.turns, duration: words.duration(x.spoken_ms) })).join(' · '), gini: fixed2(i.figures.gini) })) : null,
       model.ended ? null : h('div', { class: 'actions' }, i.current
         ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'start', id: '0', key: `stop-${i.id}` } }, t('console.record.stop'))
-        : h('button', { type: 'button', class: 'small', dataset: { action: 'start', id: String(i.id), key: `start-${i.id}` } }, t('console.record.start'))))
+        : h('button', { type: 'button', class: 'small', dataset: { action: 'start', id: String(i.id), key: `start-${i.id}` } }, t('console.record.start')))))
       : h('li', { class: 'muted' }, t('console.record.agenda_none')));
     drawTimes();
     agendaForm.hidden = model.ended;
