@@ -1,8 +1,13 @@
 // The equity dashboard: draws the server's "figures" (server/core/equity.hpp) for facilitators.
 // Every number here is the server's; the page only scales bars and words them.
+import { t, language } from './i18n.js';
 import { h, redraw, setText } from './dom.js';
 import { Windowed } from './lists.js';
 import * as words from './words.js';
+
+// Two decimals (the Gini coefficient), as toFixed(2) rounds them, written the language's way.
+const twoDecimals = new Intl.NumberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const fixed2 = (x) => twoDecimals.format(Number(Number(x).toFixed(2)));
 
 const tile = (value, what) => h('div', { class: 'tile' }, h('span', { class: 'value' }, value), h('span', { class: 'what' }, what));
 
@@ -16,17 +21,17 @@ const barLists = new WeakMap();
 function barList(list) {
   if (!barLists.has(list)) {
     barLists.set(list, new Windowed(list, {
-      noun: 'people', name: (x) => x.p.name, key: (x) => x.p.participant, searchLabel: 'Find someone in the figures',
+      noun: 'people', name: (x) => x.p.name, key: (x) => x.p.participant, searchLabel: t('console.equity.search'),
       sign: (x) => `${x.p.name}|${x.p.location}|${x.p.proxy}|${x.p.present}|${x.p.turns}|${x.p.spoken_ms}|${x.p.share}|${x.most}`,
       draw: ({ p, most }) => h('li', null,
         h('div', { class: 'bar-label' },
           h('span', null, h('strong', null, p.name),
             h('span', { class: 'tag tag-plain' }, words.location(p.location)),
-            p.proxy ? h('span', { class: 'tag tag-plain' }, 'proxy') : null,
-            p.present ? null : h('span', { class: 'tag tag-away' }, 'not here')),
-          h('span', { class: 'figs' }, `${words.plural(p.turns, 'turn')} · ${words.duration(p.spoken_ms)} · ${words.percent(p.share)}`)),
-        bar(p.share, 'time', `${p.name}: ${words.percent(p.share)} of speaking time`),
-        bar(p.turns / most, 'turns', `${p.name}: ${words.plural(p.turns, 'turn')}`)),
+            p.proxy ? h('span', { class: 'tag tag-plain' }, t('console.equity.proxy')) : null,
+            p.present ? null : h('span', { class: 'tag tag-away' }, t('console.equity.not_here'))),
+          h('span', { class: 'figs' }, t('console.equity.person_figs', { count: p.turns, duration: words.duration(p.spoken_ms), percent: words.percent(p.share) }))),
+        bar(p.share, 'time', t('console.equity.bar_time', { name: p.name, percent: words.percent(p.share) })),
+        bar(p.turns / most, 'turns', t('console.equity.bar_turns', { name: p.name, count: p.turns }))),
     }));
   }
   return barLists.get(list);
@@ -35,7 +40,7 @@ function barList(list) {
 // Names in a sentence, at most `limit` of them: "Ada, Ben and 4,998 more".
 function someNames(names, limit = 30) {
   if (names.length <= limit) return names.join(', ');
-  return `${names.slice(0, limit).join(', ')} and ${(names.length - limit).toLocaleString()} more`;
+  return t('console.equity.some_names', { names: names.slice(0, limit).join(', '), count: names.length - limit });
 }
 
 // Every row of the figures. A big meeting's figures leave out the rows of zeros (people_complete
@@ -72,11 +77,11 @@ export function drawEquity(root, figures, model) {
   };
 
   redraw(q('#tiles'),
-    tile(words.clock(f.total_spoken_ms), 'total speaking time'),
-    tile(f.gini.toFixed(2), 'Gini of speaking time (0 is equal; near 1, one person)'),
-    tile(words.percent(f.top_fifth_share), 'held by the top fifth of speakers'),
-    tile(String(f.not_spoken.length), 'present and not yet spoken'),
-    tile(String(f.overrides.length), 'overrides of the queue'));
+    tile(words.clock(f.total_spoken_ms), t('console.equity.tile_total')),
+    tile(fixed2(f.gini), t('console.equity.tile_gini')),
+    tile(words.percent(f.top_fifth_share), t('console.equity.tile_top_fifth')),
+    tile(String(f.not_spoken.length), t('console.equity.tile_not_spoken')),
+    tile(String(f.overrides.length), t('console.equity.tile_overrides')));
 
   let mostTurns = 1;
   for (const p of f.people) if (p.turns > mostTurns) mostTurns = p.turns;
@@ -85,25 +90,25 @@ export function drawEquity(root, figures, model) {
   const none = q('#bars-none');
   if (none) none.hidden = f.people.length > 0;
 
-  setText(q('#not-spoken'), f.not_spoken.length ? someNames(f.not_spoken.map(name)) : 'Everyone present has spoken.');
+  setText(q('#not-spoken'), f.not_spoken.length ? someNames(f.not_spoken.map(name)) : t('console.equity.all_spoken'));
 
   const group = (label, g) => h('li', { class: 'group' },
-    h('p', null, h('strong', null, label), ` · ${words.plural(g.people, 'person', 'people')} present (${words.percent(g.people_share)} of people)`),
-    h('div', { class: 'bar-label' }, h('span', null, 'Share of speaking time'), h('span', { class: 'figs' }, words.percent(g.speaking_share))),
-    bar(g.speaking_share, 'time', `${label}: ${words.percent(g.speaking_share)} of speaking time`),
-    h('div', { class: 'bar-label' }, h('span', null, 'Share of people'), h('span', { class: 'figs' }, words.percent(g.people_share))),
-    bar(g.people_share, 'people-share', `${label}: ${words.percent(g.people_share)} of people present`),
+    h('p', null, h('strong', null, label), ` · ${t('console.equity.group_present', { count: g.people, percent: words.percent(g.people_share) })}`),
+    h('div', { class: 'bar-label' }, h('span', null, t('console.equity.share_time')), h('span', { class: 'figs' }, words.percent(g.speaking_share))),
+    bar(g.speaking_share, 'time', t('console.equity.bar_time', { name: label, percent: words.percent(g.speaking_share) })),
+    h('div', { class: 'bar-label' }, h('span', null, t('console.equity.share_people')), h('span', { class: 'figs' }, words.percent(g.people_share))),
+    bar(g.people_share, 'people-share', t('console.equity.bar_people', { name: label, percent: words.percent(g.people_share) })),
     h('p', { class: 'figs' }, g.waits
-      ? `Waited in the queue: mean ${words.duration(g.mean_wait_ms)} (${words.plural(g.waits, 'call')} from the queue)`
-      : 'Nobody called from the queue yet'),
+      ? t('console.equity.waited', { duration: words.duration(g.mean_wait_ms), count: g.waits })
+      : t('console.equity.none_called')),
     // Someone still waiting shows now, not only once called: the wait grows since the figures came.
     g.waiting ? h('p', { class: `figs${waitingFor(g) >= 120000 ? ' long-wait' : ''}` },
-      `Waiting now: ${words.plural(g.waiting, 'person', 'people')}, the longest for ${words.duration(waitingFor(g))}`) : null);
+      t('console.equity.waiting_now', { count: g.waiting, duration: words.duration(waitingFor(g)) })) : null);
   const waitingFor = (g) => (g.longest_waiting_ms || 0) + Math.max(0, model.serverNow() - (model.figuresAt || model.serverNow()));
-  redraw(q('#groups'), group('In the room', f.in_room), group('Remote', f.remote));
+  redraw(q('#groups'), group(t('console.people.in_room'), f.in_room), group(t('console.people.remote'), f.remote));
 
   redraw(q('#overrides'), f.overrides.length ? f.overrides.slice().reverse().map((o) => h('li', null,
     h('span', { class: 'muted' }, words.timeOfDay(o.at), ' '),
-    h('strong', null, name(o.participant)), ` ${words.OVERRIDE[o.kind] || o.kind} by ${model.name(o.by)}: `, h('q', null, o.reason)))
-    : h('li', { class: 'muted' }, 'No overrides so far.'));
+    h('strong', null, name(o.participant)), ` ${t('console.equity.override', { what: words.OVERRIDE[o.kind] || o.kind, name: model.name(o.by) })} `, h('q', null, o.reason)))
+    : h('li', { class: 'muted' }, t('console.equity.overrides_none')));
 }

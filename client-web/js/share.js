@@ -1,6 +1,8 @@
 // The join link of a meeting and the QR code the server renders for it (console and room display).
 // The link is built on the server's public URL when it has one (GET /api/server), so what the
 // console shows is what the QR code says.
+import { t } from './i18n.js';
+
 export const joinUrl = (code, base = location.origin) => `${base}/join?code=${encodeURIComponent(code)}`;
 export const qrUrl = (code) => `/api/meetings/${encodeURIComponent(code)}/qr.svg`;
 
@@ -18,8 +20,7 @@ const LOOPBACK = /^(localhost|localhost\.|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 export async function shareLink(code) {
   const { public_url: publicUrl } = await serverInfo();
   const warning = !publicUrl && LOOPBACK.test(location.hostname)
-    ? `This page was opened as ${location.host}, so the link and the QR code point to this computer only: phones cannot open them. `
-      + 'Open this page by the computer\'s network address instead, or start the server with --public-url=https://your.domain (see the README, "Run it for your group").'
+    ? t('console.share.loopback_warning', { host: location.host })
     : '';
   return { link: joinUrl(code, publicUrl || location.origin), warning };
 }

@@ -4,6 +4,7 @@
 // panels in tabs, each a module loaded when its tab is first opened (js/panels/*.js).
 // Every button sends one protocol message; the server decides whether it is allowed and what
 // follows, and the console redraws from what the server sends back.
+import { t, formatNumber } from '../i18n.js';
 import { $, h, redraw, setText, Announcer, act, toast, notify, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
 import { MeetingModel, EVERYTHING } from '../meeting.js';
@@ -28,8 +29,8 @@ setText($('#meeting-code'), code);
 bindConnectionStatus(conn, $('#conn'), announcer);
 conn.addEventListener('message', (e) => model.handle(e.detail));
 conn.addEventListener('need-join', showJoin);
-conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Start a new one'));
-conn.addEventListener('removed', () => pageNotice('You were removed from the meeting.', '/', 'Back to the start page'));
+conn.addEventListener('no-meeting', () => pageNotice(t('console.notice.no_meeting'), '/', t('console.notice.start_new')));
+conn.addEventListener('removed', () => pageNotice(t('console.notice.removed'), '/', t('console.notice.back_to_start')));
 conn.addEventListener('server-error', (e) => toast(sayError(e.detail)));
 
 function pageNotice(text, href, linkText, onclick) {
@@ -42,7 +43,7 @@ function pageNotice(text, href, linkText, onclick) {
 function showJoin() {
   $('#console').hidden = true;
   import('../panels/join.js').then((m) => m.showJoin($('#join-panel'), code, () => conn.restart()))
-    .catch(() => pageNotice('The join form could not be loaded.', location.href, 'Try again'));
+    .catch(() => pageNotice(t('console.notice.join_failed'), location.href, t('console.notice.try_again')));
 }
 
 // --- sharing ---
@@ -64,15 +65,15 @@ $('#show-qr').addEventListener('click', (e) => {
   if (show && !$('#qr').src) showQr($('#qr'), code, $('#qr-missing'));
   $('#qr').hidden = !show;
   e.currentTarget.setAttribute('aria-expanded', String(show));
-  setText(e.currentTarget, show ? 'Hide the QR code' : 'Show the QR code');
+  setText(e.currentTarget, show ? t('console.share.hide_qr') : t('console.share.show_qr'));
 });
 $('#copy-link').addEventListener('click', async () => {
   try {
     await navigator.clipboard.writeText(link);
-    toast('The join link is copied.', 'info');
+    toast(t('console.share.copied'), 'info');
   } catch {
     getSelection().selectAllChildren($('#join-link'));
-    toast('Copying is blocked here: the link is selected, copy it with your keyboard.', 'info');
+    toast(t('console.share.copy_blocked'), 'info');
   }
 });
 
@@ -82,16 +83,16 @@ $('#call-form').addEventListener('submit', async (e) => {
   const link = $('#call-link').value.trim();
   // The server's rule (PROTOCOL.md, set_call_link), said before sending, in words.
   if (link && !/^https:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/i.test(link)) {
-    toast('A call link starts with https:// and is one address, without spaces, such as https://meet.example.org/our-room.');
+    toast(t('console.call.invalid'));
     $('#call-link').focus();
     return;
   }
   if (await send(e.currentTarget.querySelector('button[type=submit]'), msg.setCallLink(link))) {
     $('#call-link').value = '';
-    toast(link ? 'The call link is saved: remote people see “Open the call”.' : 'The call link is removed.', 'info');
+    toast(link ? t('console.call.saved') : t('console.call.removed'), 'info');
   }
 });
-$('#call-remove').addEventListener('click', (e) => send(e.currentTarget, msg.setCallLink('')).then((ok) => ok && toast('The call link is removed.', 'info')));
+$('#call-remove').addEventListener('click', (e) => send(e.currentTarget, msg.setCallLink('')).then((ok) => ok && toast(t('console.call.removed'), 'info')));
 function drawCallLink() {
   const link = model.callLink;
   $('#call-current').hidden = !link;
@@ -106,9 +107,9 @@ function showKeyCard() {
   const key = loadKey(code);
   if (!key) return;
   import('../panels/key-card.js').then((m) => m.showKeyCard($('#key-card'), {
-    title: (model.meeting || {}).title || 'Meeting', code, consoleLink: consoleLink(), key,
+    title: (model.meeting || {}).title || t('console.page.meeting'), code, consoleLink: consoleLink(), key,
     onSaved: () => { markCardSaved(code); $('#show-key-card').focus(); },
-  })).catch(() => toast('The facilitator card could not be loaded.'));
+  })).catch(() => toast(t('console.notice.key_card_failed')));
 }
 $('#show-key-card').addEventListener('click', () => {
   showKeyCard();
@@ -138,7 +139,7 @@ $('#end-turn').addEventListener('click', (e) => send(e.currentTarget, msg.endTur
 const dialog = $('#dialog');
 let dialogAction = null;
 let dialogReturn = null;
-function ask({ title, text = '', reason = 'required', reasonLabel = 'Reason', position = null, ok = 'Confirm', run }) {
+function ask({ title, text = '', reason = 'required', reasonLabel = t('console.dialog.reason'), position = null, ok = t('console.dialog.confirm'), run }) {
   dialogReturn = document.activeElement;
   setText($('#dialog-h'), title);
   setText($('#dialog-text'), text);
@@ -174,11 +175,11 @@ function entryActions(entry, person) {
   const id = entry.participant;
   const mine = id === model.you;
   return h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'small', dataset: { action: 'call', id: String(id), key: `call-${id}` } }, 'Call'),
-    h('button', { type: 'button', class: 'small secondary', dataset: { action: 'move', id: String(id), key: `move-${id}` } }, 'Move…'),
+    h('button', { type: 'button', class: 'small', dataset: { action: 'call', id: String(id), key: `call-${id}` } }, t('console.queue.call')),
+    h('button', { type: 'button', class: 'small secondary', dataset: { action: 'move', id: String(id), key: `move-${id}` } }, t('console.queue.move')),
     person.proxy || mine
-      ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'lower', id: String(id), key: `lower-${id}` } }, mine ? 'Lower my hand' : 'Lower hand')
-      : h('button', { type: 'button', class: 'small danger', dataset: { action: 'remove', id: String(id), key: `remove-${id}` } }, 'Take hand down…'));
+      ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'lower', id: String(id), key: `lower-${id}` } }, mine ? t('console.queue.lower_mine') : t('console.queue.lower'))
+      : h('button', { type: 'button', class: 'small danger', dataset: { action: 'remove', id: String(id), key: `remove-${id}` } }, t('console.queue.take_down')));
 }
 $('#queue').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-action]');
@@ -187,15 +188,15 @@ $('#queue').addEventListener('click', (e) => {
   const who = model.name(id);
   const entry = model.queue.find((q) => q.participant === id);
   if (b.dataset.action === 'call') {
-    ask({ title: `Give the floor to ${who}`, text: entry && entry.position === 0 ? '' : `${who} is not first in the queue.`,
-      reason: 'optional', reasonLabel: 'Reason (needed when calling someone out of order)', ok: `Call ${who}`,
+    ask({ title: t('console.queue.call_title', { name: who }), text: entry && entry.position === 0 ? '' : t('console.queue.call_not_first', { name: who }),
+      reason: 'optional', reasonLabel: t('console.queue.call_reason'), ok: t('console.queue.call_ok', { name: who }),
       run: ({ reason }) => conn.send(msg.callSpeaker(id, reason)) });
   } else if (b.dataset.action === 'move') {
-    ask({ title: `Move ${who} in the queue`, position: { value: entry ? entry.position + 1 : 1, max: model.queue.length }, ok: 'Move',
-      text: `${who} goes to that place now and moves up each time someone ahead is called or leaves the queue, so nobody who raises a hand later can keep ${who} waiting. Everyone sees that you moved them, with your reason.`,
+    ask({ title: t('console.queue.move_title', { name: who }), position: { value: entry ? entry.position + 1 : 1, max: model.queue.length }, ok: t('console.queue.move_ok'),
+      text: t('console.queue.move_text', { name: who }),
       run: ({ reason, position }) => conn.send(msg.moveEntry(id, Math.max(0, position - 1), reason)) });
   } else if (b.dataset.action === 'remove') {
-    ask({ title: `Take ${who}’s hand down`, ok: 'Take hand down', run: ({ reason }) => conn.send(msg.removeEntry(id, reason)) });
+    ask({ title: t('console.queue.take_down_title', { name: who }), ok: t('console.queue.take_down_ok'), run: ({ reason }) => conn.send(msg.removeEntry(id, reason)) });
   } else if (b.dataset.action === 'lower') {
     send(b, msg.lowerHand(id === model.you ? undefined : id));
   }
@@ -220,7 +221,7 @@ $('#round-speak').addEventListener('click', (e) => send(e.currentTarget, msg.rou
 $('#round-pass').addEventListener('click', (e) => send(e.currentTarget, msg.roundPass()));
 $('#round-skip').addEventListener('click', () => {
   const up = model.round && model.round.up;
-  ask({ title: `Skip ${model.name(up)} in this round`, ok: 'Skip', run: ({ reason }) => conn.send(msg.roundSkip(reason)) });
+  ask({ title: t('console.round.skip_title', { name: model.name(up) }), ok: t('console.round.skip_ok'), run: ({ reason }) => conn.send(msg.roundSkip(reason)) });
 });
 $('#round-end').addEventListener('click', (e) => send(e.currentTarget, msg.endRound()).then((ok) => ok && $('#round-topic').focus()));
 
@@ -239,16 +240,17 @@ function personActions(p) {
   if (p.id === model.you) return null;
   const id = String(p.id);
   const button = (action, label, cls = 'small secondary') => h('button', { type: 'button', class: cls, dataset: { action, id, key: `${action}-${id}` } }, label);
+  const make = { participant: t('console.people.make_participant'), co_facilitator: t('console.people.make_co_facilitator'), facilitator: t('console.people.make_facilitator') };
   const roles = (p.proxy || p.role === 'observer' ? [] : msg.ROLES.filter((r) => r !== p.role && r !== 'observer')).map((r) =>
     h('button', { type: 'button', class: 'small secondary', dataset: { action: 'role', role: r, id, key: `role-${r}-${id}` } },
-      r === 'facilitator' ? 'Make facilitator too' : `Make ${words.role(r).toLowerCase()}`));
+      make[r] || r));
   return h('details', { class: 'manage', dataset: { key: `manage-${id}` } },
-    h('summary', null, `Manage ${p.name}`),
+    h('summary', null, t('console.people.manage', { name: p.name })),
     h('div', { class: 'manage-body' },
       h('div', { class: 'actions' }, roles,
-        !p.proxy && p.role !== 'observer' ? button('hand-over', 'Hand facilitation over…') : null,
-        button('presence', p.presence === 'away' ? 'Mark as here' : 'Mark as away'),
-        button('remove-person', 'Remove from meeting…', 'small danger'))));
+        !p.proxy && p.role !== 'observer' ? button('hand-over', t('console.people.hand_over')) : null,
+        button('presence', p.presence === 'away' ? t('console.people.mark_here') : t('console.people.mark_away')),
+        button('remove-person', t('console.people.remove'), 'small danger'))));
 }
 $('#people').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-action]');
@@ -260,11 +262,11 @@ $('#people').addEventListener('click', (e) => {
     case 'role': return send(b, msg.setRole(id, b.dataset.role));
     case 'presence': return send(b, msg.setPresence(p.presence === 'away' ? 'here' : 'away', id));
     case 'hand-over':
-      return ask({ title: `Hand facilitation over to ${p.name}`, text: `${p.name} becomes the facilitator and you become a participant.`,
-        reason: 'none', ok: 'Hand over', run: () => conn.send(msg.handOver(id)) });
+      return ask({ title: t('console.people.hand_over_title', { name: p.name }), text: t('console.people.hand_over_text', { name: p.name }),
+        reason: 'none', ok: t('console.people.hand_over_ok'), run: () => conn.send(msg.handOver(id)) });
     case 'remove-person':
-      return ask({ title: `Remove ${p.name} from the meeting`, text: `${p.name} leaves the queue and the meeting, and must join again to come back.`,
-        reason: 'none', ok: 'Remove', run: () => conn.send(msg.removeParticipant(id)) });
+      return ask({ title: t('console.people.remove_title', { name: p.name }), text: t('console.people.remove_text', { name: p.name }),
+        reason: 'none', ok: t('console.people.remove_ok'), run: () => conn.send(msg.removeParticipant(id)) });
     default:
   }
 });
@@ -272,7 +274,7 @@ $('#proxy-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const form = e.currentTarget;
   if (await send(form.querySelector('button'), msg.addProxy(form.elements.name.value.trim(), form.elements.location.value))) {
-    toast(`${form.elements.name.value.trim()} is added as a proxy.`, 'info');
+    toast(t('console.people.proxy_added', { name: form.elements.name.value.trim() }), 'info');
     form.elements.name.value = '';
   }
 });
@@ -289,7 +291,7 @@ $('#signal-form').addEventListener('submit', async (e) => {
   const f = e.currentTarget.elements;
   if (await send(e.currentTarget.querySelector('button'), msg.setSignalSettings(Number(f.window.value), Number(f.threshold.value)))) {
     $('#signal-settings').open = false;
-    toast('The signal settings are saved.', 'info');
+    toast(t('console.signals.saved'), 'info');
   }
 });
 let lastSignals = null;  // none yet: what is there at load is not news
@@ -298,14 +300,14 @@ function drawSignals() {
   if (!sg) return;
   const active = Object.entries(sg.counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
     .map(([kind, count]) => ({ kind, count, label: words.SIGNAL[kind] || kind }));
-  setText($('#signal-window'), `Anonymous, from the last ${words.duration(sg.window_seconds * 1000)}. Shown to the room (in red here) once ${sg.display_threshold} ${sg.display_threshold === 1 ? 'person sends' : 'people send'} the same one.`);
+  setText($('#signal-window'), t('console.signals.window', { duration: words.duration(sg.window_seconds * 1000), count: sg.display_threshold }));
   redraw($('#signal-counts'), active.map((x) => h('li', { class: x.count >= sg.display_threshold ? 'shown' : '' },
-    `${x.label}: ${x.count}`, x.count >= sg.display_threshold ? h('span', { class: 'sr-only' }, ' (shown to the room)') : null)));
+    t('console.signals.count', { label: x.label, count: x.count }), x.count >= sg.display_threshold ? h('span', { class: 'sr-only' }, ` ${t('console.signals.shown')}`) : null)));
   $('#signal-none').hidden = active.length > 0;
   $('#signal-strip').classList.toggle('quiet', !active.length);
   // Said aloud when a count grows (counts also fade as the window slides: that is not news).
   const grown = lastSignals ? active.filter((x) => x.count > (lastSignals[x.kind] || 0)) : [];
-  if (grown.length) announcer.say(`Signal: ${grown.map((x) => `${x.label} (${x.count})`).join(', ')}.`);
+  if (grown.length) announcer.say(t('console.signals.announce', { signals: grown.map((x) => t('console.signals.announce_item', { label: x.label, count: x.count })).join(', ') }));
   lastSignals = Object.fromEntries(active.map((x) => [x.kind, x.count]));
 }
 
@@ -314,11 +316,11 @@ const tabs = [...document.querySelectorAll('#tabs [role=tab]')];
 const panels = new Map();  // name -> render function, once loaded
 const panelCtx = { model, conn, send, ask, announcer, code, toast };
 async function selectTab(tab, focus = false) {
-  for (const t of tabs) {
-    const on = t === tab;
-    t.setAttribute('aria-selected', String(on));
-    t.tabIndex = on ? 0 : -1;
-    $(`#${t.getAttribute('aria-controls')}`).hidden = !on;
+  for (const other of tabs) {
+    const on = other === tab;
+    other.setAttribute('aria-selected', String(on));
+    other.tabIndex = on ? 0 : -1;
+    $(`#${other.getAttribute('aria-controls')}`).hidden = !on;
   }
   if (focus) tab.focus();
   const name = tab.dataset.panel;
@@ -331,14 +333,14 @@ async function selectTab(tab, focus = false) {
     renderPanel(name);
   } catch (err) {
     panels.delete(name);
-    toast('This panel could not be loaded. Check your connection and try again.');
+    toast(t('console.notice.panel_failed'));
   }
 }
 function renderPanel(name, e) {
   const draw = panels.get(name);
   if (draw && model.ready && !$(`#panel-${name}`).hidden) draw(e);
 }
-$('#tabs').addEventListener('click', (e) => { const t = e.target.closest('[role=tab]'); if (t) selectTab(t); });
+$('#tabs').addEventListener('click', (e) => { const tab = e.target.closest('[role=tab]'); if (tab) selectTab(tab); });
 $('#tabs').addEventListener('keydown', (e) => {
   const i = tabs.indexOf(document.activeElement);
   if (i < 0) return;
@@ -348,6 +350,12 @@ $('#tabs').addEventListener('keydown', (e) => {
   selectTab(tabs[(to + tabs.length) % tabs.length], true);
 });
 // What waits in each panel, on its tab: open polls, running proposals, open points, proposed items.
+const badgeLabel = {
+  polls: (count) => t('console.tabs.badge_polls', { count }),
+  consent: (count) => t('console.tabs.badge_consent', { count }),
+  points: (count) => t('console.tabs.badge_points', { count }),
+  agreement: (count) => t('console.tabs.badge_agreement', { count }),
+};
 function drawBadges() {
   const counts = {
     polls: model.polls.filter((p) => p.status === 'open').length,
@@ -358,9 +366,8 @@ function drawBadges() {
   for (const [name, n] of Object.entries(counts)) {
     const badge = $(`#tab-${name} .badge`);
     badge.hidden = !n;
-    setText(badge, n ? String(n) : '');
-    const label = { polls: 'open', consent: 'running', points: 'open or waiting for approval', agreement: 'proposed' }[name];
-    if (n) badge.setAttribute('aria-label', `${n} ${label}`); else badge.removeAttribute('aria-label');
+    setText(badge, n ? formatNumber(n) : '');
+    if (n) badge.setAttribute('aria-label', badgeLabel[name](n)); else badge.removeAttribute('aria-label');
   }
 }
 
@@ -378,25 +385,25 @@ function sayHands() {
   handsToSay = [];
   if (!names.length) return;
   const shown = names.slice(0, 3).join(', ');
-  announcer.say(names.length > 3 ? `${shown} and ${names.length - 3} more raised a hand.` : `${shown} raised a hand.`);
+  announcer.say(names.length > 3 ? t('console.announce.hands_more', { names: shown, count: names.length - 3 }) : t('console.announce.hands', { names: shown, count: names.length }));
 }
 
 // People: a page of the list with a search once the meeting outgrows it (js/lists.js); the room
 // displays apart (they are screens, not people), each still removable.
 const personSign = (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.preference}|${p.id === model.you}`;
 const personRow = (p) => h('li', null,
-  h('div', { class: 'person-line' }, h('strong', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p),
+  h('div', { class: 'person-line' }, h('strong', null, p.id === model.you ? t('console.people.name_you', { name: p.name }) : p.name), personTags(p),
     p.preference && p.preference !== 'none' ? h('span', { class: 'tag tag-plain' }, words.PREFERENCE[p.preference]) : null),
   personActions(p));
-const peopleList = new Windowed($('#people'), { noun: 'people', name: (p) => p.name, key: (p) => p.id, sign: personSign, draw: personRow });
+const peopleList = new Windowed($('#people'), { name: (p) => p.name, key: (p) => p.id, sign: personSign, draw: personRow });
 function drawPeople() {
   const everyone = peopleInOrder(model, { withDisplays: true });
   const people = model.fromPeople('people, not displays', () => everyone.filter((p) => p.role !== 'observer'));
   const screens = model.fromPeople('displays', () => everyone.filter((p) => p.role === 'observer'));
-  setText($('#people-h'), `People (${people.length.toLocaleString()})`);
+  setText($('#people-h'), t('console.people.heading_count', { count: people.length }));
   peopleList.set(people);
   $('#displays-h').hidden = !screens.length;
-  setText($('#displays-h'), `Room displays (${screens.length})`);
+  setText($('#displays-h'), t('console.people.displays_count', { count: screens.length }));
   keyed($('#displays'), screens, { key: (p) => p.id, sign: personSign, draw: personRow });
 }
 
@@ -418,14 +425,14 @@ function render(e) {
   const m = model.meeting || {};
 
   if (has('meeting', 'people')) {
-    setText($('#meeting-title'), m.title || 'Meeting');
+    setText($('#meeting-title'), m.title || t('console.page.meeting'));
     offerKeyCard();
-    document.title = `${m.title || 'Meeting'} · facilitator console · everyvoice`;
+    document.title = t('console.page.doc_title', { title: m.title || t('console.page.meeting') });
     setText($('#me-line'), `${me.name} · ${words.role(me.role)}`);
     if (model.audience !== 'facilitator') {
       const page = model.audience === 'display' ? 'display' : 'participant';
-      pageNotice('You are no longer a facilitator in this meeting.', `/${page}?code=${encodeURIComponent(code)}`,
-        page === 'display' ? 'Open the room display' : 'Continue on the participant page', () => moveSeat(code, 'facilitator', page));
+      pageNotice(t('console.notice.not_facilitator'), `/${page}?code=${encodeURIComponent(code)}`,
+        page === 'display' ? t('console.share.open_display') : t('console.notice.continue_participant'), () => moveSeat(code, 'facilitator', page));
     } else {
       $('#page-notice').hidden = true;
     }
@@ -440,15 +447,15 @@ function render(e) {
   }
 
   if (has('queue', 'people', 'meeting')) {
-    setText($('#queue-h'), `Queue (${model.queue.length.toLocaleString()})`);
-    setText($('#policy-line'), `Order: ${words.policy(m.policy)}. Every entry shows why it is where it is.`);
+    setText($('#queue-h'), t('console.queue.heading_count', { count: model.queue.length }));
+    setText($('#policy-line'), t('console.queue.policy_line', { policy: words.policy(m.policy) }));
     drawQueue($('#queue'), model, { actions: entryActions });
   }
 
   if (has('people')) {
     const forOptions = [me, ...model.fromPeople('proxies', () => peopleInOrder(model).filter((p) => p.proxy))];
     const chosen = $('#raise-for').value;
-    redraw($('#raise-for'), forOptions.map((p) => h('option', { value: String(p.id) }, p.id === model.you ? `Me (${p.name})` : `${p.name} (proxy)`)));
+    redraw($('#raise-for'), forOptions.map((p) => h('option', { value: String(p.id) }, p.id === model.you ? t('console.queue.for_me', { name: p.name }) : t('console.queue.for_proxy', { name: p.name }))));
     if (chosen && forOptions.some((p) => String(p.id) === chosen)) $('#raise-for').value = chosen;
     drawPeople();
   }
@@ -463,9 +470,9 @@ function render(e) {
       const speakingInRound = !!(model.turn && model.turn.in_round);
       $('#round-actions').hidden = !r.up || speakingInRound;
       if (r.up) {
-        setText($('#round-speak'), r.up === model.you ? 'I speak' : `Speak: ${model.name(r.up)}`);
-        setText($('#round-pass'), r.up === model.you ? 'I pass' : `Pass for ${model.name(r.up)}`);
-        setText($('#round-skip'), `Skip ${model.name(r.up)}…`);
+        setText($('#round-speak'), r.up === model.you ? t('console.round.i_speak') : t('console.round.speak_for', { name: model.name(r.up) }));
+        setText($('#round-pass'), r.up === model.you ? t('console.round.i_pass') : t('console.round.pass_for', { name: model.name(r.up) }));
+        setText($('#round-skip'), t('console.round.skip_name', { name: model.name(r.up) }));
       }
     }
   }
@@ -476,7 +483,7 @@ function render(e) {
     for (const input of document.querySelectorAll('input[name=policy]')) input.checked = input.value === m.policy;
     const limits = LIMITS.includes(m.turn_limit_seconds) ? LIMITS : [...LIMITS, m.turn_limit_seconds].sort((a, b) => a - b);
     if (document.activeElement !== $('#turn-limit')) {
-      redraw($('#turn-limit'), limits.map((s) => h('option', { value: String(s) }, s ? words.duration(s * 1000) : 'No limit')));
+      redraw($('#turn-limit'), limits.map((s) => h('option', { value: String(s) }, s ? words.duration(s * 1000) : t('console.settings.no_limit'))));
       $('#turn-limit').value = String(m.turn_limit_seconds || 0);
     }
     $('#locked').checked = !!m.locked;
@@ -492,14 +499,14 @@ function render(e) {
   const news = [];
   if (e && e.detail.type === 'update') {
     const raised = e.detail.events.filter((ev) => ev.kind === 'hand_raised' && ev.participant !== model.you);
-    for (const ev of raised) handsToSay.push(`${model.name(ev.participant)} (${words.handKind(ev.hand_kind).toLowerCase()})`);
+    for (const ev of raised) handsToSay.push(t('console.announce.hand_item', { name: model.name(ev.participant), kind: words.handKind(ev.hand_kind).toLowerCase() }));
     if (raised.length && !handsTimer) handsTimer = setTimeout(sayHands, HANDS_SAY_MS);
-    if (speaker !== lastSpeaker && speaker != null) news.push(`${model.name(speaker)} has the floor.`);
+    if (speaker !== lastSpeaker && speaker != null) news.push(t('console.announce.floor', { name: model.name(speaker) }));
     for (const ev of e.detail.events) {
       const point = ev.kind === 'point_submitted' && model.points.find((p) => p.id === ev.point);
-      if (point) news.push(`New written ${point.kind}: ${point.text.slice(0, 80)}`);
-      if (ev.kind === 'consent_answered' && ev.answer === 'objection') news.push(`${model.name(ev.participant)} objects.`);
-      if (ev.kind === 'agreement_item_proposed') news.push('A ground rule was proposed.');
+      if (point) news.push(point.kind === 'question' ? t('console.announce.new_question', { text: point.text.slice(0, 80) }) : t('console.announce.new_point', { text: point.text.slice(0, 80) }));
+      if (ev.kind === 'consent_answered' && ev.answer === 'objection') news.push(t('console.announce.objects', { name: model.name(ev.participant) }));
+      if (ev.kind === 'agreement_item_proposed') news.push(t('console.announce.ground_rule'));
     }
   }
   if (news.length) announcer.say(news.join(' '));

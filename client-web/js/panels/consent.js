@@ -2,6 +2,7 @@
 // item), move it through clarifying questions, reactions (the server starts a go-round) and
 // consent; see every answer and objection; amend (a new version), adopt with a review date, or
 // close it. Whether it may be adopted (no open objection, consent phase) is the server's to say.
+import { t } from '../i18n.js';
 import { h, redraw, setText, place } from '../dom.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
@@ -12,27 +13,27 @@ const ACTIVE = ['clarifying', 'reactions', 'consent'];
 export function mount(root, { model, conn, send, ask, announcer }) {
   const item = h('select', { id: 'proposal-item', name: 'item' });
   const form = h('form', { id: 'proposal-form', class: 'card', 'aria-labelledby': 'proposal-form-h' },
-    h('h2', { id: 'proposal-form-h' }, 'Present a proposal'),
-    h('div', { class: 'field' }, h('label', { for: 'proposal-title' }, 'Title'),
+    h('h2', { id: 'proposal-form-h' }, t('console.consent.present_heading')),
+    h('div', { class: 'field' }, h('label', { for: 'proposal-title' }, t('console.consent.title')),
       h('input', { id: 'proposal-title', name: 'title', type: 'text', maxlength: '200', required: true, autocomplete: 'off' })),
-    h('div', { class: 'field' }, h('label', { for: 'proposal-text' }, 'Proposal'),
+    h('div', { class: 'field' }, h('label', { for: 'proposal-text' }, t('console.consent.text')),
       h('textarea', { id: 'proposal-text', name: 'text', maxlength: '5000', rows: '4', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'proposal-item' }, 'Adopts or removes a ground rule (optional)'), item),
-    h('p', { class: 'hint' }, 'It starts with clarifying questions; then reactions (a go-round), then consent.'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Present')));
+    h('div', { class: 'field' }, h('label', { for: 'proposal-item' }, t('console.consent.item')), item),
+    h('p', { class: 'hint' }, t('console.consent.present_hint')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('console.consent.present'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const f = form.elements;
     const [what, id] = item.value.split(':');
     if (await send(form.querySelector('button[type=submit]'), msg.presentProposal(f.title.value.trim(), f.text.value.trim(), Number(id) || 0, what === 'remove'))) {
       form.reset();
-      announcer.say('The proposal is presented: clarifying questions.');
+      announcer.say(t('console.consent.presented'));
     }
   });
   // Running proposals first, then the form to present another, then the ended ones.
   const list = h('div', { id: 'proposal-list' });
   const endedList = h('div', { id: 'proposal-ended' });
-  const endedHead = h('h2', { class: 'sub-h', hidden: true }, 'Ended proposals');
+  const endedHead = h('h2', { class: 'sub-h', hidden: true }, t('console.consent.ended_heading'));
   root.append(list, form, endedHead, endedList);
 
   const cards = new Map();
@@ -44,14 +45,14 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     });
     const forWho = h('select', { id: `proposal-${p.id}-for` });
     const forProxy = answerForm(async (a, button) => a && send(button, msg.answerConsent(p.id, a.answer, a.text, Number(forWho.value))));
-    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, 'Proxy'), forWho));
+    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, t('console.consent.proxy')), forWho));
     const amendTitle = h('input', { id: `proposal-${p.id}-amend-title`, type: 'text', maxlength: '200', required: true, autocomplete: 'off' });
     const amendText = h('textarea', { id: `proposal-${p.id}-amend`, maxlength: '5000', rows: '4' });
     const amend = h('form', { class: 'manage-body' },
-      h('div', { class: 'field' }, h('label', { for: amendTitle.id }, 'Title'), amendTitle),
-      h('div', { class: 'field' }, h('label', { for: amendText.id }, 'The amended proposal'), amendText),
-      h('p', { class: 'hint' }, 'A new version: open objections are answered by it, and everyone, the objectors too, answers again: whether it resolved their objection is theirs to say.'),
-      h('div', null, h('button', { type: 'submit', class: 'secondary' }, 'Save the new version')));
+      h('div', { class: 'field' }, h('label', { for: amendTitle.id }, t('console.consent.title')), amendTitle),
+      h('div', { class: 'field' }, h('label', { for: amendText.id }, t('console.consent.amended_text')), amendText),
+      h('p', { class: 'hint' }, t('console.consent.amend_hint')),
+      h('div', null, h('button', { type: 'submit', class: 'secondary' }, t('console.consent.amend_save'))));
     amend.addEventListener('submit', async (e) => {
       e.preventDefault();
       const now = model.proposals.find((x) => x.id === p.id);
@@ -59,13 +60,13 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       if (await send(amend.querySelector('button'), msg.amendProposal(p.id, amendText.value.trim(), now && title !== now.title ? title : undefined))) {
         c.querySelector('[data-part=amend]').open = false;
         amendTitle.value = amendText.value = '';  // the next amendment starts from the version this one made
-        announcer.say('Amended: the consent round starts again.');
+        announcer.say(t('console.consent.amended'));
       }
     });
     const review = h('input', { type: 'date', id: `proposal-${p.id}-review` });
     const c = h('article', { class: 'card proposal', dataset: { proposal: String(p.id) }, 'aria-labelledby': `fprop-${p.id}-h` },
       h('h3', { id: `fprop-${p.id}-h`, dataset: { part: 'title' } }),
-      h('div', { class: 'actions', role: 'group', 'aria-label': 'Phase', dataset: { part: 'phases' } },
+      h('div', { class: 'actions', role: 'group', 'aria-label': t('console.consent.phase'), dataset: { part: 'phases' } },
         msg.CONSENT_PHASES.map((ph) => h('button', { type: 'button', class: 'small secondary', dataset: { action: 'phase', phase: ph } }, words.PHASE[ph].label))),
       h('p', { class: 'phase', dataset: { part: 'phase' } }),
       h('blockquote', { class: 'proposal-text pre', dataset: { part: 'text' } }),
@@ -73,15 +74,15 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       h('div', { dataset: { part: 'tally' } }),
       h('div', { dataset: { part: 'objections' } }),
       h('div', { dataset: { part: 'act' } },
-        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, 'Your own answer'), mine),
-        h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, 'Answer for a proxy'), forProxy),
-        h('details', { class: 'manage', dataset: { part: 'amend' } }, h('summary', null, 'Amend…'), amend),
+        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, t('console.consent.mine')), mine),
+        h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, t('console.consent.for_proxy')), forProxy),
+        h('details', { class: 'manage', dataset: { part: 'amend' } }, h('summary', null, t('console.consent.amend')), amend),
         h('div', { class: 'row sub' },
-          h('div', { class: 'field' }, h('label', { for: review.id }, 'Review date (optional)'), review),
-          h('button', { type: 'button', dataset: { action: 'adopt' } }, 'Adopt')),
+          h('div', { class: 'field' }, h('label', { for: review.id }, t('console.consent.review_date')), review),
+          h('button', { type: 'button', dataset: { action: 'adopt' } }, t('console.consent.adopt'))),
         h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, 'Close: not adopted…'),
-          h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, 'Close: withdrawn…'))));
+          h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, t('console.consent.close_not_adopted')),
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, t('console.consent.close_withdrawn')))));
     // Opening "Amend…" starts from the current title and text. On the summary's click (keyboard included),
     // not on "toggle": that event comes a task later, after a quick hand may have typed.
     const amendBox = c.querySelector('[data-part=amend]');
@@ -95,11 +96,11 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       if (!b) return;
       const a = b.dataset.action;
       if (a === 'phase') send(b, msg.setConsentPhase(p.id, b.dataset.phase));
-      if (a === 'adopt') send(b, msg.adoptProposal(p.id, review.value)).then((ok) => ok && announcer.say('Adopted, and recorded.'));
+      if (a === 'adopt') send(b, msg.adoptProposal(p.id, review.value)).then((ok) => ok && announcer.say(t('console.consent.adopted')));
       if (a === 'withdraw') send(b, msg.withdrawObjection(Number(b.dataset.id)));
       if (a === 'not-adopted' || a === 'withdrawn') {
-        ask({ title: a === 'withdrawn' ? 'Withdraw the proposal' : 'Close: not adopted', reason: 'optional', reasonLabel: 'Reason (optional, recorded)',
-          ok: 'Close it', run: ({ reason }) => conn.send(msg.closeProposal(p.id, a === 'withdrawn', reason)) });
+        ask({ title: a === 'withdrawn' ? t('console.consent.withdraw_title') : t('console.consent.not_adopted_title'), reason: 'optional', reasonLabel: t('console.consent.close_reason'),
+          ok: t('console.consent.close_ok'), run: ({ reason }) => conn.send(msg.closeProposal(p.id, a === 'withdrawn', reason)) });
       }
     });
     c.forWho = forWho;
@@ -110,9 +111,9 @@ export function mount(root, { model, conn, send, ask, announcer }) {
   function render() {
     // The agreement items a proposal may adopt (proposed) or remove (adopted).
     const chosen = item.value;
-    redraw(item, h('option', { value: '' }, 'None'),
-      model.agreement.filter((i) => i.status === 'proposed').map((i) => h('option', { value: `adopt:${i.id}` }, `Adopt: ${i.text}`)),
-      model.agreement.filter((i) => i.status === 'adopted').map((i) => h('option', { value: `remove:${i.id}` }, `Remove: ${i.text}`)));
+    redraw(item, h('option', { value: '' }, t('console.consent.item_none')),
+      model.agreement.filter((i) => i.status === 'proposed').map((i) => h('option', { value: `adopt:${i.id}` }, t('console.consent.item_adopt', { text: i.text }))),
+      model.agreement.filter((i) => i.status === 'adopted').map((i) => h('option', { value: `remove:${i.id}` }, t('console.consent.item_remove', { text: i.text }))));
     item.value = [...item.options].some((o) => o.value === chosen) ? chosen : '';
 
     const proposals = [...model.proposals.filter((p) => ACTIVE.includes(p.phase)).reverse(), ...model.proposals.filter((p) => !ACTIVE.includes(p.phase)).reverse()];
@@ -124,13 +125,14 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       const active = ACTIVE.includes(p.phase) && !model.ended;
       const ph = words.PHASE[p.phase];
       const target = p.agreement_item ? model.agreement.find((i) => i.id === p.agreement_item) : null;
-      setText(part('title'), `${p.title} · version ${p.version}`);
+      setText(part('title'), t('console.consent.title_version', { title: p.title, version: p.version }));
       part('phases').hidden = !active;
       for (const b of part('phases').children) b.setAttribute('aria-pressed', String(b.dataset.phase === p.phase));
-      redraw(part('phase'), h('strong', null, active ? `Now: ${ph.label}. ` : `${ph.label}. `), active ? ph.hint : '', p.end_reason ? ` Reason: ${p.end_reason}` : '',
-        target ? h('span', { class: 'hint' }, ` ${p.removes_item ? 'Removes' : 'Adopts'} the ground rule “${target.text}”.`) : '');
+      redraw(part('phase'), h('strong', null, `${active ? t('console.consent.phase_now', { phase: ph.label }) : t('console.consent.phase_ended', { phase: ph.label })} `), active ? ph.hint : '',
+        p.end_reason ? ` ${t('console.consent.end_reason', { reason: p.end_reason })}` : '',
+        target ? h('span', { class: 'hint' }, ` ${p.removes_item ? t('console.consent.removes_rule', { text: target.text }) : t('console.consent.adopts_rule', { text: target.text })}`) : '');
       setText(part('text'), p.versions[p.versions.length - 1]);
-      redraw(part('versions'), p.versions.length > 1 ? h('details', { class: 'manage', dataset: { key: `versions-${p.id}` } }, h('summary', null, 'Earlier versions'),
+      redraw(part('versions'), p.versions.length > 1 ? h('details', { class: 'manage', dataset: { key: `versions-${p.id}` } }, h('summary', null, t('console.consent.earlier')),
         h('ol', null, p.versions.slice(0, -1).map((v, i) => {
           // A version titled otherwise than the current one says its title.
           const title = p.titles ? p.titles[i] : p.title;
@@ -141,19 +143,19 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       const answered = new Set(p.answers.map((x) => x.participant));
       const waiting = present.filter((x) => !answered.has(x.id));
       redraw(part('tally'), p.phase === 'consent' || p.answers.length ? [
-        h('h4', null, `Answers to version ${p.version}`),
+        h('h4', null, t('console.consent.answers_heading', { version: p.version })),
         h('ul', { class: 'plain answers-list' }, msg.CONSENT_ANSWERS.map((a) => h('li', null,
-          h('span', { class: `tag answer-${a}` }, `${words.ANSWER[a].label}: ${by(a).length}`), ' ',
-          by(a).map((x) => `${model.name(x.participant)}${x.text ? ` (“${x.text}”)` : ''}`).join(', ')))),
-        active && waiting.length ? h('p', { class: 'hint' }, `Not answered yet: ${waiting.map((x) => x.name).join(', ')}`) : null] : null);
+          h('span', { class: `tag answer-${a}` }, t('console.consent.answer_count', { answer: words.ANSWER[a].label, count: by(a).length })), ' ',
+          by(a).map((x) => (x.text ? t('console.consent.answer_with_text', { name: model.name(x.participant), text: x.text }) : model.name(x.participant))).join(', ')))),
+        active && waiting.length ? h('p', { class: 'hint' }, t('console.consent.not_answered', { names: waiting.map((x) => x.name).join(', ') })) : null] : null);
 
       const objections = p.objections;
-      redraw(part('objections'), objections.length ? [h('h4', null, 'Objections'), h('ul', { class: 'plain answers-list' }, objections.map((o) => {
+      redraw(part('objections'), objections.length ? [h('h4', null, t('console.consent.objections')), h('ul', { class: 'plain answers-list' }, objections.map((o) => {
         const author = model.people.get(o.participant);
         return h('li', { class: o.status === 'open' ? 'objection-open' : '' },
           h('span', { class: `tag ${o.status === 'open' ? 'answer-objection' : 'tag-plain'}` }, words.OBJECTION[o.status]), ' ',
-          h('strong', null, model.name(o.participant)), ` (version ${o.version}): ${o.reason}`,
-          o.status === 'open' && author && author.proxy ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'withdraw', id: String(o.id), key: `withdraw-${o.id}` } }, 'Withdraw for them') : null);
+          h('strong', null, model.name(o.participant)), ` ${t('console.consent.objection_line', { version: o.version, reason: o.reason })}`,
+          o.status === 'open' && author && author.proxy ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'withdraw', id: String(o.id), key: `withdraw-${o.id}` } }, t('console.consent.withdraw_for_them')) : null);
       }))] : null);
 
       part('act').hidden = !active;

@@ -4,21 +4,24 @@
 // browser forgets it (another device, cleared storage, a lost laptop) cannot open her own meeting.
 // The key is never put in an address: the console's link has the code only, and the console on
 // another device asks for the key.
+import { t } from '../i18n.js';
 import { h, toast } from '../dom.js';
 
 export function cardText({ title, code, consoleLink, key }) {
+  const fields = [
+    [t('console.key_card.meeting'), title],
+    [t('console.key_card.code'), code],
+    [t('console.key_card.console'), consoleLink],
+    [t('console.key_card.key'), key],
+  ];
+  // The values line up in a column after the longest label.
+  const width = Math.max(...fields.map(([label]) => label.length)) + 3;
   return [
-    'everyvoice: facilitator card',
+    t('console.key_card.file_title'),
     '',
-    `Meeting:          ${title}`,
-    `Meeting code:     ${code}`,
-    `Console:          ${consoleLink}`,
-    `Facilitator key:  ${key}`,
+    ...fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
     '',
-    'Keep this card somewhere safe, like a password. The key is the only way to open the',
-    'console of this meeting on another device, or on this one if the browser forgets it.',
-    'Anyone who has it can run, end or delete the meeting: do not give it to participants.',
-    'To open the console elsewhere: go to the console address above and enter the key.',
+    t('console.key_card.file_note'),
     '',
   ].join('\n');
 }
@@ -26,19 +29,18 @@ export function cardText({ title, code, consoleLink, key }) {
 export function showKeyCard(root, { title, code, consoleLink, key, onSaved }) {
   const card = { title, code, consoleLink, key };
   const field = (label, value, cls) => h('div', { class: 'key-field' }, h('dt', null, label), h('dd', { class: cls }, value));
-  const copy = h('button', { type: 'button', class: 'secondary small', id: 'key-card-copy' }, 'Copy');
-  const download = h('button', { type: 'button', class: 'secondary small', id: 'key-card-download' }, 'Download');
-  const print = h('button', { type: 'button', class: 'secondary small', id: 'key-card-print' }, 'Print');
-  const saved = h('button', { type: 'button', class: 'small', id: 'key-card-saved' }, 'I have saved it');
+  const copy = h('button', { type: 'button', class: 'secondary small', id: 'key-card-copy' }, t('console.key_card.copy'));
+  const download = h('button', { type: 'button', class: 'secondary small', id: 'key-card-download' }, t('console.key_card.download'));
+  const print = h('button', { type: 'button', class: 'secondary small', id: 'key-card-print' }, t('console.key_card.print'));
+  const saved = h('button', { type: 'button', class: 'small', id: 'key-card-saved' }, t('console.key_card.saved'));
   root.replaceChildren(
-    h('h2', { id: 'key-card-h' }, 'Your facilitator card'),
-    h('p', null, 'Keep this key somewhere safe, like a password. It is the only way to open this console on another device, '
-      + 'or on this one if the browser forgets it. Anyone who has it can run the meeting, so do not give it to participants.'),
+    h('h2', { id: 'key-card-h' }, t('console.key_card.heading')),
+    h('p', null, t('console.key_card.keep')),
     h('dl', { class: 'key-card-fields' },
-      field('Meeting', title),
-      field('Meeting code', code, 'code-big'),
-      field('Console', consoleLink),
-      field('Facilitator key', key, 'key-value')),
+      field(t('console.key_card.meeting'), title),
+      field(t('console.key_card.code'), code, 'code-big'),
+      field(t('console.key_card.console'), consoleLink),
+      field(t('console.key_card.key'), key, 'key-value')),
     h('div', { class: 'actions' }, copy, download, print, saved));
   root.setAttribute('aria-labelledby', 'key-card-h');
   root.hidden = false;
@@ -46,15 +48,15 @@ export function showKeyCard(root, { title, code, consoleLink, key, onSaved }) {
   copy.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(cardText(card));
-      toast('The facilitator card is copied. Paste it somewhere safe.', 'info');
+      toast(t('console.key_card.copied'), 'info');
     } catch {
       getSelection().selectAllChildren(root.querySelector('.key-value'));
-      toast('Copying is blocked here: the key is selected, copy it with your keyboard.', 'info');
+      toast(t('console.key_card.copy_blocked'), 'info');
     }
   });
   download.addEventListener('click', () => {
     const url = URL.createObjectURL(new Blob([cardText(card)], { type: 'text/plain;charset=utf-8' }));
-    const a = h('a', { href: url, download: `everyvoice-${code}-facilitator-card.txt`, hidden: true });
+    const a = h('a', { href: url, download: t('console.key_card.file_name', { code }), hidden: true });
     document.body.append(a);
     a.click();
     a.remove();

@@ -2,6 +2,7 @@
 // "N of M have voted", see results when the server shows them, vote yourself or for a proxy,
 // close (with a review date for a decision) or cancel. A poll can be prepared in advance (a draft,
 // seen by facilitators only) and opened later with one click.
+import { t } from '../i18n.js';
 import { h, redraw, setText, toast, place } from '../dom.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
@@ -13,31 +14,31 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     h('label', { for: id }, label), input, hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null);
   const kind = h('select', { id: 'poll-kind', name: 'kind' },
     msg.POLL_KINDS.map((k) => h('option', { value: k }, words.POLL_KIND[k])),
-    h('option', { value: 'fist_to_five' }, 'Fist to five (0 block … 5 full support)'));
+    h('option', { value: 'fist_to_five' }, t('console.polls.fist_to_five')));
   const form = h('form', { id: 'poll-form', class: 'card', 'aria-labelledby': 'poll-form-h' },
-    h('h2', { id: 'poll-form-h' }, 'Open a poll'),
-    field('poll-question', 'Question', h('input', { id: 'poll-question', name: 'question', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })),
-    field('poll-kind', 'Kind', kind),
+    h('h2', { id: 'poll-form-h' }, t('console.polls.form_heading')),
+    field('poll-question', t('console.polls.question'), h('input', { id: 'poll-question', name: 'question', type: 'text', maxlength: '500', required: true, autocomplete: 'off' })),
+    field('poll-kind', t('console.polls.kind'), kind),
     h('div', { dataset: { when: 'options' } },
-      field('poll-options', 'Options, one per line', h('textarea', { id: 'poll-options', name: 'options', rows: '4', 'aria-describedby': 'poll-options-hint' }), '2 to 20 options.')),
+      field('poll-options', t('console.polls.options'), h('textarea', { id: 'poll-options', name: 'options', rows: '4', 'aria-describedby': 'poll-options-hint' }), t('console.polls.options_hint'))),
     h('div', { dataset: { when: 'multiple' } },
-      field('poll-max', 'Most choices one person may pick', h('input', { id: 'poll-max', name: 'max', type: 'number', min: '1', max: '20', 'aria-describedby': 'poll-max-hint' }), 'Leave empty for “any number”.')),
+      field('poll-max', t('console.polls.max_choices'), h('input', { id: 'poll-max', name: 'max', type: 'number', min: '1', max: '20', 'aria-describedby': 'poll-max-hint' }), t('console.polls.max_choices_hint'))),
     h('div', { class: 'row', dataset: { when: 'scale' } },
-      field('poll-min', 'From', h('input', { id: 'poll-min', name: 'min', type: 'number', min: '-100', max: '100', value: '1' })),
-      field('poll-max-value', 'To', h('input', { id: 'poll-max-value', name: 'maxValue', type: 'number', min: '-100', max: '100', value: '5' })),
-      field('poll-min-label', 'Word at the low end', h('input', { id: 'poll-min-label', name: 'minLabel', type: 'text', maxlength: '60', autocomplete: 'off' })),
-      field('poll-max-label', 'Word at the high end', h('input', { id: 'poll-max-label', name: 'maxLabel', type: 'text', maxlength: '60', autocomplete: 'off' }))),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'anonymous', id: 'poll-anonymous' }), 'Anonymous'),
-    h('p', { class: 'hint' }, 'Nobody, you included, sees who chose what. Results show only at close, and only if enough people voted. It cannot be made named later.'),
+      field('poll-min', t('console.polls.scale_from'), h('input', { id: 'poll-min', name: 'min', type: 'number', min: '-100', max: '100', value: '1' })),
+      field('poll-max-value', t('console.polls.scale_to'), h('input', { id: 'poll-max-value', name: 'maxValue', type: 'number', min: '-100', max: '100', value: '5' })),
+      field('poll-min-label', t('console.polls.min_label'), h('input', { id: 'poll-min-label', name: 'minLabel', type: 'text', maxlength: '60', autocomplete: 'off' })),
+      field('poll-max-label', t('console.polls.max_label'), h('input', { id: 'poll-max-label', name: 'maxLabel', type: 'text', maxlength: '60', autocomplete: 'off' }))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'anonymous', id: 'poll-anonymous' }), t('console.polls.anonymous')),
+    h('p', { class: 'hint' }, t('console.polls.anonymous_hint')),
     h('div', { dataset: { when: 'anonymous' } },
-      field('poll-k', 'Show the result only if at least this many voted', h('input', { id: 'poll-k', name: 'k', type: 'number', min: '1', max: '1000', value: '3' }))),
-    h('fieldset', { dataset: { when: 'named' } }, h('legend', null, 'When results show'),
-      h('div', { class: 'choices' }, [['live', 'Live, to everyone, as votes come in'], ['after_vote', 'To each person once they voted'], ['at_close', 'When the poll closes']]
-        .map(([v, t], i) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'results', value: v, defaultChecked: i === 0 }), h('span', null, t))))),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'decision' }), 'Record the result in the decision record'),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Open the poll'),
-      h('button', { type: 'button', class: 'secondary', id: 'poll-save-draft' }, 'Save as a draft')),
-    h('p', { class: 'hint' }, 'A draft waits under “Prepared”, seen only by facilitators, until you open it.'));
+      field('poll-k', t('console.polls.min_voters'), h('input', { id: 'poll-k', name: 'k', type: 'number', min: '1', max: '1000', value: '3' }))),
+    h('fieldset', { dataset: { when: 'named' } }, h('legend', null, t('console.polls.when_results')),
+      h('div', { class: 'choices' }, [['live', t('console.polls.results_live')], ['after_vote', t('console.polls.results_after_vote')], ['at_close', t('console.polls.results_at_close')]]
+        .map(([v, label], i) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'results', value: v, defaultChecked: i === 0 }), h('span', null, label))))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'decision' }), t('console.polls.decision')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('console.polls.open')),
+      h('button', { type: 'button', class: 'secondary', id: 'poll-save-draft' }, t('console.polls.save_draft'))),
+    h('p', { class: 'hint' }, t('console.polls.draft_hint')));
 
   function showFields() {
     const k = kind.value;
@@ -71,17 +72,17 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     if (await send(button, msg.openPoll(spec))) {
       form.reset();
       showFields();
-      announcer.say(draft ? 'The poll is saved as a draft.' : 'The poll is open.');
+      announcer.say(draft ? t('console.polls.saved_draft') : t('console.polls.opened'));
     }
   }
 
   // Open polls first, then the prepared ones, then the form to open another, then the closed ones.
   const list = h('div', { id: 'poll-list' });
   const draftList = h('div', { id: 'poll-drafts' });
-  const draftHead = h('h2', { class: 'sub-h', hidden: true }, 'Prepared (only facilitators see these)');
+  const draftHead = h('h2', { class: 'sub-h', hidden: true }, t('console.polls.drafts_heading'));
   const closedList = h('div', { id: 'poll-closed' });
-  const closedHead = h('h2', { class: 'sub-h', hidden: true }, 'Closed polls');
-  root.append(h('h2', { class: 'sr-only' }, 'Open polls'), list, draftHead, draftList, form, closedHead, closedList);
+  const closedHead = h('h2', { class: 'sub-h', hidden: true }, t('console.polls.closed_heading'));
+  root.append(h('h2', { class: 'sr-only' }, t('console.polls.open_heading')), list, draftHead, draftList, form, closedHead, closedList);
 
   const cards = new Map();
   const proxies = () => [...model.people.values()].filter((p) => p.proxy);
@@ -89,44 +90,44 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     if (cards.has(poll.id)) return cards.get(poll.id);
     const mine = ballotForm(poll, async (ballot, button) => {
       if (await send(button, msg.vote(poll.id, ballot))) { model.voted.add(poll.id); render(); }
-    }, { button: 'Vote' });
+    }, { button: t('console.polls.vote') });
     const forWho = h('select', { id: `poll-${poll.id}-for` });
     const forProxy = ballotForm(poll, async (ballot, button) => {
-      if (await send(button, msg.vote(poll.id, ballot, Number(forWho.value)))) toast(`The vote for ${model.name(Number(forWho.value))} is counted.`, 'info');
-    }, { button: 'Vote for them' });
-    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, 'Proxy'), forWho));
+      if (await send(button, msg.vote(poll.id, ballot, Number(forWho.value)))) toast(t('console.polls.proxy_counted', { name: model.name(Number(forWho.value)) }), 'info');
+    }, { button: t('console.polls.vote_for_them') });
+    forProxy.prepend(h('div', { class: 'field' }, h('label', { for: forWho.id }, t('console.polls.proxy')), forWho));
     const review = h('input', { type: 'date', id: `poll-${poll.id}-review`, 'aria-describedby': `poll-${poll.id}-review-hint` });
     const card = h('article', { class: 'card poll', dataset: { poll: String(poll.id) }, 'aria-labelledby': `fpoll-${poll.id}-h` },
       h('h3', { id: `fpoll-${poll.id}-h`, class: 'question' }, poll.question),
       h('p', { class: 'tags', dataset: { part: 'tags' } }),
       h('p', { class: 'hint' }, poll.anonymous
-        ? `Nobody, you included, sees who chose what. The result shows at close, if at least ${poll.min_voters} voted.`
-        : { live: 'Results show live, to everyone.', after_vote: 'Each person sees the results once they voted; you see them now.', at_close: 'Results show when you close the poll.' }[poll.results]),
+        ? t('console.polls.card_anonymous', { count: poll.min_voters })
+        : { live: t('console.polls.card_live'), after_vote: t('console.polls.card_after_vote'), at_close: t('console.polls.card_at_close') }[poll.results]),
       h('p', { class: 'turnout', dataset: { part: 'turnout' } }),
       h('div', { class: 'bar turnout-bar', 'aria-hidden': 'true' }, h('span', { dataset: { part: 'bar' } })),
       h('div', { dataset: { part: 'result' } }),
       h('div', { dataset: { part: 'actions' } },
-        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, 'Your own vote'), mine),
-        !poll.anonymous ? h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, 'Vote for a proxy'), forProxy) : null,
-        poll.decision ? h('div', { class: 'field' }, h('label', { for: review.id }, 'Review date (optional)'), review,
-          h('p', { class: 'hint', id: `poll-${poll.id}-review-hint` }, 'Kept with the decision.')) : null,
+        h('details', { class: 'manage', dataset: { part: 'mine' } }, h('summary', null, t('console.polls.mine')), mine),
+        !poll.anonymous ? h('details', { class: 'manage', dataset: { part: 'proxy' } }, h('summary', null, t('console.polls.for_proxy')), forProxy) : null,
+        poll.decision ? h('div', { class: 'field' }, h('label', { for: review.id }, t('console.polls.review_date')), review,
+          h('p', { class: 'hint', id: `poll-${poll.id}-review-hint` }, t('console.polls.review_hint'))) : null,
         h('div', { class: 'actions' },
-          h('button', { type: 'button', dataset: { action: 'close' } }, 'Close and count'),
-          h('button', { type: 'button', class: 'danger', dataset: { action: 'cancel' } }, 'Cancel poll…'))),
+          h('button', { type: 'button', dataset: { action: 'close' } }, t('console.polls.close')),
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'cancel' } }, t('console.polls.cancel')))),
       h('div', { class: 'actions', dataset: { part: 'draft' } },
-        h('button', { type: 'button', dataset: { action: 'open-draft' } }, 'Open it now'),
-        h('button', { type: 'button', class: 'danger', dataset: { action: 'delete-draft' } }, 'Delete draft…')));
+        h('button', { type: 'button', dataset: { action: 'open-draft' } }, t('console.polls.open_draft')),
+        h('button', { type: 'button', class: 'danger', dataset: { action: 'delete-draft' } }, t('console.polls.delete_draft'))));
     card.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-action]');
       if (!b) return;
-      if (b.dataset.action === 'close') send(b, msg.closePoll(poll.id, review.value)).then((ok) => ok && announcer.say('The poll is closed.'));
-      if (b.dataset.action === 'open-draft') send(b, msg.openDraftPoll(poll.id)).then((ok) => ok && announcer.say('The poll is open.'));
+      if (b.dataset.action === 'close') send(b, msg.closePoll(poll.id, review.value)).then((ok) => ok && announcer.say(t('console.polls.closed')));
+      if (b.dataset.action === 'open-draft') send(b, msg.openDraftPoll(poll.id)).then((ok) => ok && announcer.say(t('console.polls.opened')));
       if (b.dataset.action === 'delete-draft') {
-        ask({ title: 'Delete this draft', text: `“${poll.question}” is deleted; nobody but facilitators ever saw it.`, reason: 'none', ok: 'Delete it',
+        ask({ title: t('console.polls.delete_title'), text: t('console.polls.delete_text', { question: poll.question }), reason: 'none', ok: t('console.polls.delete_ok'),
           run: () => conn.send(msg.cancelPoll(poll.id)) });
       }
       if (b.dataset.action === 'cancel') {
-        ask({ title: 'Cancel this poll', text: `“${poll.question}” ends with no result, and its votes are dropped.`, reason: 'none', ok: 'End it without a result',
+        ask({ title: t('console.polls.cancel_title'), text: t('console.polls.cancel_text', { question: poll.question }), reason: 'none', ok: t('console.polls.cancel_ok'),
           run: () => conn.send(msg.cancelPoll(poll.id)) });
       }
     });
@@ -144,16 +145,16 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       const isDraft = poll.status === 'draft';
       card.classList.toggle('closed', !isOpen && !isDraft);
       redraw(part('tags'), pollTags(poll));
-      setText(part('turnout'), isDraft ? 'Prepared: nobody else sees it until you open it.' : pollState(poll, model.ended) + turnout(poll));
+      setText(part('turnout'), isDraft ? t('console.polls.draft_state') : pollState(poll, model.ended) + turnout(poll));
       part('bar').parentElement.hidden = isDraft;
       part('draft').hidden = !isDraft || model.ended;
       part('bar').style.width = `${poll.eligible ? Math.min(100, Math.round((poll.voted / poll.eligible) * 100)) : 0}%`;
       const result = model.resultOf(poll);
       redraw(part('result'), result ? drawResult(poll, result)
-        : isOpen ? h('p', { class: 'hint' }, poll.anonymous ? 'The count stays sealed until you close the poll.' : 'The result shows when you close the poll.') : null);
+        : isOpen ? h('p', { class: 'hint' }, poll.anonymous ? t('console.polls.sealed') : t('console.polls.result_at_close')) : null);
       part('actions').hidden = !isOpen;
       const voted = model.voted.has(poll.id);
-      setText(part('mine').querySelector('summary'), voted ? `Your own vote (counted${poll.anonymous ? '' : '; you can change it'})` : 'Your own vote');
+      setText(part('mine').querySelector('summary'), voted ? (poll.anonymous ? t('console.polls.mine_counted') : t('console.polls.mine_counted_change')) : t('console.polls.mine'));
       part('mine').querySelector('form').hidden = voted && poll.anonymous;
       const px = part('proxy');
       if (px) {
