@@ -39,8 +39,8 @@ export function timeboxText(model, item) {
   const used = model.usedMs(item);
   if (!item.timebox_minutes) return t('participant.timebox.used', { used: words.clock(used) });
   const box = item.timebox_minutes * 60000;
-  return used <= box ? t('participant.timebox.of', { used: words.clock(used), minutes: item.timebox_minutes })
-    : t('participant.timebox.over', { over: words.clock(used - box), minutes: item.timebox_minutes });
+  return used <= box ? t('participant.timebox.of', { used: words.clock(used), count: item.timebox_minutes })
+    : t('participant.timebox.over', { over: words.clock(used - box), count: item.timebox_minutes });
 }
 
 // An ordinal number in this page's language ("3rd", "3.º"), for a place in the queue or a ranking.

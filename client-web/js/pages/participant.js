@@ -98,7 +98,7 @@ $('#people-details').addEventListener('toggle', () => { if (model.ready) drawPeo
 function drawAgendaNow() {
   const current = ((model.agenda || {}).items || []).find((i) => i.current);
   setText($('#agenda-now'), !current ? t('participant.agenda.none')
-    : current.timebox_minutes ? t('participant.agenda.now_timed', { title: current.title, used: words.duration(model.usedMs(current)), minutes: current.timebox_minutes })
+    : current.timebox_minutes ? t('participant.agenda.now_timed', { title: current.title, used: words.duration(model.usedMs(current)), count: current.timebox_minutes })
       : t('participant.agenda.now', { title: current.title }));
 }
 
@@ -177,7 +177,7 @@ function render(e) {
     $('#agenda').hidden = !agenda.items.length;
     drawAgendaNow();
     redraw($('#agenda-list'), agenda.items.map((i) => h('li', { class: i.current ? 'current' : null, 'aria-current': i.current ? 'step' : null },
-      i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${t('participant.agenda.minutes', { minutes: i.timebox_minutes })}`) : null)));
+      i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${t('participant.agenda.minutes', { count: i.timebox_minutes })}`) : null)));
   }
 
   renderParticipation(e);
