@@ -112,7 +112,7 @@ export function mountVoting(model, send, announcer) {
       const mine = p.answers.find((a) => a.participant === model.you);
       const myObjection = p.objections.find((o) => o.participant === model.you && o.status === 'open');
       redraw(part('mine'),
-        mine && !myObjection ? h('p', { class: 'my-answer' }, `${t('participant.proposal.your_answer')} `, h('strong', null, words.ANSWER[mine.answer].label), mine.text ? ` · “${mine.text}”` : '') : null,
+        mine && !myObjection ? h('p', { class: 'my-answer' }, `${t('participant.proposal.your_answer')} `, h('strong', null, words.ANSWER[mine.answer].label), mine.text ? ` · ${t('participant.proposal.comment', { text: mine.text })}` : '') : null,
         myObjection ? h('div', { class: 'notice notice-warn' },
           h('p', null, h('strong', null, t('participant.proposal.objection_open')), ` ${t('participant.proposal.objection_version', { version: myObjection.version, reason: myObjection.reason })}`),
           h('p', { class: 'hint' }, t('participant.proposal.objection_hint')),
