@@ -1,5 +1,6 @@
 // Views of the decision features shared by the pages: the decision record, the working agreement,
 // the signals, an agenda item's time. They draw the server's words and numbers as sent.
+import { t, language, formatTime } from './i18n.js';
 import { h } from './dom.js';
 import * as words from './words.js';
 
@@ -7,17 +8,17 @@ import * as words from './words.js';
 export function drawDecisions(model, { limit = 0 } = {}) {
   const list = model.decisions.slice().reverse();
   const shown = limit ? list.slice(0, limit) : list;
-  if (!shown.length) return h('p', { class: 'muted' }, 'No decisions yet.');
+  if (!shown.length) return h('p', { class: 'muted' }, t('participant.decision.none'));
   return h('ol', { class: 'plain decisions', reversed: true }, shown.map((d) => h('li', { class: 'decision', id: `decision-${d.id}` },
     h('p', { class: 'decision-title' }, h('span', { class: 'muted' }, `${d.id}. `), h('strong', null, d.title)),
     h('p', null, d.result),
-    h('p', { class: 'hint' }, `${d.method} · ${words.timeOfDay(d.at)} · ${words.plural(d.present_count, 'person', 'people')} present`,
-      d.review_date ? ` · review by ${d.review_date}` : ''),
-    d.dissent && d.dissent.length ? h('p', { class: 'hint' }, `Dissent: ${d.dissent.join('; ')}`) : null,
-    h('details', { class: 'manage', dataset: { key: `text-${d.id}` } }, h('summary', null, 'Full text'),
+    h('p', { class: 'hint' }, t('participant.decision.how', { method: d.method, time: formatTime(d.at), count: d.present_count }),
+      d.review_date ? ` · ${t('participant.decision.review', { date: d.review_date })}` : ''),
+    d.dissent && d.dissent.length ? h('p', { class: 'hint' }, t('participant.decision.dissent', { dissent: d.dissent.join('; ') })) : null,
+    h('details', { class: 'manage', dataset: { key: `text-${d.id}` } }, h('summary', null, t('participant.decision.full_text')),
       h('p', { class: 'pre' }, d.text),
-      d.present_names && d.present_names.length ? h('p', { class: 'hint' }, `Present: ${d.present_names.join(', ')}`) : null,
-      h('p', { class: 'hint hash' }, `Hash ${d.hash.slice(0, 16)}… (follows ${d.prev_hash.slice(0, 16)}…)`)))));
+      d.present_names && d.present_names.length ? h('p', { class: 'hint' }, t('participant.decision.present', { names: d.present_names.join(', ') })) : null,
+      h('p', { class: 'hint hash' }, t('participant.decision.hash', { hash: d.hash.slice(0, 16), previous: d.prev_hash.slice(0, 16) }))))));
 }
 
 // Adopted agreement items first, then proposed ones; removed ones are left out.
@@ -36,7 +37,19 @@ export function activeSignals(model) {
 // An agenda item's time used against its timebox.
 export function timeboxText(model, item) {
   const used = model.usedMs(item);
-  if (!item.timebox_minutes) return `${words.clock(used)} used`;
+  if (!item.timebox_minutes) return t('participant.timebox.used', { used: words.clock(used) });
   const box = item.timebox_minutes * 60000;
-  return used <= box ? `${words.clock(used)} of ${item.timebox_minutes} min` : `${words.clock(used - box)} over its ${item.timebox_minutes} min`;
+  return used <= box ? t('participant.timebox.of', { used: words.clock(used), count: item.timebox_minutes })
+    : t('participant.timebox.over', { over: words.clock(used - box), count: item.timebox_minutes });
+}
+
+// An ordinal number in this page's language ("3rd", "3.º"), for a place in the queue or a ranking.
+const ordinals = new Intl.PluralRules(language, { type: 'ordinal' });
+export function ordinal(n) {
+  switch (ordinals.select(n)) {
+    case 'one': return t('participant.ordinal.form_one', { n });
+    case 'two': return t('participant.ordinal.form_two', { n });
+    case 'few': return t('participant.ordinal.form_few', { n });
+    default: return t('participant.ordinal.form_other', { n });
+  }
 }

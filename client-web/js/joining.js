@@ -1,6 +1,7 @@
 // Joining a meeting once (the start page, the join page, the console's join form, the room
 // display's first visit). Kept apart from connection.js so that pages which only resume do not
 // load it.
+import { t } from './i18n.js';
 import { join } from './protocol.js';
 import { saveSeat } from './storage.js';
 import { socketUrl } from './connection.js';
@@ -19,8 +20,8 @@ export function joinMeeting(request, seat) {
       fn(value);
       try { ws.close(1000); } catch { /* closed */ }
     };
-    const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: 'The server did not answer. Check your connection and try again.' }), 10000);
-    try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: 'Could not reach the server.' }); }
+    const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: t('start.joining.no_answer') }), 10000);
+    try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: t('start.joining.unreachable') }); }
     ws.onopen = () => ws.send(JSON.stringify({ ...join(request), id: 'j1' }));
     ws.onmessage = (e) => {
       let msg;
@@ -32,6 +33,6 @@ export function joinMeeting(request, seat) {
         finish(reject, msg);
       }
     };
-    ws.onclose = () => finish(reject, { code: 'connection_failed', message: 'Could not reach the server. Check your connection and try again.' });
+    ws.onclose = () => finish(reject, { code: 'connection_failed', message: t('start.joining.closed') });
   });
 }

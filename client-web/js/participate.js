@@ -1,6 +1,7 @@
 // The participant's part beyond the queue: written points and upvotes, signals, the agreement and
 // its flags, the decisions so far (polls and consent: vote.js, loaded when needed). Each button
 // sends one protocol message; the server says whether it is allowed.
+import { t, language } from './i18n.js';
 import { $, h, redraw, setText, act, toast } from './dom.js';
 import * as msg from './protocol.js';
 import * as words from './words.js';
@@ -8,6 +9,9 @@ import { drawDecisions, agreementItems, activeSignals } from './decide.js';
 import { loadMyPoints, saveMyPoints } from './storage.js';
 import { Windowed } from './lists.js';
 import { EVERYTHING } from './meeting.js';
+
+// "Slow down (3), Lost (2)": a list in this page's language.
+const list = new Intl.ListFormat(language, { type: 'unit', style: 'short' });
 
 export function mountParticipation(model, conn, announcer) {
   const send = (button, message) => act(button, () => conn.send(message));
@@ -20,10 +24,10 @@ export function mountParticipation(model, conn, announcer) {
   $('#signal-buttons').addEventListener('click', async (e) => {
     const b = e.target.closest('button[data-kind]');
     if (!b) return;
-    if (sentSignals.has(b.dataset.kind)) return toast('Already sent: it counts for a few minutes.', 'info');
+    if (sentSignals.has(b.dataset.kind)) return toast(t('participant.signals.already'), 'info');
     if (await send(b, msg.sendSignal(b.dataset.kind))) {
       sentSignals.set(b.dataset.kind, Date.now());
-      toast(`Sent anonymously: “${words.SIGNAL[b.dataset.kind]}”.`, 'info');
+      toast(t('participant.signals.sent_toast', { signal: words.SIGNAL[b.dataset.kind] }), 'info');
       drawSignals();
     }
   });
@@ -34,12 +38,12 @@ export function mountParticipation(model, conn, announcer) {
       if (at && Date.now() - at > windowMs) sentSignals.delete(b.dataset.kind);
       const sent = sentSignals.has(b.dataset.kind);
       b.setAttribute('aria-pressed', String(sent));
-      setText(b, sent ? `${words.SIGNAL[b.dataset.kind]} ✓ sent` : words.SIGNAL[b.dataset.kind]);
+      setText(b, sent ? t('participant.signals.sent', { signal: words.SIGNAL[b.dataset.kind] }) : words.SIGNAL[b.dataset.kind]);
     }
     const active = activeSignals(model);
     const el = $('#signals-active');
     el.hidden = !active.length;
-    setText(el, active.length ? `The room is signalling: ${active.map((s) => `${s.label} (${s.count})`).join(', ')}` : '');
+    setText(el, active.length ? t('participant.signals.active', { list: list.format(active.map((s) => t('participant.signals.count', { signal: s.label, count: s.count }))) }) : '');
   }
 
   // --- written points ---
@@ -59,8 +63,11 @@ export function mountParticipation(model, conn, announcer) {
       }
       form.elements.text.value = '';
       const waiting = id && (model.points.find((p) => p.id === id) || {}).status === 'pending';
-      toast(waiting ? `Your ${words.POINT_KIND[kind].toLowerCase()} waits for a facilitator's approval before others see it.`
-        : `Your ${words.POINT_KIND[kind].toLowerCase()} is posted${form.elements.anonymous.checked ? ' anonymously' : ''}.`, 'info');
+      const anonymous = form.elements.anonymous.checked;
+      const question = kind === 'question';
+      toast(waiting ? (question ? t('participant.points.waiting_question') : t('participant.points.waiting_point'))
+        : anonymous ? (question ? t('participant.points.posted_question_anonymously') : t('participant.points.posted_point_anonymously'))
+          : (question ? t('participant.points.posted_question') : t('participant.points.posted_point')), 'info');
     }
   });
   $('#point-list').addEventListener('click', async (e) => {
@@ -75,8 +82,7 @@ export function mountParticipation(model, conn, announcer) {
     const hidden = loadMyPoints(model.code).filter((p) => !shown.has(p.id));
     const notice = $('#my-hidden-points');
     notice.hidden = !hidden.length;
-    redraw(notice, hidden.map((p) => h('p', null, `A facilitator hid your point “${p.text.slice(0, 80)}${p.text.length > 80 ? '…' : ''}” from the list. `
-      + 'You can ask them why.')));
+    redraw(notice, hidden.map((p) => h('p', null, t('participant.points.hidden', { text: `${p.text.slice(0, 80)}${p.text.length > 80 ? '…' : ''}` }))));
     const myTexts = new Map(loadMyPoints(model.code).map((p) => [p.id, p.text]));
     const mine = (p) => p.author === model.you || myTexts.has(p.id);
     // A point waiting for approval (moderated) comes as a stub without its words: only its author
@@ -86,22 +92,27 @@ export function mountParticipation(model, conn, announcer) {
     $('#points-none').hidden = points.length > 0;
     pointList.set(points.map((p) => ({ p, mine: mine(p), upvoted: model.upvoted.has(p.id) })));
   }
+  // Who wrote a point: a name, "Ana (you)", or "anonymous".
+  const author = (p, mine) => {
+    if (!p.author) return mine ? t('participant.points.anonymous_you') : t('participant.points.anonymous');
+    return mine ? t('participant.you_name', { name: model.name(p.author) }) : model.name(p.author);
+  };
   // A page of points at a time, with a search by text once there are many (js/lists.js).
   const pointList = new Windowed($('#point-list'), {
-    noun: 'points', name: (x) => x.p.text, key: (x) => x.p.id, searchLabel: 'Find a point by its words',
+    noun: 'points', name: (x) => x.p.text, key: (x) => x.p.id, searchLabel: t('participant.points.search'),
     sign: ({ p, mine, upvoted }) => `${p.status}|${p.upvotes}|${mine}|${upvoted}|${model.ended}|${p.author ? model.name(p.author) : ''}|${p.text}`,
     draw: ({ p, mine, upvoted }) => h('li', { class: `point point-${p.status}` },
       h('p', { class: 'point-head' },
         h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
         p.status !== 'open' ? h('span', { class: 'tag tag-status' }, words.POINT_STATUS[p.status]) : null,
-        h('span', { class: 'muted' }, p.status === 'pending' ? ' you' : ` ${p.author ? model.name(p.author) : 'anonymous'}${mine ? ' (you)' : ''}`)),
-      h('p', { class: 'point-text' }, p.text || 'Your point'),
-      p.status === 'pending' ? h('p', { class: 'hint' }, 'Only you and the facilitators see it until a facilitator approves it.') : null,
+        h('span', { class: 'muted' }, ` ${p.status === 'pending' ? t('participant.points.by_you') : author(p, mine)}`)),
+      h('p', { class: 'point-text', dir: 'auto' }, p.text || t('participant.points.yours')),
+      p.status === 'pending' ? h('p', { class: 'hint' }, t('participant.points.pending')) : null,
       p.status === 'pending' ? null : h('p', { class: 'point-foot' },
-        h('span', { class: 'votes' }, words.plural(p.upvotes, 'upvote')),
+        h('span', { class: 'votes' }, t('participant.points.upvotes', { count: p.upvotes })),
         model.ended ? null : h('button', { type: 'button', class: 'small secondary', disabled: upvoted, 'aria-pressed': String(upvoted),
-          'aria-label': upvoted ? `You upvoted: ${p.text.slice(0, 60)}` : `Upvote: ${p.text.slice(0, 60)}`,
-          dataset: { action: 'upvote', id: String(p.id), key: `upvote-${p.id}` } }, upvoted ? '▲ Upvoted' : '▲ Upvote'))),
+          'aria-label': upvoted ? t('participant.points.upvoted_label', { text: p.text.slice(0, 60) }) : t('participant.points.upvote_label', { text: p.text.slice(0, 60) }),
+          dataset: { action: 'upvote', id: String(p.id), key: `upvote-${p.id}` } }, upvoted ? t('participant.points.upvoted') : t('participant.points.upvote')))),
   });
 
   // --- the working agreement ---
@@ -111,20 +122,20 @@ export function mountParticipation(model, conn, announcer) {
     if (await send(form.querySelector('button'), msg.proposeAgreementItem(form.elements.text.value.trim(), form.elements.anonymous.checked))) {
       form.reset();
       $('#agreement-propose').open = false;
-      toast('Your ground rule is proposed. The group adopts it by consent.', 'info');
+      toast(t('participant.agreement.proposed_toast'), 'info');
     }
   });
   $('#agreement-list').addEventListener('click', async (e) => {
     const b = e.target.closest('button[data-action=flag]');
-    if (b && await send(b, msg.flagAgreementItem(Number(b.dataset.id)))) toast('Flagged anonymously. The facilitator sees it.', 'info');
+    if (b && await send(b, msg.flagAgreementItem(Number(b.dataset.id)))) toast(t('participant.agreement.flagged'), 'info');
   });
   function drawAgreement() {
     const items = agreementItems(model);
     redraw($('#agreement-list'), items.length ? items.map((i) => h('li', { class: `item item-${i.status}` },
-      h('p', null, i.text, i.status === 'proposed' ? h('span', { class: 'tag tag-plain' }, 'proposed') : null),
+      h('p', { dir: 'auto' }, i.text, i.status === 'proposed' ? h('span', { class: 'tag tag-plain' }, t('participant.agreement.proposed')) : null),
       i.status === 'adopted' && !model.ended ? h('button', { type: 'button', class: 'small secondary',
-        'aria-label': `Flag “${i.text}” as being broken`, dataset: { action: 'flag', id: String(i.id), key: `flag-${i.id}` } }, '⚑ Being broken') : null))
-      : h('li', { class: 'muted' }, 'No ground rules yet. Propose one below.'));
+        'aria-label': t('participant.agreement.flag_label', { text: i.text }), dataset: { action: 'flag', id: String(i.id), key: `flag-${i.id}` } }, t('participant.agreement.flag')) : null))
+      : h('li', { class: 'muted' }, t('participant.agreement.none')));
   }
 
   // --- announcements of decision news ---
@@ -133,17 +144,22 @@ export function mountParticipation(model, conn, announcer) {
     for (const ev of events) {
       const poll = ev.poll && model.polls.find((p) => p.id === ev.poll);
       const proposal = ev.proposal && model.proposals.find((p) => p.id === ev.proposal);
-      if (ev.kind === 'poll_opened' && poll) news.push(`A poll has opened: ${poll.question}`);
-      if (ev.kind === 'poll_closed' && poll) news.push(`The poll “${poll.question}” has closed.`);
-      if (ev.kind === 'proposal_presented' && proposal) news.push(`A proposal: ${proposal.title}.`);
-      if (ev.kind === 'consent_phase_changed' && proposal && ev.phase === 'consent') news.push(`The consent round on “${proposal.title}” has started: please answer.`);
+      if (ev.kind === 'poll_opened' && poll) news.push(t('participant.news.poll_opened', { question: poll.question }));
+      if (ev.kind === 'poll_closed' && poll) news.push(t('participant.news.poll_closed', { question: poll.question }));
+      if (ev.kind === 'proposal_presented' && proposal) news.push(t('participant.news.proposal', { title: proposal.title }));
+      if (ev.kind === 'consent_phase_changed' && proposal && ev.phase === 'consent') news.push(t('participant.news.consent_round', { title: proposal.title }));
       if (ev.kind === 'proposal_amended' && proposal) {
         const before = proposal.titles ? proposal.titles[ev.version - 2] : proposal.title;  // version ev.version - 1
         news.push(before && before !== proposal.title
-          ? `“${before}” was amended to version ${ev.version} and is now called “${proposal.title}”: please answer again.`
-          : `“${proposal.title}” was amended to version ${ev.version}: please answer again.`);
+          ? t('participant.news.amended_renamed', { before, version: ev.version, title: proposal.title })
+          : t('participant.news.amended', { title: proposal.title, version: ev.version }));
       }
-      if (ev.kind === 'proposal_ended' && proposal) news.push(`“${proposal.title}”: ${words.PHASE[ev.outcome].label.toLowerCase()}.`);
+      if (ev.kind === 'proposal_ended' && proposal) {
+        const title = proposal.title;
+        const ended = { adopted: t('participant.news.adopted', { title }), not_adopted: t('participant.news.not_adopted', { title }),
+          withdrawn: t('participant.news.withdrawn', { title }) }[ev.outcome];
+        if (ended) news.push(ended);
+      }
     }
     if (news.length) announcer.say(news.join(' '));
   }
@@ -157,7 +173,7 @@ export function mountParticipation(model, conn, announcer) {
       else if (voting === null && (model.polls.length || model.proposals.length)) {
         voting = false;
         import('./vote.js').then((m) => { voting = m.mountVoting(model, send, announcer); voting(); })
-          .catch(() => { voting = null; toast('Polls could not be loaded. Reload the page to try again.'); });
+          .catch(() => { voting = null; toast(t('participant.poll.failed')); });
       }
     }
     if (has('signals')) drawSignals();

@@ -1,5 +1,6 @@
 // The participant's "Change my details" form (where I am, how I like to take part), made when the
 // details box is first opened. Only the facilitator sees the preference; it is never required.
+import { t } from './i18n.js';
 import { h, toast } from './dom.js';
 import * as msg from './protocol.js';
 
@@ -10,16 +11,18 @@ export function showProfile(details, me, send, saved = () => {}) {
   let form = details.querySelector('form');
   if (!form) {
     form = h('form', { id: 'profile-form', class: 'manage-body' },
-      h('fieldset', null, h('legend', null, 'Where are you?'), choices('location', [['in_room', 'In the room'], ['remote', 'Remote']])),
-      h('fieldset', null, h('legend', null, 'How do you like to take part?'),
-        choices('preference', [['speak', 'Speaking'], ['write', 'Writing'], ['listen', 'Listening'], ['none', 'No preference']])),
-      h('div', null, h('button', { type: 'submit', class: 'secondary' }, 'Save my details')));
+      h('fieldset', null, h('legend', null, t('participant.profile.where')),
+        choices('location', [['in_room', t('participant.profile.in_room')], ['remote', t('participant.profile.remote')]])),
+      h('fieldset', null, h('legend', null, t('participant.profile.how')),
+        choices('preference', [['speak', t('participant.profile.speak')], ['write', t('participant.profile.write')],
+          ['listen', t('participant.profile.listen')], ['none', t('participant.profile.none')]])),
+      h('div', null, h('button', { type: 'submit', class: 'secondary' }, t('participant.profile.save'))));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (await send(form.querySelector('button'), msg.updateProfile(form.elements.location.value, form.elements.preference.value))) {
         details.open = false;
         saved({ location: form.elements.location.value, preference: form.elements.preference.value });
-        toast('Your details are saved.', 'info');
+        toast(t('participant.profile.saved'), 'info');
       }
     });
     details.append(form);

@@ -1,9 +1,12 @@
 // Start page: create a meeting (POST /api/meetings), join it as its facilitator with the key the
 // server returned, keep the key in this browser only (never in a URL), then open the console.
+import { t, languagePicker } from '../i18n.js';
 import { $, h, notify } from '../dom.js';
 import { joinMeeting } from '../joining.js';
 import { saveKey, facilitatedMeetings } from '../storage.js';
 import { sayError } from '../errors.js';
+
+languagePicker($('#language'));
 
 const form = $('#create-form');
 const error = $('#create-error');
@@ -15,7 +18,7 @@ form.addEventListener('submit', async (event) => {
   const data = new FormData(form);
   const button = $('#create-button');
   button.disabled = true;
-  button.textContent = 'Creating…';
+  button.textContent = t('start.index.creating');
   try {
     const title = data.get('title').trim();
     if (!created || created.title !== title) {
@@ -24,6 +27,7 @@ form.addEventListener('submit', async (event) => {
       if (createKey) headers['X-Create-Key'] = createKey;  // a header, never the URL
       // The meeting's time zone is this browser's: the minutes give their times in it.
       const body = { title, utc_offset_minutes: -new Date().getTimezoneOffset() };
+      // language: sent once the server takes it (issue 16)
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone || '') && zone.length <= 64) body.time_zone = zone;
       const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify(body) });
@@ -33,9 +37,9 @@ form.addEventListener('submit', async (event) => {
         $('#create-key-field').hidden = false;
         $('#create-key').required = true;
         $('#create-key').focus();
-        throw { message: answer.code === 'wrong_create_key' ? 'That create key is not right.' : 'This server needs a create key to start a meeting.' };
+        throw { message: answer.code === 'wrong_create_key' ? t('start.index.wrong_key') : t('start.index.key_needed') };
       }
-      if (!res.ok) throw { message: answer.error || `The server answered ${res.status}.` };
+      if (!res.ok) throw { message: answer.error || t('start.index.server_answered', { status: String(res.status) }) };
       saveKey(answer.code, answer.facilitator_key);
       created = answer;
     }
@@ -43,9 +47,9 @@ form.addEventListener('submit', async (event) => {
     await joinMeeting({ code: body.code, name: data.get('name'), location: data.get('location'), facilitatorKey: body.facilitator_key }, 'facilitator');
     location.assign(`/facilitator?code=${encodeURIComponent(body.code)}`);
   } catch (e) {
-    notify(error, e.code ? sayError(e, { name: data.get('name') }) : e.message || 'Could not create the meeting.');
+    notify(error, e.code ? sayError(e, { name: data.get('name') }) : e.message || t('start.index.create_failed'));
     button.disabled = false;
-    button.textContent = 'Create meeting';
+    button.textContent = t('start.index.create_button');
   }
 });
 
@@ -53,5 +57,6 @@ const mine = facilitatedMeetings();
 if (mine.length) {
   $('#mine').hidden = false;
   $('#mine-list').replaceChildren(...mine.slice(0, 8).map((m) =>
-    h('li', null, h('a', { href: `/facilitator?code=${encodeURIComponent(m.code)}` }, `Console for ${m.code}`), m.name ? ` (as ${m.name})` : '')));
+    h('li', null, h('a', { href: `/facilitator?code=${encodeURIComponent(m.code)}` }, t('start.index.console_for', { code: m.code })),
+      m.name ? ` ${t('start.index.as', { name: m.name })}` : '')));
 }

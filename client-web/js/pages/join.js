@@ -1,11 +1,14 @@
 // Join page: the code (from ?code= or typed), a name, in the room or remote, an optional
 // preference. Joins once to get a resume token (kept per meeting code), then opens the
 // participant page, which resumes with it; a reload there resumes too.
+import { t, languagePicker } from '../i18n.js';
 import { $, notify, param } from '../dom.js';
 import { joinMeeting } from '../joining.js';
 import { normalizeCode } from '../protocol.js';
 import { loadSeat, clearSeat } from '../storage.js';
 import { sayError } from '../errors.js';
+
+languagePicker($('#language'));
 
 const form = $('#join-form');
 const error = $('#join-error');
@@ -13,7 +16,7 @@ const codeInput = $('#code');
 const participantPage = (code) => `/participant?code=${encodeURIComponent(code)}`;
 
 codeInput.value = normalizeCode(param('code'));
-if (param('again')) notify(error, 'Your place in that meeting could not be restored (you may have been removed, or the server restarted). Please join again.', 'warn');
+if (param('again')) notify(error, t('start.join.again'), 'warn');
 
 // Already in this meeting from this browser: offer to continue as that person.
 function offerContinue() {
@@ -21,7 +24,7 @@ function offerContinue() {
   const seat = code && loadSeat(code, 'participant');
   $('#already').hidden = !seat;
   if (!seat) return;
-  $('#already-text').textContent = `This browser is in meeting ${code} as ${seat.name}.`;
+  $('#already-text').textContent = t('start.join.already_text', { code, name: seat.name });
   $('#already-continue').href = participantPage(code);
 }
 offerContinue();
@@ -39,7 +42,7 @@ form.addEventListener('submit', async (event) => {
   const code = normalizeCode(data.get('code'));
   const button = $('#join-button');
   button.disabled = true;
-  button.textContent = 'Joining…';
+  button.textContent = t('start.join.joining');
   try {
     const welcome = await joinMeeting({ code, name: data.get('name'), location: data.get('location'), preference: data.get('preference') }, 'participant');
     location.assign(participantPage(welcome.code));
@@ -48,6 +51,6 @@ form.addEventListener('submit', async (event) => {
     notify(error, sayError(e, { code, name: data.get('name') }));
     if (field) field.focus();
     button.disabled = false;
-    button.textContent = 'Join';
+    button.textContent = t('start.join.join');
   }
 });

@@ -1,5 +1,6 @@
 // Participant page (phone first): my hand and its kind, my place and why, who speaks and the
 // timer, my go in a round, my presence; the rest is in participate.js.
+import { t, formatNumber, formatTime } from '../i18n.js';
 import { $, h, redraw, setText, Announcer, act, toast, param } from '../dom.js';
 import { MeetingConnection } from '../connection.js';
 import { MeetingModel, EVERYTHING } from '../meeting.js';
@@ -11,6 +12,7 @@ import { mountParticipation } from '../participate.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 import { sayError } from '../errors.js';
 import { loadCues, saveCues, canVibrate, unlockSound, cue } from '../cues.js';
+import { ordinal } from '../decide.js';
 
 const code = msg.normalizeCode(param('code'));
 if (!code) location.replace('/join');
@@ -25,8 +27,8 @@ setText($('#meeting-code'), code);
 bindConnectionStatus(conn, $('#conn'), announcer);
 conn.addEventListener('message', (e) => model.handle(e.detail));
 conn.addEventListener('need-join', () => location.replace(`/join?code=${encodeURIComponent(code)}&again=1`));
-conn.addEventListener('no-meeting', () => pageNotice('This meeting no longer exists on the server.', '/', 'Back to the start page'));
-conn.addEventListener('removed', () => pageNotice('A facilitator removed you from the meeting.', `/join?code=${encodeURIComponent(code)}`, 'Join again'));
+conn.addEventListener('no-meeting', () => pageNotice(t('participant.page.gone'), '/', t('participant.page.gone_link')));
+conn.addEventListener('removed', () => pageNotice(t('participant.page.removed'), `/join?code=${encodeURIComponent(code)}`, t('participant.page.removed_link')));
 conn.addEventListener('server-error', (e) => toast(sayError(e.detail)));
 
 function pageNotice(text, href, linkText) {
@@ -80,11 +82,11 @@ let floorQueueEmpty = null;  // the queue's emptiness the floor was last drawn w
 const peopleList = new Windowed($('#people'), {
   noun: 'people', name: (p) => p.name, key: (p) => p.id,
   sign: (p) => `${p.name}|${p.role}|${p.location}|${p.proxy}|${p.presence}|${p.id === model.you}`,
-  draw: (p) => h('li', { class: 'person-line' }, h('span', null, p.name, p.id === model.you ? ' (you)' : ''), personTags(p)),
+  draw: (p) => h('li', { class: 'person-line' }, h('span', null, p.id === model.you ? t('participant.you_name', { name: p.name }) : p.name), personTags(p)),
 });
 // In a big meeting the server sends the facilitators only (and the count): the list says so.
 function drawPeople() {
-  setText($('#people-count'), model.peopleCount.toLocaleString());
+  setText($('#people-count'), formatNumber(model.peopleCount));
   $('#people-big').hidden = model.peopleComplete;
   if (!$('#people-details').open) return;
   const people = peopleInOrder(model);
@@ -95,9 +97,9 @@ $('#people-details').addEventListener('toggle', () => { if (model.ready) drawPeo
 // The current agenda item and the time it has used (ticks every second, like the floor's timer).
 function drawAgendaNow() {
   const current = ((model.agenda || {}).items || []).find((i) => i.current);
-  setText($('#agenda-now'), current
-    ? `Now: ${current.title}${current.timebox_minutes ? ` (${words.duration(model.usedMs(current))} of ${current.timebox_minutes} min)` : ''}`
-    : 'No item has started yet.');
+  setText($('#agenda-now'), !current ? t('participant.agenda.none')
+    : current.timebox_minutes ? t('participant.agenda.now_timed', { title: current.title, used: words.duration(model.usedMs(current)), count: current.timebox_minutes })
+      : t('participant.agenda.now', { title: current.title }));
 }
 
 function render(e) {
@@ -110,15 +112,16 @@ function render(e) {
 
   if (has('meeting', 'people')) {
     const title = model.meeting && model.meeting.title;
-    setText($('#meeting-title'), title || 'Meeting');
-    document.title = `${title || 'Meeting'} · everyvoice`;
+    setText($('#meeting-title'), title || t('participant.page.meeting'));
+    document.title = t('participant.page.title', { title: title || t('participant.page.meeting') });
     // A facilitator role (or a room-display role) belongs on another page.
     if (model.audience !== 'participant') {
       const page = model.audience === 'facilitator' ? 'facilitator' : 'display';
       const el = $('#page-notice');
-      el.replaceChildren(`You are now ${model.audience === 'facilitator' ? 'a facilitator' : 'the room display'}. `,
+      const facilitator = model.audience === 'facilitator';
+      el.replaceChildren(`${facilitator ? t('participant.page.now_facilitator') : t('participant.page.now_display')} `,
         h('a', { href: `/${page}?code=${encodeURIComponent(code)}`, onclick: () => moveSeat(code, 'participant', page) },
-          model.audience === 'facilitator' ? 'Open the facilitator console' : 'Open the room display'));
+          facilitator ? t('participant.page.open_console') : t('participant.page.open_display')));
       el.hidden = false;
     }
     $('#ended').hidden = !(model.meeting && model.meeting.ended);
@@ -129,7 +132,7 @@ function render(e) {
     // Me and the people here.
     setText($('#me-name'), me.name);
     redraw($('#me-tags'), personTags(me));
-    setText($('#presence'), me.presence === 'away' ? 'I’m back' : 'I’m stepping away');
+    setText($('#presence'), me.presence === 'away' ? t('participant.me.back') : t('participant.me.away'));
     if (has('people', 'meeting')) drawPeople();
     // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
     for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
@@ -157,14 +160,14 @@ function render(e) {
     $('#hand-up').hidden = !place;
     if (place) {
       const n = model.queue.length;
-      setText($('#place'), `Your place: ${words.ordinal(place.position + 1)} of ${n}`);
-      setText($('#place-reason'), `Why: ${place.reason}`);
-      setText($('#place-kind'), `${words.handKind(place.kind)}, raised at ${words.timeOfDay(place.raised_at)}`);
+      setText($('#place'), t('participant.hand.place', { place: ordinal(place.position + 1), total: n }));
+      setText($('#place-reason'), t('participant.hand.why', { reason: place.reason }));
+      setText($('#place-kind'), t('participant.hand.raised', { kind: words.handKind(place.kind), time: formatTime(place.raised_at) }));
       $('#next-banner').hidden = place.position !== 0 || place.away;
     }
     // The queue, in the server's order with the server's reasons.
-    setText($('#queue-h'), `Queue (${model.queue.length.toLocaleString()})`);
-    setText($('#policy-line'), model.meeting ? `Order: ${words.policy(model.meeting.policy)}. ${words.POLICY[model.meeting.policy]?.hint || ''}` : '');
+    setText($('#queue-h'), t('participant.queue.heading', { count: model.queue.length }));
+    setText($('#policy-line'), model.meeting ? t('participant.queue.order', { policy: words.policy(model.meeting.policy), hint: words.POLICY[model.meeting.policy]?.hint || '' }) : '');
     drawQueue($('#queue'), model, { limit: 20 });  // a phone: the next 20, and my own entry
   }
 
@@ -174,7 +177,7 @@ function render(e) {
     $('#agenda').hidden = !agenda.items.length;
     drawAgendaNow();
     redraw($('#agenda-list'), agenda.items.map((i) => h('li', { class: i.current ? 'current' : null, 'aria-current': i.current ? 'step' : null },
-      i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${i.timebox_minutes} min`) : null)));
+      i.title, i.timebox_minutes ? h('span', { class: 'muted' }, ` · ${t('participant.agenda.minutes', { count: i.timebox_minutes })}`) : null)));
   }
 
   renderParticipation(e);
@@ -189,21 +192,21 @@ function announce(place, r, events) {
   const news = [];
   for (const ev of events) {
     if (ev.participant !== model.you) continue;
-    if (ev.kind === 'entry_removed') news.push(`A facilitator took your hand down: ${ev.reason}.`);
-    if (ev.kind === 'entry_moved') news.push(`A facilitator moved you in the queue: ${ev.reason}.`);
+    if (ev.kind === 'entry_removed') news.push(t('participant.news.hand_removed', { reason: ev.reason }));
+    if (ev.kind === 'entry_moved') news.push(t('participant.news.moved', { reason: ev.reason }));
   }
   let mine = null;  // a cue for me: 'floor' or 'next'
   if (speaker !== before.speaker && speaker != null) {
-    news.push(speaker === model.you ? 'You have the floor.' : `${model.name(speaker)} has the floor.`);
+    news.push(speaker === model.you ? t('participant.floor.yours') : t('participant.news.floor', { name: model.name(speaker) }));
     if (speaker === model.you) mine = 'floor';
   }
   // Next, often because the one before me was just called: said after who has the floor.
   if (position === 0 && before.position !== 0 && !place.away && speaker !== model.you) {
-    news.push('You are next.');
+    news.push(t('participant.hand.next'));
     mine = mine || 'next';
   }
   if (up === model.you && before.up !== model.you && speaker !== model.you) {
-    news.push('It’s your go in the round: speak or pass.');
+    news.push(t('participant.news.your_go'));
     mine = mine || 'floor';
   }
   if (before.ready && mine) cue(mine, cues);
