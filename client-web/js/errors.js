@@ -16,6 +16,7 @@ const WORDS = {
   id_reused: t('common.errors.id_reused'),
   meeting_locked: t('common.errors.meeting_locked'),
   meeting_ended: t('common.errors.meeting_ended'),
+  not_started: t('common.errors.not_started'),
   // People and the queue.
   name_invalid: t('common.errors.name_invalid'),
   name_taken: t('common.errors.name_taken'),

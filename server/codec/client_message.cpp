@@ -429,6 +429,7 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{SetPointsModerated{*f.boolean("moderated", true)}}; }},
       {"open_draft_poll",
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{OpenDraftPoll{f.id_number("poll")}}; }},
+      {"start_meeting", [](Fields&, ParticipantId) -> ClientMessage { return Command{StartMeeting{}}; }},
   };
   return table;
 }

@@ -237,14 +237,18 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   const auto names_or_nobody = [&](const std::vector<std::string>& list) { return list.empty() ? say("nobody") : say.list(list); };
   w.title(said(s.title));
   std::string head = say("head.code", {{"code", std::string(code)}, {"day", local.day(s.opened_at ? s.opened_at : now)}});
-  if (!s.opened_at)
+  // A meeting prepared in advance started when a facilitator started it, not when it was created.
+  const Millis start = s.started_at.value_or(s.opened_at);
+  if (!s.started)
+    head += " " + say(s.ended_at ? "head.never_started" : "head.prepared", {{"now", local.moment(now)}});
+  else if (!start)
     head += " " + say("head.not_started", {{"now", local.moment(now)}});
   else if (s.ended_at)
-    head += " " + say("head.ended", {{"start", local.clock(s.opened_at)},
-                                     {"end", local.day(*s.ended_at) == local.day(s.opened_at) ? local.clock(*s.ended_at)
-                                                                                              : local.moment(*s.ended_at)}});
+    head += " " + say("head.ended", {{"start", local.clock(start)},
+                                     {"end", local.day(*s.ended_at) == local.day(start) ? local.clock(*s.ended_at)
+                                                                                        : local.moment(*s.ended_at)}});
   else
-    head += " " + say("head.running", {{"start", local.clock(s.opened_at)}, {"now", local.moment(now)}});
+    head += " " + say("head.running", {{"start", local.clock(start)}, {"now", local.moment(now)}});
   w.para(head + " " + local.sentence());
 
   w.section(say("section.people"));

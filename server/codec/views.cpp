@@ -118,6 +118,7 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
   j["points_moderated"] = s.points_moderated;
   j["people_count"] = people_count(s);
   j["language"] = s.language;
+  j["started"] = s.started;
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
   return j;
@@ -504,6 +505,10 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
           j["participant"] = e.id;
         } else if constexpr (std::is_same_v<E, MeetingEnded>) {
           j["kind"] = "meeting_ended";
+        } else if constexpr (std::is_same_v<E, MeetingScheduled>) {
+          j["kind"] = "meeting_scheduled";
+        } else if constexpr (std::is_same_v<E, MeetingStarted>) {
+          j["kind"] = "meeting_started";
         } else if constexpr (std::is_same_v<E, LockChanged>) {
           j["kind"] = "lock_changed";
           j["locked"] = e.locked;
@@ -655,7 +660,7 @@ std::uint32_t sections_of(const Event& event) {
         if constexpr (std::is_same_v<E, MeetingEnded>)
           return section_meeting | section_queue | section_turn | section_round;
         else if constexpr (std::is_same_v<E, MeetingOpened> || std::is_same_v<E, TimeZoneSet> || std::is_same_v<E, LanguageSet> ||
-                           std::is_same_v<E, CallLinkSet> ||
+                           std::is_same_v<E, MeetingScheduled> || std::is_same_v<E, MeetingStarted> || std::is_same_v<E, CallLinkSet> ||
                            std::is_same_v<E, PointsShownChanged> || std::is_same_v<E, PointsModerationChanged> ||
                            std::is_same_v<E, LockChanged> ||
                       std::is_same_v<E, TurnLimitChanged>)

@@ -57,6 +57,9 @@ struct SetLocked {  // facilitator: lock or unlock the meeting to new joins
 struct EndMeeting {  // facilitator: the meeting becomes read-only
   bool operator==(const EndMeeting&) const = default;
 };
+struct StartMeeting {  // facilitator / co-facilitator: a meeting created to be prepared starts now
+  bool operator==(const StartMeeting&) const = default;
+};
 
 // --- speaking queue (server/core/speaking_queue.cpp) ---
 struct RaiseHand {  // self, or a facilitator / co-facilitator for a proxy
@@ -264,7 +267,7 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
-                             SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll>;
+                             SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll, StartMeeting>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

@@ -29,6 +29,7 @@ std::string_view name_of(ErrorCode code) {
     case ErrorCode::wrong_phase: return "wrong_phase";
     case ErrorCode::objection_open: return "objection_open";
     case ErrorCode::meeting_ended: return "meeting_ended";
+    case ErrorCode::not_started: return "not_started";
   }
   return "unknown";
 }

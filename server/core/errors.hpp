@@ -34,6 +34,7 @@ enum class ErrorCode : std::uint8_t {
   wrong_phase,          // a consent-round step out of its phase
   objection_open,       // a proposal cannot be adopted while an objection is open
   meeting_ended,        // the meeting has ended and is read-only
+  not_started,          // the meeting is being prepared: only facilitators' preparation until it starts
 };
 
 std::string_view name_of(ErrorCode);

@@ -24,6 +24,15 @@ struct TimeZoneSet {
   std::int32_t utc_offset_minutes;  // local time minus UTC, -720 to 840
   bool operator==(const TimeZoneSet&) const = default;
 };
+// A meeting created to be prepared before it starts (stamped right after MeetingOpened and its
+// settings): until MeetingStarted, facilitators prepare (agenda, drafts, agreement, settings) and
+// people may join and wait, but nobody raises a hand, votes or writes (ErrorCode::not_started).
+struct MeetingScheduled {
+  bool operator==(const MeetingScheduled&) const = default;
+};
+struct MeetingStarted {
+  bool operator==(const MeetingStarted&) const = default;
+};
 // The meeting's language ("en", "es"): the minutes are written in it. Stamped right after
 // MeetingOpened (after TimeZoneSet) when the creator's page gave one; a meeting without it is English.
 struct LanguageSet {
@@ -316,7 +325,8 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            DecisionRecorded, AgreementItemProposed, AgreementItemChanged, AgreementFlagged, PointSubmitted,
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
-                           PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet>;
+                           PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet, MeetingScheduled,
+                           MeetingStarted>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

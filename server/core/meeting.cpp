@@ -45,6 +45,27 @@ std::vector<Event> end_current_turn(const Context& ctx) {
   return events;
 }
 
+// What may happen in a meeting being prepared (MeetingScheduled, before MeetingStarted): people join
+// and set their profile and presence, and wait; facilitators prepare: settings, roles and proxies,
+// the agenda, polls as drafts, the agreement's proposed items, the call link; and start (or end) it.
+// Nothing that runs the meeting itself: no hand, turn, round, vote, proposal, point or signal.
+bool preparation(const Context& ctx, const Command& command) {
+  return std::visit(
+      [&](const auto& c) {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, OpenPoll>) return c.draft;
+        else if constexpr (std::is_same_v<C, ProposeAgreementItem>) return ctx.actor_runs_queue();
+        else
+          return std::is_same_v<C, Join> || std::is_same_v<C, UpdateProfile> || std::is_same_v<C, SetPresence> ||
+                 std::is_same_v<C, AddProxy> || std::is_same_v<C, SetRole> || std::is_same_v<C, HandOverFacilitation> ||
+                 std::is_same_v<C, RemoveParticipant> || std::is_same_v<C, SetLocked> || std::is_same_v<C, EndMeeting> ||
+                 std::is_same_v<C, SetPolicy> || std::is_same_v<C, SetTurnLimit> || std::is_same_v<C, CancelPoll> ||
+                 std::is_same_v<C, SetSignalSettings> || std::is_same_v<C, AddAgendaItem> || std::is_same_v<C, SetCallLink> ||
+                 std::is_same_v<C, SetPointsShown> || std::is_same_v<C, SetPointsModerated> || std::is_same_v<C, StartMeeting>;
+      },
+      command);
+}
+
 }  // namespace rules
 
 Outcome decide(const MeetingState& state, ParticipantId actor, const Command& command, Millis now) {
@@ -53,6 +74,9 @@ Outcome decide(const MeetingState& state, ParticipantId actor, const Command& co
   // Every command but a join comes from someone in the meeting (or from the server itself).
   if (!std::holds_alternative<Join>(command) && actor != server_actor && !state.find_active(actor))
     return rules::unknown(actor);
+  if (!state.started && actor != server_actor && !rules::preparation(ctx, command))
+    return Outcome::reject(ErrorCode::not_started,
+                           "the meeting has not started yet: a facilitator starts it (start_meeting) when everyone is ready");
   return std::visit([&](const auto& c) { return rules::decide_command(ctx, c); }, command);
 }
 

@@ -195,6 +195,8 @@ struct MeetingState {
   std::uint32_t points_shown = 0;   // written points on the room display (PointsShownChanged); 0: none
   bool points_moderated = false;    // new points wait for a facilitator's approval (PointsModerationChanged)
   std::string language = "en";      // the minutes' language (LanguageSet)
+  bool started = true;              // false from MeetingScheduled until MeetingStarted
+  std::optional<Millis> started_at; // MeetingStarted: when a prepared meeting started
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

@@ -144,6 +144,12 @@ Outcome decide_command(const Context& ctx, const SetCallLink& c) {
 // tell how: the turn and the go-round end; an open poll is cancelled (its votes are not counted:
 // close it first to keep its result); a proposal still under discussion closes as not adopted,
 // "the meeting ended", with its entry in the decision record; the agenda has no current item.
+Outcome decide_command(const Context& ctx, const StartMeeting&) {
+  if (!ctx.actor_runs_queue()) return not_allowed("start the meeting");
+  if (ctx.state.started) return Outcome::of({});  // already started: nothing to do
+  return Outcome::of({MeetingStarted{}});
+}
+
 Outcome decide_command(const Context& ctx, const EndMeeting&) {
   if (!ctx.actor_is_facilitator()) return not_allowed("end the meeting");
   MeetingState after = ctx.state;  // the state as each ending leaves it, for the next to decide on
@@ -185,6 +191,13 @@ void apply_event(MeetingState& s, const TimeZoneSet& e, Millis) {
 }
 
 void apply_event(MeetingState& s, const LanguageSet& e, Millis) { s.language = e.language; }
+
+void apply_event(MeetingState& s, const MeetingScheduled&, Millis) { s.started = false; }
+
+void apply_event(MeetingState& s, const MeetingStarted&, Millis at) {
+  s.started = true;
+  s.started_at = at;
+}
 
 void apply_event(MeetingState& s, const ParticipantJoined& e, Millis at) {
   Participant p;

@@ -103,7 +103,7 @@ Route create_meeting(const HttpRequest& req) {
   const auto body = nlohmann::json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
   for (const auto& [key, value] : body.items())
-    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language")
+    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language" && key != "started")
       return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
   if (body.contains("title")) {
     if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
@@ -131,6 +131,11 @@ Route create_meeting(const HttpRequest& req) {
     if (!body["language"].is_string() || !codec::minutes_language(body["language"].get_ref<const std::string&>()))
       return refuse(http::status::bad_request, "\"language\" must be one of " + codec::minutes_languages_list());
     r.language = body["language"].get<std::string>();
+  }
+  // false: the meeting is prepared first (agenda, drafts, agreement) and a facilitator starts it.
+  if (body.contains("started")) {
+    if (!body["started"].is_boolean()) return refuse(http::status::bad_request, "\"started\" must be true or false");
+    r.started = body["started"].get<bool>();
   }
   return r;
 }

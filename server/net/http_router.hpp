@@ -35,7 +35,7 @@ struct Route {
     static_file,     // GET a file of the browser client: `path`
     create_meeting,  // POST /api/meetings: `title`, `key` (the create key presented, if any), and the
                      // meeting's time zone if given: `time_zone` (may be empty), `utc_offset_minutes`,
-                     // and its `language`
+                     // and its `language`; `started` false to prepare it first
     qr_code,         // GET /api/meetings/{code}/qr.svg: `code`, `link` (the join link drawn)
     minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
@@ -51,6 +51,7 @@ struct Route {
   std::string time_zone;
   std::optional<std::int32_t> utc_offset_minutes;
   std::string language;  // create_meeting: the minutes' language, if given ("en", "es")
+  bool started = true;   // create_meeting: false to prepare the meeting before it starts
 };
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.

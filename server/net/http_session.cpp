@@ -242,6 +242,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::vector<core::Event> settings;
     if (route.utc_offset_minutes) settings.emplace_back(core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes});
     if (!route.language.empty()) settings.emplace_back(core::LanguageSet{route.language});
+    if (!route.started) settings.emplace_back(core::MeetingScheduled{});
     ctx_.meetings.create(route.title, std::move(settings), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
                                                                                 const std::string& error) {
       if (!created) {

@@ -41,7 +41,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //   6: MeetingState::call_link (CallLinkSet), and points_shown (PointsShownChanged): one release.
 //   7: MeetingState::points_moderated (PointsModerationChanged), and PointStatus::pending (stored 4).
 //   8: Poll::opened, PollStatus::draft (stored 3): polls prepared in advance (PollDrafted, DraftPollOpened).
-//   9: MeetingState::language (LanguageSet; the minutes' language).
+//   9: MeetingState::language (LanguageSet; the minutes' language), started and started_at
+//      (MeetingScheduled, MeetingStarted: a meeting prepared before it starts): one release.
 constexpr std::uint32_t state_layout = 9;
 
 template <class E>
@@ -337,6 +338,8 @@ template <class A> void describe(A& a, SignalSettingsChanged& x) { a(x.window_se
 template <class A> void describe(A& a, AgendaItemAdded& x) { a(x.item, x.title, x.timebox_minutes); }
 template <class A> void describe(A& a, AgendaItemStarted& x) { a(x.item); }
 template <class A> void describe(A&, MeetingEnded&) {}
+template <class A> void describe(A&, MeetingScheduled&) {}
+template <class A> void describe(A&, MeetingStarted&) {}
 
 template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms); }
 template <class A> void describe(A& a, QueueEntry& x) { a(x.who, x.kind, x.raised_at, x.hand_no, x.pinned_at, x.pin_reason); }
@@ -357,7 +360,7 @@ template <class A> void describe(A& a, MeetingState& x) {
   a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
     x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
     x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item,
-    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language);
+    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language, x.started, x.started_at);
 }
 }  // namespace everyvoice::core
 

@@ -72,6 +72,8 @@ template <> inline constexpr std::uint32_t event_tag<core::PointsModerationChang
 template <> inline constexpr std::uint32_t event_tag<core::PollDrafted> = 48;
 template <> inline constexpr std::uint32_t event_tag<core::DraftPollOpened> = 49;
 template <> inline constexpr std::uint32_t event_tag<core::LanguageSet> = 50;
+template <> inline constexpr std::uint32_t event_tag<core::MeetingScheduled> = 51;
+template <> inline constexpr std::uint32_t event_tag<core::MeetingStarted> = 52;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

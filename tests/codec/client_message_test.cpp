@@ -168,6 +168,8 @@ json command_json(const Command& command) {
           return {{"type", "set_points_shown"}, {"count", c.count}};
         } else if constexpr (std::is_same_v<C, SetPointsModerated>) {
           return {{"type", "set_points_moderated"}, {"moderated", c.moderated}};
+        } else if constexpr (std::is_same_v<C, StartMeeting>) {
+          return {{"type", "start_meeting"}};
         } else {
           // A command the codec does not decode (yet): a message that decodes to it needs a line here.
           ADD_FAILURE() << "message_json does not know the command " << typeid(C).name();
@@ -326,7 +328,8 @@ TEST(ClientExamples, TheCodecKnowsTheTypesThatProtocolMdLists) {
       "set_consent_phase", "answer_consent", "withdraw_objection", "amend_proposal", "adopt_proposal",
       "close_proposal", "propose_agreement_item", "consent_check", "flag_agreement_item", "submit_point",
       "upvote_point",   "set_point_status", "send_signal",   "set_signal_settings", "add_agenda_item",
-      "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated", "open_draft_poll"};
+      "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated", "open_draft_poll",
+      "start_meeting"};
   EXPECT_EQ(client_message_types(), expected);
 }
 
@@ -453,6 +456,7 @@ TEST(ClientExampleFields, SetRoleAndLimits) {
   EXPECT_EQ(command_of<SetCallLink>(decode_example("set_call_link--none")).link, "");
   EXPECT_EQ(command_of<SetPointsShown>(decode_example("set_points_shown")).count, 3u);
   EXPECT_TRUE(command_of<SetPointsModerated>(decode_example("set_points_moderated")).moderated);
+  EXPECT_EQ(command_of<StartMeeting>(decode_example("start_meeting")), StartMeeting{});
   EXPECT_EQ(command_of<AddProxy>(decode_example("add_proxy")).location, Location::in_room);
 }
 

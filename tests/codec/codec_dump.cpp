@@ -529,6 +529,13 @@ int main() {
   d.resume(ada, d.state.seq - 3);
   // The end: the meeting becomes read-only.
   d.advance(1'000);
+  // Preparation (not as the shell does it, at creation, but the bytes are the same): while the
+  // meeting is not started a hand is refused with not_started; a facilitator starts it.
+  d.commit(stamp(d.state, {MeetingScheduled{}}, d.now));
+  d.command(kofi, RaiseHand{kofi, HandKind::new_point});  // not_started
+  d.command(kofi, StartMeeting{});  // not_allowed
+  d.command(ada, StartMeeting{});
+  d.command(ada, StartMeeting{});  // already started: nothing
   d.command(kofi, EndMeeting{});  // not_allowed
   d.command(ada, EndMeeting{});
   d.command(fatima, RaiseHand{fatima, HandKind::new_point});  // meeting_ended

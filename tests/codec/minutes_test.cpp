@@ -162,6 +162,19 @@ TEST(MinutesWordsTest, EveryLanguageHasEveryKeyWithTheSamePlaceholders) {
   EXPECT_EQ(minutes_languages_list(), "\"en\" or \"es\"");
 }
 
+// A meeting prepared before it starts: the minutes give the time a facilitator started it, not the
+// time it was created; before that, they say it is being prepared.
+TEST_F(MinutesTest, APreparedMeetingStartsWhenAFacilitatorStartsIt) {
+  state.started = false;  // as MeetingScheduled leaves it
+  EXPECT_TRUE(has(minutes(), "Being prepared, not started yet, when these minutes were made, at 1 December 2026, 18:00."));
+  advance(30 * 60 * 1000);
+  ok(fac, StartMeeting{});
+  advance(60 * 60 * 1000);
+  ok(fac, EndMeeting{});
+  const std::string md = minutes();
+  EXPECT_TRUE(has(md, "on 1 December 2026. Started 18:30, ended 19:30. Times are UTC.")) << md;
+}
+
 TEST_F(MinutesTest, GoRoundsAndOpenPointsAreKept) {
   ok(fac, StartRound{"Check-in", RoundOrder::join_order, 0});
   ok(fac, RoundSpeak{});

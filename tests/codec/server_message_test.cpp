@@ -89,7 +89,7 @@ TEST_F(ServerMessageTest, SnapshotShowsFacilitatorsEverythingAndOthersNoFigures)
     EXPECT_EQ(s.at("now").get<Millis>(), now);
     const json& view = s.at("view");
     json meeting{{"code", meeting_code}, {"title", "Budget: who decides?"}, {"locked", false}, {"ended", false},
-                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}, {"language", "en"}};
+                 {"policy", "progressive"}, {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}, {"language", "en"}, {"started", true}};
     if (a != Audience::display) meeting["call_link"] = "";  // the video call's link: never on the room display
     EXPECT_EQ(view.at("meeting"), meeting);
     for (const char* section : {"meeting", "people", "queue", "turn", "round", "polls", "proposals", "decisions",
@@ -376,7 +376,7 @@ TEST_F(ServerMessageTest, UpdateCarriesTheEventsWithTheirKindsAndTheSections) {
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("policy"), "hybrid");
   EXPECT_EQ(update(Audience::participant).at("meeting"),
             (json{{"title", "Budget: who decides?"}, {"locked", false}, {"ended", false}, {"policy", "hybrid"},
-                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}, {"language", "en"}, {"call_link", ""}}));  // no code in an update
+                  {"turn_limit_seconds", 0}, {"points_shown", 0}, {"points_moderated", false}, {"people_count", 3}, {"language", "en"}, {"started", true}, {"call_link", ""}}));  // no code in an update
   cmd(fac, SetTurnLimit{90});
   EXPECT_EQ(update(Audience::participant).at("events")[0].at("seconds"), 90);
   // The call link: in the meeting section of facilitators and participants; the room display gets

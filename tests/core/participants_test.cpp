@@ -41,6 +41,49 @@ TEST_F(ParticipantsTest, NameLengthIsCountedInCharactersNotBytes) {
   refused(server_actor, Join{"\xFF\xFE", Role::participant, Location::remote, Preference::none}, ErrorCode::name_invalid);
 }
 
+// A meeting prepared before it starts (issue 16): people can join and wait; facilitators build the
+// agenda, polls prepared in advance and the agreement; nothing runs the meeting until a facilitator
+// (or co-facilitator) starts it, and then everything does.
+TEST_F(ParticipantsTest, APreparedMeetingWaitsForAFacilitatorToStartIt) {
+  for (const auto& e : stamp(state, {MeetingOpened{"Budget night"}, MeetingScheduled{}}, now)) apply(state, e);
+  EXPECT_FALSE(state.started);
+  const ParticipantId fac = join("Fatima", Role::facilitator);
+  const ParticipantId co = join("Cy", Role::participant);
+  const ParticipantId ana = join("Ana");  // people may arrive early
+  ok(fac, SetRole{co, Role::co_facilitator});
+  ok(ana, UpdateProfile{ana, Location::in_room, Preference::write});
+  ok(fac, AddAgendaItem{"Budget", 20});
+  PollSpec poll;
+  poll.question = "Which line first?";
+  poll.options = {"Rent", "Repairs"};
+  ok(fac, OpenPoll{poll, true});  // a draft
+  ok(co, ProposeAgreementItem{"One voice at a time", false});
+  ok(fac, SetCallLink{"https://meet.example.org/budget"});
+  // What runs the meeting waits, for everyone.
+  refused(ana, RaiseHand{ana, HandKind::new_point}, ErrorCode::not_started);
+  refused(ana, SubmitPoint{PointKind::question, "When do we vote?", false}, ErrorCode::not_started);
+  refused(ana, SendSignal{SignalKind::slow_down}, ErrorCode::not_started);
+  refused(ana, ProposeAgreementItem{"No phones", false}, ErrorCode::not_started);
+  refused(fac, OpenPoll{poll, false}, ErrorCode::not_started);
+  refused(fac, OpenDraftPoll{1}, ErrorCode::not_started);
+  refused(fac, StartAgendaItem{1}, ErrorCode::not_started);
+  refused(fac, StartRound{"check-in", RoundOrder::join_order, 1}, ErrorCode::not_started);
+  refused(fac, PresentProposal{"Repairs first", "Fix the roof", 0, false}, ErrorCode::not_started);
+  refused(ana, StartMeeting{}, ErrorCode::not_allowed);
+
+  advance(60'000);
+  ok(co, StartMeeting{});
+  EXPECT_TRUE(state.started);
+  EXPECT_EQ(state.started_at, now);
+  EXPECT_TRUE(std::holds_alternative<MeetingStarted>(log.back().event));
+  ok(ana, RaiseHand{ana, HandKind::new_point});
+  ok(fac, OpenDraftPoll{1});
+  ok(fac, StartAgendaItem{1});
+  const std::size_t events = log.size();
+  ok(fac, StartMeeting{});  // started already: nothing happens
+  EXPECT_EQ(log.size(), events);
+}
+
 TEST_F(ParticipantsTest, LockedMeetingRefusesJoinsUntilUnlocked) {
   const auto fac = join("Fac", Role::facilitator);
   const auto p = join("Pat");

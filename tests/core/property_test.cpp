@@ -100,6 +100,7 @@ constexpr std::array kGenerated{
     Generated{command_index<SetCallLink>(), "SetCallLink"},
     Generated{command_index<SetPointsShown>(), "SetPointsShown"},
     Generated{command_index<SetPointsModerated>(), "SetPointsModerated"},
+    Generated{command_index<StartMeeting>(), "StartMeeting"},
 };
 const char* command_name(std::size_t index) {
   for (const auto& g : kGenerated)
@@ -327,7 +328,8 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       return {runner(), SetPointStatus{some_id(state.points.size(), [](std::uint32_t) { return true; }),
                                        static_cast<PointStatus>(below(5)), reason()}};  // pending: refused
     }
-    if (r < 94) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
+    if (r < 93) return {anyone(), SendSignal{static_cast<SignalKind>(below(6))}};
+    if (r < 94) return {chance(0.5) ? runner() : anyone(), StartMeeting{}};  // started: nothing; anyone: refused
     if (r < 95) {
       if (chance(0.5)) return {chance(0.7) ? runner() : anyone(), SetPointsModerated{chance(0.5)}};  // anyone: refused
       return {runner(), SetPointsShown{static_cast<std::uint32_t>(below(7))}};

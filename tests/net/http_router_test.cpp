@@ -381,6 +381,19 @@ TEST(HttpRouter, CreatingAMeetingTakesTheMinutesLanguage) {
   }
 }
 
+// "started": false creates a meeting to prepare first; anything but a boolean is refused.
+TEST(HttpRouter, CreatingAMeetingToPrepareFirst) {
+  EXPECT_TRUE(route_request(create(R"({"title":"Retro"})"), defaults()).started);
+  Route r = route_request(create(R"({"title":"Retro","started":false})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_FALSE(r.started);
+  for (const std::string body : {R"({"started":"false"})", R"({"started":0})", R"({"started":null})"}) {
+    r = route_request(create(body), defaults());
+    EXPECT_TRUE(refused(r, http::status::bad_request, false)) << body;
+    EXPECT_NE(r.message.find("\"started\" must be true or false"), std::string::npos) << body << ": " << r.message;
+  }
+}
+
 TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
   const std::vector<std::string> bodies = {
       R"({"time_zone":"Europe/London"})",  // a name without its offset

@@ -112,6 +112,11 @@ class EventFormatTest : public MeetingFixture {
     const auto language = stamp(state, {LanguageSet{"es"}}, now);
     apply(state, language[0]);
     log.push_back(language[0]);
+    // A meeting prepared before it starts (MeetingScheduled, then StartMeeting: MeetingStarted).
+    const auto scheduled = stamp(state, {MeetingScheduled{}}, now);
+    apply(state, scheduled[0]);
+    log.push_back(scheduled[0]);
+    ok(fac, StartMeeting{});
     ok(fac, EndMeeting{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
