@@ -63,6 +63,8 @@ export class MeetingModel extends EventTarget {
   }
 
   get ended() { return !!(this.meeting && this.meeting.ended); }
+  // Being prepared: created with "started": false and not started yet (PROTOCOL.md, start_meeting).
+  get notStarted() { return !!(this.meeting && this.meeting.started === false && !this.meeting.ended); }
 
   // The video call's link, if any: the server allows only https://, and the pages check it again
   // before putting it in a link.

@@ -17,6 +17,7 @@ export const handOver = (participant) => ({ type: 'hand_over', participant });
 export const removeParticipant = (participant) => ({ type: 'remove_participant', participant });
 export const setLocked = (locked) => ({ type: 'set_locked', locked });
 export const endMeeting = () => ({ type: 'end_meeting' });
+export const startMeeting = () => ({ type: 'start_meeting' });  // a meeting created to be prepared first
 
 // --- speaking queue and turns ---
 export const callNext = () => ({ type: 'call_next' });

@@ -58,7 +58,10 @@ status=0
 # EVERYVOICE_SPECS picks spec files (for example specs/consent.test.mjs); all of them by default.
 # shellcheck disable=SC2206
 specs=(${EVERYVOICE_SPECS:-specs/*.test.mjs})
-node --test "${concurrency[@]}" "${specs[@]}" || status=$?
+# EVERYVOICE_TEST_REPORTER=spec shows each test and what the pages printed (the default, TAP, is for CI).
+reporter=()
+[ -n "${EVERYVOICE_TEST_REPORTER:-}" ] && reporter=(--test-reporter="$EVERYVOICE_TEST_REPORTER")
+node --test "${concurrency[@]}" "${reporter[@]}" "${specs[@]}" || status=$?
 if [ "$status" -ne 0 ] && [ -s "$work/server.log" ]; then echo "--- server log ---"; tail -n 50 "$work/server.log"; fi
 echo "screenshots: $shots"
 exit "$status"

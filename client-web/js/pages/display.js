@@ -85,6 +85,7 @@ function draw() {
   setText($('#meeting-title'), m.title || t('display.untitled'));
   document.title = t('display.page_title', { title: m.title || t('display.untitled') });
   $('#ended').hidden = !model.ended;
+  $('#not-started').hidden = !model.notStarted;
   drawFloor($('#floor'), model);
   drawRound($('#round'), model);
   setText($('#queue-h'), model.queue.length ? t('display.queue.heading_count', { count: model.queue.length }) : t('display.queue.heading'));

@@ -233,6 +233,7 @@ $('#limit-form').addEventListener('submit', (e) => {
   e.preventDefault();
   send(e.currentTarget.querySelector('button'), msg.setTurnLimit(Number($('#turn-limit').value)));
 });
+$('#start-meeting').addEventListener('click', (e) => send(e.currentTarget, msg.startMeeting()));
 $('#locked').addEventListener('change', (e) => send(null, msg.setLocked(e.target.checked)).then((ok) => ok || render()));
 
 // --- people: roles, presence, removal, proxies ---
@@ -437,8 +438,11 @@ function render(e) {
       $('#page-notice').hidden = true;
     }
     $('#ended').hidden = !model.ended;
+    $('#prepare').hidden = !model.notStarted;
     // Ended: read-only. The controls go; what happened stays on screen.
     for (const el of ['#call-next', '#raise-form', '#round', '#settings', '#proxy-form', '#signal-settings']) $(el).hidden = model.ended;
+    // Being prepared: the floor and go-rounds wait for the start.
+    if (model.notStarted) for (const el of ['#call-next', '#round']) $(el).hidden = true;
   }
 
   if (has('turn', 'round', 'queue', 'people', 'meeting')) {

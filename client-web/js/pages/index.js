@@ -1,12 +1,15 @@
 // Start page: create a meeting (POST /api/meetings), join it as its facilitator with the key the
 // server returned, keep the key in this browser only (never in a URL), then open the console.
-import { t, languagePicker } from '../i18n.js';
+import { t, languagePicker, language } from '../i18n.js';
 import { $, h, notify } from '../dom.js';
 import { joinMeeting } from '../joining.js';
 import { saveKey, facilitatedMeetings } from '../storage.js';
 import { sayError } from '../errors.js';
 
 languagePicker($('#language'));
+
+// The languages the server writes minutes in (PROTOCOL.md, POST /api/meetings `language`).
+const MINUTES_LANGUAGES = ['en', 'es'];
 
 const form = $('#create-form');
 const error = $('#create-error');
@@ -27,7 +30,9 @@ form.addEventListener('submit', async (event) => {
       if (createKey) headers['X-Create-Key'] = createKey;  // a header, never the URL
       // The meeting's time zone is this browser's: the minutes give their times in it.
       const body = { title, utc_offset_minutes: -new Date().getTimezoneOffset() };
-      // language: sent once the server takes it (issue 16)
+      // The minutes are written in the meeting's language: this page's, where the server writes it.
+      if (MINUTES_LANGUAGES.includes(language)) body.language = language;
+      if (data.get('prepare')) body.started = false;
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone || '') && zone.length <= 64) body.time_zone = zone;
       const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify(body) });

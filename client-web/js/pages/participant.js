@@ -125,6 +125,7 @@ function render(e) {
       el.hidden = false;
     }
     $('#ended').hidden = !(model.meeting && model.meeting.ended);
+    $('#not-started').hidden = !model.notStarted;
     // The video call, for people taking part remotely.
     const call = model.callLink;
     $('#call').hidden = !call || me.location !== 'remote' || model.ended;
@@ -136,6 +137,8 @@ function render(e) {
     if (has('people', 'meeting')) drawPeople();
     // Ended: read-only. Nothing to raise, send or change any more; the record stays readable.
     for (const el of ['#hand', '#queue-card', '#presence', '#profile']) $(el).hidden = model.ended;
+    // Being prepared: nobody raises a hand until a facilitator starts the meeting.
+    if (model.notStarted) $('#hand').hidden = true;
   }
 
   // The floor: its words depend on the queue only through whether it is empty (a hand going up in
@@ -190,6 +193,7 @@ function announce(place, r, events) {
   const speaker = model.turn ? model.turn.participant : null;
   const up = r ? r.up : null;
   const news = [];
+  if (events.some((ev) => ev.kind === 'meeting_started')) news.push(t('participant.page.started'));
   for (const ev of events) {
     if (ev.participant !== model.you) continue;
     if (ev.kind === 'entry_removed') news.push(t('participant.news.hand_removed', { reason: ev.reason }));
