@@ -435,7 +435,12 @@ std::string figures_csv(const MeetingState& s, Millis now) {
 std::string render_minutes(const MeetingState& s, std::string_view code, std::string_view format, Millis now) {
   if (format == "md") return markdown(minutes_doc(s, code, now));
   if (format == "doc")
-    return json{{"title", s.title}, {"code", code}, {"generated_at", now}, {"blocks", doc_json(minutes_doc(s, code, now))}}.dump(
+    return json{{"title", s.title},
+                {"code", code},
+                {"language", s.language},
+                {"generated_at", now},
+                {"blocks", doc_json(minutes_doc(s, code, now))}}
+        .dump(
         -1, ' ', false, json::error_handler_t::replace);
   if (format == "csv") return figures_csv(s, now);
   if (format == "json") {

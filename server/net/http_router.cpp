@@ -103,7 +103,8 @@ Route create_meeting(const HttpRequest& req) {
   const auto body = nlohmann::json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
   for (const auto& [key, value] : body.items())
-    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language" && key != "started")
+    if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language" && key != "started" &&
+        key != "agenda_from")
       return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
   if (body.contains("title")) {
     if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
@@ -136,6 +137,18 @@ Route create_meeting(const HttpRequest& req) {
   if (body.contains("started")) {
     if (!body["started"].is_boolean()) return refuse(http::status::bad_request, "\"started\" must be true or false");
     r.started = body["started"].get<bool>();
+  }
+  // {"code": ..., "facilitator_key": ...}: the new meeting starts with that meeting's agenda.
+  if (body.contains("agenda_from")) {
+    const auto& from = body["agenda_from"];
+    const char* rule = "\"agenda_from\" must be {\"code\": the earlier meeting's code, \"facilitator_key\": its facilitator key}";
+    if (!from.is_object() || from.size() != 2 || !from.contains("code") || !from.contains("facilitator_key") ||
+        !from["code"].is_string() || !from["facilitator_key"].is_string())
+      return refuse(http::status::bad_request, rule);
+    r.agenda_from_code = normalize_meeting_code(from["code"].get_ref<const std::string&>());
+    r.agenda_from_key = from["facilitator_key"].get<std::string>();
+    if (r.agenda_from_code.empty() || r.agenda_from_key.empty() || r.agenda_from_key.size() > 200)
+      return refuse(http::status::bad_request, rule);
   }
   return r;
 }

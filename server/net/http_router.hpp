@@ -52,6 +52,8 @@ struct Route {
   std::optional<std::int32_t> utc_offset_minutes;
   std::string language;  // create_meeting: the minutes' language, if given ("en", "es")
   bool started = true;   // create_meeting: false to prepare the meeting before it starts
+  // create_meeting: copy the agenda of an earlier meeting, by its code and facilitator key
+  std::string agenda_from_code, agenda_from_key;
 };
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.

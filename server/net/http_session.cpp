@@ -243,7 +243,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (route.utc_offset_minutes) settings.emplace_back(core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes});
     if (!route.language.empty()) settings.emplace_back(core::LanguageSet{route.language});
     if (!route.started) settings.emplace_back(core::MeetingScheduled{});
-    ctx_.meetings.create(route.title, std::move(settings), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
+    if (route.agenda_from_code.empty()) return create_with(route.title, std::move(settings), version, keep);
+    // The agenda of an earlier meeting, for whoever holds its facilitator key (a wrong key costs a
+    // create from this address's rate, like any other attempt).
+    auto from = ctx_.meetings.find(route.agenda_from_code);
+    if (!from) return send(error_response(http::status::not_found, "no meeting has the code given in agenda_from", version, keep));
+    from->agenda(route.agenda_from_key, [self = shared_from_this(), title = route.title, settings = std::move(settings), version,
+                                         keep](bool ok, std::vector<core::Event> items) mutable {
+      if (!ok)
+        return self->send_later(
+            self->error_response(http::status::forbidden, "wrong facilitator key for the meeting given in agenda_from", version, keep));
+      for (auto& item : items) settings.push_back(std::move(item));
+      self->create_with(std::move(title), std::move(settings), version, keep);
+    });
+  }
+
+  void create_with(std::string title, std::vector<core::Event> settings, unsigned version, bool keep) {
+    ctx_.meetings.create(std::move(title), std::move(settings), [self = shared_from_this(), version, keep](std::optional<MeetingRegistry::Created> created,
                                                                                 const std::string& error) {
       if (!created) {
         metrics().meetings_create_refused++;

@@ -161,6 +161,16 @@ void MeetingRoom::minutes(std::string key, std::string format, std::function<voi
   });
 }
 
+void MeetingRoom::agenda(std::string key, std::function<void(bool, std::vector<core::Event>)> done) {
+  asio::post(strand_, [self = shared_from_this(), key = std::move(key), done = std::move(done)] {
+    if (hash_secret(key) != self->facilitator_key_hash_) return done(false, {});
+    std::vector<core::Event> items;
+    for (const auto& item : self->committed_.agenda)
+      items.emplace_back(core::AgendaItemAdded{static_cast<std::uint32_t>(items.size() + 1), item.title, item.timebox_minutes});
+    done(true, std::move(items));
+  });
+}
+
 void MeetingRoom::close_for_deletion(std::string key, std::function<void(bool)> done) {
   asio::post(strand_, [self = shared_from_this(), key = std::move(key), done = std::move(done)] {
     if (hash_secret(key) != self->facilitator_key_hash_) return done(false);

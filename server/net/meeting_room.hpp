@@ -54,6 +54,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void leave(std::shared_ptr<Connection> conn);
   // The minutes in "md", "json" or "csv", if `key` is this meeting's facilitator key; "" otherwise.
   void minutes(std::string key, std::string format, std::function<void(bool authorized, std::string body)> done);
+  // This meeting's agenda, as events that add the same items to a new meeting, if `key` is its
+  // facilitator key (a new meeting copies it: POST /api/meetings `agenda_from`).
+  void agenda(std::string key, std::function<void(bool authorized, std::vector<core::Event> items)> done);
   // Checks the facilitator key, then closes every connection (4002) and stops the room.
   void close_for_deletion(std::string key, std::function<void(bool authorized)> done);
   void stop();  // cancels timers so the room can be destroyed

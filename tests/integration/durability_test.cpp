@@ -395,6 +395,41 @@ TEST(Durability, TheMeetingsTimeZoneAndLanguageOutliveARestartAndSetTheMinutes) 
   EXPECT_NE(french.body.find(R"(\"language\" must be one of)"), std::string::npos) << french.body;
 }
 
+// A new meeting copies the agenda of an earlier one whose facilitator key its creator holds (issue
+// 16), after a restart too; a wrong key is 403 and an unknown code 404, and neither creates anything.
+TEST(Durability, ANewMeetingCopiesTheAgendaOfAnEarlierOne) {
+  ServerProcess server;
+  const auto march = create_meeting(server.port(), "March forum");
+  {
+    WsClient fac(server.port());
+    fac.join(march.code, "Fatima", {{"facilitator_key", march.facilitator_key}});
+    ASSERT_EQ(fac.command({{"type", "add_agenda_item"}, {"title", "Check-in"}, {"timebox_minutes", 10}})["type"], "ack");
+    ASSERT_EQ(fac.command({{"type", "add_agenda_item"}, {"title", "Garden rota"}, {"timebox_minutes", 0}})["type"], "ack");
+  }
+  server.restart();
+  const auto from = [&](const std::string& code, const std::string& key) {
+    return json{{"title", "April forum"}, {"started", false}, {"agenda_from", {{"code", code}, {"facilitator_key", key}}}}.dump();
+  };
+  const auto wrong = http_call(server.port(), "POST", "/api/meetings", from(march.code, std::string(32, 'a')));
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  EXPECT_NE(wrong.body.find("agenda_from"), std::string::npos) << wrong.body;
+  const auto unknown = http_call(server.port(), "POST", "/api/meetings", from(march.code == "K7MQ4T" ? "K7MQ4W" : "K7MQ4T", march.facilitator_key));
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  const auto april = http_call(server.port(), "POST", "/api/meetings", from(march.code, march.facilitator_key));
+  ASSERT_EQ(april.status, 201) << april.body;
+  const json created = json::parse(april.body);
+  WsClient fac(server.port());
+  fac.join(created["code"], "Fatima", {{"facilitator_key", created["facilitator_key"]}});
+  const json view = fac.expect("snapshot").at("view");
+  EXPECT_FALSE(view.at("meeting").at("started").get<bool>());
+  const json& items = view.at("agenda").at("items");
+  ASSERT_EQ(items.size(), 2u) << view.at("agenda").dump();
+  EXPECT_EQ(items[0].at("title"), "Check-in");
+  EXPECT_EQ(items[0].at("timebox_minutes"), 10);
+  EXPECT_EQ(items[1].at("title"), "Garden rota");
+  EXPECT_EQ(items[1].at("timebox_minutes"), 0);
+}
+
 TEST(Durability, FacilitatorsDownloadMinutesEndAndDeleteMeetings) {
   ServerProcess server;
   const auto meeting = create_meeting(server.port(), "Budget night");

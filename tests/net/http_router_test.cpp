@@ -394,6 +394,24 @@ TEST(HttpRouter, CreatingAMeetingToPrepareFirst) {
   }
 }
 
+// agenda_from: exactly a code and a facilitator key, as strings; the code as typed is fine.
+TEST(HttpRouter, CreatingAMeetingFromAnEarlierAgenda) {
+  Route r = route_request(create(R"({"agenda_from":{"code":"k7mq-4t","facilitator_key":"0123abcd"}})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.agenda_from_code, "K7MQ4T");
+  EXPECT_EQ(r.agenda_from_key, "0123abcd");
+  for (const std::string& body : std::vector<std::string>{R"({"agenda_from":"K7MQ4T"})", R"({"agenda_from":{"code":"K7MQ4T"}})",
+                                 R"({"agenda_from":{"code":"K7MQ4T","facilitator_key":5}})",
+                                 R"({"agenda_from":{"code":"","facilitator_key":"k"}})",
+                                 R"({"agenda_from":{"code":"K7MQ4T","facilitator_key":""}})",
+                                 R"({"agenda_from":{"code":"K7MQ4T","facilitator_key":"k","x":1}})",
+                                 R"({"agenda_from":{"code":"K7MQ4T","facilitator_key":")" + std::string(201, 'a') + R"("}})"}) {
+    r = route_request(create(body), defaults());
+    EXPECT_TRUE(refused(r, http::status::bad_request, false)) << body.substr(0, 80);
+    EXPECT_NE(r.message.find("\"agenda_from\" must be"), std::string::npos) << body.substr(0, 80) << ": " << r.message;
+  }
+}
+
 TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
   const std::vector<std::string> bodies = {
       R"({"time_zone":"Europe/London"})",  // a name without its offset

@@ -3,7 +3,7 @@
 import { t, languagePicker, language } from '../i18n.js';
 import { $, h, notify } from '../dom.js';
 import { joinMeeting } from '../joining.js';
-import { saveKey, facilitatedMeetings } from '../storage.js';
+import { saveKey, loadKey, facilitatedMeetings } from '../storage.js';
 import { sayError } from '../errors.js';
 
 languagePicker($('#language'));
@@ -33,6 +33,9 @@ form.addEventListener('submit', async (event) => {
       // The minutes are written in the meeting's language: this page's, where the server writes it.
       if (MINUTES_LANGUAGES.includes(language)) body.language = language;
       if (data.get('prepare')) body.started = false;
+      // An earlier meeting's agenda, by the key this browser keeps for it (in the body, never the URL).
+      const from = data.get('agenda_from');
+      if (from && loadKey(from)) body.agenda_from = { code: from, facilitator_key: loadKey(from) };
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(zone || '') && zone.length <= 64) body.time_zone = zone;
       const res = await fetch('/api/meetings', { method: 'POST', headers, body: JSON.stringify(body) });
@@ -43,6 +46,9 @@ form.addEventListener('submit', async (event) => {
         $('#create-key').required = true;
         $('#create-key').focus();
         throw { message: answer.code === 'wrong_create_key' ? t('start.index.wrong_key') : t('start.index.key_needed') };
+      }
+      if (body.agenda_from && (res.status === 404 || res.status === 403)) {
+        throw { message: res.status === 404 ? t('start.index.agenda_gone') : t('start.index.agenda_key') };
       }
       if (!res.ok) throw { message: answer.error || t('start.index.server_answered', { status: String(res.status) }) };
       saveKey(answer.code, answer.facilitator_key);
@@ -59,6 +65,13 @@ form.addEventListener('submit', async (event) => {
 });
 
 const mine = facilitatedMeetings();
+// Meetings whose key this browser keeps: a new meeting can start with one's agenda.
+const withKey = mine.filter((m) => loadKey(m.code));
+if (withKey.length) {
+  $('#agenda-from').replaceChildren(h('option', { value: '' }, t('start.index.agenda_none')),
+    ...withKey.slice(0, 20).map((m) => h('option', { value: m.code }, t('start.index.agenda_meeting', { code: m.code }))));
+  $('#agenda-from-field').hidden = false;
+}
 if (mine.length) {
   $('#mine').hidden = false;
   $('#mine-list').replaceChildren(...mine.slice(0, 8).map((m) =>

@@ -26,7 +26,9 @@ function draw(doc) {
     const tag = { title: 'h1', section: 'h2', subsection: 'h3', para: 'p' }[b.kind] || 'p';
     out.push(h(tag, null, b.text));
   }
-  // The server writes its minutes in English; the footer is this page's.
+  // The server writes the minutes in the meeting's language (`language`, from 1.1; English before);
+  // the footer is this page's.
+  $('#minutes').lang = doc.language || 'en';
   out.push(h('p', { class: 'minutes-foot', lang: language, dir: LANGUAGES[language].dir }, t('minutes.made_by', { code: doc.code })));
   $('#minutes').replaceChildren(...out);
   $('#minutes-actions').hidden = false;
