@@ -1,11 +1,14 @@
 // Views shared by the pages. Each draws what the server sent (MeetingModel) and nothing else:
-// queue order and reasons, turn, round and people are the server's. Buttons in redrawn lists
-// carry data-action / data-id and are handled by one delegated listener per page, so a redraw
-// never loses a handler.
+// queue order and reasons (worded in the page's language from the parts the server sends), turn,
+// round and people are the server's. Buttons in redrawn lists carry data-action / data-id and are
+// handled by one delegated listener per page, so a redraw never loses a handler.
 import { t } from './i18n.js';
 import { h, setText } from './dom.js';
 import { keyed } from './lists.js';
 import * as words from './words.js';
+
+// Why an entry is in its place, in this page's language (for "your place" too).
+export const queueReason = (e, model) => words.queueReason(e, model.meeting && model.meeting.policy);
 
 // --- connection state, visible and announced ---
 const STATE_TEXT = {
@@ -99,6 +102,8 @@ export function tickFloor(root, model) {
 }
 
 // --- the speaking queue, in the server's order, each entry with the server's reason ---
+// The reason is worded in the page's language from its parts (words.queueReason; in English, the
+// server's sentence to the letter).
 // actions(entry, person) returns extra nodes for an entry (the console's buttons), or nothing;
 // actionsSign(entry, person) says when those would change. Only the first `limit` entries are
 // drawn (and mine, wherever it is): a line after the list says how many more wait.
@@ -108,14 +113,15 @@ export function drawQueue(list, model, { actions = null, actionsSign = () => '',
   const mine = queue.length > limit ? queue.find((e) => e.participant === model.you && e.position >= limit) : null;
   if (mine) shown = [...shown, mine];
   const rows = shown.length ? shown : [{ empty: true }];
+  const reasons = new Map(shown.map((e) => [e, queueReason(e, model)]));
   keyed(list, rows, {
     key: (e) => (e.empty ? 'empty' : e.participant),
     sign: (e) => {
       if (e.empty) return empty;
       const p = entryPerson(e, model);
-      return `${e.position}|${e.kind}|${e.away}|${e.reason}|${p.name}|${p.location}|${p.proxy}|${e.participant === model.you}|${actionsSign(e, p)}`;
+      return `${e.position}|${e.kind}|${e.away}|${reasons.get(e)}|${p.name}|${p.location}|${p.proxy}|${e.participant === model.you}|${actionsSign(e, p)}`;
     },
-    draw: (e) => (e.empty ? h('li', { class: 'empty' }, empty) : queueEntry(e, model, actions)),
+    draw: (e) => (e.empty ? h('li', { class: 'empty' }, empty) : queueEntry(e, model, actions, reasons.get(e))),
   });
   const beyond = queue.length - shown.length;
   list.dataset.beyond = String(beyond);  // the room display adds it to its own "+N more"
@@ -139,7 +145,7 @@ function entryPerson(e, model) {
   return p || { id: e.participant, name: e.name || model.name(e.participant), location: e.location, proxy: !!e.proxy };
 }
 
-function queueEntry(e, model, actions) {
+function queueEntry(e, model, actions, reason) {
   const p = entryPerson(e, model);
   const mine = e.participant === model.you;
   return h('li', { class: `entry${mine ? ' mine' : ''}${e.away ? ' away' : ''}`, dataset: { participant: String(e.participant) } },
@@ -152,7 +158,7 @@ function queueEntry(e, model, actions) {
         p.location ? h('span', { class: 'tag tag-plain' }, words.location(p.location)) : null,
         p.proxy ? h('span', { class: 'tag tag-plain' }, t('common.tag.proxy')) : null,
         e.away ? h('span', { class: 'tag tag-away' }, t('common.tag.away')) : null),
-      h('p', { class: 'reason', dir: 'auto' }, e.reason),
+      h('p', { class: 'reason', dir: 'auto' }, reason),
       actions ? actions(e, p) : null));
 }
 

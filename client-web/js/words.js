@@ -1,5 +1,6 @@
 // Words people read for the protocol's values, and number formatting. Labels only: the rules
-// themselves (order, reasons) come from the server, which sends each queue reason as a sentence.
+// themselves (order, reasons) come from the server; a queue entry's reason is worded here from
+// the parts the server sends beside its English sentence (queueReason).
 // Every word comes from the page's message catalogue (i18n.js), section "common".
 import { t, formatNumber, formatTime } from './i18n.js';
 
@@ -129,6 +130,53 @@ export function duration(ms) {
   const m = Math.floor(s / 60);
   if (m < 60) return s % 60 ? t('common.duration.minutes_seconds', { m, s: s % 60 }) : t('common.duration.minutes', { m });
   return t('common.duration.hours_minutes', { h: Math.floor(m / 60), m: m % 60 });
+}
+
+// A whole number as the queue's reasons write it: the page's digits, never grouped ("1234 turns",
+// as the server's English sentence has it). Below 1000 it stays a number, formatted like any other.
+const whole = (n) => (n < 1000 ? n : formatNumber(n, { useGrouping: false }));
+
+// Speaking time in a queue reason, exactly as the server's sentence writes it (PROTOCOL.md 7.3):
+// whole seconds rounded down; 45000 -> "45 s", 180000 -> "3 min 0 s" (seconds kept),
+// 3725000 -> "1 h 2 min" (seconds dropped). Not duration(), which rounds and drops "0 s".
+export function spokenDuration(ms) {
+  const total = Math.max(0, Math.floor((ms || 0) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return t('common.duration.hours_minutes', { h: whole(h), m });
+  if (m > 0) return t('common.duration.minutes_seconds', { m, s });
+  return t('common.duration.seconds', { s });
+}
+
+// Why a queue entry is in its place, in this page's language, from its reason_code and the parts
+// the server sends beside it since protocol 1.1 (turns, spoken_ms, alternating, moved_reason;
+// PROTOCOL.md 7.3). `policy` is the meeting's. In English this is the server's `reason` to the
+// letter (tests/codec/queue_reasons.mjs); from an older server without those parts, `reason` as sent.
+export function queueReason(e, policy) {
+  let history = null;  // "has not spoken yet" or "2 turns so far, 3 min 10 s", maybe after "take turns"
+  if (typeof e.turns === 'number') {
+    history = e.turns === 0 ? t('common.reason.not_spoken_yet')
+      : t('common.reason.spoken_before', { count: e.turns, turns: whole(e.turns), duration: spokenDuration(e.spoken_ms) });
+    if (e.alternating) history = t('common.reason.alternating', { history });
+  }
+  // The policy part of a kind's reason: the history, or under fifo (no history sent) the arrival.
+  const policyPart = history ?? (policy === 'fifo' ? t('common.reason.first_come') : null);
+  let text = null;
+  switch (e.reason_code) {
+    case 'moved_by_facilitator':
+      if (typeof e.moved_reason === 'string') text = t('common.reason.moved', { reason: e.moved_reason });
+      break;
+    case 'point_of_process': text = t('common.reason.point_of_process'); break;
+    case 'clarifying_question': if (policyPart !== null) text = t('common.reason.clarifying_question', { policy: policyPart }); break;
+    case 'direct_reply': if (policyPart !== null) text = t('common.reason.direct_reply', { policy: policyPart }); break;
+    case 'not_spoken_yet':
+    case 'spoken_before': text = history; break;
+    case 'first_come': text = t('common.reason.first_come'); break;
+    default: break;
+  }
+  if (text === null) return e.reason || '';
+  return e.away ? t('common.reason.away', { reason: text }) : text;
 }
 
 // 0.333 -> "33%" (Spanish "33 %")

@@ -163,20 +163,31 @@ json people(const MeetingState& s, Audience audience) {
   return list;
 }
 
+// Each entry with what a client needs to word its reason itself (since 1.1), and nothing more:
+// this section goes to every connection on every change of the queue. `turns` only where the
+// sentence tells the person's history, `spoken_ms` only when they have spoken, `alternating` only
+// when true, `moved_reason` only on a moved entry.
 json queue(const MeetingState& s) {
   json list = json::array();
   for (const auto& place : ordered_queue(s)) {
     const auto& p = s.participants[place.who - 1];
-    list.push_back({{"participant", place.who},
-                    {"name", p.name},
-                    {"location", core::name_of(p.location)},
-                    {"proxy", p.proxy},
-                    {"kind", core::name_of(place.kind)},
-                    {"position", place.position},
-                    {"reason_code", core::name_of(place.reason_code)},
-                    {"reason", place.reason},
-                    {"raised_at", place.raised_at},
-                    {"away", place.away}});
+    json entry{{"participant", place.who},
+               {"name", p.name},
+               {"location", core::name_of(p.location)},
+               {"proxy", p.proxy},
+               {"kind", core::name_of(place.kind)},
+               {"position", place.position},
+               {"reason_code", core::name_of(place.reason_code)},
+               {"reason", place.reason},
+               {"raised_at", place.raised_at},
+               {"away", place.away}};
+    if (place.history) {
+      entry["turns"] = place.turns;
+      if (place.turns > 0) entry["spoken_ms"] = place.spoken_ms;
+      if (place.alternating) entry["alternating"] = true;
+    }
+    if (place.reason_code == core::ReasonCode::moved_by_facilitator) entry["moved_reason"] = place.moved_reason;
+    list.push_back(std::move(entry));
   }
   return list;
 }

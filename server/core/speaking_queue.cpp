@@ -21,14 +21,31 @@ std::string_view name_of(ReasonCode code) {
   return "unknown";
 }
 
-namespace {
-
-// "has not spoken yet" or "2 turns so far, 3 min 10 s".
-std::string history_sentence(const Participant& p) {
-  if (p.turns == 0) return "has not spoken yet";
-  return std::to_string(p.turns) + (p.turns == 1 ? " turn" : " turns") + " so far, " +
-         spoken_duration(p.spoken_ms);
+std::string reason_sentence(const QueuePlace& place) {
+  std::string policy_part = "first come, first served";
+  if (place.history) {
+    policy_part = place.turns == 0 ? "has not spoken yet"
+                                   : std::to_string(place.turns) + (place.turns == 1 ? " turn" : " turns") +
+                                         " so far, " + spoken_duration(place.spoken_ms);
+    if (place.alternating) policy_part = "in-room and remote take turns; " + policy_part;
+  }
+  std::string sentence;
+  switch (place.reason_code) {
+    case ReasonCode::moved_by_facilitator: sentence = "moved by the facilitator: " + place.moved_reason; break;
+    case ReasonCode::point_of_process: sentence = "point of process goes first"; break;
+    case ReasonCode::clarifying_question:
+      sentence = "clarifying question goes before replies and new points; " + policy_part;
+      break;
+    case ReasonCode::direct_reply: sentence = "direct reply goes before new points; " + policy_part; break;
+    case ReasonCode::not_spoken_yet:
+    case ReasonCode::spoken_before:
+    case ReasonCode::first_come: sentence = policy_part; break;
+  }
+  if (place.away) sentence += " (away: passed over until back)";
+  return sentence;
 }
+
+namespace {
 
 // Progressive order between two hands of the same kind.
 bool heard_less(const MeetingState& s, const QueueEntry& a, const QueueEntry& b) {
@@ -39,6 +56,7 @@ bool heard_less(const MeetingState& s, const QueueEntry& a, const QueueEntry& b)
   return a.hand_no < b.hand_no;
 }
 
+// `alternating`: under hybrid, the alternation between in-room and remote people placed this entry.
 QueuePlace place_for(const MeetingState& s, const QueueEntry& e, bool alternating) {
   const Participant& p = s.participants[e.who - 1];
   QueuePlace place;
@@ -46,38 +64,30 @@ QueuePlace place_for(const MeetingState& s, const QueueEntry& e, bool alternatin
   place.kind = e.kind;
   place.raised_at = e.raised_at;
   place.away = p.presence == Presence::away;
-
-  std::string policy_part;
-  if (s.policy == QueuePolicy::fifo) {
-    place.reason_code = ReasonCode::first_come;
-    policy_part = "first come, first served";
-  } else {
-    place.reason_code = p.turns == 0 ? ReasonCode::not_spoken_yet : ReasonCode::spoken_before;
-    policy_part = history_sentence(p);
-    if (alternating) policy_part = "in-room and remote take turns; " + policy_part;
-  }
-  switch (e.kind) {
-    case HandKind::point_of_process:
-      place.reason_code = ReasonCode::point_of_process;
-      place.reason = "point of process goes first";
-      break;
-    case HandKind::clarifying_question:
-      place.reason_code = ReasonCode::clarifying_question;
-      place.reason = "clarifying question goes before replies and new points; " + policy_part;
-      break;
-    case HandKind::direct_reply:
-      place.reason_code = ReasonCode::direct_reply;
-      place.reason = "direct reply goes before new points; " + policy_part;
-      break;
-    case HandKind::new_point:
-      place.reason = policy_part;
-      break;
-  }
+  const bool fifo = s.policy == QueuePolicy::fifo;
   if (e.pinned_at) {
     place.reason_code = ReasonCode::moved_by_facilitator;
-    place.reason = "moved by the facilitator: " + e.pin_reason;
+    place.moved_reason = e.pin_reason;
+  } else {
+    switch (e.kind) {
+      case HandKind::point_of_process: place.reason_code = ReasonCode::point_of_process; break;
+      case HandKind::clarifying_question: place.reason_code = ReasonCode::clarifying_question; break;
+      case HandKind::direct_reply: place.reason_code = ReasonCode::direct_reply; break;
+      case HandKind::new_point:
+        place.reason_code = fifo ? ReasonCode::first_come
+                            : p.turns == 0 ? ReasonCode::not_spoken_yet
+                                           : ReasonCode::spoken_before;
+        break;
+    }
+    // Every kind but a point of process says how the policy placed it among its kind.
+    if (!fifo && e.kind != HandKind::point_of_process) {
+      place.history = true;
+      place.turns = p.turns;
+      place.spoken_ms = p.spoken_ms;
+      place.alternating = alternating;
+    }
   }
-  if (place.away) place.reason += " (away: passed over until back)";
+  place.reason = reason_sentence(place);
   return place;
 }
 

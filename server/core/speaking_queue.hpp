@@ -35,11 +35,23 @@ struct QueuePlace {
   HandKind kind = HandKind::new_point;
   std::uint32_t position = 0;  // 0 is next
   ReasonCode reason_code = ReasonCode::first_come;
-  std::string reason;  // a sentence a person understands
+  std::string reason;  // a sentence a person understands (English): reason_sentence(*this)
   Millis raised_at = 0;
   bool away = false;
+  // What the sentence is made of, so that a client can word it in its own language:
+  bool history = false;       // it tells the person's turns and time (policy part, progressive or hybrid)
+  std::uint32_t turns = 0;    // with history: turns so far ("has not spoken yet" when 0)
+  Millis spoken_ms = 0;       // with history: speaking time so far
+  bool alternating = false;   // with history: "in-room and remote take turns; " comes first
+  std::string moved_reason;   // moved_by_facilitator: the reason the queue runner gave
   bool operator==(const QueuePlace&) const = default;
 };
+
+// The English sentence of a place, from its reason_code, history, turns, spoken_ms, alternating,
+// moved_reason and away ("clarifying question goes before replies and new points; in-room and
+// remote take turns; 2 turns so far, 3 min 10 s (away: passed over until back)"). A place of a
+// clarifying question or direct reply without history is under fifo: "...; first come, first served".
+std::string reason_sentence(const QueuePlace& place);
 
 // The queue in the order people will be served, each entry with why it is there.
 std::vector<QueuePlace> ordered_queue(const MeetingState& state);

@@ -257,6 +257,18 @@ int main() {
   d.advance(1'000);
   d.command(ben, RaiseHand{ben, HandKind::new_point});
   d.snapshots();
+  // A clarifying question under fifo, then the hybrid balance among people who have spoken: the
+  // entries carry turns and time, and which ones the alternation placed (PROTOCOL.md 7.3).
+  d.command(sam, RaiseHand{sam, HandKind::clarifying_question});
+  d.command(ada, RaiseHand{ada, HandKind::new_point});
+  d.snapshots();
+  d.command(fatima, SetPolicy{QueuePolicy::hybrid});
+  d.command(sam, LowerHand{sam});
+  d.command(sam, RaiseHand{sam, HandKind::new_point});
+  d.snapshots();
+  d.command(sam, LowerHand{sam});
+  d.command(ada, LowerHand{ada});
+  d.command(fatima, SetPolicy{QueuePolicy::fifo});
   d.command(fatima, SetTurnLimit{0});
 
   // The video call's link: set, then taken away.

@@ -235,7 +235,7 @@ TEST_F(ServerMessageTest, QueueEntriesCarryAReasonCodeAndASentence) {
     ASSERT_EQ(q.size(), 3u);
     EXPECT_EQ(q[0], (json{{"participant", fac}, {"name", "Fatima"}, {"location", "in_room"}, {"proxy", false}, {"kind", "direct_reply"}, {"position", 0}, {"reason_code", "direct_reply"},
                           {"reason", "direct reply goes before new points; has not spoken yet"}, {"raised_at", now},
-                          {"away", false}}));
+                          {"away", false}, {"turns", 0}}));
     EXPECT_EQ(q[1].at("participant"), ada);
     EXPECT_EQ(q[1].at("reason_code"), "not_spoken_yet");
     EXPECT_EQ(q[1].at("reason"), "has not spoken yet");
@@ -278,6 +278,95 @@ TEST_F(ServerMessageTest, QueueReasonsForMovedAwayPointOfProcessAndFifo) {
   ASSERT_EQ(q.size(), 2u);
   EXPECT_EQ(q[1].at("reason_code"), "first_come");
   EXPECT_EQ(q[1].at("reason"), "first come, first served");
+}
+
+// What a client needs to word a reason itself (since 1.1): `turns` where the sentence tells the
+// person's history, `spoken_ms` when they have spoken, `alternating` only when true, `moved_reason`
+// only on a moved entry; nothing else. The fields of each entry, beyond 1.0's, as one object:
+json wording_fields(const json& entry) {
+  json out = json::object();
+  for (const char* key : {"turns", "spoken_ms", "alternating", "moved_reason"})
+    if (entry.contains(key)) out[key] = entry.at(key);
+  return out;
+}
+
+TEST_F(ServerMessageTest, QueueEntriesCarryWhatAClientNeedsToWordTheReason) {
+  const ParticipantId rex = join_as("Rex", Role::participant, Location::remote, Preference::speak);
+  const ParticipantId ida = join_as("Ida", Role::participant, Location::in_room, Preference::speak);
+  speak(fac, sam, 190'000);    // 3 min 10 s
+  speak(fac, ada, 3'725'000);  // 1 h 2 min 5 s: the room spoke last, so remote people are due
+  cmd(fac, SetPolicy{QueuePolicy::hybrid});
+  cmd(fac, RaiseHand{fac, HandKind::direct_reply});
+  cmd(rex, RaiseHand{rex, HandKind::new_point});
+  cmd(ida, RaiseHand{ida, HandKind::new_point});
+  cmd(sam, RaiseHand{sam, HandKind::new_point});
+  cmd(ada, RaiseHand{ada, HandKind::new_point});
+  cmd(ada, SetPresence{ada, Presence::away});
+  const auto check = [&](const json& q, std::size_t i, ParticipantId who, const char* code, const json& fields,
+                         const std::string& reason) {
+    SCOPED_TRACE("entry " + std::to_string(i));
+    ASSERT_LT(i, q.size());
+    EXPECT_EQ(q[i].at("participant"), who);
+    EXPECT_EQ(q[i].at("reason_code"), code);
+    EXPECT_EQ(wording_fields(q[i]), fields);
+    EXPECT_EQ(q[i].at("reason"), reason);  // unchanged for 1.0 clients
+  };
+  for (Audience a : audiences) {  // the same for everyone: the reason sentence says it anyway
+    SCOPED_TRACE(std::string(audience_name(a)));
+    const json q = snapshot(a).at("view").at("queue");
+    ASSERT_EQ(q.size(), 5u);
+    // Alone in its kind: no alternation; never spoken: turns 0 and no time.
+    check(q, 0, fac, "direct_reply", {{"turns", 0}}, "direct reply goes before new points; has not spoken yet");
+    check(q, 1, rex, "not_spoken_yet", {{"turns", 0}, {"alternating", true}},
+          "in-room and remote take turns; has not spoken yet");
+    check(q, 2, ida, "not_spoken_yet", {{"turns", 0}, {"alternating", true}},
+          "in-room and remote take turns; has not spoken yet");
+    check(q, 3, sam, "spoken_before", {{"turns", 1}, {"spoken_ms", 190'000}, {"alternating", true}},
+          "in-room and remote take turns; 1 turn so far, 3 min 10 s");
+    // The room's second after the remote people ran out: placed without alternation. Away.
+    check(q, 4, ada, "spoken_before", {{"turns", 1}, {"spoken_ms", 3'725'000}},
+          "1 turn so far, 1 h 2 min (away: passed over until back)");
+    EXPECT_EQ(q[4].at("away"), true);
+  }
+
+  // Moved: the queue runner's reason, and no history (the sentence tells none).
+  cmd(fac, MoveEntry{ada, 0, "has to leave at 11"});
+  json q = snapshot(Audience::display).at("view").at("queue");
+  check(q, 0, ada, "moved_by_facilitator", {{"moved_reason", "has to leave at 11"}},
+        "moved by the facilitator: has to leave at 11 (away: passed over until back)");
+  // A point of process: no policy part.
+  cmd(fac, LowerHand{fac});
+  cmd(fac, RaiseHand{fac, HandKind::point_of_process});
+  q = snapshot(Audience::participant).at("view").at("queue");
+  check(q, 0, ada, "moved_by_facilitator", {{"moved_reason", "has to leave at 11"}},
+        "moved by the facilitator: has to leave at 11 (away: passed over until back)");
+  check(q, 1, fac, "point_of_process", json::object(), "point of process goes first");
+  // Progressive: the same history, never alternating.
+  cmd(fac, SetPolicy{QueuePolicy::progressive});
+  q = snapshot(Audience::participant).at("view").at("queue");
+  check(q, 2, rex, "not_spoken_yet", {{"turns", 0}}, "has not spoken yet");
+  check(q, 4, sam, "spoken_before", {{"turns", 1}, {"spoken_ms", 190'000}}, "1 turn so far, 3 min 10 s");
+  // Fifo: nothing to tell but the policy, which the meeting section names.
+  cmd(fac, SetPolicy{QueuePolicy::fifo});
+  cmd(rex, LowerHand{rex});
+  cmd(rex, RaiseHand{rex, HandKind::clarifying_question});
+  cmd(ida, LowerHand{ida});
+  cmd(ida, RaiseHand{ida, HandKind::direct_reply});
+  q = snapshot(Audience::participant).at("view").at("queue");
+  ASSERT_EQ(q.size(), 5u);
+  check(q, 2, rex, "clarifying_question", json::object(),
+        "clarifying question goes before replies and new points; first come, first served");
+  check(q, 3, ida, "direct_reply", json::object(), "direct reply goes before new points; first come, first served");
+  check(q, 4, sam, "first_come", json::object(), "first come, first served");
+  // A clarifying question under progressive tells the history after its kind's words.
+  cmd(fac, SetPolicy{QueuePolicy::progressive});
+  cmd(sam, LowerHand{sam});
+  cmd(sam, RaiseHand{sam, HandKind::clarifying_question});
+  q = snapshot(Audience::participant).at("view").at("queue");
+  check(q, 2, rex, "clarifying_question", {{"turns", 0}},
+        "clarifying question goes before replies and new points; has not spoken yet");
+  check(q, 3, sam, "clarifying_question", {{"turns", 1}, {"spoken_ms", 190'000}},
+        "clarifying question goes before replies and new points; 1 turn so far, 3 min 10 s");
 }
 
 // --- turn and round sections ---

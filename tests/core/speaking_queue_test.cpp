@@ -689,6 +689,99 @@ TEST_F(SpeakingQueueTest, ReasonTimesAreWholeSecondsRoundedDown) {
                                       {b, ReasonCode::spoken_before, "1 turn so far, 1 min 1 s"}}));
 }
 
+// The sentence is made of the place's parts, which the codec sends beside it (protocol 1.1) so
+// that a client can word it in its own language: every case of PROTOCOL.md 7.3.
+TEST(ReasonSentence, IsMadeOfThePlaceParts) {
+  const auto place = [](ReasonCode code, bool history, std::uint32_t turns, Millis ms, bool alternating,
+                        std::string moved, bool away) {
+    QueuePlace p;
+    p.reason_code = code;
+    p.history = history;
+    p.turns = turns;
+    p.spoken_ms = ms;
+    p.alternating = alternating;
+    p.moved_reason = std::move(moved);
+    p.away = away;
+    return p;
+  };
+  using R = ReasonCode;
+  EXPECT_EQ(reason_sentence(place(R::point_of_process, false, 0, 0, false, "", false)), "point of process goes first");
+  EXPECT_EQ(reason_sentence(place(R::first_come, false, 0, 0, false, "", false)), "first come, first served");
+  EXPECT_EQ(reason_sentence(place(R::first_come, false, 0, 0, false, "", true)),
+            "first come, first served (away: passed over until back)");
+  EXPECT_EQ(reason_sentence(place(R::not_spoken_yet, true, 0, 0, false, "", false)), "has not spoken yet");
+  EXPECT_EQ(reason_sentence(place(R::not_spoken_yet, true, 0, 0, true, "", false)),
+            "in-room and remote take turns; has not spoken yet");
+  EXPECT_EQ(reason_sentence(place(R::spoken_before, true, 1, 300, false, "", false)), "1 turn so far, 0 s");
+  EXPECT_EQ(reason_sentence(place(R::spoken_before, true, 2, 180'999, false, "", false)), "2 turns so far, 3 min 0 s");
+  EXPECT_EQ(reason_sentence(place(R::spoken_before, true, 12, 3'725'000, true, "", true)),
+            "in-room and remote take turns; 12 turns so far, 1 h 2 min (away: passed over until back)");
+  EXPECT_EQ(reason_sentence(place(R::clarifying_question, true, 0, 0, true, "", false)),
+            "clarifying question goes before replies and new points; in-room and remote take turns; has not spoken yet");
+  EXPECT_EQ(reason_sentence(place(R::clarifying_question, false, 0, 0, false, "", false)),
+            "clarifying question goes before replies and new points; first come, first served");
+  EXPECT_EQ(reason_sentence(place(R::direct_reply, true, 3, 45'500, false, "", false)),
+            "direct reply goes before new points; 3 turns so far, 45 s");
+  EXPECT_EQ(reason_sentence(place(R::direct_reply, false, 0, 0, false, "", true)),
+            "direct reply goes before new points; first come, first served (away: passed over until back)");
+  EXPECT_EQ(reason_sentence(place(R::moved_by_facilitator, false, 0, 0, false, "time-sensitive", true)),
+            "moved by the facilitator: time-sensitive (away: passed over until back)");
+}
+
+// The parts of each place in an order: history (turns, time, alternation) only where the sentence
+// tells it, the queue runner's reason only on a moved entry.
+TEST_F(SpeakingQueueTest, PlacesCarryThePartsOfTheirSentence) {
+  const auto fac = join("Fac", Role::facilitator, Location::in_room);
+  const auto ron = join("Ron", Role::participant, Location::remote);
+  const auto ivo = join("Ivo", Role::participant, Location::in_room);
+  const auto isa = join("Isa", Role::participant, Location::in_room);
+  const auto rex = join("Rex", Role::participant, Location::remote);
+  const auto rae = join("Rae", Role::participant, Location::remote);
+  speak(fac, isa, 65'000);
+  ok(fac, SetPolicy{QueuePolicy::hybrid});
+  raise(ivo);
+  raise(isa);
+  raise(rae);
+  raise(rex, HandKind::clarifying_question);
+  raise(ron, HandKind::point_of_process);
+  ok(ron, SetPresence{ron, Presence::away});
+  auto order = ordered_queue(state);
+  ASSERT_EQ(order.size(), 5u);
+  for (const auto& p : order) EXPECT_EQ(reason_sentence(p), p.reason);
+  EXPECT_EQ(order[0].who, ron);
+  EXPECT_FALSE(order[0].history);
+  EXPECT_TRUE(order[0].away);
+  EXPECT_EQ(order[1].who, rex);  // alone in its kind
+  EXPECT_TRUE(order[1].history);
+  EXPECT_FALSE(order[1].alternating);
+  EXPECT_EQ(order[2].who, ivo);  // the room is due after the remote question; both groups wait
+  EXPECT_TRUE(order[2].alternating);
+  EXPECT_EQ(order[2].turns, 0u);
+  EXPECT_EQ(order[2].reason, "in-room and remote take turns; has not spoken yet");
+  EXPECT_EQ(order[3].who, rae);
+  EXPECT_TRUE(order[3].alternating);
+  EXPECT_EQ(order[4].who, isa);  // the remote people ran out
+  EXPECT_FALSE(order[4].alternating);
+  EXPECT_EQ(order[4].turns, 1u);
+  EXPECT_EQ(order[4].spoken_ms, 65'000);
+  EXPECT_EQ(order[4].reason, "1 turn so far, 1 min 5 s");
+
+  ok(fac, MoveEntry{isa, 0, "time-sensitive"});
+  order = ordered_queue(state);
+  EXPECT_EQ(order[0].who, isa);
+  EXPECT_EQ(order[0].reason_code, ReasonCode::moved_by_facilitator);
+  EXPECT_EQ(order[0].moved_reason, "time-sensitive");
+  EXPECT_FALSE(order[0].history);
+  EXPECT_EQ(order[0].reason, "moved by the facilitator: time-sensitive");
+  for (std::size_t i = 1; i < order.size(); ++i) EXPECT_EQ(order[i].moved_reason, "") << i;
+
+  ok(fac, SetPolicy{QueuePolicy::fifo});
+  for (const auto& p : ordered_queue(state)) {
+    EXPECT_FALSE(p.history) << p.reason;
+    EXPECT_EQ(reason_sentence(p), p.reason);
+  }
+}
+
 TEST_F(SpeakingQueueTest, OrderReasonsUseSingularForOneTurn) {
   const auto fac = join("Fac", Role::facilitator);
   const auto a = join("Ade");

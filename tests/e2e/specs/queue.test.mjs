@@ -1,18 +1,53 @@
 // A facilitator, three participants (two on phones) and a room display, each in their own
 // browser context: join, raise hands, the progressive order and its reasons appear on every
 // page, the facilitator calls the next person, and policy, turn limit, an override, a proxy,
-// roles, the lock and the equity dashboard all reach the pages that show them.
+// roles, the lock and the equity dashboard all reach the pages that show them. Each page words the
+// queue's reasons itself (client-web/js/words.js); on the console they must read exactly as the
+// English sentences the server sends beside their parts, under progressive, fifo and hybrid, for
+// moved and away entries.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BASE, DESKTOP, PHONE, PROJECTOR, checkState, closeChecked, createMeeting, entryButton, joinAs, launch, person, personRow, until, waitLive, waitQueue, waitText, queueReasons, shot } from '../lib/browser.mjs';
 
+// The queue as the server last sent it to a page, read off its WebSocket.
+function recordQueue(page) {
+  const sent = { queue: [] };
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    let msg;
+    try { msg = JSON.parse(String(payload)); } catch { return; }
+    const queue = msg.type === 'snapshot' ? msg.view && msg.view.queue : msg.type === 'update' ? msg.queue : undefined;
+    if (Array.isArray(queue)) sent.queue = queue;
+  }));
+  return sent;
+}
+
+// The reasons a page shows, worded by the page from each entry's parts, are the server's English
+// sentences to the letter; returns them. The entries carry the parts (or the page would have shown
+// the sentence as sent, as it does for a 1.0 server).
+async function reasonsAsSent(page, sent) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const shown = await queueReasons(page);
+    const want = sent.queue.map((e) => e.reason);
+    if (JSON.stringify(shown) === JSON.stringify(want)) break;
+    if (Date.now() > deadline) assert.deepEqual(shown, want, `reasons on ${page.url()} as the server wrote them`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const e of sent.queue) {
+    if (e.reason_code === 'not_spoken_yet' || e.reason_code === 'spoken_before') assert.equal(typeof e.turns, 'number', JSON.stringify(e));
+    if (e.reason_code === 'moved_by_facilitator') assert.equal(typeof e.moved_reason, 'string', JSON.stringify(e));
+  }
+  return sent.queue.map((e) => e.reason);
+}
+
 describe('speaking queue across five pages', () => {
-  let browser, fac, display, ada, ben, kofi, code;
+  let browser, fac, display, ada, ben, kofi, code, sentToFac;
   const everyone = () => [fac, display, ada, ben, kofi];
 
   before(async () => {
     browser = await launch();
     fac = await person(browser, DESKTOP, 'facilitator');
+    sentToFac = recordQueue(fac.page);
     display = await person(browser, PROJECTOR, 'display');
     ada = await person(browser, PHONE, 'ada');
     ben = await person(browser, DESKTOP, 'ben');
@@ -83,6 +118,7 @@ describe('speaking queue across five pages', () => {
       assert.match(reasons[1], /^has not spoken yet$/, p.name);
       assert.match(reasons[2], /^1 turn so far, /, p.name);
     }
+    await reasonsAsSent(fac.page, sentToFac);
     await waitText(kofi.page, '#place', 'Your place: 1st of 3');
     await waitText(kofi.page, '#next-banner', 'You are next');
     await waitText(ben.page, '#place', 'Your place: 2nd of 3');
@@ -126,6 +162,7 @@ describe('speaking queue across five pages', () => {
       await waitQueue(p.page, ['Ada', 'Ben']);
       assert.deepEqual(await queueReasons(p.page), ['first come, first served', 'first come, first served'], p.name);
     }
+    await reasonsAsSent(fac.page, sentToFac);
     await waitText(ben.page, '#policy-line', 'First come, first served');
   });
 
@@ -139,6 +176,9 @@ describe('speaking queue across five pages', () => {
     await fac.page.click('#dialog-ok');
     for (const p of everyone()) await waitQueue(p.page, ['Ben', 'Ada']);
     await waitText(ben.page, '#place-reason', 'moved by the facilitator: time-sensitive: has to leave at 11');
+    assert.deepEqual(await reasonsAsSent(fac.page, sentToFac),
+      ['moved by the facilitator: time-sensitive: has to leave at 11', 'first come, first served']);
+    await waitText(display.page, '#queue', 'moved by the facilitator: time-sensitive: has to leave at 11');
     await waitText(fac.page, '#overrides', 'time-sensitive: has to leave at 11');
     await waitText(fac.page, '#tiles', 'overrides of the queue');
   });
@@ -164,6 +204,7 @@ describe('speaking queue across five pages', () => {
     await fac.page.click('#raise-form button');
     for (const p of everyone()) await waitQueue(p.page, ['Ben', 'Grace', 'Ada']);
     await waitText(display.page, '#queue', 'proxy');
+    assert.equal((await reasonsAsSent(fac.page, sentToFac))[1], 'direct reply goes before new points; first come, first served');
   });
 
   it('takes a hand down with a reason and calls out of order with a reason', async () => {
@@ -207,5 +248,32 @@ describe('speaking queue across five pages', () => {
     await late.context.close();
     await fac.page.uncheck('#locked');
     await until(display.page, 'unlocked', () => document.querySelector('#locked-line').hidden);
+  });
+
+  it('words hybrid and away reasons on every page as the server does', async () => {
+    // Ben (co-facilitator, moved) still waits. Ada (in the room) and Kofi (remote) have spoken
+    // once each; with both groups waiting, the alternation places the first of them.
+    await fac.page.check('input[name=policy][value=hybrid]');
+    await ada.page.check('input[name=kind][value=new_point]');
+    await ada.page.click('#raise');
+    await kofi.page.check('input[name=kind][value=new_point]');
+    await kofi.page.click('#raise');
+    await until(fac.page, 'three waiting', () => document.querySelectorAll('#queue .entry').length === 3);
+    let reasons = await reasonsAsSent(fac.page, sentToFac);
+    assert.equal(reasons[0], 'moved by the facilitator: time-sensitive: has to leave at 11');
+    assert.match(reasons[1], /^in-room and remote take turns; 1 turn so far, \d+ s$/);
+    assert.match(reasons[2], /^1 turn so far, \d+ s$/);
+    for (const p of [display, ada, kofi]) {
+      await until(p.page, 'the hybrid reasons', (want) => JSON.stringify([...document.querySelectorAll('#queue .entry .reason')].map((e) => e.textContent)) === want, JSON.stringify(reasons));
+    }
+    // Kofi steps away: his place is kept, and his reason says he is passed over.
+    await kofi.page.click('#presence');
+    await waitText(fac.page, '#queue', '(away: passed over until back)');
+    reasons = await reasonsAsSent(fac.page, sentToFac);
+    assert.equal(reasons.filter((r) => r.endsWith(' (away: passed over until back)')).length, 1);
+    await waitText(display.page, '#queue', '(away: passed over until back)');
+    await kofi.page.click('#presence');
+    await until(fac.page, 'Kofi back', () => !document.querySelector('#queue').textContent.includes('(away:'));
+    await reasonsAsSent(fac.page, sentToFac);
   });
 });
