@@ -9,7 +9,7 @@ import * as msg from '../protocol.js';
 import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
 import { mountParticipation } from '../participate.js';
-import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
+import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, queueReason } from '../views.js';
 import { sayError } from '../errors.js';
 import { loadCues, saveCues, canVibrate, unlockSound, cue } from '../cues.js';
 import { ordinal } from '../decide.js';
@@ -164,7 +164,7 @@ function render(e) {
     if (place) {
       const n = model.queue.length;
       setText($('#place'), t('participant.hand.place', { place: ordinal(place.position + 1), total: n }));
-      setText($('#place-reason'), t('participant.hand.why', { reason: place.reason }));
+      setText($('#place-reason'), t('participant.hand.why', { reason: queueReason(place, model) }));
       setText($('#place-kind'), t('participant.hand.raised', { kind: words.handKind(place.kind), time: formatTime(place.raised_at) }));
       $('#next-banner').hidden = place.position !== 0 || place.away;
     }

@@ -400,8 +400,11 @@ describe('translated pages', () => {
       assert.equal(await f.getByRole('link', { name: es('minutes.back') }).isVisible(), true);
       await waitText(f, '#minutes', TITLE);
       await waitText(f, '#minutes', PROPOSAL);
-      // The minutes themselves are the server's, in the meeting's language, marked with it (lang=en
-      // today: the start page does not send a language when it creates the meeting).
+      // The minutes themselves are the server's, in the meeting's language (the start page sent
+      // Spanish), and marked with it.
+      assert.equal(await f.getAttribute('#minutes', 'lang'), 'es');
+      await waitText(f, '#minutes', `Acta de la reunión ${code} del `);
+      await waitText(f, '#minutes', 'Cómo se repartió la palabra');
       await expectTranslated(fac, 'minutes page', TYPED);
       await shot(f, 'minutes-es');
     });
