@@ -19,10 +19,12 @@
 // display remembers its own (it is often a shared laptop that someone else set up). `?lang=es` in a
 // page's address picks a language too, and is remembered.
 
+// `complete`: the catalogue has every key (tests/i18n/check-catalogues.mjs checks it), so a page in
+// that language does not load English too (about 15 KB on the wire).
 export const LANGUAGES = {
-  en: { name: 'English', dir: 'ltr' },
-  es: { name: 'Español', dir: 'ltr' },
-  ar: { name: 'العربية', dir: 'rtl' },
+  en: { name: 'English', dir: 'ltr', complete: true },
+  es: { name: 'Español', dir: 'ltr', complete: true },
+  ar: { name: 'العربية', dir: 'rtl', complete: false },
 };
 export const FALLBACK = 'en';
 
@@ -59,10 +61,14 @@ async function loadCatalogue(language) {
 }
 
 export const language = pickLanguage();
-const [fallbackCatalogue, chosenCatalogue] = await Promise.all([
-  loadCatalogue(FALLBACK),
-  language === FALLBACK ? null : loadCatalogue(language),
-]);
+// English alone; a complete catalogue alone (English only if it failed to load); an incomplete one
+// with English beside it, both at once.
+const [fallbackCatalogue, chosenCatalogue] = await (async () => {
+  if (language === FALLBACK) return [await loadCatalogue(FALLBACK), null];
+  if (!LANGUAGES[language].complete) return Promise.all([loadCatalogue(FALLBACK), loadCatalogue(language)]);
+  const chosen = await loadCatalogue(language);
+  return [chosen ? null : await loadCatalogue(FALLBACK), chosen];
+})();
 // Numbers, times and dates follow the browser's own variant of the chosen language when it has one
 // (en-GB: 14:05; en-US: 2:05 PM); plural rules are the language's.
 const locale = (() => {

@@ -1,5 +1,6 @@
 // The working together agreement: items proposed by anyone (named or anonymous), adopted or
 // removed by a consent round (consent_round.cpp) or a quick consent check, flagged anonymously.
+#include "core/record_words.hpp"
 #include "core/rules.hpp"
 #include "core/text.hpp"
 
@@ -32,11 +33,11 @@ Outcome decide_command(const Context& ctx, const QuickConsentCheck& c) {
     return Outcome::reject(ErrorCode::invalid_argument,
                            c.adopt ? "only a proposed item can be adopted" : "only an adopted item can be removed");
   const auto status = c.adopt ? AgreementStatus::adopted : AgreementStatus::removed;
+  const std::string_view language = ctx.state.language;
   return Outcome::of({AgreementItemChanged{c.item, status, item->version + 1},
-                      DecisionRecorded{make_decision(ctx, c.adopt ? "Agreement item adopted" : "Agreement item removed",
-                                                     item->text, "quick consent check", false,
-                                                     c.adopt ? "adopted into the working together agreement"
-                                                             : "removed from the working together agreement",
+                      DecisionRecorded{make_decision(ctx, record_words(language, c.adopt ? "agreement.adopted_title" : "agreement.removed_title"),
+                                                     item->text, record_words(language, "method.quick_check"), false,
+                                                     record_words(language, c.adopt ? "agreement.adopted" : "agreement.removed"),
                                                      {}, "")}});
 }
 

@@ -2,6 +2,7 @@
 #include "core/consent_round.hpp"
 
 #include "core/go_round.hpp"
+#include "core/record_words.hpp"
 #include "core/rules.hpp"
 #include "core/text.hpp"
 
@@ -19,8 +20,8 @@ namespace {
 
 // The go-round of the reactions phase is about the proposal: "Reactions: <title>", cut (at a
 // character) to the length any round topic may have.
-std::string reactions_topic(std::string_view title) {
-  std::string topic = "Reactions: ";
+std::string reactions_topic(std::string_view language, std::string_view title) {
+  std::string topic = record_words(language, "topic.reactions");
   std::size_t chars = utf8_length(topic).value_or(topic.size());
   for (std::size_t i = 0; i < title.size();) {
     const auto c = static_cast<unsigned char>(title[i]);
@@ -47,18 +48,20 @@ std::optional<Outcome> check_active(const Context& ctx, std::uint32_t id, const 
 
 std::string name_or_someone(const MeetingState& s, ParticipantId id) {
   const Participant* p = s.find(id);
-  return p ? p->name : "someone";
+  return p ? p->name : record_words(s.language, "someone");
 }
 
 // Concerns, stand-asides and open objections, for the record.
 std::vector<std::string> dissent_of(const MeetingState& s, const Proposal& p) {
   std::vector<std::string> out;
   for (const auto& [who, record] : p.answers) {
-    if (record.answer == ConsentAnswer::concern) out.push_back(name_or_someone(s, who) + " (concern): " + record.text);
-    if (record.answer == ConsentAnswer::stand_aside) out.push_back(name_or_someone(s, who) + " stood aside");
+    if (record.answer == ConsentAnswer::concern)
+      out.push_back(record_words(s.language, "dissent.concern", {{"name", name_or_someone(s, who)}, {"text", record.text}}));
+    if (record.answer == ConsentAnswer::stand_aside)
+      out.push_back(record_words(s.language, "dissent.stood_aside", {{"name", name_or_someone(s, who)}}));
   }
   for (const Objection* o : open_objections(s, p.id))
-    out.push_back(name_or_someone(s, o->author) + " (objection): " + o->reason);
+    out.push_back(record_words(s.language, "dissent.objection", {{"name", name_or_someone(s, o->author)}, {"text", o->reason}}));
   return out;
 }
 
@@ -69,11 +72,15 @@ std::set<ParticipantId> answered(const Proposal& p) {
   return out;
 }
 
-std::string answers_summary(const Proposal& p) {
+std::string answers_summary(const MeetingState& s, const Proposal& p) {
   std::array<int, 4> n{};
   for (const auto& [who, record] : p.answers) ++n[static_cast<std::size_t>(record.answer)];
-  return std::to_string(n[0]) + " consent, " + std::to_string(n[1]) + " concern, " + std::to_string(n[2]) +
-         " objection, " + std::to_string(n[3]) + " stand aside";
+  return record_words(s.language, "summary", {{"consent", std::to_string(n[0])}, {"concern", std::to_string(n[1])},
+                                              {"objection", std::to_string(n[2])}, {"stand_aside", std::to_string(n[3])}});
+}
+
+std::string consent_method(const MeetingState& s, const Proposal& p) {
+  return record_words(s.language, "method.consent_round", {{"version", std::to_string(p.version())}});
 }
 
 }  // namespace
@@ -112,7 +119,7 @@ Outcome decide_command(const Context& ctx, const SetConsentPhase& c) {
     if (!order.empty()) {
       auto ended = end_current_turn(ctx);
       events.insert(events.begin(), ended.begin(), ended.end());
-      events.push_back(RoundStarted{static_cast<std::uint32_t>(ctx.state.rounds.size() + 1), reactions_topic(p->title),
+      events.push_back(RoundStarted{static_cast<std::uint32_t>(ctx.state.rounds.size() + 1), reactions_topic(ctx.state.language, p->title),
                                     RoundOrder::join_order, 0, std::move(order)});
     }
   }
@@ -186,8 +193,10 @@ Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
   std::vector<Event> events{ProposalEnded{c.proposal, ConsentPhase::adopted, ""}};
   // The record names the version adopted: its title (p->title is titles.back()) and its text.
   events.push_back(DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
-                                                  "consent round (version " + std::to_string(p->version()) + ")", false,
-                                                  "adopted: " + answers_summary(*p), dissent_of(ctx.state, *p),
+                                                  consent_method(ctx.state, *p), false,
+                                                  record_words(ctx.state.language, "result.adopted",
+                                                               {{"summary", answers_summary(ctx.state, *p)}}),
+                                                  dissent_of(ctx.state, *p),
                                                   c.review_date, answered(*p))});
   if (p->agreement_item != 0) {
     const auto& item = ctx.state.agreement[p->agreement_item - 1];
@@ -204,11 +213,14 @@ Outcome decide_command(const Context& ctx, const CloseProposal& c) {
   if (auto bad = check_active(ctx, c.proposal, p)) return *bad;
   if (auto bad = check_text(c.reason, max_reason_chars, "The reason", false)) return *bad;
   const ConsentPhase outcome = c.withdrawn ? ConsentPhase::withdrawn : ConsentPhase::not_adopted;
-  std::string result = c.withdrawn ? "withdrawn" : "not adopted: " + answers_summary(*p);
-  if (!trim(c.reason).empty()) result += " (" + std::string(trim(c.reason)) + ")";
+  const std::string_view language = ctx.state.language;
+  std::string result = c.withdrawn ? record_words(language, "result.withdrawn")
+                                   : record_words(language, "result.not_adopted", {{"summary", answers_summary(ctx.state, *p)}});
+  if (!trim(c.reason).empty())
+    result = record_words(language, "result.with_reason", {{"result", result}, {"reason", std::string(trim(c.reason))}});
   return Outcome::of({ProposalEnded{c.proposal, outcome, std::string(trim(c.reason))},
                       DecisionRecorded{make_decision(ctx, p->title, p->versions.back(),
-                                                     "consent round (version " + std::to_string(p->version()) + ")",
+                                                     consent_method(ctx.state, *p),
                                                      false, std::move(result), dissent_of(ctx.state, *p), "",
                                                      answered(*p))}});
 }

@@ -1,6 +1,7 @@
 // Joining, roles, presence, proxies, removal and the join lock.
 #include <algorithm>
 
+#include "core/record_words.hpp"
 #include "core/rules.hpp"
 #include "core/speaking_queue.hpp"
 #include "core/text.hpp"
@@ -166,7 +167,7 @@ Outcome decide_command(const Context& ctx, const EndMeeting&) {
   }
   for (const Proposal& p : ctx.state.proposals) {
     if (p.phase != ConsentPhase::clarifying && p.phase != ConsentPhase::reactions && p.phase != ConsentPhase::consent) continue;
-    if (auto o = decide(after, ctx.actor, CloseProposal{p.id, false, "the meeting ended"}, ctx.now); o.accepted())
+    if (auto o = decide(after, ctx.actor, CloseProposal{p.id, false, record_words(ctx.state.language, "reason.meeting_ended")}, ctx.now); o.accepted())
       take(std::move(o.events));
   }
   if (after.current_item != 0) take({AgendaItemStarted{0}});

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/decision_record.hpp"
+#include "core/record_words.hpp"
 #include "core/rules.hpp"
 #include "core/text.hpp"
 
@@ -186,29 +187,30 @@ bool results_visible(const Poll& poll, bool viewer_voted) {
   return poll.spec.shown == ResultsShown::live || (poll.spec.shown == ResultsShown::after_vote && viewer_voted);
 }
 
-std::string describe_result(const Poll& poll, const PollResult& r) {
+std::string describe_result(const Poll& poll, const PollResult& r, std::string_view language) {
   const auto& spec = poll.spec;
-  if (r.withheld)
-    return "withheld: " + std::to_string(r.voters) + " voted, fewer than the " + std::to_string(spec.min_voters) +
-           " needed to show an anonymous result";
-  const std::string of = " of " + std::to_string(r.voters) + (r.voters == 1 ? " voter" : " voters");
+  const auto say = [&](std::string_view key, WordValues values = {}) { return record_words(language, key, values); };
+  if (r.withheld) return say("result.withheld", {{"voters", std::to_string(r.voters)}, {"needed", std::to_string(spec.min_voters)}});
+  const std::string voters = record_count(language, "voters", r.voters);
   switch (spec.kind) {
     case PollKind::single_choice:
     case PollKind::multiple_choice:
-      if (r.winner < 0) return "no single option won (a tie or no votes)";
-      return spec.options[static_cast<std::size_t>(r.winner)] + ": " +
-             std::to_string(r.counts[static_cast<std::size_t>(r.winner)]) + of;
+      if (r.winner < 0) return say("result.tie");
+      return say("result.choice", {{"option", spec.options[static_cast<std::size_t>(r.winner)]},
+                                   {"votes", std::to_string(r.counts[static_cast<std::size_t>(r.winner)])},
+                                   {"voters", voters}});
     case PollKind::ranked_choice:
-      if (r.winner < 0) return "no winner by instant runoff (a tie or no votes)";
-      return spec.options[static_cast<std::size_t>(r.winner)] + " won by instant runoff after " +
-             std::to_string(r.rounds.size()) + (r.rounds.size() == 1 ? " round," : " rounds,") + of;
+      if (r.winner < 0) return say("result.ranked_none");
+      return say("result.ranked", {{"option", spec.options[static_cast<std::size_t>(r.winner)]},
+                                   {"rounds", record_count(language, "rounds", r.rounds.size())},
+                                   {"voters", voters}});
     case PollKind::scale: {
       char mean[32];
       std::snprintf(mean, sizeof mean, "%.2f", r.mean);
-      return std::string("mean ") + mean + " on " + std::to_string(spec.scale_min) + " to " +
-             std::to_string(spec.scale_max) + "," + of;
+      return say("result.scale", {{"mean", mean}, {"min", std::to_string(spec.scale_min)}, {"max", std::to_string(spec.scale_max)},
+                                  {"voters", voters}});
     }
-    case PollKind::open_text: return std::to_string(r.answers.size()) + " answers";
+    case PollKind::open_text: return say("result.answers", {{"count", std::to_string(r.answers.size())}});
   }
   return "";
 }
@@ -334,13 +336,14 @@ Outcome decide_command(const Context& ctx, const ClosePoll& c) {
         (poll->spec.kind == PollKind::single_choice || poll->spec.kind == PollKind::ranked_choice)) {
       for (std::size_t i = 0; i < result.counts.size(); ++i)
         if (static_cast<std::int32_t>(i) != result.winner && result.counts[i] > 0)
-          dissent.push_back(std::to_string(result.counts[i]) + (result.counts[i] == 1 ? " vote" : " votes") +
-                            " for " + poll->spec.options[i]);
+          dissent.push_back(record_count(ctx.state.language, "votes_for", result.counts[i], {{"option", poll->spec.options[i]}}));
     }
     events.push_back(DecisionRecorded{make_decision(
         ctx, poll->spec.question, std::move(text),
-        std::string("poll (") + std::string(name_of(poll->spec.kind)) + (poll->spec.anonymous ? ", anonymous)" : ", named)"),
-        poll->spec.anonymous, describe_result(*poll, result), std::move(dissent), c.review_date, poll->voters)});
+        record_words(ctx.state.language, poll->spec.anonymous ? "method.poll_anonymous" : "method.poll_named",
+                     {{"kind", record_words(ctx.state.language, "kind." + std::string(name_of(poll->spec.kind)))}}),
+        poll->spec.anonymous, describe_result(*poll, result, ctx.state.language), std::move(dissent), c.review_date,
+        poll->voters)});
   }
   return Outcome::of(std::move(events));
 }

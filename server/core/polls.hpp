@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/meeting_state.hpp"
 
@@ -28,6 +29,6 @@ std::optional<std::string> ballot_problem(const PollSpec& spec, const Ballot& ba
 bool results_visible(const Poll& poll, bool viewer_voted);
 
 // A one-line result for the decision record: "Option B: 5 of 9 votes", "withheld: ...".
-std::string describe_result(const Poll& poll, const PollResult& result);
+std::string describe_result(const Poll& poll, const PollResult& result, std::string_view language = "en");
 
 }  // namespace everyvoice::core

@@ -12,6 +12,9 @@
 #include "core/decision_record.hpp"
 #include "core/text.hpp"
 #include "core/go_round.hpp"
+#include "core/record_words.hpp"
+
+#include <algorithm>
 
 namespace everyvoice::core {
 namespace {
@@ -33,6 +36,54 @@ class ConsentRoundTest : public testing::RoomFixture {
     ok(who, AnswerConsent{id, who, a, text});
   }
 };
+
+// --- the record in the meeting's language ---
+
+// A meeting in Spanish (LanguageSet) records its decisions in Spanish: the method, the result, the
+// dissent and the reaction round's topic are written once, in the meeting's language, and kept.
+TEST_F(ConsentRoundTest, AMeetingInSpanishRecordsItsDecisionsInSpanish) {
+  for (const auto& e : stamp(state, {LanguageSet{"es"}}, now)) apply(state, e);
+  ok(fac, PresentProposal{"Día de reunión", "Nos reunimos los martes.", 0, false});
+  ok(fac, SetConsentPhase{1, ConsentPhase::reactions});
+  ASSERT_FALSE(state.rounds.empty());
+  EXPECT_EQ(state.rounds.back().topic, "Reacciones: Día de reunión");
+  ok(fac, EndRound{});
+  ok(fac, SetConsentPhase{1, ConsentPhase::consent});
+  answer(1, ana, ConsentAnswer::concern, "Los martes llueve");
+  answer(1, bo, ConsentAnswer::stand_aside);
+  answer(1, cy, ConsentAnswer::consent);
+  ok(fac, AdoptProposal{1, ""});
+  const Decision& d = state.decisions.back();
+  EXPECT_EQ(d.method, "ronda de consentimiento (versión 1)");
+  EXPECT_EQ(d.result, "adoptada: consentimiento: 1, preocupación: 1, objeción: 0, a un lado: 1");
+  EXPECT_EQ(d.dissent, (std::vector<std::string>{"Ana (preocupación): Los martes llueve", "Bo se hizo a un lado"}));
+  EXPECT_FALSE(verify_decision_chain(state.decisions).has_value()) << "the chain holds, whatever the language";
+}
+
+// Every record word has a Spanish form with the same {placeholders}; English stays as stored
+// records have it (a stored record is never reworded).
+TEST(RecordWords, SpanishHasEveryKeyWithTheSamePlaceholders) {
+  const auto names = [](std::string_view text) {
+    std::vector<std::string> out;
+    for (std::size_t at = text.find('{'); at != std::string_view::npos; at = text.find('{', at + 1))
+      out.emplace_back(text.substr(at, text.find('}', at) - at + 1));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  const auto all = record_catalogues();
+  ASSERT_EQ(all.size(), 2u);
+  const auto& english = all[0].second;
+  const auto& spanish = all[1].second;
+  ASSERT_EQ(spanish.size(), english.size());
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    EXPECT_EQ(spanish[i].first, english[i].first);
+    EXPECT_EQ(names(spanish[i].second), names(english[i].second)) << english[i].first;
+  }
+  EXPECT_EQ(record_words("en", "summary", {{"consent", "2"}, {"concern", "1"}, {"objection", "0"}, {"stand_aside", "0"}}),
+            "2 consent, 1 concern, 0 objection, 0 stand aside");
+  EXPECT_EQ(record_count("fr", "votes_for", 1, {{"option", "{count} A"}}), "1 vote for {count} A");  // English; filled once
+}
 
 // --- presenting ---
 

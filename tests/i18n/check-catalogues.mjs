@@ -7,6 +7,8 @@
 //     English lacks;
 //   - a translation drops or invents a {placeholder}, or lacks a plural form its language needs
 //     (Intl.PluralRules: Arabic needs zero, one, two, few, many and other);
+//   - js/i18n.js's LANGUAGES disagree with the catalogues' @meta.complete (a page in a complete
+//     language does not load English);
 //   - the code computes a key (t(prefix + kind)): keys are written out in full so this test can
 //     see them.
 // Run: node tests/i18n/check-catalogues.mjs [--client client-web]
@@ -133,6 +135,16 @@ for (const [language, { meta, keys }] of Object.entries(catalogues)) {
     if (typeof value === 'string' && !value.trim() && String(base).trim()) fail(`${language}: "${key}" is empty`);
   }
 }
+
+// The page trusts i18n.js's LANGUAGES[..].complete to skip loading English: it must say what the
+// catalogue's @meta says (and every catalogue must be offered there).
+const offered = new Map([...readFileSync(join(client, 'js', 'i18n.js'), 'utf8')
+  .matchAll(/^\s+(\w+): \{ name: '[^']*', dir: '(?:ltr|rtl)', complete: (true|false) \},$/gm)].map((m) => [m[1], m[2] === 'true']));
+for (const [language, { meta }] of Object.entries(catalogues)) {
+  if (!offered.has(language)) fail(`js/i18n.js LANGUAGES does not offer "${language}"`);
+  else if (offered.get(language) !== !!meta.complete) fail(`js/i18n.js says ${language} is ${offered.get(language) ? '' : 'not '}complete; its @meta says otherwise`);
+}
+for (const language of offered.keys()) if (!catalogues[language]) fail(`js/i18n.js offers "${language}", which has no catalogue`);
 
 const summary = Object.entries(catalogues).map(([l, c]) => `${l} ${c.keys.size}`).join(', ');
 if (failures.length) {

@@ -109,7 +109,7 @@ class EventFormatTest : public MeetingFixture {
     ok(fac, OpenDraftPoll{static_cast<std::uint32_t>(state.polls.size())});
     ok(fac, OpenPoll{prepared, true});
     // The meeting's language (LanguageSet; stamped by the shell after TimeZoneSet at creation).
-    const auto language = stamp(state, {LanguageSet{"es"}}, now);
+    const auto language = stamp(state, {LanguageSet{"en"}}, now);  // "es" would word the end's records in Spanish
     apply(state, language[0]);
     log.push_back(language[0]);
     // A meeting prepared before it starts (MeetingScheduled, then StartMeeting: MeetingStarted).
