@@ -1,5 +1,7 @@
 #include "codec/minutes_words.hpp"
 
+#include "core/record_words.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -270,27 +272,6 @@ const Catalogue spanish{
 
 const std::map<std::string_view, const Catalogue*> catalogues{{"en", &english}, {"es", &spanish}};
 
-using Filled = std::vector<std::pair<std::string_view, std::string>>;
-
-std::string fill(std::string_view text, const Filled& values) {
-  std::string out;
-  out.reserve(text.size() + 32);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::size_t end = text[i] == '{' ? text.find('}', i) : std::string_view::npos;
-    const auto value = end == std::string_view::npos ? values.end()
-                                                     : std::find_if(values.begin(), values.end(), [&](const auto& v) {
-                                                         return v.first == text.substr(i + 1, end - i - 1);
-                                                       });
-    if (value == values.end()) {
-      out.push_back(text[i]);
-    } else {
-      out += value->second;
-      i = end;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 bool minutes_language(std::string_view language) { return catalogues.contains(language); }
@@ -318,13 +299,13 @@ std::string_view MinutesWords::text(std::string_view key) const {
   return it == english.end() ? key : it->second;
 }
 
-std::string MinutesWords::operator()(std::string_view key, Values values) const { return fill(text(key), Filled(values)); }
+std::string MinutesWords::operator()(std::string_view key, Values values) const { return core::fill_words(text(key), core::FilledWords(values)); }
 
 std::string MinutesWords::count(std::string_view key, std::size_t n, Values values) const {
   // English and Spanish: "one" for 1, "other" for every other count.
-  Filled all{{"count", std::to_string(n)}};
+  core::FilledWords all{{"count", std::to_string(n)}};
   all.insert(all.end(), values.begin(), values.end());
-  return fill(text(std::string(key) + (n == 1 ? ".one" : ".other")), all);
+  return core::fill_words(text(std::string(key) + (n == 1 ? ".one" : ".other")), all);
 }
 
 std::string MinutesWords::list(const std::vector<std::string>& names) const {

@@ -100,10 +100,9 @@ std::string_view lookup(std::string_view language, std::string_view key) {
   return key;
 }
 
-using Filled = std::vector<std::pair<std::string_view, std::string>>;
+}  // namespace
 
-// One pass, so that a value that itself holds "{name}" (an option, a name) is never filled again.
-std::string fill(std::string_view text, const Filled& values) {
+std::string fill_words(std::string_view text, const FilledWords& values) {
   std::string out;
   out.reserve(text.size() + 32);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -122,18 +121,16 @@ std::string fill(std::string_view text, const Filled& values) {
   return out;
 }
 
-}  // namespace
-
-std::string fill_words(std::string_view text, WordValues values) { return fill(text, Filled(values)); }
+std::string fill_words(std::string_view text, WordValues values) { return fill_words(text, FilledWords(values)); }
 
 std::string record_words(std::string_view language, std::string_view key, WordValues values) {
-  return fill(lookup(language, key), Filled(values));
+  return fill_words(lookup(language, key), FilledWords(values));
 }
 
 std::string record_count(std::string_view language, std::string_view key, std::size_t n, WordValues values) {
-  Filled all{{"count", std::to_string(n)}};
+  FilledWords all{{"count", std::to_string(n)}};
   all.insert(all.end(), values.begin(), values.end());
-  return fill(lookup(language, std::string(key) + (n == 1 ? ".one" : ".other")), all);
+  return fill_words(lookup(language, std::string(key) + (n == 1 ? ".one" : ".other")), all);
 }
 
 std::vector<std::pair<std::string_view, std::vector<std::pair<std::string_view, std::string_view>>>> record_catalogues() {

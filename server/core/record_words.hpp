@@ -17,7 +17,10 @@ namespace everyvoice::core {
 
 using WordValues = std::initializer_list<std::pair<std::string_view, std::string>>;
 
-// `text` with each "{name}" replaced by its value; an unknown name stays as written.
+// `text` with each "{name}" replaced by its value, in one pass (a value holding "{name}" is never
+// filled again); an unknown name stays as written.
+using FilledWords = std::vector<std::pair<std::string_view, std::string>>;
+std::string fill_words(std::string_view text, const FilledWords& values);
 std::string fill_words(std::string_view text, WordValues values);
 
 // The record's words for `key` in `language`, filled in; a key with a count has ".one" and
