@@ -119,7 +119,7 @@ say "/healthz from outside the container (127.0.0.1:$port): ok"
 created=$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$port/api/meetings" -H 'Content-Type: application/json' \
   -d '{"title":"Container test"}') || fail "POST /api/meetings"
 printf '%s' "$created" | grep -q '"facilitator_key"' || fail "POST /api/meetings answered: $created"
-curl -sf --max-time 5 "http://127.0.0.1:$port/" | grep -q '<title>everyvoice' || fail "GET / is not the web client"
+curl -sf --max-time 5 "http://127.0.0.1:$port/" | grep -Eq '<title[^>]*>everyvoice' || fail "GET / is not the web client"
 uid=$(podman "${runtime[@]}" exec "$name" id -u)
 [ "$uid" != 0 ] || fail "the server runs as root in the container"
 podman "${runtime[@]}" exec "$name" test -s /var/lib/everyvoice/everyvoice.db || fail "no database in the volume"

@@ -164,7 +164,7 @@ say "created meeting $code"
 
 curl -sf --max-time 5 -D "$scratch/index.headers" -o "$scratch/index.html" "http://127.0.0.1:$port/" || fail "GET / failed"
 grep -qi '^content-type: text/html' "$scratch/index.headers" || fail "GET / is not HTML: $(grep -i content-type "$scratch/index.headers")"
-grep -q '<title>everyvoice' "$scratch/index.html" || fail "GET / is not the web client's start page"
+grep -Eq '<title[^>]*>everyvoice' "$scratch/index.html" || fail "GET / is not the web client's start page"
 say "GET / is the web client"
 stop_server
 say "stopped on SIGTERM (exit 0)"
