@@ -185,7 +185,4 @@ export const percent = (x) => formatNumber(Math.round((x || 0) * 100) / 100, { s
 // 1 -> "1st", 22 -> "22nd" (Spanish "1.º")
 export const ordinal = (n) => t('common.ordinal', { ordinal: n });
 
-// Kept for pages not yet moved to the catalogue's plural entries (a key with a "count" instead).
-export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 export const timeOfDay = (ms) => formatTime(ms);
