@@ -48,8 +48,9 @@ export const closePoll = (poll, reviewDate) => ({ type: 'close_poll', poll, revi
 export const cancelPoll = (poll) => ({ type: 'cancel_poll', poll });
 
 // --- consent rounds ---
-export const presentProposal = (title, text, agreementItem, removesItem) =>
-  ({ type: 'present_proposal', title, text, agreement_item: agreementItem || undefined, removes_item: removesItem || undefined });
+export const presentProposal = (title, text, agreementItem, removesItem, draft) =>
+  ({ type: 'present_proposal', title, text, agreement_item: agreementItem || undefined, removes_item: removesItem || undefined, draft: draft || undefined });
+export const presentDraftProposal = (proposal) => ({ type: 'present_draft_proposal', proposal });  // prepared in advance
 export const setConsentPhase = (proposal, phase) => ({ type: 'set_consent_phase', proposal, phase });
 // `title`: a new title for the new version (left out when it stays the same).
 export const amendProposal = (proposal, text, title) => ({ type: 'amend_proposal', proposal, text, title: title || undefined });

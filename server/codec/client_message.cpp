@@ -332,6 +332,7 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
          p.text = f.required_text("text", max_proposal_chars);
          p.agreement_item = static_cast<std::uint32_t>(f.unsigned_number("agreement_item", 0xFFFFFFFFu, false).value_or(0));
          p.removes_item = f.boolean("removes_item", false).value_or(false);
+         p.draft = f.boolean("draft", false).value_or(false);
          return Command{std::move(p)};
        }},
       {"set_consent_phase",
@@ -430,6 +431,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
       {"open_draft_poll",
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{OpenDraftPoll{f.id_number("poll")}}; }},
       {"start_meeting", [](Fields&, ParticipantId) -> ClientMessage { return Command{StartMeeting{}}; }},
+      {"present_draft_proposal",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{PresentDraftProposal{f.id_number("proposal")}}; }},
   };
   return table;
 }

@@ -299,9 +299,11 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   }
   if (!s.decisions.empty()) w.para(say(verify_decision_chain(s.decisions) ? "record.broken" : "record.intact"));
 
-  if (!s.proposals.empty()) {
+  // Drafts never presented were never put to anyone: not in the record.
+  if (std::any_of(s.proposals.begin(), s.proposals.end(), [](const Proposal& p) { return p.presented; })) {
     w.section(say("section.proposals"));
-    for (const auto& p : s.proposals) proposal_path(w, s, p, say);
+    for (const auto& p : s.proposals)
+      if (p.presented) proposal_path(w, s, p, say);
   }
 
   w.section(say("section.polls"));

@@ -310,9 +310,12 @@ json polls(const MeetingState& s, Audience audience) {
   return list;
 }
 
-json proposals(const MeetingState& s) {
+// Facilitators also see the proposals prepared in advance (`draft`, and drafts deleted unpresented);
+// the others see a proposal from when it is presented.
+json proposals(const MeetingState& s, Audience audience) {
   json list = json::array();
   for (const auto& p : s.proposals) {
+    if (!p.presented && audience != Audience::facilitator) continue;
     json answers = json::array();
     for (const auto& [who, record] : p.answers) {
       json a{{"participant", who}, {"name", s.participants[who - 1].name}, {"answer", core::name_of(record.answer)}};
@@ -337,6 +340,7 @@ json proposals(const MeetingState& s) {
            {"removes_item", p.removes_item},
            {"agenda_item", p.agenda_item}};
     if (!p.end_reason.empty()) j["end_reason"] = p.end_reason;
+    if (!p.presented) j["presented"] = false;  // facilitators only: a draft, or a draft deleted unpresented
     list.push_back(std::move(j));
   }
   return list;
@@ -455,7 +459,7 @@ void add_sections(json& out, const MeetingState& s, std::string_view code, Audie
   if (mask & section_turn) out["turn"] = turn(s, now);
   if (mask & section_round) out["round"] = round(s);
   if (mask & section_polls) out["polls"] = polls(s, audience);
-  if (mask & section_proposals) out["proposals"] = proposals(s);
+  if (mask & section_proposals) out["proposals"] = proposals(s, audience);
   if (mask & section_decisions) {
     // The chain flag is about the whole record in the state, also when only the new entries are
     // sent: a client holding the earlier ones learns whether the record is still intact.
@@ -593,6 +597,12 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, ProposalPresented>) {
           j["kind"] = "proposal_presented";
           j["proposal"] = e.proposal;
+        } else if constexpr (std::is_same_v<E, ProposalDrafted>) {
+          j["kind"] = "proposal_drafted";  // the proposal itself is in the facilitators' proposals section only
+          j["proposal"] = e.proposal;
+        } else if constexpr (std::is_same_v<E, DraftProposalPresented>) {
+          j["kind"] = "proposal_presented";  // to participants, a prepared proposal is presented as any other
+          j["proposal"] = e.proposal;
         } else if constexpr (std::is_same_v<E, ConsentPhaseChanged>) {
           j["kind"] = "consent_phase_changed";
           j["proposal"] = e.proposal;
@@ -696,7 +706,8 @@ std::uint32_t sections_of(const Event& event) {
                            std::is_same_v<E, VoterRecorded> || std::is_same_v<E, BallotCounted> ||
                            std::is_same_v<E, PollClosed> || std::is_same_v<E, PollCancelled>)
           return section_polls;
-        else if constexpr (std::is_same_v<E, ProposalPresented> || std::is_same_v<E, ConsentPhaseChanged> ||
+        else if constexpr (std::is_same_v<E, ProposalPresented> || std::is_same_v<E, ProposalDrafted> ||
+                           std::is_same_v<E, DraftProposalPresented> || std::is_same_v<E, ConsentPhaseChanged> ||
                            std::is_same_v<E, ConsentAnswered> || std::is_same_v<E, ObjectionWithdrawn> ||
                            std::is_same_v<E, ProposalAmended> || std::is_same_v<E, ProposalRetitled> ||
                            std::is_same_v<E, ProposalEnded>)

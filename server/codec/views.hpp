@@ -33,7 +33,7 @@ nlohmann::json round(const core::MeetingState& state);
 nlohmann::json figures(const core::MeetingState& state, core::Millis now, bool every_row = true);
 nlohmann::json polls(const core::MeetingState& state, Audience audience);
 nlohmann::json poll_result(const core::Poll& poll, const core::PollResult& result);
-nlohmann::json proposals(const core::MeetingState& state);
+nlohmann::json proposals(const core::MeetingState& state, Audience audience);
 nlohmann::json decisions(const core::MeetingState& state, std::size_t from);
 nlohmann::json agreement(const core::MeetingState& state, Audience audience);
 nlohmann::json points(const core::MeetingState& state, Audience audience);

@@ -155,7 +155,12 @@ struct PresentProposal {  // facilitator / co-facilitator
   std::string text;
   std::uint32_t agreement_item = 0;  // a proposed agreement item this proposal would adopt (or remove)
   bool removes_item = false;
+  bool draft = false;  // prepared in advance: seen by facilitators only until PresentDraftProposal
   bool operator==(const PresentProposal&) const = default;
+};
+struct PresentDraftProposal {  // facilitator / co-facilitator: a proposal prepared in advance is presented now
+  std::uint32_t proposal;
+  bool operator==(const PresentDraftProposal&) const = default;
 };
 struct SetConsentPhase {  // facilitator / co-facilitator: clarifying, reactions (starts a go-round) or consent
   std::uint32_t proposal;
@@ -267,7 +272,8 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              AmendProposal, AdoptProposal, CloseProposal, ProposeAgreementItem,
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
-                             SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll, StartMeeting>;
+                             SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll, StartMeeting,
+                             PresentDraftProposal>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

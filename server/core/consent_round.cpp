@@ -42,6 +42,8 @@ const Proposal* find_proposal(const MeetingState& s, std::uint32_t id) {
 std::optional<Outcome> check_active(const Context& ctx, std::uint32_t id, const Proposal*& out) {
   out = find_proposal(ctx.state, id);
   if (!out) return Outcome::reject(ErrorCode::not_found, "there is no proposal " + std::to_string(id) + " in this meeting");
+  if (out->phase == ConsentPhase::draft)
+    return Outcome::reject(ErrorCode::closed, "this proposal is a draft: present it first (present_draft_proposal)");
   if (!out->active()) return Outcome::reject(ErrorCode::closed, "this proposal has ended");
   return std::nullopt;
 }
@@ -99,9 +101,26 @@ Outcome decide_command(const Context& ctx, const PresentProposal& c) {
   } else if (c.removes_item) {
     return Outcome::reject(ErrorCode::invalid_argument, "removes_item needs an agreement_item");
   }
-  return Outcome::of({ProposalPresented{static_cast<std::uint32_t>(ctx.state.proposals.size() + 1),
-                                        std::string(trim(c.title)), std::string(trim(c.text)), c.agreement_item,
-                                        c.removes_item}});
+  const auto id = static_cast<std::uint32_t>(ctx.state.proposals.size() + 1);
+  if (c.draft)
+    return Outcome::of({ProposalDrafted{id, std::string(trim(c.title)), std::string(trim(c.text)), c.agreement_item, c.removes_item}});
+  return Outcome::of({ProposalPresented{id, std::string(trim(c.title)), std::string(trim(c.text)), c.agreement_item, c.removes_item}});
+}
+
+// A draft is presented as it was prepared; the agreement item it names must still be in the state
+// the proposal needs (it may have been adopted or removed meanwhile).
+Outcome decide_command(const Context& ctx, const PresentDraftProposal& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("present a proposal");
+  const Proposal* p = find_proposal(ctx.state, c.proposal);
+  if (!p) return Outcome::reject(ErrorCode::not_found, "there is no proposal " + std::to_string(c.proposal) + " in this meeting");
+  if (p->phase != ConsentPhase::draft) return Outcome::reject(ErrorCode::closed, "this proposal is not a draft waiting to be presented");
+  if (p->agreement_item != 0) {
+    const auto status = ctx.state.agreement[p->agreement_item - 1].status;
+    if (p->removes_item ? status != AgreementStatus::adopted : status != AgreementStatus::proposed)
+      return Outcome::reject(ErrorCode::invalid_argument, p->removes_item ? "the agreement item it would remove is no longer adopted"
+                                                                          : "the agreement item it would adopt is no longer proposed");
+  }
+  return Outcome::of({DraftProposalPresented{c.proposal}});
 }
 
 Outcome decide_command(const Context& ctx, const SetConsentPhase& c) {
@@ -209,6 +228,9 @@ Outcome decide_command(const Context& ctx, const AdoptProposal& c) {
 
 Outcome decide_command(const Context& ctx, const CloseProposal& c) {
   if (!ctx.actor_runs_queue()) return not_allowed("close a proposal");
+  // A draft is deleted: it was never put to anyone, so nothing enters the decision record.
+  if (const Proposal* draft = find_proposal(ctx.state, c.proposal); draft && draft->phase == ConsentPhase::draft)
+    return Outcome::of({ProposalEnded{c.proposal, ConsentPhase::withdrawn, ""}});
   const Proposal* p = nullptr;
   if (auto bad = check_active(ctx, c.proposal, p)) return *bad;
   if (auto bad = check_text(c.reason, max_reason_chars, "The reason", false)) return *bad;
@@ -235,6 +257,27 @@ void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
   p.removes_item = e.removes_item;
   p.agenda_item = s.current_item;
   s.proposals.push_back(std::move(p));
+}
+
+void apply_event(MeetingState& s, const ProposalDrafted& e, Millis) {
+  Proposal p;
+  p.id = e.proposal;
+  p.title = e.title;
+  p.versions.push_back(e.text);
+  p.titles.push_back(e.title);
+  p.agreement_item = e.agreement_item;
+  p.removes_item = e.removes_item;
+  p.phase = ConsentPhase::draft;
+  p.presented = false;
+  s.proposals.push_back(std::move(p));
+}
+
+// As ProposalPresented, for a proposal that was prepared: its agenda item is the one current now.
+void apply_event(MeetingState& s, const DraftProposalPresented& e, Millis) {
+  Proposal& p = s.proposals[e.proposal - 1];
+  p.phase = ConsentPhase::clarifying;
+  p.presented = true;
+  p.agenda_item = s.current_item;
 }
 
 void apply_event(MeetingState& s, const ConsentPhaseChanged& e, Millis) { s.proposals[e.proposal - 1].phase = e.phase; }

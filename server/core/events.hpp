@@ -215,6 +215,20 @@ struct ProposalPresented {
   bool removes_item;
   bool operator==(const ProposalPresented&) const = default;
 };
+// A proposal prepared in advance (a draft): facilitators see it; DraftProposalPresented presents it.
+// A draft deleted unpresented ends as withdrawn (ProposalEnded) with no decision recorded.
+struct ProposalDrafted {
+  std::uint32_t proposal;
+  std::string title;
+  std::string text;
+  std::uint32_t agreement_item;
+  bool removes_item;
+  bool operator==(const ProposalDrafted&) const = default;
+};
+struct DraftProposalPresented {
+  std::uint32_t proposal;
+  bool operator==(const DraftProposalPresented&) const = default;
+};
 struct ConsentPhaseChanged {
   std::uint32_t proposal;
   ConsentPhase phase;
@@ -326,7 +340,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
                            PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet, MeetingScheduled,
-                           MeetingStarted>;
+                           MeetingStarted, ProposalDrafted, DraftProposalPresented>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

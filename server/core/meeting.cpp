@@ -53,7 +53,11 @@ bool preparation(const Context& ctx, const Command& command) {
   return std::visit(
       [&](const auto& c) {
         using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, OpenPoll>) return c.draft;
+        if constexpr (std::is_same_v<C, OpenPoll> || std::is_same_v<C, PresentProposal>) return c.draft;
+        else if constexpr (std::is_same_v<C, CloseProposal>) {
+          const Proposal* p = c.proposal >= 1 && c.proposal <= ctx.state.proposals.size() ? &ctx.state.proposals[c.proposal - 1] : nullptr;
+          return p && p->phase == ConsentPhase::draft;  // deleting a draft
+        }
         else if constexpr (std::is_same_v<C, ProposeAgreementItem>) return ctx.actor_runs_queue();
         else
           return std::is_same_v<C, Join> || std::is_same_v<C, UpdateProfile> || std::is_same_v<C, SetPresence> ||

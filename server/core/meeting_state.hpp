@@ -126,6 +126,7 @@ struct Proposal {
   std::map<ParticipantId, ConsentRecord> answers;  // for the current version
   std::string end_reason;
   std::uint32_t agenda_item = 0;
+  bool presented = true;  // false for a draft, and for a draft deleted without being presented
   bool active() const {
     return phase == ConsentPhase::clarifying || phase == ConsentPhase::reactions || phase == ConsentPhase::consent;
   }

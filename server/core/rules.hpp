@@ -132,6 +132,7 @@ void apply_event(MeetingState&, const PollCancelled&, Millis);
 
 // consent_round.cpp
 Outcome decide_command(const Context&, const PresentProposal&);
+Outcome decide_command(const Context&, const PresentDraftProposal&);
 Outcome decide_command(const Context&, const SetConsentPhase&);
 Outcome decide_command(const Context&, const AnswerConsent&);
 Outcome decide_command(const Context&, const WithdrawObjection&);
@@ -139,6 +140,8 @@ Outcome decide_command(const Context&, const AmendProposal&);
 Outcome decide_command(const Context&, const AdoptProposal&);
 Outcome decide_command(const Context&, const CloseProposal&);
 void apply_event(MeetingState&, const ProposalPresented&, Millis);
+void apply_event(MeetingState&, const ProposalDrafted&, Millis);
+void apply_event(MeetingState&, const DraftProposalPresented&, Millis);
 void apply_event(MeetingState&, const ConsentPhaseChanged&, Millis);
 void apply_event(MeetingState&, const ConsentAnswered&, Millis);
 void apply_event(MeetingState&, const ObjectionWithdrawn&, Millis);

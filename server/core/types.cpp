@@ -42,12 +42,13 @@ constexpr Names<PollStatus, 4> poll_status_names{{{PollStatus::open, "open"},
                                                   {PollStatus::closed, "closed"},
                                                   {PollStatus::cancelled, "cancelled"},
                                                   {PollStatus::draft, "draft"}}};
-constexpr Names<ConsentPhase, 6> consent_phase_names{{{ConsentPhase::clarifying, "clarifying"},
+constexpr Names<ConsentPhase, 7> consent_phase_names{{{ConsentPhase::clarifying, "clarifying"},
                                                       {ConsentPhase::reactions, "reactions"},
                                                       {ConsentPhase::consent, "consent"},
                                                       {ConsentPhase::adopted, "adopted"},
                                                       {ConsentPhase::not_adopted, "not_adopted"},
-                                                      {ConsentPhase::withdrawn, "withdrawn"}}};
+                                                      {ConsentPhase::withdrawn, "withdrawn"},
+                                                      {ConsentPhase::draft, "draft"}}};
 constexpr Names<ConsentAnswer, 4> consent_answer_names{{{ConsentAnswer::consent, "consent"},
                                                         {ConsentAnswer::concern, "concern"},
                                                         {ConsentAnswer::objection, "objection"},

@@ -34,7 +34,8 @@ enum class RoundOrder : std::uint8_t { join_order, shuffled, quietest_first };
 enum class PollKind : std::uint8_t { single_choice, multiple_choice, scale, ranked_choice, open_text };
 enum class ResultsShown : std::uint8_t { live, after_vote, at_close };
 enum class PollStatus : std::uint8_t { open, closed, cancelled, draft };  // draft: prepared, not opened yet
-enum class ConsentPhase : std::uint8_t { clarifying, reactions, consent, adopted, not_adopted, withdrawn };
+// draft: prepared in advance, seen by facilitators only until presented (PresentDraftProposal).
+enum class ConsentPhase : std::uint8_t { clarifying, reactions, consent, adopted, not_adopted, withdrawn, draft };
 enum class ConsentAnswer : std::uint8_t { consent, concern, objection, stand_aside };
 // closed: still open when its proposal ended without being adopted; it was never resolved.
 enum class ObjectionStatus : std::uint8_t { open, withdrawn, integrated, closed };

@@ -43,7 +43,9 @@ constexpr std::uint8_t snapshot_version = 2;
 //   8: Poll::opened, PollStatus::draft (stored 3): polls prepared in advance (PollDrafted, DraftPollOpened).
 //   9: MeetingState::language (LanguageSet; the minutes' language), started and started_at
 //      (MeetingScheduled, MeetingStarted: a meeting prepared before it starts): one release.
-constexpr std::uint32_t state_layout = 9;
+//  10: Proposal::presented, ConsentPhase::draft (stored 6): proposals prepared in advance
+//      (ProposalDrafted, DraftProposalPresented).
+constexpr std::uint32_t state_layout = 10;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -320,6 +322,8 @@ template <class A> void describe(A& a, BallotCounted& x) { a(x.poll, x.ballot); 
 template <class A> void describe(A& a, PollClosed& x) { a(x.poll, x.result); }
 template <class A> void describe(A& a, PollCancelled& x) { a(x.poll); }
 template <class A> void describe(A& a, ProposalPresented& x) { a(x.proposal, x.title, x.text, x.agreement_item, x.removes_item); }
+template <class A> void describe(A& a, ProposalDrafted& x) { a(x.proposal, x.title, x.text, x.agreement_item, x.removes_item); }
+template <class A> void describe(A& a, DraftProposalPresented& x) { a(x.proposal); }
 template <class A> void describe(A& a, ConsentPhaseChanged& x) { a(x.proposal, x.phase); }
 template <class A> void describe(A& a, ConsentAnswered& x) { a(x.proposal, x.version, x.who, x.answer, x.text, x.objection); }
 template <class A> void describe(A& a, ObjectionWithdrawn& x) { a(x.objection); }
@@ -350,7 +354,7 @@ template <class A> void describe(A& a, RoundStep& x) { a(x.who, x.kind, x.reason
 template <class A> void describe(A& a, GoRound& x) { a(x.round_no, x.topic, x.order_kind, x.seed, x.order, x.next, x.steps, x.active, x.completed); }
 template <class A> void describe(A& a, Poll& x) { a(x.id, x.spec, x.status, x.eligible, x.counted, x.opened_at, x.agenda_item, x.voters, x.named, x.anonymous, x.result, x.opened); }
 template <class A> void describe(A& a, ConsentRecord& x) { a(x.answer, x.text); }
-template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.titles, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item); }
+template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.titles, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item, x.presented); }
 template <class A> void describe(A& a, Objection& x) { a(x.id, x.proposal, x.version, x.author, x.reason, x.status); }
 template <class A> void describe(A& a, AgreementItem& x) { a(x.id, x.text, x.author, x.status, x.version, x.flags); }
 template <class A> void describe(A& a, WrittenPoint& x) { a(x.id, x.kind, x.text, x.author, x.status, x.reason, x.upvoters, x.at); }

@@ -74,6 +74,8 @@ template <> inline constexpr std::uint32_t event_tag<core::DraftPollOpened> = 49
 template <> inline constexpr std::uint32_t event_tag<core::LanguageSet> = 50;
 template <> inline constexpr std::uint32_t event_tag<core::MeetingScheduled> = 51;
 template <> inline constexpr std::uint32_t event_tag<core::MeetingStarted> = 52;
+template <> inline constexpr std::uint32_t event_tag<core::ProposalDrafted> = 53;
+template <> inline constexpr std::uint32_t event_tag<core::DraftProposalPresented> = 54;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------
@@ -122,7 +124,8 @@ template <> struct StoredEnum<core::PollStatus> {
 template <> struct StoredEnum<core::ConsentPhase> {
   static constexpr std::array by_tag{core::ConsentPhase::clarifying, core::ConsentPhase::reactions,
                                      core::ConsentPhase::consent,    core::ConsentPhase::adopted,
-                                     core::ConsentPhase::not_adopted, core::ConsentPhase::withdrawn};
+                                     core::ConsentPhase::not_adopted, core::ConsentPhase::withdrawn,
+                                     core::ConsentPhase::draft};
 };
 template <> struct StoredEnum<core::ConsentAnswer> {
   static constexpr std::array by_tag{core::ConsentAnswer::consent, core::ConsentAnswer::concern,

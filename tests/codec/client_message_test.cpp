@@ -125,7 +125,9 @@ json command_json(const Command& command) {
           return {{"type", "cancel_poll"}, {"poll", c.poll}};
         } else if constexpr (std::is_same_v<C, PresentProposal>) {
           return {{"type", "present_proposal"}, {"title", c.title}, {"text", c.text},
-                  {"agreement_item", c.agreement_item}, {"removes_item", c.removes_item}};
+                  {"agreement_item", c.agreement_item}, {"removes_item", c.removes_item}, {"draft", c.draft}};
+        } else if constexpr (std::is_same_v<C, PresentDraftProposal>) {
+          return {{"type", "present_draft_proposal"}, {"proposal", c.proposal}};
         } else if constexpr (std::is_same_v<C, SetConsentPhase>) {
           return {{"type", "set_consent_phase"}, {"proposal", c.proposal}, {"phase", name_of(c.phase)}};
         } else if constexpr (std::is_same_v<C, AnswerConsent>) {
@@ -219,7 +221,7 @@ json defaults_for(const std::string& type) {
         {"anonymous", false}, {"min_voters", 3}, {"decision", false}}},
       {"vote", {{"for", me}, {"choices", json::array()}, {"value", 0}, {"text", ""}}},
       {"close_poll", {{"review_date", ""}}},
-      {"present_proposal", {{"agreement_item", 0}, {"removes_item", false}}},
+      {"present_proposal", {{"agreement_item", 0}, {"removes_item", false}, {"draft", false}}},
       {"answer_consent", {{"for", me}, {"text", ""}}},
       {"adopt_proposal", {{"review_date", ""}}},
       {"close_proposal", {{"withdrawn", false}, {"reason", ""}}},
@@ -329,7 +331,7 @@ TEST(ClientExamples, TheCodecKnowsTheTypesThatProtocolMdLists) {
       "close_proposal", "propose_agreement_item", "consent_check", "flag_agreement_item", "submit_point",
       "upvote_point",   "set_point_status", "send_signal",   "set_signal_settings", "add_agenda_item",
       "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated", "open_draft_poll",
-      "start_meeting"};
+      "start_meeting", "present_draft_proposal"};
   EXPECT_EQ(client_message_types(), expected);
 }
 
@@ -457,6 +459,9 @@ TEST(ClientExampleFields, SetRoleAndLimits) {
   EXPECT_EQ(command_of<SetPointsShown>(decode_example("set_points_shown")).count, 3u);
   EXPECT_TRUE(command_of<SetPointsModerated>(decode_example("set_points_moderated")).moderated);
   EXPECT_EQ(command_of<StartMeeting>(decode_example("start_meeting")), StartMeeting{});
+  EXPECT_TRUE(command_of<PresentProposal>(decode_example("present_proposal--draft")).draft);
+  EXPECT_FALSE(command_of<PresentProposal>(decode_example("present_proposal")).draft);
+  EXPECT_EQ(command_of<PresentDraftProposal>(decode_example("present_draft_proposal")).proposal, 2u);
   EXPECT_EQ(command_of<AddProxy>(decode_example("add_proxy")).location, Location::in_room);
 }
 

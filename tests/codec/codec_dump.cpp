@@ -508,6 +508,14 @@ int main() {
   d.command(fatima, AdoptProposal{1, ""});  // closed
   d.command(fatima, PresentProposal{"Move the meeting to Tuesdays", "From March, we meet on Tuesdays.", 0, false});
   d.command(fatima, CloseProposal{2, true, "the venue is not free on Tuesdays"});
+  // Proposals prepared in advance: one presented with one click, one deleted unpresented.
+  d.command(fatima, PresentProposal{"Rotate the note-taker", "Each meeting, someone new takes notes.", 0, false, true});
+  d.command(fatima, PresentProposal{"A second draft", "Never presented.", 0, false, true});
+  d.snapshots();
+  d.command(sam, PresentDraftProposal{3});  // not_allowed
+  d.command(fatima, PresentDraftProposal{3});
+  d.command(fatima, PresentDraftProposal{3});  // closed: not a draft any more
+  d.command(fatima, CloseProposal{4, true, ""});
   d.command(fatima, SetConsentPhase{7, ConsentPhase::consent});  // not_found
   d.command(fatima, StartAgendaItem{2});
   d.command(fatima, StartAgendaItem{0});  // no item is current

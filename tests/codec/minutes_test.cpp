@@ -162,6 +162,19 @@ TEST(MinutesWordsTest, EveryLanguageHasEveryKeyWithTheSamePlaceholders) {
   EXPECT_EQ(minutes_languages_list(), "\"en\" or \"es\"");
 }
 
+// Proposals prepared in advance and never presented (or deleted) are not in the minutes.
+TEST_F(MinutesTest, ProposalsNeverPresentedAreNotInTheMinutes) {
+  ok(fac, PresentProposal{"Secret plan", "Never shown to anyone.", 0, false, true});
+  EXPECT_FALSE(has(minutes(), "Secret plan"));
+  EXPECT_FALSE(has(minutes(), "Proposals, step by step"));
+  ok(fac, PresentProposal{"Open plan", "Shown.", 0, false, true});
+  ok(fac, PresentDraftProposal{2});
+  ok(fac, CloseProposal{1, true, ""});
+  const std::string md = minutes();
+  EXPECT_TRUE(has(md, "### Proposal 2: Open plan")) << md;
+  EXPECT_FALSE(has(md, "Secret plan")) << md;
+}
+
 // A meeting prepared before it starts: the minutes give the time a facilitator started it, not the
 // time it was created; before that, they say it is being prepared.
 TEST_F(MinutesTest, APreparedMeetingStartsWhenAFacilitatorStartsIt) {

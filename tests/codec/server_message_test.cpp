@@ -207,6 +207,28 @@ TEST_F(ServerMessageTest, APendingPointIsAStubForParticipantsAndAbsentFromTheDis
   for (Audience a : audiences) EXPECT_EQ(update(a).at("points").at(0).at("text"), "Can we meet later?") << audience_name(a);
 }
 
+// A proposal prepared in advance is in the facilitators' view only (marked presented: false); the
+// others get the event's number only, and the proposal itself once it is presented.
+TEST_F(ServerMessageTest, ADraftProposalIsForFacilitatorsUntilPresented) {
+  cmd(fac, PresentProposal{"Rotate the note-taker", "Each meeting, someone new.", 0, false, true});
+  EXPECT_EQ(update(Audience::participant).at("events")[0],
+            (json{{"seq", state.seq}, {"at", now}, {"kind", "proposal_drafted"}, {"proposal", 1}}));
+  const json draft = snapshot(Audience::facilitator).at("view").at("proposals").at(0);
+  EXPECT_EQ(draft.at("phase"), "draft");
+  EXPECT_EQ(draft.at("presented"), false);
+  for (Audience a : {Audience::participant, Audience::display}) {
+    EXPECT_EQ(snapshot(a).at("view").at("proposals"), json::array()) << audience_name(a);
+    EXPECT_EQ(update(a).dump().find("note-taker"), std::string::npos) << audience_name(a);
+  }
+  cmd(fac, PresentDraftProposal{1});
+  EXPECT_EQ(update(Audience::participant).at("events")[0].at("kind"), "proposal_presented");
+  for (Audience a : audiences) {
+    const json p = snapshot(a).at("view").at("proposals").at(0);
+    EXPECT_EQ(p.at("phase"), "clarifying") << audience_name(a);
+    EXPECT_FALSE(p.contains("presented")) << audience_name(a);
+  }
+}
+
 // An anonymous point or agreement item carries no author's name.
 TEST_F(ServerMessageTest, AnonymousPointsAndAgreementItemsCarryNoName) {
   cmd(ada, SubmitPoint{PointKind::question, "Who pays?", true});

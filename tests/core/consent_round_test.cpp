@@ -87,6 +87,43 @@ TEST(RecordWords, SpanishHasEveryKeyWithTheSamePlaceholders) {
 
 // --- presenting ---
 
+// Prepared in advance (issue 16): a draft is numbered and checked but nobody can answer it, move it
+// or end it until it is presented with one command; deleting it records nothing.
+TEST_F(ConsentRoundTest, AProposalPreparedInAdvanceIsPresentedWithOneCommand) {
+  ok(fac, PresentProposal{"Rotate the note-taker", "Each meeting, someone new takes notes.", 0, false, true});
+  ok(fac, PresentProposal{"A second draft", "Never presented.", 0, false, true});
+  ASSERT_EQ(state.proposals.size(), 2u);
+  EXPECT_EQ(proposal(1).phase, ConsentPhase::draft);
+  EXPECT_FALSE(proposal(1).presented);
+  refused(fac, SetConsentPhase{1, ConsentPhase::consent}, ErrorCode::closed);
+  refused(ana, AnswerConsent{1, ana, ConsentAnswer::consent, ""}, ErrorCode::closed);
+  refused(fac, AdoptProposal{1, ""}, ErrorCode::closed);
+  refused(ana, PresentDraftProposal{1}, ErrorCode::not_allowed);
+  refused(fac, PresentDraftProposal{9}, ErrorCode::not_found);
+  ok(fac, AddAgendaItem{"Roles", 10});
+  ok(fac, StartAgendaItem{1});
+  ok(co, PresentDraftProposal{1});
+  EXPECT_EQ(proposal(1).phase, ConsentPhase::clarifying);
+  EXPECT_TRUE(proposal(1).presented);
+  EXPECT_EQ(proposal(1).agenda_item, 1u) << "the agenda item current when presented";
+  refused(fac, PresentDraftProposal{1}, ErrorCode::closed);  // not a draft any more
+  // Deleting the other: withdrawn, still unpresented, and nothing in the decision record.
+  const std::size_t decisions = state.decisions.size();
+  ok(fac, CloseProposal{2, true, ""});
+  EXPECT_EQ(proposal(2).phase, ConsentPhase::withdrawn);
+  EXPECT_FALSE(proposal(2).presented);
+  EXPECT_EQ(state.decisions.size(), decisions);
+  refused(fac, PresentDraftProposal{2}, ErrorCode::closed);
+}
+
+// A draft that adopts an agreement item is presented only while the item is still proposed.
+TEST_F(ConsentRoundTest, ADraftWhoseAgreementItemChangedIsNotPresented) {
+  ok(ana, ProposeAgreementItem{"Phones on silent", false});
+  ok(fac, PresentProposal{"Adopt: phones on silent", "Phones stay on silent.", 1, false, true});
+  ok(fac, QuickConsentCheck{1, true});  // adopted meanwhile, another way
+  refused(fac, PresentDraftProposal{1}, ErrorCode::invalid_argument);
+}
+
 TEST_F(ConsentRoundTest, PresentStartsInClarifyingWithTheFirstVersion) {
   ASSERT_TRUE(state.proposals.empty());
   const Handled h = run(co, PresentProposal{"  Meeting day ", "  We meet on Tuesdays.\n", 0, false});

@@ -81,6 +81,7 @@ constexpr std::array kGenerated{
     Generated{command_index<CancelPoll>(), "CancelPoll"},
     Generated{command_index<OpenDraftPoll>(), "OpenDraftPoll"},
     Generated{command_index<PresentProposal>(), "PresentProposal"},
+    Generated{command_index<PresentDraftProposal>(), "PresentDraftProposal"},
     Generated{command_index<SetConsentPhase>(), "SetConsentPhase"},
     Generated{command_index<AnswerConsent>(), "AnswerConsent"},
     Generated{command_index<WithdrawObjection>(), "WithdrawObjection"},
@@ -279,7 +280,10 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
                   AgreementStatus::adopted;
         if (chance(0.1)) removes = !removes;
       }
-      return {runner(), PresentProposal{text("Title"), text("Proposal text"), item, removes}};
+      // A draft now and then, presented (or deleted) later; presenting one that is not a draft is refused.
+      if (chance(0.15) && !state.proposals.empty())
+        return {chance(0.8) ? runner() : anyone(), PresentDraftProposal{static_cast<std::uint32_t>(1 + below(state.proposals.size()))}};
+      return {runner(), PresentProposal{text("Title"), text("Proposal text"), item, removes, chance(0.2)}};
     }
     if (r < 43) {
       const auto ph = below(10);

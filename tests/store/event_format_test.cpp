@@ -108,6 +108,13 @@ class EventFormatTest : public MeetingFixture {
     ok(fac, OpenPoll{prepared, true});
     ok(fac, OpenDraftPoll{static_cast<std::uint32_t>(state.polls.size())});
     ok(fac, OpenPoll{prepared, true});
+    // Proposals prepared in advance (ProposalDrafted, DraftProposalPresented, ConsentPhase::draft,
+    // Proposal::presented): one presented, one deleted, one left a draft.
+    ok(fac, PresentProposal{"Prepared rule", "Be on time", 0, false, true});
+    ok(fac, PresentDraftProposal{static_cast<std::uint32_t>(state.proposals.size())});
+    ok(fac, PresentProposal{"Deleted rule", "Never shown", 0, false, true});
+    ok(fac, CloseProposal{static_cast<std::uint32_t>(state.proposals.size()), true, ""});
+    ok(fac, PresentProposal{"Still a draft", "Later", 0, false, true});
     // The meeting's language (LanguageSet; stamped by the shell after TimeZoneSet at creation).
     const auto language = stamp(state, {LanguageSet{"en"}}, now);  // "es" would word the end's records in Spanish
     apply(state, language[0]);

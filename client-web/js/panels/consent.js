@@ -2,6 +2,8 @@
 // item), move it through clarifying questions, reactions (the server starts a go-round) and
 // consent; see every answer and objection; amend (a new version), adopt with a review date, or
 // close it. Whether it may be adopted (no open objection, consent phase) is the server's to say.
+// A proposal can be prepared in advance (a draft, seen by facilitators only) and presented later
+// with one click.
 import { t } from '../i18n.js';
 import { h, redraw, setText, place } from '../dom.js';
 import * as msg from '../protocol-console.js';
@@ -20,21 +22,32 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       h('textarea', { id: 'proposal-text', name: 'text', maxlength: '5000', rows: '4', required: true })),
     h('div', { class: 'field' }, h('label', { for: 'proposal-item' }, t('console.consent.item')), item),
     h('p', { class: 'hint' }, t('console.consent.present_hint')),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('console.consent.present'))));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('console.consent.present')),
+      h('button', { type: 'button', class: 'secondary', id: 'proposal-save-draft' }, t('console.consent.save_draft'))),
+    h('p', { class: 'hint' }, t('console.consent.draft_hint')));
+  async function present(button, draft) {
     const f = form.elements;
     const [what, id] = item.value.split(':');
-    if (await send(form.querySelector('button[type=submit]'), msg.presentProposal(f.title.value.trim(), f.text.value.trim(), Number(id) || 0, what === 'remove'))) {
+    if (await send(button, msg.presentProposal(f.title.value.trim(), f.text.value.trim(), Number(id) || 0, what === 'remove', draft))) {
       form.reset();
-      announcer.say(t('console.consent.presented'));
+      announcer.say(draft ? t('console.consent.saved_draft') : t('console.consent.presented'));
     }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    present(form.querySelector('button[type=submit]'), false);
+  });
+  // Prepared in advance: the browser's own checks (required fields) first, then a draft.
+  form.querySelector('#proposal-save-draft').addEventListener('click', (e) => {
+    if (form.reportValidity()) present(e.currentTarget, true);
   });
   // Running proposals first, then the form to present another, then the ended ones.
   const list = h('div', { id: 'proposal-list' });
+  const draftList = h('div', { id: 'proposal-drafts' });
+  const draftHead = h('h2', { class: 'sub-h', hidden: true }, t('console.consent.drafts_heading'));
   const endedList = h('div', { id: 'proposal-ended' });
   const endedHead = h('h2', { class: 'sub-h', hidden: true }, t('console.consent.ended_heading'));
-  root.append(list, form, endedHead, endedList);
+  root.append(list, draftHead, draftList, form, endedHead, endedList);
 
   const cards = new Map();
   function card(p) {
@@ -82,7 +95,10 @@ export function mount(root, { model, conn, send, ask, announcer }) {
           h('button', { type: 'button', dataset: { action: 'adopt' } }, t('console.consent.adopt'))),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'secondary', dataset: { action: 'not-adopted' } }, t('console.consent.close_not_adopted')),
-          h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, t('console.consent.close_withdrawn')))));
+          h('button', { type: 'button', class: 'danger', dataset: { action: 'withdrawn' } }, t('console.consent.close_withdrawn')))),
+      h('div', { class: 'actions', dataset: { part: 'draft' } },
+        h('button', { type: 'button', dataset: { action: 'present-draft' } }, t('console.consent.present_draft')),
+        h('button', { type: 'button', class: 'danger', dataset: { action: 'delete-draft' } }, t('console.consent.delete_draft'))));
     // Opening "Amend…" starts from the current title and text. On the summary's click (keyboard included),
     // not on "toggle": that event comes a task later, after a quick hand may have typed.
     const amendBox = c.querySelector('[data-part=amend]');
@@ -98,6 +114,11 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       if (a === 'phase') send(b, msg.setConsentPhase(p.id, b.dataset.phase));
       if (a === 'adopt') send(b, msg.adoptProposal(p.id, review.value)).then((ok) => ok && announcer.say(t('console.consent.adopted')));
       if (a === 'withdraw') send(b, msg.withdrawObjection(Number(b.dataset.id)));
+      if (a === 'present-draft') send(b, msg.presentDraftProposal(p.id)).then((ok) => ok && announcer.say(t('console.consent.presented')));
+      if (a === 'delete-draft') {
+        ask({ title: t('console.consent.delete_title'), text: t('console.consent.delete_text', { title: p.title }), reason: 'none',
+          ok: t('console.consent.delete_ok'), run: () => conn.send(msg.closeProposal(p.id, true, '')) });
+      }
       if (a === 'not-adopted' || a === 'withdrawn') {
         ask({ title: a === 'withdrawn' ? t('console.consent.withdraw_title') : t('console.consent.not_adopted_title'), reason: 'optional', reasonLabel: t('console.consent.close_reason'),
           ok: t('console.consent.close_ok'), run: ({ reason }) => conn.send(msg.closeProposal(p.id, a === 'withdrawn', reason)) });
@@ -116,19 +137,23 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       model.agreement.filter((i) => i.status === 'adopted').map((i) => h('option', { value: `remove:${i.id}` }, t('console.consent.item_remove', { text: i.text }))));
     item.value = [...item.options].some((o) => o.value === chosen) ? chosen : '';
 
-    const proposals = [...model.proposals.filter((p) => ACTIVE.includes(p.phase)).reverse(), ...model.proposals.filter((p) => !ACTIVE.includes(p.phase)).reverse()];
+    // A draft deleted unpresented (presented: false, withdrawn) was never put to anyone: not shown.
+    const shown = model.proposals.filter((p) => p.presented !== false || p.phase === 'draft');
+    const proposals = [...shown.filter((p) => ACTIVE.includes(p.phase)).reverse(), ...shown.filter((p) => !ACTIVE.includes(p.phase)).reverse()];
     const present = [...model.people.values()].filter((x) => x.role !== 'observer' && x.presence === 'here');
     const proxies = [...model.people.values()].filter((x) => x.proxy);
     for (const p of proposals) {
       const c = card(p);
       const part = (n) => c.querySelector(`[data-part=${n}]`);
       const active = ACTIVE.includes(p.phase) && !model.ended;
-      const ph = words.PHASE[p.phase];
+      const isDraft = p.phase === 'draft';
+      const ph = isDraft ? { label: t('console.consent.draft_phase'), hint: '' } : words.PHASE[p.phase];
       const target = p.agreement_item ? model.agreement.find((i) => i.id === p.agreement_item) : null;
       setText(part('title'), t('console.consent.title_version', { title: p.title, version: p.version }));
       part('phases').hidden = !active;
       for (const b of part('phases').children) b.setAttribute('aria-pressed', String(b.dataset.phase === p.phase));
-      redraw(part('phase'), h('strong', null, `${active ? t('console.consent.phase_now', { phase: ph.label }) : t('console.consent.phase_ended', { phase: ph.label })} `), active ? ph.hint : '',
+      redraw(part('phase'), isDraft ? t('console.consent.draft_state')
+        : h('strong', null, `${active ? t('console.consent.phase_now', { phase: ph.label }) : t('console.consent.phase_ended', { phase: ph.label })} `), active ? ph.hint : '',
         p.end_reason ? ` ${t('console.consent.end_reason', { reason: p.end_reason })}` : '',
         target ? h('span', { class: 'hint' }, ` ${p.removes_item ? t('console.consent.removes_rule', { text: target.text }) : t('console.consent.adopts_rule', { text: target.text })}`) : '');
       setText(part('text'), p.versions[p.versions.length - 1]);
@@ -159,6 +184,7 @@ export function mount(root, { model, conn, send, ask, announcer }) {
       }))] : null);
 
       part('act').hidden = !active;
+      part('draft').hidden = !isDraft || model.ended;
       part('mine').hidden = part('proxy').hidden = p.phase !== 'consent';
       if (!proxies.length) part('proxy').hidden = true;
       const chosenProxy = c.forWho.value;
@@ -168,7 +194,10 @@ export function mount(root, { model, conn, send, ask, announcer }) {
     form.hidden = model.ended;
     const running = (p) => ACTIVE.includes(p.phase) && !model.ended;
     place(list, proposals.filter(running).map((p) => cards.get(p.id)));
-    place(endedList, proposals.filter((p) => !running(p)).map((p) => cards.get(p.id)));
+    const drafts = proposals.filter((p) => p.phase === 'draft').reverse();  // in the order prepared
+    place(draftList, drafts.map((p) => cards.get(p.id)));
+    draftHead.hidden = !drafts.length;
+    place(endedList, proposals.filter((p) => !running(p) && p.phase !== 'draft').map((p) => cards.get(p.id)));
     endedHead.hidden = !endedList.children.length;
   }
   return render;

@@ -6,6 +6,7 @@
 // proposed anonymously, adopted by a quick consent check, flagged as broken, shown on the display.
 // Last, an amendment that gives the proposal a new title (issue 14, item 4): the cards, the
 // display and the decision record name the new title, the console keeps the old one with version 1.
+// Then a proposal prepared in advance, presented with one click, and a draft deleted unseen.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DESKTOP, PHONE, checkState, closeChecked, launch, openMeeting, openTab, proposalCard, until, waitIn, waitText } from '../lib/browser.mjs';
@@ -195,5 +196,38 @@ describe('consent round and working agreement', () => {
     await waitText(fac.page, '#fdecision-list', NEW);
     await waitText(fac.page, '#chain-status', 'Hash chain intact');
     await checkState(ada.page, 'participant-phone-retitled');
+  });
+
+  // Prepared in advance (issue 16): a draft waits under "Prepared" on the console only; "Present it
+  // now" puts it to everyone with one click; a draft deleted is never seen and never recorded.
+  it('a proposal prepared in advance is seen by facilitators only, then presented with one click', async () => {
+    await openTab(fac.page, 'consent');
+    await fac.page.fill('#proposal-title', 'Rotate the note-taker');
+    await fac.page.fill('#proposal-text', 'Each meeting, someone new takes the notes.');
+    await fac.page.click('#proposal-save-draft');
+    const draft = proposalCard(fac.page, 'Rotate the note-taker');
+    await draft.waitFor({ timeout: 10000 });
+    assert.ok(await fac.page.locator('#proposal-drafts').locator('article.proposal', { hasText: 'Rotate the note-taker' }).isVisible(), 'under Prepared');
+    await waitIn(draft.locator('[data-part=phase]'), 'Prepared: nobody else sees it until you present it.');
+    await fac.page.fill('#proposal-title', 'Meet in the library');
+    await fac.page.fill('#proposal-text', 'From May, we meet in the library.');
+    await fac.page.click('#proposal-save-draft');
+    await proposalCard(fac.page, 'Meet in the library').waitFor({ timeout: 10000 });
+    for (const p of [ada, ben, display]) {
+      const text = await p.page.textContent('body');
+      assert.ok(!text.includes('note-taker') && !text.includes('library'), `${p.name}: no draft`);
+    }
+    await checkState(fac.page, 'facilitator-proposal-drafts');
+    await draft.locator('button[data-action=present-draft]').click();
+    const card = proposalCard(ada.page, 'Rotate the note-taker');
+    await card.waitFor({ timeout: 10000 });
+    await waitIn(card.locator('[data-part=phase]'), 'Now: Clarifying questions');
+    await waitText(display.page, '#proposal', 'Rotate the note-taker');
+    // The other draft is deleted: gone from the console, never seen by anyone else, not recorded.
+    await proposalCard(fac.page, 'Meet in the library').locator('button[data-action=delete-draft]').click();
+    await fac.page.click('#dialog-ok');
+    await proposalCard(fac.page, 'Meet in the library').waitFor({ state: 'detached', timeout: 10000 });
+    assert.ok(!(await ada.page.textContent('body')).includes('library'));
+    assert.ok(!(await ada.page.textContent('#decision-list')).includes('library'), 'a deleted draft is not a decision');
   });
 });
