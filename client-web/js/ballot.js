@@ -4,7 +4,6 @@ import { t } from './i18n.js';
 import { h } from './dom.js';
 import * as words from './words.js';
 import { scaleLabel } from './results.js';
-import { ordinal } from './decide.js';
 
 let uid = 0;
 
@@ -80,7 +79,7 @@ export function ballotForm(poll, submit, { button = t('participant.ballot.vote')
       poolLi.remove();
       list.append(item(i));
       refresh();
-      say(t('participant.ballot.ranked', { option: poll.options[i], place: ordinal(list.children.length) }));
+      say(t('participant.ballot.ranked', { option: poll.options[i], place: words.ordinal(list.children.length) }));
       (next ? next.querySelector('button') : list.lastElementChild.querySelector('button:not([aria-disabled=true])'))?.focus();
     };
     const unrank = (li) => {
@@ -99,7 +98,7 @@ export function ballotForm(poll, submit, { button = t('participant.ballot.vote')
       if (to < 0 || to >= list.children.length) return;
       if (by < 0) list.insertBefore(li, list.children[to]); else list.insertBefore(li, list.children[to].nextSibling);
       button.focus();
-      say(t('participant.ballot.moved', { option: li.dataset.name, place: ordinal(to + 1) }));
+      say(t('participant.ballot.moved', { option: li.dataset.name, place: words.ordinal(to + 1) }));
       refresh();
     };
     const poolBox = h('div', { class: 'rank-pool-box' }, h('p', { class: 'label' }, t('participant.ballot.not_ranked_yet')), pool);

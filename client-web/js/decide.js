@@ -1,6 +1,6 @@
 // Views of the decision features shared by the pages: the decision record, the working agreement,
 // the signals, an agenda item's time. They draw the server's words and numbers as sent.
-import { t, language, formatTime } from './i18n.js';
+import { t, formatTime } from './i18n.js';
 import { h } from './dom.js';
 import * as words from './words.js';
 
@@ -43,13 +43,3 @@ export function timeboxText(model, item) {
     : t('participant.timebox.over', { over: words.clock(used - box), count: item.timebox_minutes });
 }
 
-// An ordinal number in this page's language ("3rd", "3.º"), for a place in the queue or a ranking.
-const ordinals = new Intl.PluralRules(language, { type: 'ordinal' });
-export function ordinal(n) {
-  switch (ordinals.select(n)) {
-    case 'one': return t('participant.ordinal.form_one', { n });
-    case 'two': return t('participant.ordinal.form_two', { n });
-    case 'few': return t('participant.ordinal.form_few', { n });
-    default: return t('participant.ordinal.form_other', { n });
-  }
-}

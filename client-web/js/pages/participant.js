@@ -12,7 +12,6 @@ import { mountParticipation } from '../participate.js';
 import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, queueReason } from '../views.js';
 import { sayError } from '../errors.js';
 import { loadCues, saveCues, canVibrate, unlockSound, cue } from '../cues.js';
-import { ordinal } from '../decide.js';
 
 const code = msg.normalizeCode(param('code'));
 if (!code) location.replace('/join');
@@ -163,7 +162,7 @@ function render(e) {
     $('#hand-up').hidden = !place;
     if (place) {
       const n = model.queue.length;
-      setText($('#place'), t('participant.hand.place', { place: ordinal(place.position + 1), total: n }));
+      setText($('#place'), t('participant.hand.place', { place: words.ordinal(place.position + 1), total: n }));
       setText($('#place-reason'), t('participant.hand.why', { reason: queueReason(place, model) }));
       setText($('#place-kind'), t('participant.hand.raised', { kind: words.handKind(place.kind), time: formatTime(place.raised_at) }));
       $('#next-banner').hidden = place.position !== 0 || place.away;

@@ -18,14 +18,19 @@ const catalogue = (lang) => JSON.parse(readFileSync(join(CLIENT, 'i18n', `${lang
 const CATALOGUES = { en: catalogue('en'), es: catalogue('es'), ar: catalogue('ar') };
 
 // words('es')('participant.hand.place', { place: '1.º', total: 2 }): an entry of a catalogue with its
-// {placeholders} filled, a plural entry chosen by `count` under the language's rules. Numbers are
-// filled as given (a test passes them formatted the page's way where that matters, as in Arabic).
+// {placeholders} filled, a plural entry chosen by `count` (or `ordinal`) under the language's rules.
+// Numbers are filled as given (a test passes them formatted the page's way where that matters, as in
+// Arabic).
 function words(lang) {
   const plurals = new Intl.PluralRules(lang);
+  const ordinals = new Intl.PluralRules(lang, { type: 'ordinal' });
   return (key, vars = {}) => {
     let entry = key.split('.').reduce((node, part) => (node == null ? node : node[part]), CATALOGUES[lang]);
     assert.ok(entry !== undefined, `${key} is in ${lang}.json`);
-    if (typeof entry === 'object') entry = entry[plurals.select(typeof vars.count === 'number' ? vars.count : 0)] ?? entry.other;
+    if (typeof entry === 'object') {
+      const form = typeof vars.ordinal === 'number' ? ordinals.select(vars.ordinal) : plurals.select(typeof vars.count === 'number' ? vars.count : 0);
+      entry = entry[form] ?? entry.other;
+    }
     return entry.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
   };
 }
@@ -227,10 +232,10 @@ describe('translated pages', () => {
       await waitQueue(fac.page, ['Carmen']);
       await button(ana.page, es('participant.hand.raise')).click();  // a new point, the first kind
       for (const p of everyone()) await waitQueue(p.page, ['Carmen', 'Ana']);
-      await waitText(carmen.page, '#place', es('participant.hand.place', { place: es('participant.ordinal.form_other', { n: 1 }), total: 2 }));
+      await waitText(carmen.page, '#place', es('participant.hand.place', { place: es('common.ordinal', { ordinal: 1 }), total: 2 }));
       await waitText(carmen.page, '#next-banner', es('participant.hand.next'));
       await waitText(carmen.page, '#place-kind', es('common.hand_kind.clarifying_question'));
-      await waitText(ana.page, '#place', es('participant.hand.place', { place: es('participant.ordinal.form_other', { n: 2 }), total: 2 }));
+      await waitText(ana.page, '#place', es('participant.hand.place', { place: es('common.ordinal', { ordinal: 2 }), total: 2 }));
       await waitText(beto.page, '#queue-h', es('participant.queue.heading', { count: 2 }));
       await waitText(beto.page, '#policy-line', es('common.policy.progressive'));
       await waitText(display.page, '#queue-h', es('display.queue.heading_count', { count: 2 }));
