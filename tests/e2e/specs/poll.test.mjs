@@ -85,6 +85,16 @@ describe('polls', () => {
     await checkState(ada.page, 'participant-phone-poll-results');
   });
 
+  // Reduced motion honoured (issue 16): the result bars grow smoothly, unless the person's system
+  // asks for less motion (every test context asks for it; here the display is asked both ways).
+  it('result bars move only where the system allows motion', async () => {
+    const duration = () => display.page.$eval('#results .bar > span', (e) => getComputedStyle(e).transitionDuration);
+    await display.page.emulateMedia({ reducedMotion: 'no-preference' });
+    assert.equal(await duration(), '0.4s');
+    await display.page.emulateMedia({ reducedMotion: 'reduce' });
+    assert.equal(await duration(), '0s');
+  });
+
   it('a named ranked-choice poll with live results, ranked by keyboard', async () => {
     await fac.page.fill('#poll-question', 'Rank the youth projects');
     await fac.page.selectOption('#poll-kind', 'ranked_choice');
