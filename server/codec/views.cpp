@@ -121,6 +121,8 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
   j["started"] = s.started;
   if (!code.empty()) j["code"] = code;
   if (audience != Audience::display) j["call_link"] = s.call_link;
+  // The group's name and the agreement version the meeting started with; never the group's code.
+  if (!s.group.group.empty()) j["group"] = {{"name", s.group.name}, {"agreement_version", s.group.agreement_version}};
   return j;
 }
 
@@ -496,6 +498,9 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, CallLinkSet>) {
           j["kind"] = "call_link_changed";  // the link itself is in the meeting section, not on the display
           j["set"] = !e.link.empty();
+        } else if constexpr (std::is_same_v<E, GroupAgreementCarried>) {
+          j["kind"] = "group_agreement_carried";  // the items are in the agreement section
+          j["agreement_version"] = e.link.agreement_version;
         } else if constexpr (std::is_same_v<E, LanguageSet>) {
           j["kind"] = "language_set";
           j["language"] = e.language;
@@ -717,6 +722,8 @@ std::uint32_t sections_of(const Event& event) {
         else if constexpr (std::is_same_v<E, AgreementItemProposed> || std::is_same_v<E, AgreementItemChanged> ||
                            std::is_same_v<E, AgreementFlagged>)
           return section_agreement;
+        else if constexpr (std::is_same_v<E, GroupAgreementCarried>)
+          return section_meeting | section_agreement;
         else if constexpr (std::is_same_v<E, PointSubmitted> || std::is_same_v<E, PointUpvoted> ||
                            std::is_same_v<E, PointStatusChanged>)
           return section_points;

@@ -63,4 +63,16 @@ void apply_event(MeetingState& s, const AgreementItemChanged& e, Millis) {
 
 void apply_event(MeetingState& s, const AgreementFlagged& e, Millis) { ++s.agreement[e.item - 1].flags; }
 
+// The group's agreement, carried into a new meeting of the group: adopted items with no author.
+void apply_event(MeetingState& s, const GroupAgreementCarried& e, Millis) {
+  s.group = e.link;
+  for (const auto& text : e.texts) {
+    AgreementItem item;
+    item.id = static_cast<std::uint32_t>(s.agreement.size() + 1);
+    item.text = text;
+    item.status = AgreementStatus::adopted;
+    s.agreement.push_back(std::move(item));
+  }
+}
+
 }  // namespace everyvoice::core::rules

@@ -1,5 +1,5 @@
 // Values shared by the decision commands, events and state: a poll's settings, a ballot, a poll's
-// result and a decision record entry.
+// result, a decision record entry, and a meeting's link to its group.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +72,18 @@ struct Decision {
   std::string prev_hash;
   std::string hash;
   bool operator==(const Decision&) const = default;
+};
+
+// The group a meeting belongs to (GroupAgreementCarried; core/group.hpp), as it was when the
+// meeting was created. Empty `group`: a meeting on its own.
+struct GroupLink {
+  std::string group;  // the group's code
+  std::string name;
+  std::uint32_t agreement_version = 0;  // the group's agreement version it started with
+  std::vector<std::uint32_t> carried;   // group item ids, carried in as agreement items first_item, first_item + 1, ...
+  std::uint32_t first_item = 1;
+  std::vector<std::uint32_t> reviews;   // the group's decisions (indexes) whose review it took up
+  bool operator==(const GroupLink&) const = default;
 };
 
 inline constexpr std::size_t max_poll_options = 20;

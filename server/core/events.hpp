@@ -330,6 +330,15 @@ struct AgendaItemStarted {
   bool operator==(const AgendaItemStarted&) const = default;
 };
 
+// A meeting created inside a group (core/group.hpp) starts with the group's current agreement:
+// `texts` become its adopted agreement items from link.first_item on (no author: they are the group's). Stamped
+// right after MeetingOpened and its settings.
+struct GroupAgreementCarried {
+  GroupLink link;
+  std::vector<std::string> texts;
+  bool operator==(const GroupAgreementCarried&) const = default;
+};
+
 using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, PresenceChanged, RoleChanged,
                            ParticipantRemoved, LockChanged, HandRaised, HandLowered, EntryRemoved, EntryMoved,
                            TurnStarted, TurnEnded, PolicyChanged, TurnLimitChanged, RoundStarted, RoundPassed,
@@ -340,7 +349,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
                            PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet, MeetingScheduled,
-                           MeetingStarted, ProposalDrafted, DraftProposalPresented>;
+                           MeetingStarted, ProposalDrafted, DraftProposalPresented, GroupAgreementCarried>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -198,6 +198,7 @@ struct MeetingState {
   std::string language = "en";      // the minutes' language (LanguageSet)
   bool started = true;              // false from MeetingScheduled until MeetingStarted
   std::optional<Millis> started_at; // MeetingStarted: when a prepared meeting started
+  GroupLink group;                  // GroupAgreementCarried: the group it belongs to, if any
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

@@ -157,6 +157,7 @@ Outcome decide_command(const Context&, const FlagAgreementItem&);
 void apply_event(MeetingState&, const AgreementItemProposed&, Millis);
 void apply_event(MeetingState&, const AgreementItemChanged&, Millis);
 void apply_event(MeetingState&, const AgreementFlagged&, Millis);
+void apply_event(MeetingState&, const GroupAgreementCarried&, Millis);
 
 // written_points.cpp
 Outcome decide_command(const Context&, const SubmitPoint&);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/minutes_words.hpp"
+#include "core/group.hpp"
 #include "core/text.hpp"
 #include "net/faults.hpp"
 #include "net/secrets.hpp"
@@ -104,7 +105,7 @@ Route create_meeting(const HttpRequest& req) {
   if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
   for (const auto& [key, value] : body.items())
     if (key != "title" && key != "time_zone" && key != "utc_offset_minutes" && key != "language" && key != "started" &&
-        key != "agenda_from")
+        key != "agenda_from" && key != "group")
       return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
   if (body.contains("title")) {
     if (!body["title"].is_string()) return refuse(http::status::bad_request, "\"title\" must be a string");
@@ -150,6 +151,55 @@ Route create_meeting(const HttpRequest& req) {
     if (r.agenda_from_code.empty() || r.agenda_from_key.empty() || r.agenda_from_key.size() > 200)
       return refuse(http::status::bad_request, rule);
   }
+  // {"code": ..., "group_key": ...}: a meeting of that group; it starts with the group's agreement.
+  if (body.contains("group")) {
+    const auto& group = body["group"];
+    const char* rule = "\"group\" must be {\"code\": the group's code, \"group_key\": its group key}";
+    if (!group.is_object() || group.size() != 2 || !group.contains("code") || !group.contains("group_key") ||
+        !group["code"].is_string() || !group["group_key"].is_string())
+      return refuse(http::status::bad_request, rule);
+    r.group_code = normalize_meeting_code(group["code"].get_ref<const std::string&>());
+    r.group_key = group["group_key"].get<std::string>();
+    if (r.group_code.empty() || r.group_key.empty() || r.group_key.size() > 200) return refuse(http::status::bad_request, rule);
+  }
+  return r;
+}
+
+// POST /api/groups {"name": ...}: the group's name, 1 to 200 characters of text.
+Route create_group(const HttpRequest& req) {
+  Route r = of_kind(Route::Kind::create_group);
+  r.key = header(req, "X-Create-Key");
+  const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
+  for (const auto& [key, value] : body.items())
+    if (key != "name") return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
+  const char* rule = "\"name\" must be 1 to 200 characters of text";
+  if (!body.contains("name") || !body["name"].is_string()) return refuse(http::status::bad_request, rule);
+  const std::string trimmed(core::trim(body["name"].get_ref<const std::string&>()));
+  if (trimmed.empty() || !core::acceptable_text(trimmed, core::max_group_name_chars)) return refuse(http::status::bad_request, rule);
+  r.title = trimmed;
+  return r;
+}
+
+// GET /api/groups/{code}?format=json|md: the group's record, for whoever holds its key (the
+// X-Group-Key header, never the URL).
+Route group_resource(const HttpRequest& req, std::string_view rest) {
+  std::string_view query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  const std::string code = normalize_meeting_code(rest);
+  if (code.empty()) return refuse(http::status::not_found, "no group has this code");
+  if (req.method() != http::verb::get && req.method() != http::verb::head)
+    return refuse(http::status::method_not_allowed, "GET the group's record");
+  Route r = of_kind(Route::Kind::group_record);
+  r.code = code;
+  r.format = "json";
+  if (query == "format=md") r.format = "md";
+  else if (!query.empty() && query != "format=json") return refuse(http::status::bad_request, "format is json or md");
+  r.key = header(req, "X-Group-Key");
+  if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
   return r;
 }
 
@@ -224,6 +274,16 @@ Route route_request(const HttpRequest& req, const Settings& settings, bool https
     if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
     if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
     return create_meeting(req);
+  }
+  if (target == "/api/groups") {
+    if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+    return create_group(req);
+  }
+  constexpr std::string_view groups_prefix = "/api/groups/";
+  if (target.rfind(groups_prefix, 0) == 0) {
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+    return group_resource(req, target.substr(groups_prefix.size()));
   }
   constexpr std::string_view meetings_prefix = "/api/meetings/";
   if (target.rfind(meetings_prefix, 0) == 0) return meeting_resource(req, target.substr(meetings_prefix.size()), settings, https);

@@ -41,6 +41,8 @@ struct Route {
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
     upgrade,         // GET /ws with Upgrade: websocket
     server_info,     // GET /api/server: version, public URL, whether creating needs a key
+    create_group,    // POST /api/groups: `title` (the group's name), `key` (the create key presented)
+    group_record,    // GET /api/groups/{code}: `code`, `key` (group key), `format` ("json" or "md")
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
   };
   Kind kind = Kind::refuse;
@@ -54,6 +56,8 @@ struct Route {
   bool started = true;   // create_meeting: false to prepare the meeting before it starts
   // create_meeting: copy the agenda of an earlier meeting, by its code and facilitator key
   std::string agenda_from_code, agenda_from_key;
+  // create_meeting: a meeting of this group, by its code and group key
+  std::string group_code, group_key;
 };
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.

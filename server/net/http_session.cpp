@@ -13,6 +13,7 @@
 #include "net/metrics.hpp"
 #include <qrcodegen/qrcodegen.hpp>
 
+#include "codec/group_record.hpp"
 #include "codec/minutes.hpp"
 #include "net/secrets.hpp"
 #include "net/websocket_session.hpp"
@@ -144,6 +145,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return send(static_file(req, route.path));
       case Route::Kind::create_meeting:
         return create_meeting(route, version, keep);
+      case Route::Kind::create_group:
+        return create_group(route, version, keep);
+      case Route::Kind::group_record:
+        return group_record(route, version, keep, req.method() == http::verb::head);
       case Route::Kind::test_fault:
         throw InjectedFault();
       case Route::Kind::qr_code:
@@ -243,19 +248,105 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (route.utc_offset_minutes) settings.emplace_back(core::TimeZoneSet{route.time_zone, *route.utc_offset_minutes});
     if (!route.language.empty()) settings.emplace_back(core::LanguageSet{route.language});
     if (!route.started) settings.emplace_back(core::MeetingScheduled{});
-    if (route.agenda_from_code.empty()) return create_with(route.title, std::move(settings), version, keep);
+    GroupArgs group{route.group_code, route.group_key, route.language.empty() ? "en" : route.language,
+                    route.utc_offset_minutes.value_or(0)};
+    if (route.agenda_from_code.empty()) return create_in_group(route.title, std::move(group), std::move(settings), version, keep);
     // The agenda of an earlier meeting, for whoever holds its facilitator key (a wrong key costs a
     // create from this address's rate, like any other attempt).
     auto from = ctx_.meetings.find(route.agenda_from_code);
     if (!from) return send(error_response(http::status::not_found, "no meeting has the code given in agenda_from", version, keep));
-    from->agenda(route.agenda_from_key, [self = shared_from_this(), title = route.title, settings = std::move(settings), version,
-                                         keep](bool ok, std::vector<core::Event> items) mutable {
+    from->agenda(route.agenda_from_key, [self = shared_from_this(), title = route.title, group = std::move(group),
+                                         settings = std::move(settings), version, keep](bool ok, std::vector<core::Event> items) mutable {
       if (!ok)
         return self->send_later(
             self->error_response(http::status::forbidden, "wrong facilitator key for the meeting given in agenda_from", version, keep));
       for (auto& item : items) settings.push_back(std::move(item));
-      self->create_with(std::move(title), std::move(settings), version, keep);
+      self->create_in_group(std::move(title), std::move(group), std::move(settings), version, keep);
     });
+  }
+
+  struct GroupArgs {
+    std::string code, key, language;
+    std::int32_t utc_offset_minutes = 0;
+  };
+  // A meeting of a group starts with the group's agreement and the reviews that fall due (after
+  // any agenda copied from an earlier meeting). Any thread: the response goes through send_later.
+  void create_in_group(std::string title, GroupArgs group, std::vector<core::Event> settings, unsigned version, bool keep) {
+    if (!group.code.empty()) {
+      std::uint32_t agenda_items = 0;
+      for (const auto& e : settings) agenda_items += std::holds_alternative<core::AgendaItemAdded>(e) ? 1 : 0;
+      // Today where the meeting is (its offset from UTC, as the creator's browser gave it).
+      const std::time_t local = static_cast<std::time_t>((now_ms() / 1000) + std::int64_t{group.utc_offset_minutes} * 60);
+      std::tm tm{};
+      gmtime_r(&local, &tm);
+      char today[16];
+      std::strftime(today, sizeof today, "%Y-%m-%d", &tm);
+      std::vector<core::Event> opening;
+      const auto access = ctx_.groups.opening(group.code, group.key, today, group.language, agenda_items + 1, opening);
+      if (access != GroupRegistry::Access::ok) {
+        // The attempt has cost a create from this address's rate already, like any other.
+        return send_later(access == GroupRegistry::Access::not_found
+                              ? error_response(http::status::not_found, "no group has the code given in group", version, keep)
+                              : error_response(http::status::forbidden, "wrong group key for the group given in group", version, keep));
+      }
+      for (auto& e : opening) settings.push_back(std::move(e));
+    }
+    create_with(std::move(title), std::move(settings), version, keep);
+  }
+
+  // Creating a group is refused as creating a meeting is: without the create key (when one is
+  // set), and past the per-address rate.
+  void create_group(const Route& route, unsigned version, bool keep) {
+    if (!ctx_.settings.create_key.empty() && hash_secret(route.key) != hash_secret(ctx_.settings.create_key))
+      return send(error_response(http::status::forbidden,
+                                 route.key.empty() ? "this server needs a create key (X-Create-Key) to create groups"
+                                                   : "wrong create key",
+                                 version, keep, route.key.empty() ? "create_key_required" : "wrong_create_key"));
+    if (!ctx_.creates.take(client_))
+      return send(error_response(http::status::too_many_requests, "too many created from this address; try again in a minute",
+                                 version, keep));
+    ctx_.groups.create(route.title, [self = shared_from_this(), version, keep](std::optional<GroupRegistry::Created> created,
+                                                                             const std::string& error) {
+      if (!created) return self->send_later(self->error_response(http::status::service_unavailable, error, version, keep));
+      send_json(self, http::status::created, nlohmann::json{{"code", created->code}, {"group_key", created->group_key},
+                                                            {"name", created->name}}.dump(), version, keep);
+    });
+  }
+
+  // The group's record (JSON) or report (Markdown), for whoever holds its key.
+  void group_record(const Route& route, unsigned version, bool keep, bool head) {
+    core::GroupState group;
+    const auto access = ctx_.groups.read(route.code, route.key, group);
+    if (access == GroupRegistry::Access::not_found)
+      return send(error_response(http::status::not_found, "no group has this code", version, keep));
+    if (access == GroupRegistry::Access::wrong_key)
+      return send(error_response(http::status::forbidden, "wrong group key", version, keep));
+    http::response<http::string_body> res{http::status::ok, version};
+    secure(res, https_);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep);
+    if (route.format == "md") {
+      res.set(http::field::content_type, "text/markdown; charset=utf-8");
+      res.set(http::field::content_disposition, "attachment; filename=\"everyvoice-group-" + route.code + ".md\"");
+      res.body() = codec::group_report_md(group, route.code);
+    } else {
+      res.set(http::field::content_type, "application/json");
+      res.body() = codec::group_record(group, route.code).dump();
+    }
+    res.prepare_payload();
+    if (head) res.body().clear();
+    send(std::move(res));
+  }
+
+  static void send_json(const std::shared_ptr<HttpSession>& self, http::status status, std::string body, unsigned version, bool keep) {
+    http::response<http::string_body> res{status, version};
+    secure(res, self->https_);
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(keep);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    self->send_later(std::move(res));
   }
 
   void create_with(std::string title, std::vector<core::Event> settings, unsigned version, bool keep) {

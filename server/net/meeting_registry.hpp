@@ -22,6 +22,8 @@ class MeetingRegistry {
   MeetingRegistry(boost::asio::io_context& ioc, const Settings& settings, store::EventLog& log)
       : ioc_(ioc), settings_(settings), log_(log) {}
 
+  // Where every room reports to its group (MeetingRoom::set_group_sink). Before restore().
+  void set_group_sink(MeetingRoom::GroupSink sink) { group_sink_ = std::move(sink); }
   // The meetings the log held at startup.
   void restore(std::vector<store::LoadedMeeting> meetings);
 
@@ -51,6 +53,7 @@ class MeetingRegistry {
   boost::asio::io_context& ioc_;
   const Settings& settings_;
   store::EventLog& log_;
+  MeetingRoom::GroupSink group_sink_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<MeetingRoom>> rooms_;
   std::set<std::string> reserved_;  // codes being created

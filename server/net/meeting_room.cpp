@@ -91,7 +91,13 @@ void MeetingRoom::inject_fault(std::shared_ptr<Connection> conn, bool in_store) 
 }
 
 void MeetingRoom::start() {
-  asio::post(strand_, [self = shared_from_this()] { self->schedule_heartbeat(); });
+  asio::post(strand_, [self = shared_from_this()] {
+    self->schedule_heartbeat();
+    // A new meeting of a group is added to it; a restored one catches its group up with whatever
+    // the group missed (a crash between the meeting's commit and the group's).
+    if (self->group_sink_ && !self->committed_.group.group.empty())
+      self->group_sink_(self->committed_.group.group, core::group_facts(self->code_, self->committed_));
+  });
 }
 
 void MeetingRoom::join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request) {
@@ -467,10 +473,15 @@ void MeetingRoom::fail_pending(const std::string& error) {
 }
 
 void MeetingRoom::publish(Pending& pending) {
+  bool group_follows = false;  // the agreement or the decision record changed
   for (const auto& e : pending.events) {
     core::apply(committed_, e);
     history_.push_back(e);
+    group_follows = group_follows || std::holds_alternative<core::AgreementItemChanged>(e.event) ||
+                    std::holds_alternative<core::DecisionRecorded>(e.event);
   }
+  if (group_follows && group_sink_ && !committed_.group.group.empty())
+    group_sink_(committed_.group.group, core::group_facts(code_, committed_));
   if (committed_.ended) ended_ = true;
   while (history_.size() > settings_.history_events) history_.pop_front();
   if (pending.kind == Pending::Kind::command)

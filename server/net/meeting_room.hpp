@@ -27,6 +27,7 @@
 #include "core/meeting.hpp"
 #include "net/connection.hpp"
 #include "net/secrets.hpp"
+#include "core/group.hpp"
 #include "net/settings.hpp"
 #include "net/update_batching.hpp"
 #include "store/event_log.hpp"
@@ -42,7 +43,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Ended meetings are read-only and do not count toward the limit of meetings. Any thread.
   bool ended() const { return ended_.load(std::memory_order_relaxed); }
 
-  void start();  // starts the heartbeat
+  // Where a meeting of a group reports what its group follows (GroupRegistry::sync), after a
+  // commit that changed its agreement or decision record, and once at start. Before start().
+  using GroupSink = std::function<void(const std::string& group, core::GroupFacts facts)>;
+  void set_group_sink(GroupSink sink) { group_sink_ = std::move(sink); }
+
+  void start();  // starts the heartbeat (and reports to the meeting's group, if it has one)
 
   // Thread-safe entry points: each posts its work to the room's strand.
   void join(std::shared_ptr<Connection> conn, std::string id, codec::JoinRequest request);
@@ -131,6 +137,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const Settings& settings_;
   store::EventLog& log_;
+  GroupSink group_sink_;
   const std::int64_t id_;
   const std::string code_;
   SecretHash facilitator_key_hash_{};

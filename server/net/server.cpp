@@ -79,6 +79,11 @@ int run_server(const Settings& settings) {
     log(LogLevel::error, "meeting " + std::to_string(u.id) + " could not be loaded and is NOT served: " + u.reason +
                              ". Its data is kept; export its events with: everyvoice export-events " +
                              std::to_string(u.id) + " --data-dir=" + settings.data_dir);
+  auto groups = event_log->load_groups(error);
+  if (!error.empty()) log(LogLevel::error, "the groups could not be listed: " + error);
+  for (const auto& u : event_log->unloadable_groups())
+    log(LogLevel::error, "group " + std::to_string(u.id) + " could not be loaded and is NOT served: " + u.reason +
+                             ". Its data is kept.");
   event_log->set_remembered_commands(settings.remembered_commands);
   event_log->set_fault_handler([](const char* callback, const std::exception* e) {
     report_fault(FaultPlace::store, std::string("event log callback ") + callback, e);
@@ -87,6 +92,8 @@ int run_server(const Settings& settings) {
   ServerContext ctx(ioc, settings, *event_log);
   log(LogLevel::info, "event log " + db_path + " (synchronous=" + settings.sync + "): " + std::to_string(loaded.size()) +
                           " meetings loaded");
+  log(LogLevel::info, std::to_string(groups.size()) + " groups loaded");
+  ctx.groups.restore(std::move(groups));  // before the meetings: each reports to its group at start
   ctx.meetings.restore(std::move(loaded));
 
   // Retention: ended meetings older than retention_days are deleted, checked hourly.

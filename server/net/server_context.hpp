@@ -13,6 +13,7 @@
 
 #include "net/connection.hpp"
 #include "net/forwarded.hpp"
+#include "net/group_registry.hpp"
 #include "net/meeting_registry.hpp"
 #include "net/settings.hpp"
 #include "net/static_files.hpp"
@@ -120,13 +121,16 @@ class ConnectionSet {
 
 struct ServerContext {
   ServerContext(boost::asio::io_context& ioc, Settings s, store::EventLog& event_log)
-      : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log),
+      : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log), groups(settings, event_log),
         addresses(settings.connections_per_ip), creates(settings.meeting_creates_per_minute),
-        proxies(trusted_proxies(settings)), static_files(settings.static_dir) {}
+        proxies(trusted_proxies(settings)), static_files(settings.static_dir) {
+    meetings.set_group_sink([this](const std::string& group, core::GroupFacts facts) { groups.sync(group, std::move(facts)); });
+  }
   boost::asio::io_context& io;
   const Settings settings;
   store::EventLog& log;
   MeetingRegistry meetings;
+  GroupRegistry groups;
   AddressLimiter addresses;
   AddressRate creates;
   const TrustedProxies proxies;  // connections from these are counted by the client they name

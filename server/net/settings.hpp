@@ -36,7 +36,8 @@ struct Settings {
   std::size_t connections_per_ip = 200;          // open connections from one address
   std::size_t participants_per_meeting = 5000;   // people who can join one meeting (removed ones excluded)
   std::size_t meetings = 1000;                   // active (not ended) meetings held at once
-  double meeting_creates_per_minute = 10;        // per address: meetings created (burst of the same size)
+  std::size_t groups = 1000;                     // groups held (each its meetings' standing space)
+  double meeting_creates_per_minute = 10;        // per address: meetings and groups created (burst of the same size)
   std::size_t send_queue_bytes = 1024 * 1024;    // per connection: above it, queued updates are dropped
                                                  // and the client gets a fresh snapshot once drained
   std::size_t send_queue_hard_bytes = 8 * 1024 * 1024;  // per connection: above it, closed (1008)

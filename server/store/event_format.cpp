@@ -45,7 +45,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //      (MeetingScheduled, MeetingStarted: a meeting prepared before it starts): one release.
 //  10: Proposal::presented, ConsentPhase::draft (stored 6): proposals prepared in advance
 //      (ProposalDrafted, DraftProposalPresented).
-constexpr std::uint32_t state_layout = 10;
+//  11: MeetingState::group (GroupAgreementCarried: a meeting of a group).
+constexpr std::uint32_t state_layout = 11;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -58,10 +59,10 @@ std::uint64_t tag_of(E value) {
   throw std::logic_error("an enum value without a stored tag (add it to stored_tags.hpp)");
 }
 
-// The event kinds have distinct tags, and every kind has one.
-template <std::size_t... I>
+// The event kinds of a variant have distinct tags, and every kind has one.
+template <class V, std::size_t... I>
 consteval bool event_tags_distinct(std::index_sequence<I...>) {
-  constexpr std::array tags{event_tag<std::variant_alternative_t<I, Event>>...};
+  constexpr std::array tags{event_tag<std::variant_alternative_t<I, V>>...};
   for (std::size_t a = 0; a < tags.size(); ++a) {
     if (tags[a] == 0xFFFFFFFF) return false;
     for (std::size_t b = a + 1; b < tags.size(); ++b)
@@ -69,8 +70,10 @@ consteval bool event_tags_distinct(std::index_sequence<I...>) {
   }
   return true;
 }
-static_assert(event_tags_distinct(std::make_index_sequence<std::variant_size_v<Event>>{}),
+static_assert(event_tags_distinct<Event>(std::make_index_sequence<std::variant_size_v<Event>>{}),
               "every event kind needs its own tag in stored_tags.hpp");
+static_assert(event_tags_distinct<GroupEvent>(std::make_index_sequence<std::variant_size_v<GroupEvent>>{}),
+              "every group event kind needs its own tag in stored_tags.hpp");
 
 // Writes values: unsigned integers as LEB128, signed ones zigzagged, strings and containers with
 // their length first, enums and event kinds as their stored tags.
@@ -141,7 +144,8 @@ class Writer {
   void put_compound(const std::array<T, N>& a) {
     for (const auto& x : a) put(x);
   }
-  void put_compound(const Event& v) {
+  template <class... K>
+  void put_compound(const std::variant<K...>& v) {
     std::visit(
         [&](const auto& x) {
           varint(event_tag<std::decay_t<decltype(x)>>);
@@ -253,22 +257,23 @@ class Reader {
   void get_compound(std::array<T, N>& a) {
     for (auto& x : a) get(x);
   }
-  template <std::size_t I = 0>
-  void get_event(Event& v, std::uint64_t tag) {
-    if constexpr (I < std::variant_size_v<Event>) {
-      using Kind = std::variant_alternative_t<I, Event>;
+  template <std::size_t I = 0, class V>
+  void get_event(V& v, std::uint64_t tag) {
+    if constexpr (I < std::variant_size_v<V>) {
+      using Kind = std::variant_alternative_t<I, V>;
       if (tag == event_tag<Kind>) {
         Kind x{};
         get(x);
         v = std::move(x);
         return;
       }
-      get_event<I + 1>(v, tag);
+      get_event<I + 1, V>(v, tag);
     } else {
       throw FormatError("an event kind this version does not know");
     }
   }
-  void get_compound(Event& v) { get_event(v, varint()); }
+  template <class... K>
+  void get_compound(std::variant<K...>& v) { get_event(v, varint()); }
   template <class T>
   void get_compound(T& v) {
     describe(*this, v);
@@ -344,6 +349,12 @@ template <class A> void describe(A& a, AgendaItemStarted& x) { a(x.item); }
 template <class A> void describe(A&, MeetingEnded&) {}
 template <class A> void describe(A&, MeetingScheduled&) {}
 template <class A> void describe(A&, MeetingStarted&) {}
+template <class A> void describe(A& a, GroupLink& x) { a(x.group, x.name, x.agreement_version, x.carried, x.first_item, x.reviews); }
+template <class A> void describe(A& a, GroupAgreementCarried& x) { a(x.link, x.texts); }
+template <class A> void describe(A& a, GroupCreated& x) { a(x.name); }
+template <class A> void describe(A& a, GroupMeetingAdded& x) { a(x.code, x.title, x.created_at, x.agreement_version, x.carried, x.first_item, x.reviews); }
+template <class A> void describe(A& a, GroupAgreementChanged& x) { a(x.meeting, x.meeting_item, x.group_item, x.text, x.adopted); }
+template <class A> void describe(A& a, GroupDecisionLogged& x) { a(x.meeting, x.decision, x.hash); }
 
 template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms); }
 template <class A> void describe(A& a, QueueEntry& x) { a(x.who, x.kind, x.raised_at, x.hand_no, x.pinned_at, x.pin_reason); }
@@ -364,7 +375,7 @@ template <class A> void describe(A& a, MeetingState& x) {
   a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
     x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
     x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item,
-    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language, x.started, x.started_at);
+    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language, x.started, x.started_at, x.group);
 }
 }  // namespace everyvoice::core
 
@@ -429,6 +440,8 @@ MeetingState decode_state(std::string_view bytes) {
   return value;
 }
 std::string encode_ballot(const Ballot& ballot) { return encode(ballot); }
+std::string encode_group_event(const GroupEvent& event) { return encode(event); }
+GroupEvent decode_group_event(std::string_view bytes) { return decode<GroupEvent>(bytes, "group event"); }
 Ballot decode_ballot(std::string_view bytes) { return decode<Ballot>(bytes, "ballot"); }
 
 }  // namespace everyvoice::store

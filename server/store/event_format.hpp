@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/events.hpp"
+#include "core/group.hpp"
 #include "core/meeting_state.hpp"
 
 namespace everyvoice::store {
@@ -27,6 +28,11 @@ core::Event decode_event(std::string_view bytes);  // throws FormatError
 
 std::string encode_state(const core::MeetingState& state);
 core::MeetingState decode_state(std::string_view bytes);  // throws FormatError, SnapshotOutdated
+
+// A group's events (core/group.hpp), in the group_events table. A group has no snapshot: its
+// events are few (one per meeting, agreement change and decision) and replayed when it is loaded.
+std::string encode_group_event(const core::GroupEvent& event);
+core::GroupEvent decode_group_event(std::string_view bytes);  // throws FormatError
 
 std::string encode_ballot(const core::Ballot& ballot);
 core::Ballot decode_ballot(std::string_view bytes);  // throws FormatError

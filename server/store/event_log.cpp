@@ -59,10 +59,15 @@ CREATE TABLE IF NOT EXISTS commands(
 // The database's layout version, kept in PRAGMA user_version. 0 is 722a9e2's (which set none).
 // migrations[v] takes a database from version v to v + 1, in one transaction with the new number,
 // when a newer binary opens it; an older binary refuses a database whose number it does not know.
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 constexpr const char* migrations[schema_version] = {
     // 1: exactly-once keeps each person's newest commands only; pruning finds them by this index.
     "CREATE INDEX IF NOT EXISTS commands_by_person ON commands(meeting, participant, seq);",
+    // 2: groups (core/group.hpp): each with its code, the hash of its key, and its own events.
+    "CREATE TABLE IF NOT EXISTS groups(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, key_hash BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS group_events(grp INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " body BLOB NOT NULL, PRIMARY KEY(grp, seq)) WITHOUT ROWID;",
 };
 
 std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
@@ -178,7 +183,18 @@ struct EventLog::Job {
   struct Run {
     std::function<void()> done;
   };
-  std::variant<Create, Append, Recover, Delete, EndedBefore, Run> work;
+  struct CreateGroup {
+    std::string code, key_hash;
+    Millis now;
+    std::vector<core::GroupStamped> events;
+    std::function<void(std::int64_t, const std::string&)> done;
+  };
+  struct AppendGroup {
+    std::int64_t group;
+    std::vector<core::GroupStamped> events;
+    Done done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup> work;
 };
 
 template <class F, class... Args>
@@ -286,6 +302,25 @@ void EventLog::ended_before(Millis cutoff, std::function<void(std::vector<std::i
   push(Job{Job::EndedBefore{cutoff, std::move(done)}});
 }
 
+void EventLog::create_group(std::string code, std::string key_hash, Millis now, std::vector<core::GroupStamped> events,
+                            std::function<void(std::int64_t id, const std::string& error)> done) {
+  push(Job{Job::CreateGroup{std::move(code), std::move(key_hash), now, std::move(events), std::move(done)}});
+}
+
+void EventLog::append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done) {
+  push(Job{Job::AppendGroup{group, std::move(events), std::move(done)}});
+}
+
+namespace {
+void insert_group_events(sqlite3* db, std::int64_t group, const std::vector<core::GroupStamped>& events) {
+  Statement event(db, "INSERT INTO group_events(grp, seq, at, body) VALUES (?, ?, ?, ?)");
+  for (const auto& e : events) {
+    event.bind(1, group).bind(2, static_cast<std::int64_t>(e.seq)).bind(3, e.at).bind_blob(4, encode_group_event(e.event));
+    if (event.run() != SQLITE_OK) throw std::runtime_error(last_error(db));
+  }
+}
+}  // namespace
+
 // The writer: takes everything queued, commits consecutive appends as one transaction, runs the
 // other jobs one by one, in order.
 void EventLog::run() {
@@ -367,6 +402,36 @@ void EventLog::run() {
               notify("ended_before", w.done, std::move(ids));
             } else if constexpr (std::is_same_v<W, Job::Run>) {
               notify("run", w.done);
+            } else if constexpr (std::is_same_v<W, Job::CreateGroup>) {
+              std::string error;
+              std::int64_t id = 0;
+              try {
+                exec(db_, "BEGIN IMMEDIATE");
+                Statement insert(db_, "INSERT INTO groups(code, key_hash, created_at) VALUES (?, ?, ?)");
+                insert.bind_text(1, w.code).bind_blob(2, w.key_hash).bind(3, w.now);
+                if (insert.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                id = sqlite3_last_insert_rowid(db_);
+                insert_group_events(db_, id, w.events);
+                exec(db_, "COMMIT");
+              } catch (const std::exception& e) {
+                error = e.what();
+                id = 0;
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+              }
+              notify("create_group", w.done, id, error);
+            } else if constexpr (std::is_same_v<W, Job::AppendGroup>) {
+              // A group's events are few (one per meeting, agreement change and decision): each
+              // append is its own transaction, with synchronous=FULL as every other.
+              std::string error;
+              try {
+                exec(db_, "BEGIN IMMEDIATE");
+                insert_group_events(db_, w.group, w.events);
+                exec(db_, "COMMIT");
+              } catch (const std::exception& e) {
+                error = e.what();
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+              }
+              notify("append_group", w.done, error.empty(), error);
             }
           },
           job.work);
@@ -559,6 +624,40 @@ std::vector<LoadedMeeting> EventLog::load_all(std::size_t recent_events, std::st
     else unloadable_.push_back(Unloadable{id, why});
   }
   return out;
+}
+
+std::vector<LoadedGroup> EventLog::load_groups(std::string& error) {
+  std::vector<LoadedGroup> out;
+  try {
+    Statement q(db_, "SELECT id, code, key_hash, created_at FROM groups ORDER BY id");
+    while (q.row()) {
+      LoadedGroup g;
+      g.id = q.integer(0);
+      g.code = q.blob(1);
+      g.key_hash = q.blob(2);
+      g.created_at = q.integer(3);
+      out.push_back(std::move(g));
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+    return {};
+  }
+  std::vector<LoadedGroup> loaded;
+  for (auto& g : out) {
+    try {
+      Statement q(db_, "SELECT seq, at, body FROM group_events WHERE grp = ? ORDER BY seq");
+      q.bind(1, g.id);
+      while (q.row()) {
+        core::GroupStamped e{static_cast<core::Seq>(q.integer(0)), q.integer(1), decode_group_event(q.blob(2))};
+        if (e.seq != g.state.seq + 1) throw std::runtime_error("a gap in the group's events at seq " + std::to_string(e.seq));
+        core::apply(g.state, e);
+      }
+      loaded.push_back(std::move(g));
+    } catch (const std::exception& e) {
+      unloadable_groups_.push_back(Unloadable{g.id, e.what()});
+    }
+  }
+  return loaded;
 }
 
 std::optional<LoadedMeeting> EventLog::load_meeting(std::int64_t id, std::size_t recent_events, std::string& error) {

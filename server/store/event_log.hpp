@@ -1,4 +1,5 @@
-// The durable event log: every meeting's events in one SQLite database (WAL mode), written by one
+// The durable event log: every meeting's events, and every group's (core/group.hpp: tables
+// `groups` and `group_events`), in one SQLite database (WAL mode), written by one
 // connection on its own thread. That thread does every write and checkpoint (Debian 12's SQLite
 // 3.40 has a WAL-reset bug with several writers) and commits in groups: writes that arrive while a
 // commit is in flight go into the next transaction. Callbacks run on the writer thread: post them
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "core/events.hpp"
+#include "core/group.hpp"
 #include "core/meeting_state.hpp"
 
 struct sqlite3;
@@ -59,6 +61,15 @@ struct LoadedMeeting {
   std::vector<TokenRecord> tokens;
   std::vector<CommandRecord> commands;
   std::string note;  // how it was loaded, when not as usual (e.g. replayed: its snapshot was unreadable)
+};
+
+// A group (core/group.hpp) as stored: its events replayed.
+struct LoadedGroup {
+  std::int64_t id = 0;
+  std::string code;
+  std::string key_hash;  // SHA-256 of the group key, 32 bytes
+  core::Millis created_at = 0;
+  core::GroupState state;
 };
 
 // A meeting whose events could not be read: it stays on disk, untouched, and is reported.
@@ -101,6 +112,10 @@ class EventLog {
   // events cannot be read are left out and listed by unloadable().
   std::vector<LoadedMeeting> load_all(std::size_t recent_events, std::string& error);
   const std::vector<Unloadable>& unloadable() const { return unloadable_; }
+  // Every group, replayed from its events (before start(), as load_all). A group whose events
+  // cannot be read stays on disk, untouched, and is listed by unloadable_groups().
+  std::vector<LoadedGroup> load_groups(std::string& error);
+  const std::vector<Unloadable>& unloadable_groups() const { return unloadable_groups_; }
   // Exactly-once ids kept per person on disk (the room keeps as many in memory). Before start().
   void set_remembered_commands(std::size_t n) { remembered_commands_ = std::max<std::size_t>(1, n); }
 
@@ -124,6 +139,11 @@ class EventLog {
   void delete_meeting(std::int64_t meeting, Done done);
   // Meetings that ended before `cutoff`: their ids, to be deleted.
   void ended_before(core::Millis cutoff, std::function<void(std::vector<std::int64_t>)> done);
+
+  // A new group with its first events; `done` receives its id (0 on failure).
+  void create_group(std::string code, std::string key_hash, core::Millis now, std::vector<core::GroupStamped> events,
+                    std::function<void(std::int64_t id, const std::string& error)> done);
+  void append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done);
 
   LogStats stats() const;
 
@@ -155,6 +175,7 @@ class EventLog {
   std::string path_;
   std::size_t remembered_commands_ = 100;
   std::vector<Unloadable> unloadable_;
+  std::vector<Unloadable> unloadable_groups_;
   bool wal_to_empty_ = false;  // writer thread only
   std::map<std::string, sqlite3_stmt*> statements_;  // writer thread only
   std::mutex mutex_;

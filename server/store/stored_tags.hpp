@@ -12,11 +12,14 @@
 #include <cstdint>
 
 #include "core/events.hpp"
+#include "core/group.hpp"
 #include "core/meeting_state.hpp"
 
 namespace everyvoice::store {
 
 // --- Event kinds ---------------------------------------------------------------------------------
+// A meeting's events and a group's events are numbered apart: a tag is unique within its variant
+// (core::Event, core::GroupEvent).
 template <class E>
 inline constexpr std::uint32_t event_tag = 0xFFFFFFFF;  // no tag: such an event cannot be stored
 
@@ -76,6 +79,13 @@ template <> inline constexpr std::uint32_t event_tag<core::MeetingScheduled> = 5
 template <> inline constexpr std::uint32_t event_tag<core::MeetingStarted> = 52;
 template <> inline constexpr std::uint32_t event_tag<core::ProposalDrafted> = 53;
 template <> inline constexpr std::uint32_t event_tag<core::DraftProposalPresented> = 54;
+template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementCarried> = 55;
+
+// A group's events (core/group.hpp): their own numbering, in the group_events table.
+template <> inline constexpr std::uint32_t event_tag<core::GroupCreated> = 0;
+template <> inline constexpr std::uint32_t event_tag<core::GroupMeetingAdded> = 1;
+template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementChanged> = 2;
+template <> inline constexpr std::uint32_t event_tag<core::GroupDecisionLogged> = 3;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/group.hpp"
 #include "codec/client_message.hpp"
 #include "codec/server_message.hpp"
 #include "core/meeting.hpp"
@@ -573,5 +574,20 @@ int main() {
                                    "you sent this signal a moment ago; it still counts until it fades"));
   Driver::emit(codec::encode_heartbeat(d.state.seq, d.now));
   Driver::emit(codec::encode_pong("p9", d.state.seq, d.now));
+
+  // A meeting of a group (issue 17): it starts with the group's agreement (group_agreement_carried)
+  // and a review that falls due on its agenda; `meeting.group` names the group.
+  Driver g;
+  GroupState group;
+  for (const auto& e : std::vector<GroupStamped>{
+           {1, g.now, GroupCreated{"Tenants' panel"}},
+           {2, g.now, GroupMeetingAdded{"T6HNFX", "March forum", g.now, 0, {}, 1, {}}},
+           {3, g.now, GroupAgreementChanged{"T6HNFX", 1, 1, "We listen to each other", true}}})
+    apply(group, e);
+  std::vector<Event> opening{MeetingOpened{"April forum"}, LanguageSet{"en"}};
+  for (auto& e : open_group_meeting(group, "R4TQ9N", "2027-01-10", "en", 1, 1)) opening.push_back(std::move(e));
+  g.commit(stamp(g.state, std::move(opening), g.now));
+  g.join("Fatima", Role::facilitator, Location::in_room, Preference::speak);
+  g.snapshots();
   return 0;
 }

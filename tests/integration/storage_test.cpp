@@ -54,7 +54,7 @@ TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouch
     create_meeting(first.port());
   }
   const std::string db = dir + "/everyvoice.db";
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "1");
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "2");
   sql(db, "PRAGMA user_version = 7");
   EXPECT_THROW(ServerProcess({}, dir, true), std::runtime_error) << "the server must refuse to start";
   // What it said, and that nothing changed.

@@ -412,6 +412,55 @@ TEST(HttpRouter, CreatingAMeetingFromAnEarlierAgenda) {
   }
 }
 
+// group: exactly a code and a group key, as strings; the code as typed is fine.
+TEST(HttpRouter, CreatingAMeetingInAGroup) {
+  Route r = route_request(create(R"({"title":"April","group":{"code":"r4tq 9n","group_key":"5f0c"}})"), defaults());
+  ASSERT_EQ(r.kind, Kind::create_meeting) << r.message;
+  EXPECT_EQ(r.group_code, "R4TQ9N");
+  EXPECT_EQ(r.group_key, "5f0c");
+  for (const std::string& body : std::vector<std::string>{R"({"group":"R4TQ9N"})", R"({"group":{"code":"R4TQ9N"}})",
+                                 R"({"group":{"code":"R4TQ9N","group_key":5}})", R"({"group":{"code":"!!","group_key":"k"}})",
+                                 R"({"group":{"code":"R4TQ9N","facilitator_key":"k"}})",
+                                 R"({"group":{"code":"R4TQ9N","group_key":")" + std::string(201, 'a') + R"("}})"}) {
+    r = route_request(create(body), defaults());
+    EXPECT_TRUE(refused(r, http::status::bad_request, false)) << body.substr(0, 80);
+    EXPECT_NE(r.message.find("\"group\" must be"), std::string::npos) << body.substr(0, 80) << ": " << r.message;
+  }
+}
+
+// POST /api/groups: a name, nothing else; GET /api/groups/{code}: the key in a header, never the URL.
+TEST(HttpRouter, GroupsAreCreatedWithANameAndReadWithTheirKeyInAHeader) {
+  HttpRequest req = request(http::verb::post, "/api/groups");
+  req.body() = R"({"name":"  Tenants' panel "})";
+  Route r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::create_group) << r.message;
+  EXPECT_EQ(r.title, "Tenants' panel");
+  for (const std::string body : {"", "[]", R"({})", R"({"name":""})", R"({"name":7})", R"({"name":"x","title":"y"})",
+                                 "{\"name\":\"a\u0007b\"}"}) {
+    req.body() = body;
+    EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false)) << body;
+  }
+  EXPECT_TRUE(refused(route_request(get("/api/groups"), defaults()), http::status::method_not_allowed, false));
+  req = get("/api/groups/r4tq9n?format=md");
+  req.set("X-Group-Key", "k");
+  r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::group_record) << r.message;
+  EXPECT_EQ(r.code, "R4TQ9N");
+  EXPECT_EQ(r.format, "md");
+  EXPECT_EQ(r.key, "k");
+  EXPECT_TRUE(refused(route_request(get("/api/groups/R4TQ9N"), defaults()), http::status::unauthorized, false));
+  req = get("/api/groups/R4TQ9N?format=csv");
+  req.set("X-Group-Key", "k");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false));
+  req = request(http::verb::delete_, "/api/groups/R4TQ9N");
+  req.set("X-Group-Key", "k");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::method_not_allowed, false));
+  req = get("/api/groups/R4TQ9N");
+  req.set("X-Group-Key", "k");
+  req.set(http::field::origin, "https://evil.example");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::forbidden, false));
+}
+
 TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
   const std::vector<std::string> bodies = {
       R"({"time_zone":"Europe/London"})",  // a name without its offset

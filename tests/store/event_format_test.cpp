@@ -124,9 +124,29 @@ class EventFormatTest : public MeetingFixture {
     apply(state, scheduled[0]);
     log.push_back(scheduled[0]);
     ok(fac, StartMeeting{});
+    // A meeting of a group (GroupAgreementCarried; core/group.hpp): the group's agreement, one item
+    // adopted in an earlier meeting, is carried in.
+    group_log = {GroupStamped{1, now, GroupCreated{"Tenants' panel"}},
+                 GroupStamped{2, now, GroupMeetingAdded{"EARLY1", "Kick-off", now, 0, {}, 1, {}}},
+                 GroupStamped{3, now, GroupAgreementChanged{"EARLY1", 1, 1, "We listen", true}}};
+    for (const auto& e : group_log) core::apply(group, e);
+    const auto carried = stamp(state, open_group_meeting(group, "GRP234", "2027-01-01", "en",
+                                                               static_cast<std::uint32_t>(state.agreement.size() + 1), 2),
+                               now);
+    for (const auto& e : carried) {
+      apply(state, e);
+      log.push_back(e);
+    }
     ok(fac, EndMeeting{});
+    // The group catches up with the meeting: the meeting, its agreement changes, its decisions.
+    for (auto& e : group_sync(group, group_facts("FMT234", state))) {
+      group_log.push_back(GroupStamped{group.seq + 1, now, std::move(e)});
+      core::apply(group, group_log.back());
+    }
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
+  GroupState group;
+  std::vector<GroupStamped> group_log;
 };
 
 TEST_F(EventFormatTest, EveryEventSurvivesTheRoundTrip) {
@@ -137,6 +157,16 @@ TEST_F(EventFormatTest, EveryEventSurvivesTheRoundTrip) {
   }
   for (std::size_t k = 0; k < std::variant_size_v<Event>; ++k)
     EXPECT_TRUE(kinds.contains(k)) << "no event of kind " << k << " in the test meeting";
+}
+
+TEST_F(EventFormatTest, EveryGroupEventSurvivesTheRoundTrip) {
+  std::set<std::size_t> kinds;
+  for (const auto& e : group_log) {
+    EXPECT_EQ(decode_group_event(encode_group_event(e.event)), e.event) << "group event kind " << e.event.index();
+    kinds.insert(e.event.index());
+  }
+  for (std::size_t k = 0; k < std::variant_size_v<GroupEvent>; ++k)
+    EXPECT_TRUE(kinds.contains(k)) << "no group event of kind " << k << " in the test group";
 }
 
 TEST_F(EventFormatTest, ReplayingDecodedEventsGivesTheSameState) {
@@ -206,9 +236,17 @@ std::string format_text(const std::vector<Stamped>& log, const MeetingState& sta
   return out.str();
 }
 
+std::string group_format_text(const std::vector<GroupStamped>& log) {
+  std::ostringstream out;
+  for (const auto& e : log)
+    out << "group_event " << std::visit([](const auto& x) { return event_tag<std::decay_t<decltype(x)>>; }, e.event) << " "
+        << hex(encode_group_event(e.event)) << "\n";
+  return out.str();
+}
+
 TEST_F(EventFormatTest, StoredTagsAndBytesArePinned) {
   const std::string path = EVERYVOICE_GOLDEN_DIR "/format.txt";
-  const std::string now_text = format_text(log, state);
+  const std::string now_text = format_text(log, state) + group_format_text(group_log);
   if (const char* write = std::getenv("EVERYVOICE_WRITE_GOLDEN"); write && std::string_view(write) == "1") {
     std::ofstream(path) << now_text;
     GTEST_SKIP() << "wrote " << path;
@@ -238,6 +276,23 @@ TEST_F(EventFormatTest, PinnedBytesDecodeToTheSameEvents) {
     EXPECT_EQ(decode_event(raw), log[i].event) << "event " << i;
   }
   EXPECT_EQ(i, log.size());
+}
+
+TEST_F(EventFormatTest, PinnedBytesDecodeToTheSameGroupEvents) {
+  std::ifstream in(EVERYVOICE_GOLDEN_DIR "/format.txt");
+  ASSERT_TRUE(in);
+  std::size_t i = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string kind, tag, bytes;
+    if (!(words >> kind >> tag >> bytes) || kind != "group_event") continue;
+    ASSERT_LT(i, group_log.size());
+    std::string raw;
+    for (std::size_t k = 0; k + 1 < bytes.size(); k += 2) raw.push_back(static_cast<char>(std::stoi(bytes.substr(k, 2), nullptr, 16)));
+    EXPECT_EQ(decode_group_event(raw), group_log[i].event) << "group event " << i;
+    ++i;
+  }
+  EXPECT_EQ(i, group_log.size());
 }
 
 TEST_F(EventFormatTest, ASnapshotOfAnotherLayoutIsRefusedAsOutdatedNotAsDamage) {

@@ -1,0 +1,110 @@
+#include "codec/group_record.hpp"
+
+#include <ctime>
+
+namespace everyvoice::codec {
+namespace {
+
+using nlohmann::json;
+
+// A UTC day, YYYY-MM-DD: the group's record spans time zones (each meeting keeps its own).
+std::string day(core::Millis at) {
+  const std::time_t t = static_cast<std::time_t>(at / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[16];
+  std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+  return out;
+}
+
+const core::GroupMeeting* meeting_of(const core::GroupState& g, const std::string& code) { return g.meeting(code); }
+
+std::string meeting_title(const core::GroupState& g, const std::string& code) {
+  const auto* m = meeting_of(g, code);
+  return m ? m->title : code;
+}
+
+json item_refs(const core::GroupState& g, const std::vector<std::uint32_t>& ids) {
+  json out = json::array();
+  for (const auto id : ids)
+    if (id >= 1 && id <= g.items.size()) out.push_back({{"id", id}, {"text", g.items[id - 1].text}});
+  return out;
+}
+
+}  // namespace
+
+json group_record(const core::GroupState& g, std::string_view code) {
+  json meetings = json::array();
+  for (const auto& m : g.meetings)
+    meetings.push_back({{"code", m.code}, {"title", m.title}, {"created_at", m.created_at},
+                        {"agreement_version", m.agreement_version}, {"decisions", m.decisions_logged}});
+  json items = json::array();
+  for (const core::GroupItem* item : g.current_items())
+    items.push_back({{"id", item->id}, {"text", item->text}, {"meeting", item->meeting}, {"since_version", item->added_in}});
+  json history = json::array();
+  for (const auto& v : g.versions)
+    history.push_back({{"version", v.number}, {"at", v.at}, {"meeting", v.meeting},
+                       {"added", item_refs(g, v.added)}, {"removed", item_refs(g, v.removed)}});
+  json decisions = json::array();
+  for (const auto& e : g.decisions) {
+    const auto& d = e.decision;
+    json j{{"meeting", e.meeting},      {"id", d.id},
+           {"title", d.title},          {"text", d.text},
+           {"method", d.method},        {"present_count", d.present_count},
+           {"present_names", d.present_names},
+           {"result", d.result},        {"dissent", d.dissent},
+           {"at", d.at},                {"review_date", d.review_date},
+           {"meeting_hash", d.hash},    {"prev_hash", e.prev_hash},
+           {"hash", e.hash}};
+    if (!e.review_in.empty()) j["review_in"] = e.review_in;
+    decisions.push_back(std::move(j));
+  }
+  return json{{"code", code},
+              {"name", g.name},
+              {"created_at", g.created_at},
+              {"meetings", std::move(meetings)},
+              {"agreement", {{"version", g.version()}, {"items", std::move(items)}, {"history", std::move(history)}}},
+              {"decisions", std::move(decisions)},
+              {"chain_intact", !core::verify_group_chain(g.decisions).has_value()}};
+}
+
+std::string group_report_md(const core::GroupState& g, std::string_view code) {
+  std::string md = "# " + g.name + "\n\nGroup " + std::string(code) + ", since " + day(g.created_at) + ".\n\n";
+  md += "## Meetings\n\n";
+  if (g.meetings.empty()) md += "None yet.\n";
+  for (const auto& m : g.meetings)
+    md += "- " + day(m.created_at) + ": " + m.title + " (" + m.code + "), " + std::to_string(m.decisions_logged) +
+          (m.decisions_logged == 1 ? " decision\n" : " decisions\n");
+  md += "\n## Working together agreement, version " + std::to_string(g.version()) + "\n\n";
+  const auto current = g.current_items();
+  if (current.empty()) md += "No items yet.\n";
+  for (std::size_t i = 0; i < current.size(); ++i) md += std::to_string(i + 1) + ". " + current[i]->text + "\n";
+  if (!g.versions.empty()) {
+    md += "\n### How it changed\n\n";
+    for (const auto& v : g.versions) {
+      md += "- Version " + std::to_string(v.number) + ", " + day(v.at) + ", " + meeting_title(g, v.meeting) + ":";
+      for (const auto id : v.added) md += " added \"" + g.items[id - 1].text + "\"";
+      for (const auto id : v.removed) md += " removed \"" + g.items[id - 1].text + "\"";
+      md += "\n";
+    }
+  }
+  md += "\n## Decision log\n\n";
+  if (g.decisions.empty()) md += "No decisions yet.\n";
+  for (const auto& e : g.decisions) {
+    const auto& d = e.decision;
+    md += "### " + day(d.at) + ": " + d.title + "\n\n";
+    md += "- Meeting: " + meeting_title(g, e.meeting) + " (" + e.meeting + ")\n";
+    md += "- Method: " + d.method + ", " + std::to_string(d.present_count) + " present\n";
+    md += "- Result: " + d.result + "\n";
+    for (const auto& x : d.dissent) md += "- Dissent: " + x + "\n";
+    if (!d.review_date.empty())
+      md += "- Review by " + d.review_date + (e.review_in.empty() ? "" : " (on the agenda of " + meeting_title(g, e.review_in) + ")") + "\n";
+    md += "\n";
+  }
+  const auto broken = core::verify_group_chain(g.decisions);
+  md += broken ? "The decision log's hash chain is BROKEN at entry " + std::to_string(*broken + 1) + ".\n"
+               : "The decision log's hash chain is intact (" + std::to_string(g.decisions.size()) + " entries).\n";
+  return md;
+}
+
+}  // namespace everyvoice::codec

@@ -1,0 +1,170 @@
+// A group: the standing space of a co-production group across its meetings (design.md, "Group").
+// It holds the group's working together agreement, versioned, and its decision log, chained across
+// meetings. A group is its own aggregate with its own events (GroupEvent), kept apart from its
+// meetings': a meeting never writes into its group. Instead, the group catches up with each of its
+// meetings (group_sync): from what the meeting holds (GroupFacts) it derives the events the group
+// still lacks. That is idempotent, so it runs after every relevant change and again at startup,
+// and a crash between a meeting's commit and its group's loses nothing. Pure: the standard library only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/decision_values.hpp"
+#include "core/events.hpp"
+#include "core/meeting_state.hpp"
+#include "core/types.hpp"
+
+namespace everyvoice::core {
+
+inline constexpr std::size_t max_group_name_chars = 200;
+inline constexpr std::uint32_t review_lead_days = 14;  // a review date this close is put on the next agenda
+
+// --- What a group holds ---------------------------------------------------------------------------
+
+// An item of the group's agreement: adopted in some version, removed in a later one (or still in it).
+struct GroupItem {
+  std::uint32_t id = 0;  // items[id - 1]
+  std::string text;
+  std::string meeting;          // the meeting that adopted it
+  std::uint32_t added_in = 0;   // the version that added it
+  std::uint32_t removed_in = 0; // the version that removed it; 0 while it holds
+  bool operator==(const GroupItem&) const = default;
+};
+
+// One version of the agreement: what changed, where and when. Version 0 is the empty agreement.
+struct GroupVersion {
+  std::uint32_t number = 0;
+  Millis at = 0;
+  std::string meeting;
+  std::vector<std::uint32_t> added;    // group item ids
+  std::vector<std::uint32_t> removed;  // group item ids
+  bool operator==(const GroupVersion&) const = default;
+};
+
+// A meeting's decision, in the group's log: the meeting's own record (its hash chains the
+// meeting's decisions) plus a link in the group's chain across meetings.
+struct GroupDecision {
+  std::string meeting;
+  Decision decision;
+  std::string prev_hash;  // the group chain: the previous entry's hash, 64 zeros for the first
+  std::string hash;       // sha256 of prev_hash, the meeting code and decision.hash
+  std::string review_in;  // the meeting whose agenda took up its review; empty until then
+  bool operator==(const GroupDecision&) const = default;
+};
+
+// What the group knows of one of its meetings.
+struct GroupMeeting {
+  std::string code;
+  std::string title;
+  Millis created_at = 0;
+  std::uint32_t agreement_version = 0;  // the version it started with
+  // Meeting agreement item id -> group item id: the items carried in at its start, and the ones it
+  // adopted since (synced).
+  std::map<std::uint32_t, std::uint32_t> items;
+  std::map<std::uint32_t, AgreementStatus> synced;  // meeting item id -> its status as last synced
+  std::uint32_t decisions_logged = 0;               // its decisions[0 .. n) are in the group's log
+  bool operator==(const GroupMeeting&) const = default;
+};
+
+struct GroupState {
+  Seq seq = 0;
+  std::string name;
+  Millis created_at = 0;
+  std::vector<GroupMeeting> meetings;  // in the order they were added
+  std::vector<GroupItem> items;        // items[id - 1]
+  std::vector<GroupVersion> versions;  // versions[n - 1] is version n; none yet: version 0
+  std::vector<GroupDecision> decisions;
+  bool operator==(const GroupState&) const = default;
+
+  std::uint32_t version() const { return static_cast<std::uint32_t>(versions.size()); }
+  const GroupMeeting* meeting(const std::string& code) const;
+  // The items of the current version, in the order they were adopted.
+  std::vector<const GroupItem*> current_items() const;
+};
+
+// --- The group's events ---------------------------------------------------------------------------
+
+struct GroupCreated {
+  std::string name;
+  bool operator==(const GroupCreated&) const = default;
+};
+// A meeting of the group, as it began (from its GroupLink): the agreement version it carried, and
+// the decisions whose review it put on its agenda.
+struct GroupMeetingAdded {
+  std::string code;
+  std::string title;
+  Millis created_at;
+  std::uint32_t agreement_version;
+  std::vector<std::uint32_t> carried;  // group item ids, as meeting items first_item, first_item + 1, ...
+  std::uint32_t first_item;
+  std::vector<std::uint32_t> reviews;  // indexes into the group's decisions
+  bool operator==(const GroupMeetingAdded&) const = default;
+};
+// An agreement change consented in a meeting: the group's next version.
+struct GroupAgreementChanged {
+  std::string meeting;
+  std::uint32_t meeting_item;
+  std::uint32_t group_item;  // for an adoption: the new item's id (items.size() + 1)
+  std::string text;
+  bool adopted;  // false: removed
+  bool operator==(const GroupAgreementChanged&) const = default;
+};
+struct GroupDecisionLogged {
+  std::string meeting;
+  Decision decision;
+  std::string hash;  // the group chain's hash of this entry
+  bool operator==(const GroupDecisionLogged&) const = default;
+};
+
+using GroupEvent = std::variant<GroupCreated, GroupMeetingAdded, GroupAgreementChanged, GroupDecisionLogged>;
+
+struct GroupStamped {
+  Seq seq;
+  Millis at;
+  GroupEvent event;
+  bool operator==(const GroupStamped&) const = default;
+};
+
+void apply(GroupState& state, const GroupStamped& stamped);
+
+// --- Between a group and its meetings -------------------------------------------------------------
+
+// What a new meeting of the group starts with, as the events stamped right after its opening:
+// GroupAgreementCarried (the group's current agreement, as the meeting's adopted items from
+// `first_agreement_item` on: 1 in a new meeting) and an agenda item (AgendaItemAdded, ids from
+// `first_agenda_item`, worded in `language`) for each
+// decision whose review date falls within review_lead_days of `today` (YYYY-MM-DD) and whose review
+// no earlier meeting took up.
+std::vector<Event> open_group_meeting(const GroupState& group, const std::string& group_code, const std::string& today,
+                                      const std::string& language, std::uint32_t first_agreement_item,
+                                      std::uint32_t first_agenda_item);
+
+// What a meeting holds that its group follows.
+struct GroupFacts {
+  std::string code;
+  std::string title;
+  Millis created_at = 0;
+  GroupLink link;
+  std::vector<AgreementItem> agreement;
+  std::vector<Decision> decisions;
+};
+GroupFacts group_facts(const std::string& code, const MeetingState& meeting);
+
+// The events the group lacks to have caught up with the meeting: the meeting itself (when the
+// group has not yet recorded it), each consented agreement change not yet synced, each decision not
+// yet logged. Empty when the group is up to date. Applying them and calling again gives nothing.
+std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& meeting);
+
+// The hash of a group log entry, and where the chain first breaks (nullopt: intact).
+std::string group_decision_hash(const std::string& prev_hash, const std::string& meeting, const Decision& d);
+std::optional<std::size_t> verify_group_chain(const std::vector<GroupDecision>& log);
+
+// A day YYYY-MM-DD `days` later (Gregorian), or "" if `date` is not such a date.
+std::string add_days(const std::string& date, int days);
+
+}  // namespace everyvoice::core

@@ -1,0 +1,190 @@
+#include "net/group_registry.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "core/text.hpp"
+#include "net/log.hpp"
+#include "net/secrets.hpp"
+
+namespace everyvoice::net {
+namespace {
+
+core::Millis wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string as_bytes(const SecretHash& hash) { return std::string(reinterpret_cast<const char*>(hash.data()), hash.size()); }
+
+}  // namespace
+
+void GroupRegistry::restore(std::vector<store::LoadedGroup> groups) {
+  std::lock_guard lock(mutex_);
+  for (auto& g : groups) {
+    Entry e;
+    e.id = g.id;
+    e.key_hash = std::move(g.key_hash);
+    e.state = std::move(g.state);
+    groups_[g.code] = std::move(e);
+  }
+}
+
+void GroupRegistry::create(std::string name, std::function<void(std::optional<Created>, const std::string&)> done) {
+  Created created{"", new_secret(), name};
+  {
+    std::lock_guard lock(mutex_);
+    if (groups_.size() + reserved_.size() >= settings_.groups)
+      return done(std::nullopt, "the server holds its limit of groups; raise --groups");
+    do created.code = new_meeting_code();
+    while (groups_.contains(created.code) || reserved_.contains(created.code));
+    reserved_.insert(created.code);
+  }
+  const std::string key_hash = as_bytes(hash_secret(created.group_key));
+  const core::Millis now = wall_ms();
+  std::vector<core::GroupStamped> events{core::GroupStamped{1, now, core::GroupCreated{std::move(name)}}};
+  std::string code = created.code;
+  log_.create_group(std::move(code), key_hash, now, events,
+                    [this, created = std::move(created), key_hash, events, done = std::move(done)](std::int64_t id,
+                                                                                                  const std::string& error) {
+                      {
+                        std::lock_guard lock(mutex_);
+                        reserved_.erase(created.code);
+                        if (id != 0) {
+                          Entry e;
+                          e.id = id;
+                          e.key_hash = key_hash;
+                          for (const auto& stamped : events) core::apply(e.state, stamped);
+                          groups_[created.code] = std::move(e);
+                        }
+                      }
+                      if (id == 0) {
+                        log(LogLevel::warn, "creating a group failed: " + error);
+                        return done(std::nullopt, "the server cannot save a new group right now");
+                      }
+                      log(LogLevel::info, "group " + std::to_string(id) + " created");
+                      done(created, "");
+                    });
+}
+
+GroupRegistry::Access GroupRegistry::find_locked(const std::string& code, const std::string& key, const Entry*& out) const {
+  const auto it = groups_.find(code);
+  if (it == groups_.end()) return Access::not_found;
+  if (as_bytes(hash_secret(key)) != it->second.key_hash) return Access::wrong_key;
+  out = &it->second;
+  return Access::ok;
+}
+
+GroupRegistry::Access GroupRegistry::read(const std::string& code, const std::string& key, core::GroupState& out) const {
+  std::lock_guard lock(mutex_);
+  const Entry* e = nullptr;
+  const Access a = find_locked(code, key, e);
+  if (a == Access::ok) out = e->state;
+  return a;
+}
+
+GroupRegistry::Access GroupRegistry::opening(const std::string& code, const std::string& key, const std::string& today,
+                                             const std::string& language, std::uint32_t first_agenda_item,
+                                             std::vector<core::Event>& out) const {
+  std::lock_guard lock(mutex_);
+  const Entry* e = nullptr;
+  const Access a = find_locked(code, key, e);
+  if (a == Access::ok) out = core::open_group_meeting(e->state, code, today, language, 1, first_agenda_item);
+  return a;
+}
+
+void GroupRegistry::sync(const std::string& group, core::GroupFacts facts) {
+  std::function<void()> start;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = groups_.find(group);
+    if (it == groups_.end()) {
+      log(LogLevel::warn, "a meeting names a group this server does not hold; its changes stay in the meeting");
+      return;
+    }
+    const std::string meeting = facts.code;
+    it->second.pending.insert_or_assign(meeting, std::move(facts));
+    start = next_write_locked(group, it->second);
+  }
+  if (start) start();
+}
+
+void GroupRegistry::when_idle(std::function<void()> done) {
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock(mutex_);
+    bool busy = false;
+    for (auto& [code, e] : groups_)
+      if (e.writing || !e.pending.empty()) busy = true;
+    if (!busy) {
+      ready.push_back(std::move(done));
+    } else {
+      // Runs once every busy group is idle: each holds a share of one counter.
+      auto left = std::make_shared<std::size_t>(0);
+      auto shared = std::make_shared<std::function<void()>>(std::move(done));
+      for (auto& [code, e] : groups_)
+        if (e.writing || !e.pending.empty()) ++*left;
+      for (auto& [code, e] : groups_)
+        if (e.writing || !e.pending.empty())
+          e.idle.push_back([left, shared] {
+            if (--*left == 0) (*shared)();
+          });
+    }
+  }
+  for (auto& f : ready) f();
+}
+
+std::function<void()> GroupRegistry::next_write_locked(const std::string& code, Entry& entry) {
+  if (entry.writing) return {};
+  // Each report in turn, on a copy that takes every event derived before it.
+  core::GroupState next = entry.state;
+  std::vector<core::GroupStamped> events;
+  const core::Millis now = wall_ms();
+  auto reports = std::exchange(entry.pending, {});
+  for (const auto& [meeting, facts] : reports)
+    for (auto& e : core::group_sync(next, facts)) {
+      events.push_back(core::GroupStamped{next.seq + 1, now, std::move(e)});
+      core::apply(next, events.back());
+    }
+  if (events.empty()) {
+    auto idle = std::exchange(entry.idle, {});
+    if (idle.empty()) return {};
+    return [idle = std::move(idle)] {
+      for (const auto& f : idle) f();
+    };
+  }
+  entry.writing = true;
+  return [this, code, id = entry.id, events = std::move(events), next = std::move(next), reports = std::move(reports)]() mutable {
+    log_.append_group(id, events, [this, code, next = std::move(next), reports = std::move(reports)](bool ok, const std::string& error) mutable {
+      std::function<void()> start;
+      {
+        std::lock_guard lock(mutex_);
+        const auto it = groups_.find(code);
+        if (it == groups_.end()) return;
+        Entry& e = it->second;
+        e.writing = false;
+        if (ok) {
+          e.state = std::move(next);
+        } else {
+          // Nothing was written: the reports wait for the meeting's next one (a newer report of
+          // the same meeting replaces its own), and a restart reports every meeting again. Not
+          // retried at once: a disk that refuses a write would refuse it in a loop.
+          log(LogLevel::error, "a group's catching up with its meetings could not be saved: " + error);
+          for (auto& [meeting, facts] : reports) e.pending.try_emplace(meeting, std::move(facts));
+          auto idle = std::exchange(e.idle, {});
+          start = [idle = std::move(idle)] {
+            for (const auto& f : idle) f();
+          };
+        }
+        if (!start) start = next_write_locked(code, e);
+      }
+      if (start) start();
+    });
+  };
+}
+
+std::size_t GroupRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return groups_.size();
+}
+
+}  // namespace everyvoice::net

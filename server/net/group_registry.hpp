@@ -1,0 +1,77 @@
+// Groups by code (core/group.hpp), and the path by which a group catches up with its meetings.
+// A meeting room reports, after a commit that changed its agreement or its decision record, what
+// the group follows (sync); the registry derives the group's missing events (core::group_sync)
+// and appends them. One write per group is in flight at a time; reports that arrive meanwhile are
+// kept (the newest per meeting) and handled when it commits. The lock guards only the map and is
+// never held while calling the log. No Boost: the log's writer thread runs the callbacks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/group.hpp"
+#include "net/settings.hpp"
+#include "store/event_log.hpp"
+
+namespace everyvoice::net {
+
+class GroupRegistry {
+ public:
+  GroupRegistry(const Settings& settings, store::EventLog& log) : settings_(settings), log_(log) {}
+
+  // The groups the log held at startup (before any meeting reports).
+  void restore(std::vector<store::LoadedGroup> groups);
+
+  struct Created {
+    std::string code;
+    std::string group_key;  // returned once to the creator; only its hash is kept
+    std::string name;
+  };
+  // Creates a group once its first event is committed; `done` runs on the log's thread, with
+  // nullopt and a reason when the server holds its limit of groups or the log cannot be written.
+  void create(std::string name, std::function<void(std::optional<Created>, const std::string& error)> done);
+
+  enum class Access { ok, not_found, wrong_key };
+  // A copy of the group's state, for whoever holds its key.
+  Access read(const std::string& code, const std::string& key, core::GroupState& out) const;
+  // The events a new meeting of the group starts with (core::open_group_meeting), for whoever
+  // holds its key.
+  Access opening(const std::string& code, const std::string& key, const std::string& today, const std::string& language,
+                 std::uint32_t first_agenda_item, std::vector<core::Event>& out) const;
+  // A meeting of group `group` reports what the group follows; the group catches up (later, on
+  // the log's thread). Any thread.
+  void sync(const std::string& group, core::GroupFacts facts);
+  // Runs `done` once every report made so far has been written (tests, shutdown). Any thread.
+  void when_idle(std::function<void()> done);
+
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    std::int64_t id = 0;
+    std::string key_hash;
+    core::GroupState state;
+    bool writing = false;
+    std::map<std::string, core::GroupFacts> pending;  // by meeting code: the newest report
+    std::vector<std::function<void()>> idle;           // run when nothing is pending nor writing
+  };
+  Access find_locked(const std::string& code, const std::string& key, const Entry*& out) const;
+  // Starts the next write of group `code` if reports wait and none is in flight. Called with the
+  // lock held; returns the work to start after releasing it.
+  std::function<void()> next_write_locked(const std::string& code, Entry& entry);
+
+  const Settings& settings_;
+  store::EventLog& log_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> groups_;
+  std::set<std::string> reserved_;  // codes being created
+};
+
+}  // namespace everyvoice::net

@@ -1,0 +1,239 @@
+// A group across its meetings (core/group.hpp): each meeting starts with the group's current
+// agreement; what a meeting consents to becomes the group's next version; every decision reaches
+// the group's chained log; a review date that comes near puts the decision on the next agenda. The
+// group catches up with a meeting by group_sync, which must be idempotent and lose nothing when
+// two meetings run at once.
+#include "core/group.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/meeting.hpp"
+
+namespace everyvoice::core {
+namespace {
+
+constexpr Millis day_ms = 86'400'000;
+constexpr Millis jan_10_2027 = 1'799'539'200'000;  // 2027-01-10T00:00:00Z
+
+// One meeting of the group, driven as the server drives it.
+struct GroupMeetingRun {
+  std::string code;
+  MeetingState state;
+  Millis now;
+  ParticipantId fac = 0, ana = 0;
+
+  GroupMeetingRun(std::string code_, const GroupState& group, Millis at, const std::string& language = "en")
+      : code(std::move(code_)), now(at) {
+    std::vector<Event> first{MeetingOpened{"Meeting " + code}};
+    if (language != "en") first.emplace_back(LanguageSet{language});
+    for (auto& e : open_group_meeting(group, "GROUP1", day(), language, 1, 1)) first.push_back(std::move(e));
+    for (const auto& e : stamp(state, std::move(first), now)) apply(state, e);
+    fac = join("Fac", Role::facilitator);
+    ana = join("Ana");
+  }
+  std::string day() const { return add_days("1970-01-01", static_cast<int>(now / day_ms)); }
+  ParticipantId join(const std::string& name, Role role = Role::participant) {
+    EXPECT_TRUE(handle(state, server_actor, Join{name, role, Location::remote, Preference::none}, now).accepted());
+    return static_cast<ParticipantId>(state.participants.size());
+  }
+  void ok(ParticipantId actor, const Command& c) {
+    const Handled h = handle(state, actor, c, now);
+    ASSERT_TRUE(h.accepted()) << h.rejection->message;
+  }
+  // A rule proposed by Ana and adopted by a quick consent check; its meeting item id.
+  std::uint32_t adopt(const std::string& text) {
+    ok(ana, ProposeAgreementItem{text, false});
+    const auto id = static_cast<std::uint32_t>(state.agreement.size());
+    ok(fac, QuickConsentCheck{id, true});
+    return id;
+  }
+  std::uint32_t item_id(const std::string& text) const {
+    for (const auto& item : state.agreement)
+      if (item.text == text) return item.id;
+    ADD_FAILURE() << "no agreement item " << text;
+    return 0;
+  }
+  std::vector<std::string> adopted() const {
+    std::vector<std::string> out;
+    for (const auto& item : state.agreement)
+      if (item.status == AgreementStatus::adopted) out.push_back(item.text);
+    return out;
+  }
+};
+
+class GroupTest : public ::testing::Test {
+ protected:
+  GroupState group;
+  Millis now = jan_10_2027;
+
+  void SetUp() override { append({GroupCreated{"Tenants' panel"}}); }
+  void append(std::vector<GroupEvent> events) {
+    for (auto& e : events) apply(group, GroupStamped{group.seq + 1, now, std::move(e)});
+  }
+  // The group catches up with a meeting; returns how many events that took.
+  std::size_t sync(const GroupMeetingRun& m) {
+    auto events = group_sync(group, group_facts(m.code, m.state));
+    const auto n = events.size();
+    append(std::move(events));
+    return n;
+  }
+  std::vector<std::string> current() const {
+    std::vector<std::string> out;
+    for (const GroupItem* item : group.current_items()) out.push_back(item->text);
+    return out;
+  }
+};
+
+TEST_F(GroupTest, EachMeetingStartsWithTheGroupsCurrentAgreement) {
+  GroupMeetingRun first("AAA111", group, now);
+  EXPECT_TRUE(first.state.agreement.empty());
+  EXPECT_EQ(first.state.group.group, "GROUP1");
+  EXPECT_EQ(first.state.group.agreement_version, 0u);
+  first.adopt("We listen");
+  first.adopt("Phones on silent");
+  sync(first);
+  EXPECT_EQ(group.version(), 2u);
+  EXPECT_EQ(current(), (std::vector<std::string>{"We listen", "Phones on silent"}));
+
+  GroupMeetingRun second("BBB222", group, now + 7 * day_ms);
+  EXPECT_EQ(second.adopted(), (std::vector<std::string>{"We listen", "Phones on silent"}));
+  EXPECT_EQ(second.state.group.agreement_version, 2u);
+  EXPECT_EQ(second.state.group.name, "Tenants' panel");
+}
+
+TEST_F(GroupTest, AChangeConsentedInAMeetingIsTheGroupsNextVersionWithItsHistory) {
+  GroupMeetingRun first("AAA111", group, now);
+  first.adopt("We listen");
+  sync(first);
+  GroupMeetingRun second("BBB222", group, now + 7 * day_ms);
+  second.ok(second.fac, QuickConsentCheck{second.item_id("We listen"), false});  // removed
+  second.adopt("We start on time");
+  sync(second);
+
+  EXPECT_EQ(current(), (std::vector<std::string>{"We start on time"}));
+  ASSERT_EQ(group.version(), 3u);
+  EXPECT_EQ(group.versions[0].meeting, "AAA111");
+  EXPECT_EQ(group.versions[1].meeting, "BBB222");
+  EXPECT_EQ(group.versions[1].removed, (std::vector<std::uint32_t>{1}));
+  EXPECT_EQ(group.versions[2].added, (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(group.items[0].added_in, 1u);
+  EXPECT_EQ(group.items[0].removed_in, 2u);
+  EXPECT_EQ(group.items[1].meeting, "BBB222");
+}
+
+TEST_F(GroupTest, SyncIsIdempotentAndAnItemAdoptedThenRemovedInOneMeetingLeavesTheGroupAsItWas) {
+  GroupMeetingRun m("AAA111", group, now);
+  m.adopt("We listen");
+  EXPECT_GT(sync(m), 0u);
+  const GroupState after = group;
+  EXPECT_EQ(sync(m), 0u) << "nothing new: nothing to append";
+  EXPECT_EQ(group, after);
+
+  const auto id = m.adopt("Short-lived rule");
+  m.ok(m.fac, QuickConsentCheck{id, false});
+  sync(m);  // adopted and removed between two syncs: no change reaches the group
+  EXPECT_EQ(current(), (std::vector<std::string>{"We listen"}));
+  EXPECT_EQ(group.version(), 1u);
+}
+
+TEST_F(GroupTest, TwoMeetingsAtOnceBothReachTheGroupAndNeitherUndoesTheOther) {
+  GroupMeetingRun a("AAA111", group, now);
+  GroupMeetingRun b("BBB222", group, now);  // both start with version 0
+  a.adopt("We listen");
+  b.adopt("Plain words, no jargon");
+  sync(a);
+  sync(b);
+  sync(a);
+  EXPECT_EQ(current(), (std::vector<std::string>{"We listen", "Plain words, no jargon"}));
+  EXPECT_EQ(group.meetings.size(), 2u);
+}
+
+TEST_F(GroupTest, AMeetingTheGroupHasNotRecordedIsAddedFirst) {
+  // As after a crash between the meeting's commit and the group's: the meeting carries all the
+  // group needs (its GroupLink) to be added late.
+  GroupMeetingRun m("AAA111", group, now);
+  m.adopt("We listen");
+  const auto events = group_sync(group, group_facts(m.code, m.state));
+  ASSERT_FALSE(events.empty());
+  EXPECT_TRUE(std::holds_alternative<GroupMeetingAdded>(events.front()));
+  append(events);
+  ASSERT_NE(group.meeting("AAA111"), nullptr);
+  EXPECT_EQ(group.meeting("AAA111")->title, "Meeting AAA111");
+}
+
+TEST_F(GroupTest, EveryDecisionReachesTheGroupsChainedLog) {
+  GroupMeetingRun a("AAA111", group, now);
+  a.adopt("We listen");
+  sync(a);
+  GroupMeetingRun b("BBB222", group, now + 7 * day_ms);
+  b.adopt("We start on time");
+  sync(b);
+  ASSERT_EQ(group.decisions.size(), 2u);
+  EXPECT_EQ(group.decisions[0].meeting, "AAA111");
+  EXPECT_EQ(group.decisions[1].meeting, "BBB222");
+  EXPECT_EQ(group.decisions[0].decision, a.state.decisions[0]) << "the meeting's own record, unchanged";
+  EXPECT_EQ(group.decisions[1].prev_hash, group.decisions[0].hash);
+  EXPECT_EQ(verify_group_chain(group.decisions), std::nullopt);
+
+  auto tampered = group.decisions;
+  tampered[0].decision.result = "rejected";
+  EXPECT_EQ(verify_group_chain(tampered), 0u) << "the meeting's hash no longer matches";
+  tampered = group.decisions;
+  tampered[1].meeting = "AAA111";
+  EXPECT_EQ(verify_group_chain(tampered), 1u) << "the group's link no longer matches";
+}
+
+TEST_F(GroupTest, ADecisionDueForReviewIsOnTheNextAgendaOnce) {
+  GroupMeetingRun a("AAA111", group, now);
+  a.ok(a.fac, PresentProposal{"Meet monthly", "We meet on the first Monday.", 0, false});
+  a.ok(a.fac, SetConsentPhase{1, ConsentPhase::consent});
+  a.ok(a.ana, AnswerConsent{1, a.ana, ConsentAnswer::consent, ""});
+  a.ok(a.fac, AdoptProposal{1, "2027-02-01"});
+  a.adopt("We listen");  // a decision without a review date
+  sync(a);
+  ASSERT_EQ(group.decisions.size(), 2u);
+
+  // 2027-01-17: the review (2027-02-01) is 15 days away, not yet on the agenda.
+  GroupMeetingRun early("BBB222", group, now + 7 * day_ms);
+  EXPECT_TRUE(early.state.agenda.empty());
+  sync(early);
+  // 2027-01-24: 8 days away: on the agenda.
+  GroupMeetingRun due("CCC333", group, now + 14 * day_ms);
+  ASSERT_EQ(due.state.agenda.size(), 1u);
+  EXPECT_EQ(due.state.agenda[0].title, "Review: Meet monthly (decided 2027-01-10, review by 2027-02-01)");
+  sync(due);
+  EXPECT_EQ(group.decisions[0].review_in, "CCC333");
+  // Once taken up, never again, even overdue.
+  GroupMeetingRun later("DDD444", group, now + 40 * day_ms);
+  EXPECT_TRUE(later.state.agenda.empty());
+}
+
+TEST_F(GroupTest, AReviewItemIsWordedInTheMeetingsLanguage) {
+  GroupMeetingRun a("AAA111", group, now);
+  a.ok(a.fac, PresentProposal{"Meet monthly", "We meet on the first Monday.", 0, false});
+  a.ok(a.fac, SetConsentPhase{1, ConsentPhase::consent});
+  a.ok(a.ana, AnswerConsent{1, a.ana, ConsentAnswer::consent, ""});
+  a.ok(a.fac, AdoptProposal{1, "2027-01-20"});
+  sync(a);
+  GroupMeetingRun es("BBB222", group, now + day_ms, "es");
+  ASSERT_EQ(es.state.agenda.size(), 1u);
+  EXPECT_EQ(es.state.agenda[0].title, "Revisión: Meet monthly (decidido el 2027-01-10, revisar antes del 2027-01-20)");
+}
+
+TEST(GroupDates, AddDaysCrossesMonthsYearsAndLeapDaysAndRefusesWhatIsNotADate) {
+  EXPECT_EQ(add_days("2027-01-25", 14), "2027-02-08");
+  EXPECT_EQ(add_days("2027-12-25", 14), "2028-01-08");
+  EXPECT_EQ(add_days("2028-02-20", 9), "2028-02-29");
+  EXPECT_EQ(add_days("2027-02-20", 9), "2027-03-01");
+  EXPECT_EQ(add_days("1970-01-01", 0), "1970-01-01");
+  EXPECT_EQ(add_days("2027-02-30", 1), "");
+  EXPECT_EQ(add_days("2027-1-5", 1), "");
+  EXPECT_EQ(add_days("", 1), "");
+  EXPECT_EQ(add_days("2027-01-05x", 1), "");
+}
+
+}  // namespace
+}  // namespace everyvoice::core

@@ -1,0 +1,210 @@
+// A group across its meetings, through the real server binary (issue 17): created with a key shown
+// once; its meetings start with its agreement; what they consent to becomes its next version; every
+// decision reaches its chained log; a review that falls due is on the next agenda; and all of it
+// survives a restart and a SIGKILL between a meeting's commit and the group's.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <thread>
+
+#include "test_client.hpp"
+
+namespace everyvoice::testing {
+namespace {
+
+struct CreatedGroup {
+  std::string code, key;
+};
+
+CreatedGroup create_group(std::uint16_t port, const std::string& name) {
+  const auto reply = http_call(port, "POST", "/api/groups", json{{"name", name}}.dump());
+  EXPECT_EQ(reply.status, 201) << reply.body;
+  const json j = json::parse(reply.body);
+  EXPECT_EQ(j.at("name"), name);
+  return {j.at("code").get<std::string>(), j.at("group_key").get<std::string>()};
+}
+
+CreatedMeeting meeting_in(std::uint16_t port, const CreatedGroup& g, const std::string& title) {
+  const auto reply = http_call(port, "POST", "/api/meetings",
+                               json{{"title", title}, {"group", {{"code", g.code}, {"group_key", g.key}}}}.dump());
+  EXPECT_EQ(reply.status, 201) << reply.body;
+  const json j = json::parse(reply.body);
+  return {j.at("code").get<std::string>(), j.at("facilitator_key").get<std::string>()};
+}
+
+json record(std::uint16_t port, const CreatedGroup& g) {
+  const auto reply = http_call(port, "GET", "/api/groups/" + g.code, "", {{"X-Group-Key", g.key}});
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return json::parse(reply.body);
+}
+
+// The group's record once it shows `decisions` decisions (it catches up just after each commit).
+json record_with(std::uint16_t port, const CreatedGroup& g, std::size_t decisions) {
+  json r;
+  for (int i = 0; i < 100; ++i) {
+    r = record(port, g);
+    if (r.at("decisions").size() >= decisions) return r;
+    std::this_thread::sleep_for(20ms);
+  }
+  ADD_FAILURE() << "the group never showed " << decisions << " decisions: " << r.dump();
+  return r;
+}
+
+std::string today_plus(int days) {
+  const std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[16];
+  std::strftime(out, sizeof out, "%Y-%m-%d", &tm);
+  return out;
+}
+
+// A rule proposed and adopted by a quick consent check; returns its meeting item id.
+int adopt_rule(WsClient& fac, const std::string& text) {
+  const json ack = fac.command({{"type", "propose_agreement_item"}, {"text", text}});
+  EXPECT_EQ(ack["type"], "ack") << ack.dump();
+  fac.drain(100ms);
+  int id = 0;
+  for (auto it = fac.seen.rbegin(); it != fac.seen.rend() && id == 0; ++it) {
+    const json* section = nullptr;
+    if ((*it)["type"] == "update" && it->contains("agreement")) section = &(*it)["agreement"];
+    if ((*it)["type"] == "snapshot" && (*it)["view"].contains("agreement")) section = &(*it)["view"]["agreement"];
+    if (section)
+      for (const auto& item : *section)
+        if (item["text"] == text) id = item["id"].get<int>();
+  }
+  EXPECT_GT(id, 0) << "no item " << text;
+  EXPECT_EQ(fac.command({{"type", "consent_check"}, {"item", id}, {"adopt", true}})["type"], "ack");
+  return id;
+}
+
+TEST(Groups, ACreatedGroupIsReadOnlyWithItsKey) {
+  ServerProcess server;
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups", R"({"name": ""})").status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups", R"({"name": "x", "colour": "red"})").status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups", "not json").status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups", json{{"name", std::string(201, 'a')}}.dump()).status, 400);
+  const auto g = create_group(server.port(), "Tenants' panel");
+  EXPECT_EQ(g.key.size(), 32u);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/groups/" + g.code).status, 401);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/groups/" + g.code, "", {{"X-Group-Key", std::string(32, 'a')}}).status, 403);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/groups/" + std::string(g.code == "K7MQ4T" ? "K7MQ4W" : "K7MQ4T"), "",
+                      {{"X-Group-Key", g.key}}).status,
+            404);
+  const json r = record(server.port(), g);
+  EXPECT_EQ(r.at("name"), "Tenants' panel");
+  EXPECT_EQ(r.at("agreement").at("version"), 0);
+  EXPECT_TRUE(r.at("meetings").empty());
+  EXPECT_TRUE(r.at("chain_intact").get<bool>());
+
+  // A meeting in a group needs the group's key.
+  const auto wrong = http_call(server.port(), "POST", "/api/meetings",
+                               json{{"title", "x"}, {"group", {{"code", g.code}, {"group_key", std::string(32, 'b')}}}}.dump());
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  const auto bad = http_call(server.port(), "POST", "/api/meetings", json{{"title", "x"}, {"group", g.code}}.dump());
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
+TEST(Groups, TheAgreementAndTheDecisionLogCarryAcrossMeetingsAndRestarts) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Tenants' panel");
+  const auto first = meeting_in(server.port(), g, "March forum");
+  {
+    WsClient fac(server.port());
+    const json welcome = fac.join(first.code, "Fatima", {{"facilitator_key", first.facilitator_key}});
+    const json view = fac.expect("snapshot").at("view");
+    EXPECT_EQ(view.at("meeting").at("group").at("name"), "Tenants' panel");
+    EXPECT_EQ(view.at("meeting").at("group").at("agreement_version"), 0);
+    EXPECT_EQ(view.at("meeting").dump().find(g.code), std::string::npos) << "the group's code is not shown in a meeting";
+    adopt_rule(fac, "We listen to each other");
+    adopt_rule(fac, "Phones on silent");
+    ASSERT_EQ(fac.command({{"type", "present_proposal"}, {"title", "Meet monthly"}, {"text", "First Monday of the month."}})["type"], "ack");
+    ASSERT_EQ(fac.command({{"type", "set_consent_phase"}, {"proposal", 1}, {"phase", "consent"}})["type"], "ack");
+    ASSERT_EQ(fac.command({{"type", "adopt_proposal"}, {"proposal", 1}, {"review_date", today_plus(10)}})["type"], "ack");
+    ASSERT_EQ(fac.command({{"type", "end_meeting"}})["type"], "ack");
+  }
+  const json r1 = record_with(server.port(), g, 3);
+  EXPECT_EQ(r1.at("agreement").at("version"), 2);
+  ASSERT_EQ(r1.at("agreement").at("items").size(), 2u);
+  EXPECT_EQ(r1.at("agreement").at("items")[0].at("text"), "We listen to each other");
+  EXPECT_EQ(r1.at("decisions")[2].at("title"), "Meet monthly");
+  EXPECT_EQ(r1.at("decisions")[1].at("prev_hash"), r1.at("decisions")[0].at("hash"));
+  EXPECT_TRUE(r1.at("chain_intact").get<bool>());
+
+  server.restart();
+  EXPECT_EQ(record(server.port(), g), r1) << "the group's record survives a restart unchanged";
+
+  // The next meeting starts with the agreement and the review that falls due.
+  const auto second = meeting_in(server.port(), g, "April forum");
+  WsClient fac(server.port());
+  fac.join(second.code, "Fatima", {{"facilitator_key", second.facilitator_key}});
+  const json view = fac.expect("snapshot").at("view");
+  EXPECT_EQ(view.at("meeting").at("group").at("agreement_version"), 2);
+  const json& items = view.at("agreement");
+  ASSERT_EQ(items.size(), 2u) << view.at("agreement").dump();
+  EXPECT_EQ(items[0].at("text"), "We listen to each other");
+  EXPECT_EQ(items[0].at("status"), "adopted");
+  ASSERT_EQ(view.at("agenda").at("items").size(), 1u) << view.at("agenda").dump();
+  EXPECT_EQ(view.at("agenda").at("items")[0].at("title").get<std::string>().rfind("Review: Meet monthly (decided ", 0), 0u);
+
+  // Removing a carried rule is the group's next version.
+  ASSERT_EQ(fac.command({{"type", "consent_check"}, {"item", items[1].at("id")}, {"adopt", false}})["type"], "ack");
+  const json r2 = record_with(server.port(), g, 4);
+  EXPECT_EQ(r2.at("agreement").at("version"), 3);
+  ASSERT_EQ(r2.at("agreement").at("items").size(), 1u);
+  EXPECT_EQ(r2.at("agreement").at("history")[2].at("removed")[0].at("text"), "Phones on silent");
+  EXPECT_EQ(r2.at("decisions")[2].at("review_in"), second.code);
+  ASSERT_EQ(r2.at("meetings").size(), 2u);
+  EXPECT_EQ(r2.at("meetings")[1].at("title"), "April forum");
+
+  const auto md = http_call(server.port(), "GET", "/api/groups/" + g.code + "?format=md", "", {{"X-Group-Key", g.key}});
+  EXPECT_EQ(md.status, 200);
+  EXPECT_EQ(md.content_type, "text/markdown; charset=utf-8");
+  EXPECT_NE(md.body.find("# Tenants' panel"), std::string::npos) << md.body;
+  EXPECT_NE(md.body.find("## Working together agreement, version 3\n\n1. We listen to each other\n"), std::string::npos) << md.body;
+  EXPECT_NE(md.body.find("removed \"Phones on silent\""), std::string::npos) << md.body;
+  EXPECT_NE(md.body.find("hash chain is intact (4 entries)"), std::string::npos) << md.body;
+}
+
+TEST(Groups, AKillBetweenTheMeetingsCommitAndTheGroupsLosesNothing) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Allotment group");
+  const auto m = meeting_in(server.port(), g, "Spring");
+  {
+    WsClient fac(server.port());
+    fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+    // Acknowledged means committed to the meeting; the group's write follows it. Killed at once,
+    // the group may have missed it: the restart catches it up from the meeting.
+    ASSERT_EQ(fac.command({{"type", "propose_agreement_item"}, {"text", "Tools back in the shed"}})["type"], "ack");
+    ASSERT_EQ(fac.command({{"type", "consent_check"}, {"item", 1}, {"adopt", true}})["type"], "ack");
+    server.kill_hard();
+  }
+  server.restart();
+  const json r = record_with(server.port(), g, 1);
+  ASSERT_EQ(r.at("meetings").size(), 1u);
+  ASSERT_EQ(r.at("agreement").at("items").size(), 1u);
+  EXPECT_EQ(r.at("agreement").at("items")[0].at("text"), "Tools back in the shed");
+  EXPECT_EQ(r.at("decisions").size(), 1u) << "once, not twice";
+  server.restart();
+  EXPECT_EQ(record(server.port(), g), r) << "catching up again adds nothing";
+
+  // The gap made certain: the group loses every event after its creation (as if each write had
+  // been cut off); the next start rebuilds them from the meeting, with the same chain.
+  ASSERT_EQ(server.stop(), 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((server.data_dir() + "/everyvoice.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM group_events WHERE seq > 1", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_changes(db), 3) << "the meeting, its agreement change, its decision";
+  sqlite3_close(db);
+  server.restart();
+  const json rebuilt = record_with(server.port(), g, 1);
+  EXPECT_EQ(rebuilt.at("meetings"), r.at("meetings"));
+  EXPECT_EQ(rebuilt.at("agreement").at("items"), r.at("agreement").at("items"));
+  EXPECT_EQ(rebuilt.at("decisions"), r.at("decisions"));
+}
+
+}  // namespace
+}  // namespace everyvoice::testing
