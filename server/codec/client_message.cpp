@@ -386,6 +386,10 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
          p.kind = f.choice<PointKind>("kind", parse_point_kind, false).value_or(PointKind::point);
          p.text = f.required_text("text", max_point_chars);
          p.anonymous = f.boolean("anonymous", false).value_or(false);
+         // The author's follow secret: 32 lowercase hex characters made by their browser.
+         p.follow = f.text("follow", 32, false).value_or("");
+         if (!p.follow.empty() && (p.follow.size() != 32 || p.follow.find_first_not_of("0123456789abcdef") != std::string::npos))
+           fail("bad_value", "\"follow\" must be 32 lowercase hex characters (a secret the author's browser keeps)");
          return Command{std::move(p)};
        }},
       {"upvote_point", [](Fields& f, ParticipantId) -> ClientMessage { return Command{UpvotePoint{f.id_number("point")}}; }},
@@ -433,6 +437,8 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
       {"start_meeting", [](Fields&, ParticipantId) -> ClientMessage { return Command{StartMeeting{}}; }},
       {"present_draft_proposal",
        [](Fields& f, ParticipantId) -> ClientMessage { return Command{PresentDraftProposal{f.id_number("proposal")}}; }},
+      {"carry_point_forward",
+       [](Fields& f, ParticipantId) -> ClientMessage { return Command{CarryPointForward{f.id_number("point")}}; }},
   };
   return table;
 }

@@ -413,6 +413,7 @@ json points(const MeetingState& s, Audience audience) {
            {"at", p->at}};
     if (!p->reason.empty()) j["reason"] = p->reason;
     if (p->author != 0) j["author_name"] = s.participants[p->author - 1].name;
+    if (p->carried) j["carried"] = true;  // carried forward to the meeting's group (the follow hash is never sent)
     list.push_back(std::move(j));
   }
   return list;
@@ -648,6 +649,12 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, PointSubmitted>) {
           j["kind"] = "point_submitted";
           j["point"] = e.point;
+        } else if constexpr (std::is_same_v<E, PointFollowable>) {
+          j["kind"] = "point_followable";  // its author can follow it; the hash is never sent
+          j["point"] = e.point;
+        } else if constexpr (std::is_same_v<E, PointCarried>) {
+          j["kind"] = "point_carried";
+          j["point"] = e.point;
         } else if constexpr (std::is_same_v<E, PointUpvoted>) {
           j["kind"] = "point_upvoted";  // a count event: never sent
           j["point"] = e.point;
@@ -725,6 +732,7 @@ std::uint32_t sections_of(const Event& event) {
         else if constexpr (std::is_same_v<E, GroupAgreementCarried>)
           return section_meeting | section_agreement;
         else if constexpr (std::is_same_v<E, PointSubmitted> || std::is_same_v<E, PointUpvoted> ||
+                           std::is_same_v<E, PointFollowable> || std::is_same_v<E, PointCarried> ||
                            std::is_same_v<E, PointStatusChanged>)
           return section_points;
         else if constexpr (std::is_same_v<E, SignalSent> || std::is_same_v<E, SignalSettingsChanged>)

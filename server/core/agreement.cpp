@@ -71,6 +71,7 @@ void apply_event(MeetingState& s, const GroupAgreementCarried& e, Millis) {
     item.id = static_cast<std::uint32_t>(s.agreement.size() + 1);
     item.text = text;
     item.status = AgreementStatus::adopted;
+    item.version = 2;  // proposed and adopted, in an earlier meeting
     s.agreement.push_back(std::move(item));
   }
 }

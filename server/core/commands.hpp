@@ -217,6 +217,9 @@ struct SubmitPoint {  // anyone
   PointKind kind = PointKind::point;
   std::string text;
   bool anonymous = false;
+  // The author's follow secret (32 lowercase hex, made by their browser), or "": whoever holds it
+  // can follow the point once it is carried forward to the group (only its SHA-256 is kept).
+  std::string follow;
   bool operator==(const SubmitPoint&) const = default;
 };
 struct UpvotePoint {  // anyone, once per point
@@ -251,6 +254,10 @@ struct SetPointsShown {  // facilitator / co-facilitator: how many written point
   std::uint32_t count;
   bool operator==(const SetPointsShown&) const = default;
 };
+struct CarryPointForward {  // facilitator / co-facilitator, in a meeting of a group: "you said, we did"
+  std::uint32_t point;
+  bool operator==(const CarryPointForward&) const = default;
+};
 struct SetPointsModerated {  // facilitator / co-facilitator: new points wait for approval before others see them
   bool moderated = false;
   bool operator==(const SetPointsModerated&) const = default;
@@ -273,7 +280,7 @@ using Command = std::variant<Join, AddProxy, UpdateProfile, SetPresence, SetRole
                              QuickConsentCheck, FlagAgreementItem, SubmitPoint, UpvotePoint, SetPointStatus,
                              SendSignal, SetSignalSettings, AddAgendaItem, StartAgendaItem, EndMeeting,
                              SetCallLink, SetPointsShown, SetPointsModerated, OpenDraftPoll, StartMeeting,
-                             PresentDraftProposal>;
+                             PresentDraftProposal, CarryPointForward>;
 
 // Limits the core enforces on free text, in Unicode code points.
 inline constexpr std::size_t max_name_chars = 60;

@@ -295,6 +295,19 @@ struct PointSubmitted {
   ParticipantId author;  // 0 when anonymous
   bool operator==(const PointSubmitted&) const = default;
 };
+// A point's author can follow it (SubmitPoint::follow): the SHA-256 (hex) of their secret. Right
+// after its PointSubmitted.
+struct PointFollowable {
+  std::uint32_t point;
+  std::string follow_hash;
+  bool operator==(const PointFollowable&) const = default;
+};
+// A facilitator carried the point forward to the meeting's group, where it becomes an idea with a
+// status its author can follow (core/group.hpp).
+struct PointCarried {
+  std::uint32_t point;
+  bool operator==(const PointCarried&) const = default;
+};
 struct PointUpvoted {
   std::uint32_t point;
   ParticipantId who;
@@ -349,7 +362,8 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            PointUpvoted, PointStatusChanged, SignalSent, SignalSettingsChanged, AgendaItemAdded,
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
                            PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet, MeetingScheduled,
-                           MeetingStarted, ProposalDrafted, DraftProposalPresented, GroupAgreementCarried>;
+                           MeetingStarted, ProposalDrafted, DraftProposalPresented, GroupAgreementCarried,
+                           PointFollowable, PointCarried>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -7,6 +7,7 @@
 #include "core/decision_record.hpp"
 #include "core/record_words.hpp"
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 
 namespace everyvoice::core {
 namespace {
@@ -94,6 +95,22 @@ void apply_group_event(GroupState& s, const GroupAgreementChanged& e, Millis at)
   s.versions.push_back(std::move(v));
 }
 
+void apply_group_event(GroupState& s, const GroupIdeaAdded& e, Millis at) {
+  GroupIdea idea;
+  idea.id = static_cast<std::uint32_t>(s.ideas.size() + 1);
+  idea.meeting = e.meeting;
+  idea.point = e.point;
+  idea.kind = e.kind;
+  idea.text = e.text;
+  idea.follow_hash = e.follow_hash;
+  idea.history.push_back(IdeaChange{IdeaStatus::open, "", at});
+  s.ideas.push_back(std::move(idea));
+}
+
+void apply_group_event(GroupState& s, const GroupIdeaStatusChanged& e, Millis at) {
+  s.ideas[e.idea - 1].history.push_back(IdeaChange{e.status, e.reason, at});
+}
+
 void apply_group_event(GroupState& s, const GroupDecisionLogged& e, Millis) {
   GroupDecision d;
   d.meeting = e.meeting;
@@ -123,6 +140,34 @@ std::vector<const GroupItem*> GroupState::current_items() const {
 void apply(GroupState& state, const GroupStamped& stamped) {
   std::visit([&](const auto& e) { apply_group_event(state, e, stamped.at); }, stamped.event);
   state.seq = stamped.seq;
+}
+
+std::string_view name_of(IdeaStatus s) {
+  switch (s) {
+    case IdeaStatus::open: return "open";
+    case IdeaStatus::working: return "working";
+    case IdeaStatus::done: return "done";
+    case IdeaStatus::not_possible: return "not_possible";
+  }
+  return "open";
+}
+
+std::optional<IdeaStatus> parse_idea_status(std::string_view name) {
+  for (auto s : {IdeaStatus::open, IdeaStatus::working, IdeaStatus::done, IdeaStatus::not_possible})
+    if (name_of(s) == name) return s;
+  return std::nullopt;
+}
+
+IdeaStatusOutcome set_idea_status(const GroupState& group, std::uint32_t idea, IdeaStatus status, std::string_view reason) {
+  if (idea < 1 || idea > group.ideas.size()) return {std::nullopt, "there is no idea " + std::to_string(idea) + " in this group"};
+  const std::string trimmed(trim(reason));
+  if (!trimmed.empty() && !acceptable_text(trimmed, max_idea_reason_chars))
+    return {std::nullopt, "the reason must be at most " + std::to_string(max_idea_reason_chars) + " characters of text"};
+  if (status == IdeaStatus::not_possible && trimmed.empty())
+    return {std::nullopt, "say why it is not possible: its author will read the reason"};
+  const auto& current = group.ideas[idea - 1].history.back();
+  if (current.status == status && current.reason == trimmed) return {std::nullopt, ""};  // nothing changes
+  return {GroupIdeaStatusChanged{idea, status, trimmed}, ""};
 }
 
 std::string add_days(const std::string& date, int days) {
@@ -171,6 +216,12 @@ GroupFacts group_facts(const std::string& code, const MeetingState& meeting) {
   f.link = meeting.group;
   f.agreement = meeting.agreement;
   f.decisions = meeting.decisions;
+  for (const auto& p : meeting.points)
+    if (p.carried) {
+      WrittenPoint copy = p;
+      copy.upvoters.clear();
+      f.carried.push_back(std::move(copy));
+    }
   return f;
 }
 
@@ -202,6 +253,11 @@ std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& me
       if (group_item != m.items.end())
         emit(GroupAgreementChanged{meeting.code, item.id, group_item->second, item.text, false});
     }
+  }
+  for (const auto& point : meeting.carried) {
+    bool known = false;
+    for (const auto& idea : s.ideas) known = known || (idea.meeting == meeting.code && idea.point == point.id);
+    if (!known) emit(GroupIdeaAdded{meeting.code, point.id, point.kind, point.text, point.follow_hash});
   }
   for (std::size_t i = s.meeting(meeting.code)->decisions_logged; i < meeting.decisions.size(); ++i) {
     const std::string prev = s.decisions.empty() ? genesis_hash : s.decisions.back().hash;

@@ -22,6 +22,12 @@
 namespace everyvoice::core {
 
 inline constexpr std::size_t max_group_name_chars = 200;
+inline constexpr std::size_t max_idea_reason_chars = 300;
+
+// "You said, we did": where an idea carried forward from a meeting stands.
+enum class IdeaStatus : std::uint8_t { open, working, done, not_possible };
+std::string_view name_of(IdeaStatus);
+std::optional<IdeaStatus> parse_idea_status(std::string_view);
 inline constexpr std::uint32_t review_lead_days = 14;  // a review date this close is put on the next agenda
 
 // --- What a group holds ---------------------------------------------------------------------------
@@ -57,6 +63,28 @@ struct GroupDecision {
   bool operator==(const GroupDecision&) const = default;
 };
 
+struct IdeaChange {
+  IdeaStatus status = IdeaStatus::open;
+  std::string reason;
+  Millis at = 0;
+  bool operator==(const IdeaChange&) const = default;
+};
+
+// A written point a facilitator carried forward to the group (CarryPointForward), with a visible
+// status and its history. Its author, named or anonymous, follows it with the secret whose hash
+// the point kept; the group never learns who that is.
+struct GroupIdea {
+  std::uint32_t id = 0;  // ideas[id - 1]
+  std::string meeting;
+  std::uint32_t point = 0;  // its number in that meeting
+  PointKind kind = PointKind::point;
+  std::string text;
+  std::string follow_hash;  // "" when its author did not keep a way to follow it
+  std::vector<IdeaChange> history;  // the first: open, when it was carried forward
+  IdeaStatus status() const { return history.empty() ? IdeaStatus::open : history.back().status; }
+  bool operator==(const GroupIdea&) const = default;
+};
+
 // What the group knows of one of its meetings.
 struct GroupMeeting {
   std::string code;
@@ -79,6 +107,7 @@ struct GroupState {
   std::vector<GroupItem> items;        // items[id - 1]
   std::vector<GroupVersion> versions;  // versions[n - 1] is version n; none yet: version 0
   std::vector<GroupDecision> decisions;
+  std::vector<GroupIdea> ideas;        // ideas[id - 1]
   bool operator==(const GroupState&) const = default;
 
   std::uint32_t version() const { return static_cast<std::uint32_t>(versions.size()); }
@@ -121,7 +150,23 @@ struct GroupDecisionLogged {
   bool operator==(const GroupDecisionLogged&) const = default;
 };
 
-using GroupEvent = std::variant<GroupCreated, GroupMeetingAdded, GroupAgreementChanged, GroupDecisionLogged>;
+struct GroupIdeaAdded {
+  std::string meeting;
+  std::uint32_t point;
+  PointKind kind;
+  std::string text;
+  std::string follow_hash;
+  bool operator==(const GroupIdeaAdded&) const = default;
+};
+struct GroupIdeaStatusChanged {
+  std::uint32_t idea;
+  IdeaStatus status;
+  std::string reason;
+  bool operator==(const GroupIdeaStatusChanged&) const = default;
+};
+
+using GroupEvent = std::variant<GroupCreated, GroupMeetingAdded, GroupAgreementChanged, GroupDecisionLogged,
+                                GroupIdeaAdded, GroupIdeaStatusChanged>;
 
 struct GroupStamped {
   Seq seq;
@@ -152,6 +197,7 @@ struct GroupFacts {
   GroupLink link;
   std::vector<AgreementItem> agreement;
   std::vector<Decision> decisions;
+  std::vector<WrittenPoint> carried;  // the points carried forward (without upvoters)
 };
 GroupFacts group_facts(const std::string& code, const MeetingState& meeting);
 
@@ -159,6 +205,13 @@ GroupFacts group_facts(const std::string& code, const MeetingState& meeting);
 // group has not yet recorded it), each consented agreement change not yet synced, each decision not
 // yet logged. Empty when the group is up to date. Applying them and calling again gives nothing.
 std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& meeting);
+
+// An organiser sets an idea's status: the event, or why not (nullopt error: accepted).
+struct IdeaStatusOutcome {
+  std::optional<GroupIdeaStatusChanged> event;
+  std::string error;
+};
+IdeaStatusOutcome set_idea_status(const GroupState& group, std::uint32_t idea, IdeaStatus status, std::string_view reason);
 
 // The hash of a group log entry, and where the chain first breaks (nullopt: intact).
 std::string group_decision_hash(const std::string& prev_hash, const std::string& meeting, const Decision& d);

@@ -163,6 +163,8 @@ struct WrittenPoint {
   std::string reason;  // why it was hidden
   std::set<ParticipantId> upvoters;
   Millis at = 0;
+  std::string follow_hash;  // PointFollowable: SHA-256 (hex) of its author's follow secret; never shown
+  bool carried = false;     // PointCarried: carried forward to the meeting's group
   bool operator==(const WrittenPoint&) const = default;
 };
 

@@ -1,6 +1,7 @@
 // Written points and questions: named or anonymous, upvoted once per person, taken up, answered or
 // hidden (with a reason) by a facilitator.
 #include "core/rules.hpp"
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 
 namespace everyvoice::core::rules {
@@ -20,8 +21,11 @@ Outcome decide_command(const Context& ctx, const SubmitPoint& c) {
   const Participant* p = ctx.actor_participant();
   if (!p || p->role == Role::observer) return not_allowed("write a point");
   if (auto bad = check_text(c.text, max_point_chars, "A written point", true)) return *bad;
-  return Outcome::of({PointSubmitted{static_cast<std::uint32_t>(ctx.state.points.size() + 1), c.kind,
-                                     std::string(trim(c.text)), c.anonymous ? 0 : ctx.actor}});
+  const auto id = static_cast<std::uint32_t>(ctx.state.points.size() + 1);
+  std::vector<Event> events{PointSubmitted{id, c.kind, std::string(trim(c.text)), c.anonymous ? 0 : ctx.actor}};
+  // Only the secret's hash is kept: the secret stays in its author's browser.
+  if (!c.follow.empty()) events.emplace_back(PointFollowable{id, sha256_hex(c.follow)});
+  return Outcome::of(std::move(events));
 }
 
 Outcome decide_command(const Context& ctx, const UpvotePoint& c) {
@@ -79,6 +83,24 @@ void apply_event(MeetingState& s, const PointSubmitted& e, Millis at) {
   if (s.points_moderated && !(e.author != 0 && runs_queue(s.participants[e.author - 1].role))) p.status = PointStatus::pending;
   s.points.push_back(std::move(p));
 }
+
+// "You said, we did": a point goes on to the meeting's group, where it has a status its author can
+// follow. Only a point others can see (not pending, not hidden), once.
+Outcome decide_command(const Context& ctx, const CarryPointForward& c) {
+  if (!ctx.actor_runs_queue()) return not_allowed("carry a point forward to the group");
+  if (ctx.state.group.group.empty())
+    return Outcome::reject(ErrorCode::invalid_argument, "this meeting is not part of a group: there is nowhere to carry a point to");
+  const WrittenPoint* point = find_point(ctx.state, c.point);
+  if (!point) return no_point(c.point);
+  if (point->status == PointStatus::hidden || point->status == PointStatus::pending)
+    return Outcome::reject(ErrorCode::invalid_argument, "only a point others can see can be carried forward");
+  if (point->carried) return Outcome::of({});
+  return Outcome::of({PointCarried{c.point}});
+}
+
+void apply_event(MeetingState& s, const PointFollowable& e, Millis) { s.points[e.point - 1].follow_hash = e.follow_hash; }
+
+void apply_event(MeetingState& s, const PointCarried& e, Millis) { s.points[e.point - 1].carried = true; }
 
 void apply_event(MeetingState& s, const PointUpvoted& e, Millis) { s.points[e.point - 1].upvoters.insert(e.who); }
 

@@ -478,7 +478,8 @@ void MeetingRoom::publish(Pending& pending) {
     core::apply(committed_, e);
     history_.push_back(e);
     group_follows = group_follows || std::holds_alternative<core::AgreementItemChanged>(e.event) ||
-                    std::holds_alternative<core::DecisionRecorded>(e.event);
+                    std::holds_alternative<core::DecisionRecorded>(e.event) ||
+                    std::holds_alternative<core::PointCarried>(e.event);
   }
   if (group_follows && group_sink_ && !committed_.group.group.empty())
     group_sink_(committed_.group.group, core::group_facts(code_, committed_));

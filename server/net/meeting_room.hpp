@@ -44,7 +44,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool ended() const { return ended_.load(std::memory_order_relaxed); }
 
   // Where a meeting of a group reports what its group follows (GroupRegistry::sync), after a
-  // commit that changed its agreement or decision record, and once at start. Before start().
+  // commit that changed its agreement or decision record or carried a point forward, and once at
+  // start. Before start().
   using GroupSink = std::function<void(const std::string& group, core::GroupFacts facts)>;
   void set_group_sink(GroupSink sink) { group_sink_ = std::move(sink); }
 

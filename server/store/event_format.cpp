@@ -46,7 +46,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //  10: Proposal::presented, ConsentPhase::draft (stored 6): proposals prepared in advance
 //      (ProposalDrafted, DraftProposalPresented).
 //  11: MeetingState::group (GroupAgreementCarried: a meeting of a group).
-constexpr std::uint32_t state_layout = 11;
+//  12: WrittenPoint::follow_hash and carried (PointFollowable, PointCarried: "you said, we did").
+constexpr std::uint32_t state_layout = 12;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -355,6 +356,10 @@ template <class A> void describe(A& a, GroupCreated& x) { a(x.name); }
 template <class A> void describe(A& a, GroupMeetingAdded& x) { a(x.code, x.title, x.created_at, x.agreement_version, x.carried, x.first_item, x.reviews); }
 template <class A> void describe(A& a, GroupAgreementChanged& x) { a(x.meeting, x.meeting_item, x.group_item, x.text, x.adopted); }
 template <class A> void describe(A& a, GroupDecisionLogged& x) { a(x.meeting, x.decision, x.hash); }
+template <class A> void describe(A& a, GroupIdeaAdded& x) { a(x.meeting, x.point, x.kind, x.text, x.follow_hash); }
+template <class A> void describe(A& a, GroupIdeaStatusChanged& x) { a(x.idea, x.status, x.reason); }
+template <class A> void describe(A& a, PointFollowable& x) { a(x.point, x.follow_hash); }
+template <class A> void describe(A& a, PointCarried& x) { a(x.point); }
 
 template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms); }
 template <class A> void describe(A& a, QueueEntry& x) { a(x.who, x.kind, x.raised_at, x.hand_no, x.pinned_at, x.pin_reason); }
@@ -368,7 +373,7 @@ template <class A> void describe(A& a, ConsentRecord& x) { a(x.answer, x.text); 
 template <class A> void describe(A& a, Proposal& x) { a(x.id, x.title, x.versions, x.titles, x.phase, x.agreement_item, x.removes_item, x.answers, x.end_reason, x.agenda_item, x.presented); }
 template <class A> void describe(A& a, Objection& x) { a(x.id, x.proposal, x.version, x.author, x.reason, x.status); }
 template <class A> void describe(A& a, AgreementItem& x) { a(x.id, x.text, x.author, x.status, x.version, x.flags); }
-template <class A> void describe(A& a, WrittenPoint& x) { a(x.id, x.kind, x.text, x.author, x.status, x.reason, x.upvoters, x.at); }
+template <class A> void describe(A& a, WrittenPoint& x) { a(x.id, x.kind, x.text, x.author, x.status, x.reason, x.upvoters, x.at, x.follow_hash, x.carried); }
 template <class A> void describe(A& a, SignalMark& x) { a(x.kind, x.at); }
 template <class A> void describe(A& a, AgendaItem& x) { a(x.id, x.title, x.timebox_minutes, x.used_ms, x.started_at, x.spoken_ms, x.turns); }
 template <class A> void describe(A& a, MeetingState& x) {

@@ -80,12 +80,16 @@ template <> inline constexpr std::uint32_t event_tag<core::MeetingStarted> = 52;
 template <> inline constexpr std::uint32_t event_tag<core::ProposalDrafted> = 53;
 template <> inline constexpr std::uint32_t event_tag<core::DraftProposalPresented> = 54;
 template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementCarried> = 55;
+template <> inline constexpr std::uint32_t event_tag<core::PointFollowable> = 56;
+template <> inline constexpr std::uint32_t event_tag<core::PointCarried> = 57;
 
 // A group's events (core/group.hpp): their own numbering, in the group_events table.
 template <> inline constexpr std::uint32_t event_tag<core::GroupCreated> = 0;
 template <> inline constexpr std::uint32_t event_tag<core::GroupMeetingAdded> = 1;
 template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementChanged> = 2;
 template <> inline constexpr std::uint32_t event_tag<core::GroupDecisionLogged> = 3;
+template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaAdded> = 4;
+template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaStatusChanged> = 5;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------
@@ -144,6 +148,10 @@ template <> struct StoredEnum<core::ConsentAnswer> {
 template <> struct StoredEnum<core::ObjectionStatus> {
   static constexpr std::array by_tag{core::ObjectionStatus::open, core::ObjectionStatus::withdrawn,
                                      core::ObjectionStatus::integrated, core::ObjectionStatus::closed};
+};
+template <> struct StoredEnum<core::IdeaStatus> {
+  static constexpr std::array by_tag{core::IdeaStatus::open, core::IdeaStatus::working, core::IdeaStatus::done,
+                                     core::IdeaStatus::not_possible};
 };
 template <> struct StoredEnum<core::PointKind> {
   static constexpr std::array by_tag{core::PointKind::point, core::PointKind::question};

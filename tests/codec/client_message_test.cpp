@@ -128,6 +128,8 @@ json command_json(const Command& command) {
                   {"agreement_item", c.agreement_item}, {"removes_item", c.removes_item}, {"draft", c.draft}};
         } else if constexpr (std::is_same_v<C, PresentDraftProposal>) {
           return {{"type", "present_draft_proposal"}, {"proposal", c.proposal}};
+        } else if constexpr (std::is_same_v<C, CarryPointForward>) {
+          return {{"type", "carry_point_forward"}, {"point", c.point}};
         } else if constexpr (std::is_same_v<C, SetConsentPhase>) {
           return {{"type", "set_consent_phase"}, {"proposal", c.proposal}, {"phase", name_of(c.phase)}};
         } else if constexpr (std::is_same_v<C, AnswerConsent>) {
@@ -150,7 +152,7 @@ json command_json(const Command& command) {
         } else if constexpr (std::is_same_v<C, FlagAgreementItem>) {
           return {{"type", "flag_agreement_item"}, {"item", c.item}};
         } else if constexpr (std::is_same_v<C, SubmitPoint>) {
-          return {{"type", "submit_point"}, {"kind", name_of(c.kind)}, {"text", c.text}, {"anonymous", c.anonymous}};
+          return {{"type", "submit_point"}, {"kind", name_of(c.kind)}, {"text", c.text}, {"anonymous", c.anonymous}, {"follow", c.follow}};
         } else if constexpr (std::is_same_v<C, UpvotePoint>) {
           return {{"type", "upvote_point"}, {"point", c.point}};
         } else if constexpr (std::is_same_v<C, SetPointStatus>) {
@@ -227,7 +229,7 @@ json defaults_for(const std::string& type) {
       {"close_proposal", {{"withdrawn", false}, {"reason", ""}}},
       {"propose_agreement_item", {{"anonymous", false}}},
       {"consent_check", {{"adopt", true}}},
-      {"submit_point", {{"kind", "point"}, {"anonymous", false}}},
+      {"submit_point", {{"kind", "point"}, {"anonymous", false}, {"follow", ""}}},
       {"set_point_status", {{"reason", ""}}},
       {"add_agenda_item", {{"timebox_minutes", 0}}},
   };
@@ -331,7 +333,7 @@ TEST(ClientExamples, TheCodecKnowsTheTypesThatProtocolMdLists) {
       "close_proposal", "propose_agreement_item", "consent_check", "flag_agreement_item", "submit_point",
       "upvote_point",   "set_point_status", "send_signal",   "set_signal_settings", "add_agenda_item",
       "start_agenda_item", "set_call_link", "set_points_shown", "set_points_moderated", "open_draft_poll",
-      "start_meeting", "present_draft_proposal"};
+      "start_meeting", "present_draft_proposal", "carry_point_forward"};
   EXPECT_EQ(client_message_types(), expected);
 }
 
@@ -462,6 +464,9 @@ TEST(ClientExampleFields, SetRoleAndLimits) {
   EXPECT_TRUE(command_of<PresentProposal>(decode_example("present_proposal--draft")).draft);
   EXPECT_FALSE(command_of<PresentProposal>(decode_example("present_proposal")).draft);
   EXPECT_EQ(command_of<PresentDraftProposal>(decode_example("present_draft_proposal")).proposal, 2u);
+  EXPECT_EQ(command_of<CarryPointForward>(decode_example("carry_point_forward")).point, 3u);
+  EXPECT_EQ(command_of<SubmitPoint>(decode_example("submit_point--followable")).follow, "3f9c2a7e5b1d4c8e9a0b6d2f4e8c1a7b");
+  EXPECT_EQ(command_of<SubmitPoint>(decode_example("submit_point")).follow, "");
   EXPECT_EQ(command_of<AddProxy>(decode_example("add_proxy")).location, Location::in_room);
 }
 

@@ -587,7 +587,11 @@ int main() {
   std::vector<Event> opening{MeetingOpened{"April forum"}, LanguageSet{"en"}};
   for (auto& e : open_group_meeting(group, "R4TQ9N", "2027-01-10", "en", 1, 1)) opening.push_back(std::move(e));
   g.commit(stamp(g.state, std::move(opening), g.now));
-  g.join("Fatima", Role::facilitator, Location::in_room, Preference::speak);
+  const auto host = g.join("Fatima", Role::facilitator, Location::in_room, Preference::speak);
+  const auto ana = g.join("Ana", Role::participant, Location::remote, Preference::write);
+  g.command(ana, SubmitPoint{PointKind::point, "A bench by the front door", true, "3f9c2a7e5b1d4c8e9a0b6d2f4e8c1a7b"});
+  g.command(ana, CarryPointForward{1});  // not_allowed
+  g.command(host, CarryPointForward{1});
   g.snapshots();
   return 0;
 }

@@ -82,6 +82,7 @@ constexpr std::array kGenerated{
     Generated{command_index<OpenDraftPoll>(), "OpenDraftPoll"},
     Generated{command_index<PresentProposal>(), "PresentProposal"},
     Generated{command_index<PresentDraftProposal>(), "PresentDraftProposal"},
+    Generated{command_index<CarryPointForward>(), "CarryPointForward"},
     Generated{command_index<SetConsentPhase>(), "SetConsentPhase"},
     Generated{command_index<AnswerConsent>(), "AnswerConsent"},
     Generated{command_index<WithdrawObjection>(), "WithdrawObjection"},
@@ -326,8 +327,15 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
       });
       return {anyone(), FlagAgreementItem{id}};
     }
-    if (r < 81) return {anyone(), SubmitPoint{chance(0.5) ? PointKind::point : PointKind::question, text("Point"), chance(0.5)}};
-    if (r < 86) return {anyone(), UpvotePoint{some_id(state.points.size(), [](std::uint32_t) { return true; })}};
+    if (r < 81) {
+      return {anyone(), SubmitPoint{chance(0.5) ? PointKind::point : PointKind::question, text("Point"), chance(0.5),
+                                    chance(0.5) ? "0123456789abcdef0123456789abcdef" : ""}};
+    }
+    if (r < 86) {
+      // Carried forward to the group: only a visible point, by a queue runner, once.
+      if (chance(0.3)) return {chance(0.8) ? runner() : anyone(), CarryPointForward{some_id(state.points.size(), [](std::uint32_t) { return true; })}};
+      return {anyone(), UpvotePoint{some_id(state.points.size(), [](std::uint32_t) { return true; })}};
+    }
     if (r < 89) {
       return {runner(), SetPointStatus{some_id(state.points.size(), [](std::uint32_t) { return true; }),
                                        static_cast<PointStatus>(below(5)), reason()}};  // pending: refused
@@ -642,6 +650,11 @@ class RandomMeeting : public MeetingFixture, public ::testing::WithParamInterfac
   }
 
   void setup_people() {
+    // A meeting of a group (core/group.hpp): it starts with the group's agreement.
+    for (const auto& e : stamp(state, {GroupAgreementCarried{GroupLink{"GROUP1", "Test group", 1, {1}, 1, {}}, {"We listen"}}}, now)) {
+      apply(state, e);
+      log.push_back(e);
+    }
     ok(server_actor, Join{"Facilitator", Role::facilitator, Location::in_room, Preference::none});
     ok(server_actor, Join{"Co-facilitator", Role::co_facilitator, Location::remote, Preference::none});
     ok(server_actor, Join{"Room display", Role::observer, Location::in_room, Preference::none});

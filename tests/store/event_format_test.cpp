@@ -137,12 +137,22 @@ class EventFormatTest : public MeetingFixture {
       apply(state, e);
       log.push_back(e);
     }
+    // "You said, we did": a point its author can follow (PointFollowable), carried forward
+    // (PointCarried).
+    ok(pat, SubmitPoint{PointKind::point, "A bench by the door", true, "0123456789abcdef0123456789abcdef"});
+    ok(fac, SetPointStatus{static_cast<std::uint32_t>(state.points.size()), PointStatus::open, ""});  // approved
+    ok(fac, CarryPointForward{static_cast<std::uint32_t>(state.points.size())});
     ok(fac, EndMeeting{});
-    // The group catches up with the meeting: the meeting, its agreement changes, its decisions.
+    // The group catches up with the meeting: the meeting, its agreement changes, its decisions,
+    // the idea; then an organiser sets the idea's status.
     for (auto& e : group_sync(group, group_facts("FMT234", state))) {
       group_log.push_back(GroupStamped{group.seq + 1, now, std::move(e)});
       core::apply(group, group_log.back());
     }
+    const auto changed = set_idea_status(group, 1, IdeaStatus::working, "Asked the landlord");
+    ASSERT_TRUE(changed.event) << changed.error;
+    group_log.push_back(GroupStamped{group.seq + 1, now, *changed.event});
+    core::apply(group, group_log.back());
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
   GroupState group;
