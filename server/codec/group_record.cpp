@@ -33,6 +33,20 @@ json item_refs(const core::GroupState& g, const std::vector<std::uint32_t>& ids)
 
 }  // namespace
 
+json group_idea(const core::GroupIdea& idea) {
+  json history = json::array();
+  for (const auto& h : idea.history) {
+    json c{{"status", core::name_of(h.status)}, {"at", h.at}};
+    if (!h.reason.empty()) c["reason"] = h.reason;
+    history.push_back(std::move(c));
+  }
+  json j{{"id", idea.id},       {"meeting", idea.meeting}, {"point", idea.point}, {"kind", core::name_of(idea.kind)},
+         {"text", idea.text},   {"status", core::name_of(idea.status())},
+         {"history", std::move(history)}};
+  if (!idea.history.back().reason.empty()) j["reason"] = idea.history.back().reason;
+  return j;
+}
+
 json group_record(const core::GroupState& g, std::string_view code) {
   json meetings = json::array();
   for (const auto& m : g.meetings)
@@ -45,6 +59,8 @@ json group_record(const core::GroupState& g, std::string_view code) {
   for (const auto& v : g.versions)
     history.push_back({{"version", v.number}, {"at", v.at}, {"meeting", v.meeting},
                        {"added", item_refs(g, v.added)}, {"removed", item_refs(g, v.removed)}});
+  json ideas = json::array();
+  for (const auto& idea : g.ideas) ideas.push_back(group_idea(idea));
   json decisions = json::array();
   for (const auto& e : g.decisions) {
     const auto& d = e.decision;
@@ -65,6 +81,7 @@ json group_record(const core::GroupState& g, std::string_view code) {
               {"meetings", std::move(meetings)},
               {"agreement", {{"version", g.version()}, {"items", std::move(items)}, {"history", std::move(history)}}},
               {"decisions", std::move(decisions)},
+              {"ideas", std::move(ideas)},
               {"chain_intact", !core::verify_group_chain(g.decisions).has_value()}};
 }
 
@@ -101,6 +118,15 @@ std::string group_report_md(const core::GroupState& g, std::string_view code) {
       md += "- Review by " + d.review_date + (e.review_in.empty() ? "" : " (on the agenda of " + meeting_title(g, e.review_in) + ")") + "\n";
     md += "\n";
   }
+  md += "## You said, we did\n\n";
+  if (g.ideas.empty()) md += "No ideas carried forward yet.\n\n";
+  for (const auto& idea : g.ideas) {
+    static constexpr const char* words[] = {"open", "being worked on", "done", "not possible"};
+    const auto& last = idea.history.back();
+    md += "- \"" + idea.text + "\" (" + meeting_title(g, idea.meeting) + "): " + words[static_cast<int>(last.status)] +
+          (last.reason.empty() ? "" : ": " + last.reason) + "\n";
+  }
+  if (!g.ideas.empty()) md += "\n";
   const auto broken = core::verify_group_chain(g.decisions);
   md += broken ? "The decision log's hash chain is BROKEN at entry " + std::to_string(*broken + 1) + ".\n"
                : "The decision log's hash chain is intact (" + std::to_string(g.decisions.size()) + " entries).\n";

@@ -13,6 +13,8 @@
 namespace everyvoice::codec {
 
 nlohmann::json group_record(const core::GroupState& group, std::string_view code);
+// An idea as its group's organisers see it, and as its author follows it (without the follow hash).
+nlohmann::json group_idea(const core::GroupIdea& idea);
 std::string group_report_md(const core::GroupState& group, std::string_view code);
 
 }  // namespace everyvoice::codec

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "net/log.hpp"
 #include "net/secrets.hpp"
@@ -108,13 +109,49 @@ void GroupRegistry::sync(const std::string& group, core::GroupFacts facts) {
   if (start) start();
 }
 
+void GroupRegistry::set_idea_status(const std::string& code, const std::string& key, std::uint32_t idea,
+                                    core::IdeaStatus status, std::string reason, std::function<void(IdeaAnswer)> done) {
+  std::function<void()> start;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry* found = nullptr;
+    const Access a = find_locked(code, key, found);
+    if (a != Access::ok) {
+      IdeaAnswer answer;
+      answer.access = a;
+      start = [done = std::move(done), answer = std::move(answer)] { done(answer); };
+    } else {
+      Entry& e = groups_.at(code);
+      e.requests.push_back(Entry::IdeaRequest{idea, status, std::move(reason), std::move(done)});
+      start = next_write_locked(code, e);
+    }
+  }
+  if (start) start();
+}
+
+std::vector<GroupRegistry::Followed> GroupRegistry::follow(const std::vector<std::string>& secrets) const {
+  std::map<std::string, std::string> by_hash;  // hash -> secret
+  for (const auto& secret : secrets) by_hash[core::sha256_hex(secret)] = secret;
+  std::vector<Followed> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [code, e] : groups_)
+    for (const auto& idea : e.state.ideas) {
+      if (idea.follow_hash.empty()) continue;
+      const auto it = by_hash.find(idea.follow_hash);
+      if (it == by_hash.end()) continue;
+      const auto* m = e.state.meeting(idea.meeting);
+      out.push_back(Followed{it->second, e.state.name, m ? m->title : "", idea});
+    }
+  return out;
+}
+
 void GroupRegistry::when_idle(std::function<void()> done) {
   std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock(mutex_);
     bool busy = false;
     for (auto& [code, e] : groups_)
-      if (e.writing || !e.pending.empty()) busy = true;
+      if (e.writing || !e.pending.empty() || !e.requests.empty()) busy = true;
     if (!busy) {
       ready.push_back(std::move(done));
     } else {
@@ -122,9 +159,9 @@ void GroupRegistry::when_idle(std::function<void()> done) {
       auto left = std::make_shared<std::size_t>(0);
       auto shared = std::make_shared<std::function<void()>>(std::move(done));
       for (auto& [code, e] : groups_)
-        if (e.writing || !e.pending.empty()) ++*left;
+        if (e.writing || !e.pending.empty() || !e.requests.empty()) ++*left;
       for (auto& [code, e] : groups_)
-        if (e.writing || !e.pending.empty())
+        if (e.writing || !e.pending.empty() || !e.requests.empty())
           e.idle.push_back([left, shared] {
             if (--*left == 0) (*shared)();
           });
@@ -145,21 +182,60 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
       events.push_back(core::GroupStamped{next.seq + 1, now, std::move(e)});
       core::apply(next, events.back());
     }
+  // Organisers' changes, each checked against the state the events before it leave. Answered
+  // after the write (or at once, when refused or when nothing changes).
+  std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answered;  // now
+  std::vector<std::pair<std::function<void(IdeaAnswer)>, std::uint32_t>> waiting;  // after the write
+  for (auto& r : std::exchange(entry.requests, {})) {
+    const auto outcome = core::set_idea_status(next, r.idea, r.status, r.reason);
+    if (!outcome.error.empty()) {
+      IdeaAnswer a;
+      a.error = outcome.error;
+      answered.emplace_back(std::move(r.done), std::move(a));
+      continue;
+    }
+    if (outcome.event) {
+      events.push_back(core::GroupStamped{next.seq + 1, now, *outcome.event});
+      core::apply(next, events.back());
+    }
+    waiting.emplace_back(std::move(r.done), r.idea);
+  }
   if (events.empty()) {
+    // Nothing to write: the unchanged ideas are answered as they stand.
+    for (auto& [done, idea] : waiting) {
+      IdeaAnswer a;
+      a.idea = next.ideas[idea - 1];
+      answered.emplace_back(std::move(done), std::move(a));
+    }
     auto idle = std::exchange(entry.idle, {});
-    if (idle.empty()) return {};
-    return [idle = std::move(idle)] {
+    if (idle.empty() && answered.empty()) return {};
+    return [idle = std::move(idle), answered = std::move(answered)]() mutable {
+      for (auto& [done, answer] : answered) done(std::move(answer));
       for (const auto& f : idle) f();
     };
   }
   entry.writing = true;
-  return [this, code, id = entry.id, events = std::move(events), next = std::move(next), reports = std::move(reports)]() mutable {
-    log_.append_group(id, events, [this, code, next = std::move(next), reports = std::move(reports)](bool ok, const std::string& error) mutable {
+  return [this, code, id = entry.id, events = std::move(events), next = std::move(next), reports = std::move(reports),
+          answered = std::move(answered), waiting = std::move(waiting)]() mutable {
+    for (auto& [done, answer] : answered) done(std::move(answer));
+    log_.append_group(id, events, [this, code, next = std::move(next), reports = std::move(reports),
+                                   waiting = std::move(waiting)](bool ok, const std::string& error) mutable {
+      // The organisers' answers: the idea as it now stands, or that nothing could be saved.
+      std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answers;
+      for (auto& [done, idea] : waiting) {
+        IdeaAnswer a;
+        if (ok) a.idea = next.ideas[idea - 1];
+        else a.error = "storage";
+        answers.emplace_back(std::move(done), std::move(a));
+      }
+      const auto reply = [&answers] {
+        for (auto& [done, answer] : answers) done(std::move(answer));
+      };
       std::function<void()> start;
       {
         std::lock_guard lock(mutex_);
         const auto it = groups_.find(code);
-        if (it == groups_.end()) return;
+        if (it == groups_.end()) return reply();
         Entry& e = it->second;
         e.writing = false;
         if (ok) {
@@ -177,6 +253,7 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
         }
         if (!start) start = next_write_locked(code, e);
       }
+      reply();
       if (start) start();
     });
   };

@@ -48,6 +48,26 @@ class GroupRegistry {
   // A meeting of group `group` reports what the group follows; the group catches up (later, on
   // the log's thread). Any thread.
   void sync(const std::string& group, core::GroupFacts facts);
+  // An organiser sets an idea's status ("you said, we did"). `done` gets the idea as it stands,
+  // or the refusal: not_found / wrong_key (the group), or access ok with an error (a bad request:
+  // no such idea, no reason for "not possible"; "storage": it could not be saved); it runs once
+  // the change is written (on the log's thread) or at once. Any thread.
+  struct IdeaAnswer {
+    Access access = Access::ok;
+    std::string error;
+    std::optional<core::GroupIdea> idea;
+  };
+  void set_idea_status(const std::string& code, const std::string& key, std::uint32_t idea, core::IdeaStatus status,
+                       std::string reason, std::function<void(IdeaAnswer)> done);
+  // The ideas whose authors hold these follow secrets (the secrets are hashed here, never kept),
+  // with their group's name: what a browser shows its person about the points they wrote.
+  struct Followed {
+    std::string secret;  // which of the secrets asked about
+    std::string group_name;
+    std::string meeting_title;
+    core::GroupIdea idea;
+  };
+  std::vector<Followed> follow(const std::vector<std::string>& secrets) const;
   // Runs `done` once every report made so far has been written (tests, shutdown). Any thread.
   void when_idle(std::function<void()> done);
 
@@ -60,6 +80,13 @@ class GroupRegistry {
     core::GroupState state;
     bool writing = false;
     std::map<std::string, core::GroupFacts> pending;  // by meeting code: the newest report
+    struct IdeaRequest {
+      std::uint32_t idea;
+      core::IdeaStatus status;
+      std::string reason;
+      std::function<void(IdeaAnswer)> done;
+    };
+    std::vector<IdeaRequest> requests;  // organisers' changes waiting for the next write
     std::vector<std::function<void()>> idle;           // run when nothing is pending nor writing
   };
   Access find_locked(const std::string& code, const std::string& key, const Entry*& out) const;

@@ -189,8 +189,37 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
-  const std::string code = normalize_meeting_code(rest);
+  const auto slash = rest.find('/');
+  const std::string code = normalize_meeting_code(rest.substr(0, slash));
   if (code.empty()) return refuse(http::status::not_found, "no group has this code");
+  // POST .../ideas/{id} {"status": ..., "reason": ...}: an organiser sets an idea's status.
+  if (slash != std::string_view::npos) {
+    const std::string_view sub = rest.substr(slash + 1);
+    constexpr std::string_view ideas = "ideas/";
+    if (sub.rfind(ideas, 0) != 0 || !query.empty()) return refuse(http::status::not_found, "not found");
+    const std::string_view number = sub.substr(ideas.size());
+    std::uint32_t idea = 0;
+    if (number.empty() || number.size() > 9 || number.find_first_not_of("0123456789") != std::string_view::npos)
+      return refuse(http::status::not_found, "no idea has this number");
+    for (char c : number) idea = idea * 10 + static_cast<std::uint32_t>(c - '0');
+    if (idea == 0) return refuse(http::status::not_found, "no idea has this number");
+    if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return refuse(http::status::bad_request, "the body must be a JSON object");
+    for (const auto& [key, value] : body.items())
+      if (key != "status" && key != "reason") return refuse(http::status::bad_request, "unknown field \"" + key + "\"");
+    if (!body.contains("status") || !body["status"].is_string() || !core::parse_idea_status(body["status"].get_ref<const std::string&>()))
+      return refuse(http::status::bad_request, "\"status\" must be \"open\", \"working\", \"done\" or \"not_possible\"");
+    if (body.contains("reason") && !body["reason"].is_string()) return refuse(http::status::bad_request, "\"reason\" must be a string");
+    Route r = of_kind(Route::Kind::idea_status);
+    r.code = code;
+    r.idea = idea;
+    r.idea_status = body["status"].get<std::string>();
+    r.message = body.value("reason", std::string());
+    r.key = header(req, "X-Group-Key");
+    if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
+    return r;
+  }
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return refuse(http::status::method_not_allowed, "GET the group's record");
   Route r = of_kind(Route::Kind::group_record);
@@ -284,6 +313,25 @@ Route route_request(const HttpRequest& req, const Settings& settings, bool https
   if (target.rfind(groups_prefix, 0) == 0) {
     if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
     return group_resource(req, target.substr(groups_prefix.size()));
+  }
+  // The ideas a browser's person wrote, by the follow secrets it keeps (in the body, never the URL).
+  if (target == "/api/ideas/follow") {
+    if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    const char* rule = "the body must be {\"follow\": [up to 100 secrets of 32 lowercase hex characters]}";
+    if (body.is_discarded() || !body.is_object() || body.size() != 1 || !body.contains("follow") || !body["follow"].is_array() ||
+        body["follow"].size() > max_follow_secrets)
+      return refuse(http::status::bad_request, rule);
+    Route r = of_kind(Route::Kind::follow_ideas);
+    for (const auto& secret : body["follow"]) {
+      if (!secret.is_string()) return refuse(http::status::bad_request, rule);
+      const auto& text = secret.get_ref<const std::string&>();
+      if (text.size() != 32 || text.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return refuse(http::status::bad_request, rule);
+      r.secrets.push_back(text);
+    }
+    return r;
   }
   constexpr std::string_view meetings_prefix = "/api/meetings/";
   if (target.rfind(meetings_prefix, 0) == 0) return meeting_resource(req, target.substr(meetings_prefix.size()), settings, https);

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/hosts.hpp"
 #include "net/settings.hpp"
@@ -43,6 +44,8 @@ struct Route {
     server_info,     // GET /api/server: version, public URL, whether creating needs a key
     create_group,    // POST /api/groups: `title` (the group's name), `key` (the create key presented)
     group_record,    // GET /api/groups/{code}: `code`, `key` (group key), `format` ("json" or "md")
+    idea_status,     // POST /api/groups/{code}/ideas/{id}: `code`, `key`, `idea`, `idea_status`, `message` (the reason)
+    follow_ideas,    // POST /api/ideas/follow: `secrets` (the follow secrets a browser keeps)
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
   };
   Kind kind = Kind::refuse;
@@ -58,7 +61,13 @@ struct Route {
   std::string agenda_from_code, agenda_from_key;
   // create_meeting: a meeting of this group, by its code and group key
   std::string group_code, group_key;
+  std::uint32_t idea = 0;
+  std::string idea_status;
+  std::vector<std::string> secrets;
 };
+
+// How many follow secrets one POST /api/ideas/follow may ask about.
+inline constexpr std::size_t max_follow_secrets = 100;
 
 // `https`: the request came over https, as a trusted proxy said (forwarded.hpp); links use it.
 Route route_request(const HttpRequest& req, const Settings& settings, bool https = false);

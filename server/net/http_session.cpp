@@ -149,6 +149,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return create_group(route, version, keep);
       case Route::Kind::group_record:
         return group_record(route, version, keep, req.method() == http::verb::head);
+      case Route::Kind::idea_status:
+        return idea_status(route, version, keep);
+      case Route::Kind::follow_ideas:
+        return follow_ideas(route, version, keep);
       case Route::Kind::test_fault:
         throw InjectedFault();
       case Route::Kind::qr_code:
@@ -336,6 +340,40 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res.prepare_payload();
     if (head) res.body().clear();
     send(std::move(res));
+  }
+
+  // An organiser sets an idea's status; the answer is the idea as it now stands (once written).
+  void idea_status(const Route& route, unsigned version, bool keep) {
+    ctx_.groups.set_idea_status(
+        route.code, route.key, route.idea, *core::parse_idea_status(route.idea_status), route.message,
+        [self = shared_from_this(), version, keep](GroupRegistry::IdeaAnswer answer) {
+          if (answer.access == GroupRegistry::Access::not_found)
+            return self->send_later(self->error_response(http::status::not_found, "no group has this code", version, keep));
+          if (answer.access == GroupRegistry::Access::wrong_key)
+            return self->send_later(self->error_response(http::status::forbidden, "wrong group key", version, keep));
+          if (answer.error == "storage")
+            return self->send_later(self->error_response(http::status::service_unavailable,
+                                                         "the change could not be saved right now; nothing changed", version, keep));
+          if (!answer.error.empty())
+            return self->send_later(self->error_response(answer.error.rfind("there is no idea", 0) == 0 ? http::status::not_found
+                                                                                                       : http::status::bad_request,
+                                                         answer.error, version, keep));
+          send_json(self, http::status::ok, codec::group_idea(*answer.idea).dump(), version, keep);
+        });
+  }
+
+  // What became of the points this browser's person wrote: by the secrets it keeps.
+  void follow_ideas(const Route& route, unsigned version, bool keep) {
+    nlohmann::json ideas = nlohmann::json::array();
+    for (auto& f : ctx_.groups.follow(route.secrets)) {
+      nlohmann::json j = codec::group_idea(f.idea);
+      j.erase("id");
+      j["follow"] = f.secret;
+      j["group"] = f.group_name;
+      j["meeting_title"] = f.meeting_title;
+      ideas.push_back(std::move(j));
+    }
+    send_json(shared_from_this(), http::status::ok, nlohmann::json{{"ideas", std::move(ideas)}}.dump(), version, keep);
   }
 
   static void send_json(const std::shared_ptr<HttpSession>& self, http::status status, std::string body, unsigned version, bool keep) {

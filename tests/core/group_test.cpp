@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/meeting.hpp"
+#include "core/sha256.hpp"
 
 namespace everyvoice::core {
 namespace {
@@ -221,6 +222,49 @@ TEST_F(GroupTest, AReviewItemIsWordedInTheMeetingsLanguage) {
   GroupMeetingRun es("BBB222", group, now + day_ms, "es");
   ASSERT_EQ(es.state.agenda.size(), 1u);
   EXPECT_EQ(es.state.agenda[0].title, "Revisión: Meet monthly (decidido el 2027-01-10, revisar antes del 2027-01-20)");
+}
+
+TEST_F(GroupTest, ACarriedPointBecomesAnIdeaWhoseStatusItsAuthorCanFollow) {
+  GroupMeetingRun m("AAA111", group, now);
+  const std::string secret = "0123456789abcdef0123456789abcdef";
+  m.ok(m.ana, SubmitPoint{PointKind::point, "A bench by the door", true, secret});
+  EXPECT_EQ(m.state.points[0].follow_hash, sha256_hex(secret)) << "only the hash is kept";
+  EXPECT_EQ(handle(m.state, m.ana, CarryPointForward{1}, m.now).rejection->code, ErrorCode::not_allowed);
+  m.ok(m.fac, CarryPointForward{1});
+  EXPECT_TRUE(handle(m.state, m.fac, CarryPointForward{1}, m.now).events.empty()) << "once";
+  sync(m);
+  ASSERT_EQ(group.ideas.size(), 1u);
+  EXPECT_EQ(group.ideas[0].text, "A bench by the door");
+  EXPECT_EQ(group.ideas[0].follow_hash, sha256_hex(secret));
+  EXPECT_EQ(group.ideas[0].status(), IdeaStatus::open);
+  EXPECT_EQ(sync(m), 0u) << "carried once, added once";
+
+  EXPECT_FALSE(set_idea_status(group, 1, IdeaStatus::not_possible, "  ").event) << "not possible needs a reason";
+  EXPECT_FALSE(set_idea_status(group, 2, IdeaStatus::done, "").event);
+  EXPECT_FALSE(set_idea_status(group, 1, IdeaStatus::open, "").event) << "unchanged: nothing to record";
+  EXPECT_TRUE(set_idea_status(group, 1, IdeaStatus::open, "").error.empty());
+  const auto working = set_idea_status(group, 1, IdeaStatus::working, " Asked the landlord ");
+  ASSERT_TRUE(working.event);
+  EXPECT_EQ(working.event->reason, "Asked the landlord");
+  append({*working.event});
+  EXPECT_EQ(group.ideas[0].history.size(), 2u);
+  EXPECT_EQ(group.ideas[0].status(), IdeaStatus::working);
+}
+
+TEST_F(GroupTest, OnlyAVisiblePointOfAMeetingInAGroupIsCarriedForward) {
+  MeetingState alone;
+  for (const auto& e : stamp(alone, {MeetingOpened{"On its own"}}, now)) apply(alone, e);
+  ASSERT_TRUE(handle(alone, server_actor, Join{"Fac", Role::facilitator, Location::remote, Preference::none}, now).accepted());
+  ASSERT_TRUE(handle(alone, 1, SubmitPoint{PointKind::point, "x", false, ""}, now).accepted());
+  EXPECT_EQ(handle(alone, 1, CarryPointForward{1}, now).rejection->code, ErrorCode::invalid_argument) << "no group";
+
+  GroupMeetingRun m("AAA111", group, now);
+  m.ok(m.fac, SetPointsModerated{true});
+  m.ok(m.ana, SubmitPoint{PointKind::point, "Waiting", false, ""});
+  EXPECT_EQ(handle(m.state, m.fac, CarryPointForward{1}, m.now).rejection->code, ErrorCode::invalid_argument) << "pending";
+  m.ok(m.fac, SetPointStatus{1, PointStatus::hidden, "off topic"});
+  EXPECT_EQ(handle(m.state, m.fac, CarryPointForward{1}, m.now).rejection->code, ErrorCode::invalid_argument) << "hidden";
+  EXPECT_EQ(handle(m.state, m.fac, CarryPointForward{2}, m.now).rejection->code, ErrorCode::not_found);
 }
 
 TEST(GroupDates, AddDaysCrossesMonthsYearsAndLeapDaysAndRefusesWhatIsNotADate) {

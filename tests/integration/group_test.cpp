@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -204,6 +206,108 @@ TEST(Groups, AKillBetweenTheMeetingsCommitAndTheGroupsLosesNothing) {
   EXPECT_EQ(rebuilt.at("meetings"), r.at("meetings"));
   EXPECT_EQ(rebuilt.at("agreement").at("items"), r.at("agreement").at("items"));
   EXPECT_EQ(rebuilt.at("decisions"), r.at("decisions"));
+}
+
+json follow(std::uint16_t port, const std::string& secret) {
+  const auto reply = http_call(port, "POST", "/api/ideas/follow", json{{"follow", {secret}}}.dump());
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return json::parse(reply.body).at("ideas");
+}
+
+HttpReply set_status(std::uint16_t port, const CreatedGroup& g, int idea, const json& body) {
+  return http_call(port, "POST", "/api/groups/" + g.code + "/ideas/" + std::to_string(idea), body.dump(), {{"X-Group-Key", g.key}});
+}
+
+// "You said, we did": an anonymous point, carried forward, followed by its author from their own
+// secret across two meetings and a restart; the group never learns who wrote it.
+TEST(Groups, AnAnonymousAuthorFollowsTheirIdeaAcrossMeetingsAndARestart) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Tenants' panel");
+  const auto first = meeting_in(server.port(), g, "March forum");
+  const std::string secret = "3f9c2a7e5b1d4c8e9a0b6d2f4e8c1a7b";
+  {
+    WsClient fac(server.port()), ana(server.port());
+    fac.join(first.code, "Fatima", {{"facilitator_key", first.facilitator_key}});
+    ana.join(first.code, "Ana");
+    ASSERT_EQ(ana.command({{"type", "submit_point"}, {"text", "A bench by the front door"}, {"anonymous", true}, {"follow", secret}})["type"],
+              "ack");
+    EXPECT_EQ(ana.command({{"type", "carry_point_forward"}, {"point", 1}})["code"], "not_allowed");
+    EXPECT_TRUE(follow(server.port(), secret).empty()) << "not carried forward yet";
+    ASSERT_EQ(fac.command({{"type", "carry_point_forward"}, {"point", 1}})["type"], "ack");
+    fac.drain(100ms);
+    bool carried = false;
+    for (const auto& m : fac.seen)
+      if (m["type"] == "update" && m.contains("points"))
+        for (const auto& p : m["points"]) carried = carried || p.value("carried", false);
+    EXPECT_TRUE(carried) << "the point shows it was carried forward";
+  }
+  json ideas;
+  for (int i = 0; i < 100 && ideas.empty(); ++i, std::this_thread::sleep_for(20ms)) ideas = follow(server.port(), secret);
+  ASSERT_EQ(ideas.size(), 1u);
+  EXPECT_EQ(ideas[0].at("text"), "A bench by the front door");
+  EXPECT_EQ(ideas[0].at("status"), "open");
+  EXPECT_EQ(ideas[0].at("group"), "Tenants' panel");
+  EXPECT_EQ(ideas[0].at("meeting_title"), "March forum");
+  EXPECT_TRUE(follow(server.port(), std::string(32, 'c')).empty()) << "another secret follows nothing";
+
+  // The organisers: a reason is required for "not possible"; an unknown idea is 404; the key counts.
+  EXPECT_EQ(set_status(server.port(), g, 1, {{"status", "not_possible"}}).status, 400);
+  EXPECT_EQ(set_status(server.port(), g, 9, {{"status", "done"}}).status, 404);
+  EXPECT_EQ(set_status(server.port(), g, 1, {{"status", "finished"}}).status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups/" + g.code + "/ideas/1", json{{"status", "done"}}.dump(),
+                      {{"X-Group-Key", std::string(32, 'a')}}).status,
+            403);
+  const auto working = set_status(server.port(), g, 1, {{"status", "working"}, {"reason", "We asked the council"}});
+  ASSERT_EQ(working.status, 200) << working.body;
+  EXPECT_EQ(json::parse(working.body).at("status"), "working");
+
+  server.restart();
+  ideas = follow(server.port(), secret);
+  ASSERT_EQ(ideas.size(), 1u);
+  EXPECT_EQ(ideas[0].at("status"), "working");
+  EXPECT_EQ(ideas[0].at("reason"), "We asked the council");
+
+  // A second meeting of the group; the idea is done, and its author sees the whole history.
+  const auto second = meeting_in(server.port(), g, "April forum");
+  {
+    WsClient fac(server.port());
+    fac.join(second.code, "Fatima", {{"facilitator_key", second.facilitator_key}});
+  }
+  ASSERT_EQ(set_status(server.port(), g, 1, {{"status", "done"}, {"reason", "The bench is in"}}).status, 200);
+  ideas = follow(server.port(), secret);
+  ASSERT_EQ(ideas.size(), 1u);
+  EXPECT_EQ(ideas[0].at("status"), "done");
+  ASSERT_EQ(ideas[0].at("history").size(), 3u);
+  EXPECT_EQ(ideas[0].at("history")[0].at("status"), "open");
+  EXPECT_EQ(ideas[0].at("history")[1].at("reason"), "We asked the council");
+
+  // Anonymous means anonymous: the group's record names nobody, and holds no secret nor its hash.
+  const json r = record(server.port(), g);
+  ASSERT_EQ(r.at("ideas").size(), 1u);
+  const std::string text = r.dump();
+  EXPECT_EQ(text.find("Ana"), std::string::npos);
+  EXPECT_EQ(text.find(secret), std::string::npos);
+  EXPECT_EQ(text.find("follow"), std::string::npos);
+  ASSERT_EQ(server.stop(), 0);
+  for (const char* file : {"/everyvoice.db", "/everyvoice.db-wal"}) {
+    std::ifstream in(server.data_dir() + file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << file << ": the secret is never stored, only its hash";
+  }
+}
+
+TEST(Groups, FollowingAsksForSecretsInTheBodyOnly) {
+  ServerProcess server;
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", R"({"follow": ["nothex"]})").status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", R"({"follow": "3f9c2a7e5b1d4c8e9a0b6d2f4e8c1a7b"})").status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", json{{"follow", json::array()}, {"x", 1}}.dump()).status, 400);
+  json many = json::array();
+  for (int i = 0; i < 101; ++i) many.push_back(std::string(32, 'a'));
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", json{{"follow", many}}.dump()).status, 400);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/ideas/follow").status, 405);
+  const auto none = http_call(server.port(), "POST", "/api/ideas/follow", json{{"follow", json::array()}}.dump());
+  EXPECT_EQ(none.status, 200);
+  EXPECT_EQ(json::parse(none.body).at("ideas"), json::array());
 }
 
 }  // namespace

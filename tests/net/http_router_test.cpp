@@ -461,6 +461,43 @@ TEST(HttpRouter, GroupsAreCreatedWithANameAndReadWithTheirKeyInAHeader) {
   EXPECT_TRUE(refused(route_request(req, defaults()), http::status::forbidden, false));
 }
 
+// An idea's status: POST with the key in a header; following: secrets in the body only.
+TEST(HttpRouter, IdeasAreSetByOrganisersAndFollowedBySecretsInTheBody) {
+  HttpRequest req = request(http::verb::post, "/api/groups/R4TQ9N/ideas/12");
+  req.set("X-Group-Key", "k");
+  req.body() = R"({"status":"not_possible","reason":"No budget left"})";
+  Route r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::idea_status) << r.message;
+  EXPECT_EQ(r.idea, 12u);
+  EXPECT_EQ(r.idea_status, "not_possible");
+  EXPECT_EQ(r.message, "No budget left");
+  for (const std::string body : {R"({"status":"finished"})", R"({})", R"({"status":"done","x":1})", R"({"status":"done","reason":3})"}) {
+    req.body() = body;
+    EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false)) << body;
+  }
+  for (const char* target : {"/api/groups/R4TQ9N/ideas/0", "/api/groups/R4TQ9N/ideas/x", "/api/groups/R4TQ9N/ideas/",
+                             "/api/groups/R4TQ9N/members/1", "/api/groups/R4TQ9N/ideas/1234567890"}) {
+    HttpRequest other = request(http::verb::post, target);
+    other.set("X-Group-Key", "k");
+    other.body() = R"({"status":"done"})";
+    EXPECT_TRUE(refused(route_request(other, defaults()), http::status::not_found, false)) << target;
+  }
+  req.body() = R"({"status":"done"})";
+  req.erase("X-Group-Key");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::unauthorized, false));
+
+  HttpRequest f = request(http::verb::post, "/api/ideas/follow");
+  f.body() = R"({"follow":["0123456789abcdef0123456789abcdef","fedcba9876543210fedcba9876543210"]})";
+  r = route_request(f, defaults());
+  ASSERT_EQ(r.kind, Kind::follow_ideas) << r.message;
+  EXPECT_EQ(r.secrets.size(), 2u);
+  for (const std::string body : {R"({"follow":["0123456789ABCDEF0123456789ABCDEF"]})", R"({"follow":[1]})", R"({"follow":{}})",
+                                 R"([])", R"({"follow":[],"x":1})"}) {
+    f.body() = body;
+    EXPECT_TRUE(refused(route_request(f, defaults()), http::status::bad_request, false)) << body;
+  }
+}
+
 TEST(HttpRouter, ABadTimeZoneIs400WithItsRule) {
   const std::vector<std::string> bodies = {
       R"({"time_zone":"Europe/London"})",  // a name without its offset
