@@ -29,7 +29,9 @@ export class MeetingModel extends EventTarget {
     this.signals = null;    // {window_seconds, display_threshold, counts}
     this.agenda = { current: null, items: [] };
     this.agendaAt = 0;      // server time of the agenda section (its used_ms runs on from there)
-    this.pointSeqs = new Map();  // seq of a point_submitted event -> the point's id (to find my own)
+    // seq of a point_submitted event, or of the point_followable right after it (the ack's seq when
+    // the point was sent with a follow secret) -> the point's id (to find my own)
+    this.pointSeqs = new Map();
     this.figures = null;
     this.voted = new Set();    // polls I voted in (welcome, then my acks): never what I chose
     this.upvoted = new Set();  // points I upvoted
@@ -190,7 +192,7 @@ export class MeetingModel extends EventTarget {
 
   // Applies what an event says beyond its sections; true when people changed.
   applyEvent(e) {
-    if (e.kind === 'point_submitted') this.pointSeqs.set(e.seq, e.point);
+    if (e.kind === 'point_submitted' || e.kind === 'point_followable') this.pointSeqs.set(e.seq, e.point);
     if (e.kind === 'meeting_opened') this.meeting = { ...this.meeting, title: e.title };
     if (e.kind === 'meeting_ended') this.endedAt = e.at;
     if (e.kind === 'participant_removed') return this.people.delete(e.participant);

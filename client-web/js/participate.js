@@ -6,7 +6,7 @@ import { $, h, redraw, setText, act, toast } from './dom.js';
 import * as msg from './protocol.js';
 import * as words from './words.js';
 import { drawDecisions, agreementItems, activeSignals } from './decide.js';
-import { loadMyPoints, saveMyPoints } from './storage.js';
+import { loadMyPoints, saveMyPoints, newFollowSecret, saveFollow } from './storage.js';
 import { Windowed } from './lists.js';
 import { EVERYTHING } from './meeting.js';
 
@@ -53,7 +53,11 @@ export function mountParticipation(model, conn, announcer) {
     const kind = form.querySelector('input[name=point-kind]:checked').value;
     const text = form.elements.text.value.trim();
     let ack = null;
-    if (await act(form.querySelector('button'), async () => { ack = await conn.send(msg.submitPoint(kind, text, form.elements.anonymous.checked)); })) {
+    // A secret only this browser keeps: if the point is carried forward to the group, its author
+    // can follow what becomes of it (the join page asks), named or anonymous.
+    const follow = newFollowSecret();
+    if (await act(form.querySelector('button'), async () => { ack = await conn.send(msg.submitPoint(kind, text, form.elements.anonymous.checked, follow)); })) {
+      saveFollow({ follow, text, code: model.code });
       // The update with the point came before the ack (PROTOCOL 4.2): its seq names the point, even
       // an anonymous one, so this browser can tell its author what becomes of it.
       const id = ack && model.pointSeqs.get(ack.seq);
@@ -100,11 +104,12 @@ export function mountParticipation(model, conn, announcer) {
   // A page of points at a time, with a search by text once there are many (js/lists.js).
   const pointList = new Windowed($('#point-list'), {
     noun: 'points', name: (x) => x.p.text, key: (x) => x.p.id, searchLabel: t('participant.points.search'),
-    sign: ({ p, mine, upvoted }) => `${p.status}|${p.upvotes}|${mine}|${upvoted}|${model.ended}|${p.author ? model.name(p.author) : ''}|${p.text}`,
+    sign: ({ p, mine, upvoted }) => `${p.status}|${p.upvotes}|${mine}|${upvoted}|${model.ended}|${p.carried}|${p.author ? model.name(p.author) : ''}|${p.text}`,
     draw: ({ p, mine, upvoted }) => h('li', { class: `point point-${p.status}` },
       h('p', { class: 'point-head' },
         h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
         p.status !== 'open' ? h('span', { class: 'tag tag-status' }, words.POINT_STATUS[p.status]) : null,
+        p.carried ? h('span', { class: 'tag tag-status' }, t('participant.points.carried')) : null,
         h('span', { class: 'muted' }, ` ${p.status === 'pending' ? t('participant.points.by_you') : author(p, mine)}`)),
       h('p', { class: 'point-text', dir: 'auto' }, p.text || t('participant.points.yours')),
       p.status === 'pending' ? h('p', { class: 'hint' }, t('participant.points.pending')) : null,

@@ -61,6 +61,7 @@ export const closeProposal = (proposal, withdrawn, reason) =>
 // --- the agreement, written points, signals, agenda ---
 export const consentCheck = (item, adopt = true) => ({ type: 'consent_check', item, adopt });
 export const setPointStatus = (point, status, reason) => ({ type: 'set_point_status', point, status, reason: reason || undefined });
+export const carryPointForward = (point) => ({ type: 'carry_point_forward', point });  // to the meeting's group
 export const setSignalSettings = (windowSeconds, displayThreshold) =>
   ({ type: 'set_signal_settings', window_seconds: windowSeconds, display_threshold: displayThreshold });
 export const addAgendaItem = (title, timeboxMinutes) => ({ type: 'add_agenda_item', title, timebox_minutes: timeboxMinutes });

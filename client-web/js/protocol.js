@@ -48,6 +48,6 @@ export const withdrawObjection = (objection) => ({ type: 'withdraw_objection', o
 // --- the working agreement, written points, process signals ---
 export const proposeAgreementItem = (text, anonymous) => ({ type: 'propose_agreement_item', text, anonymous: anonymous || undefined });
 export const flagAgreementItem = (item) => ({ type: 'flag_agreement_item', item });
-export const submitPoint = (kind, text, anonymous) => ({ type: 'submit_point', kind, text, anonymous: anonymous || undefined });
+export const submitPoint = (kind, text, anonymous, follow) => ({ type: 'submit_point', kind, text, anonymous: anonymous || undefined, follow });
 export const upvotePoint = (point) => ({ type: 'upvote_point', point });
 export const sendSignal = (kind) => ({ type: 'send_signal', kind });

@@ -4,6 +4,9 @@
 //   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
 //   everyvoice:<CODE>:card    true once the facilitator said she saved her facilitator card
 //   everyvoice:<CODE>:points  [{id, text}] the written points posted from this browser (anonymous too)
+//   everyvoice:follows        [{follow, text, code}] the follow secret sent with each of those points
+//                             (PROTOCOL 5 submit_point): what they became in a group can be asked
+//                             for with POST /api/ideas/follow
 // Without storage (private modes) nothing is remembered and a reload asks to join again.
 
 const prefix = 'everyvoice:';
@@ -34,6 +37,15 @@ export const cardSaved = (code) => read(`${code}:card`) === true;
 export const loadMyPoints = (code) => read(`${code}:points`) || [];
 export const saveMyPoints = (code, list) => write(`${code}:points`, list.slice(-200));
 export const markCardSaved = (code) => write(`${code}:card`, true);
+export const loadFollows = () => read('follows') || [];
+export const saveFollow = (entry) => write('follows', [...loadFollows(), entry].slice(-100));
+
+// A new follow secret: 128 random bits as 32 lowercase hex characters (getRandomValues works on
+// plain http too, unlike crypto.subtle).
+export function newFollowSecret() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 // Meetings this browser facilitates, newest first, for the start page.
 export function facilitatedMeetings() {

@@ -47,18 +47,20 @@ export function mount(root, { model, conn, send, ask }) {
       ask({ title: waiting ? t('console.points.decline_title') : t('console.points.hide_title'), text: t('console.points.hide_text'), ok: t('console.points.hide_ok'),
         run: ({ reason }) => conn.send(msg.setPointStatus(id, 'hidden', reason)) });
     } else {
-      send(b, msg.setPointStatus(id, b.dataset.action));
+      if (b.dataset.action === 'carry') send(b, msg.carryPointForward(id));
+      else send(b, msg.setPointStatus(id, b.dataset.action));
     }
   });
 
   // A page of points at a time, with a search by text once there are many (js/lists.js).
   const points = new Windowed(list, {
     noun: 'points', name: (p) => p.text, key: (p) => p.id, searchLabel: t('console.points.search'),
-    sign: (p) => `${p.status}|${p.upvotes}|${p.reason}|${model.ended}|${p.author ? model.name(p.author) : ''}|${p.text}`,
+    sign: (p) => `${p.status}|${p.upvotes}|${p.reason}|${model.ended}|${p.carried}|${!!(model.meeting || {}).group}|${p.author ? model.name(p.author) : ''}|${p.text}`,
     draw: (p) => h('li', { class: `point point-${p.status}` },
       h('p', { class: 'point-head' },
         h('span', { class: `tag kind-${p.kind}` }, words.POINT_KIND[p.kind]),
         p.status !== 'open' ? h('span', { class: `tag ${p.status === 'hidden' ? 'tag-away' : 'tag-status'}` }, words.POINT_STATUS[p.status]) : null,
+        p.carried ? h('span', { class: 'tag tag-status' }, t('console.points.carried')) : null,
         h('span', { class: 'muted' }, ` ${p.author ? model.name(p.author) : t('console.points.anonymous')} · ${words.timeOfDay(p.at)}`)),
       h('p', { class: 'point-text' }, p.text),
       p.reason ? h('p', { class: 'hint' }, t('console.points.hidden_reason', { reason: p.reason })) : null,
@@ -67,7 +69,10 @@ export function mount(root, { model, conn, send, ask }) {
         model.ended ? null : [
           NEXT[p.status].map(([s, label]) =>
             h('button', { type: 'button', class: s === 'taken_up' ? 'small' : 'small secondary', dataset: { action: s, id: String(p.id), key: `${s}-${p.id}` } }, label)),
-          p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, t('console.points.hide')) : null])),
+          p.status !== 'hidden' ? h('button', { type: 'button', class: 'small danger', dataset: { action: 'hide', id: String(p.id), key: `hide-${p.id}` } }, t('console.points.hide')) : null,
+          // "You said, we did": in a meeting of a group, a visible point goes on to the group.
+          (model.meeting || {}).group && !p.carried && p.status !== 'hidden' && p.status !== 'pending'
+            ? h('button', { type: 'button', class: 'small secondary', dataset: { action: 'carry', id: String(p.id), key: `carry-${p.id}` } }, t('console.points.carry')) : null])),
   });
 
   function render() {
