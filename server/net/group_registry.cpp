@@ -259,6 +259,24 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
   };
 }
 
+GroupRegistry::Access GroupRegistry::remove(const std::string& code, const std::string& key, std::vector<std::string>& meetings,
+                                            std::int64_t& id) {
+  std::lock_guard lock(mutex_);
+  const Entry* e = nullptr;
+  const Access a = find_locked(code, key, e);
+  if (a != Access::ok) return a;
+  for (const auto& m : e->state.meetings) meetings.push_back(m.code);
+  id = e->id;
+  // Waiting organisers' requests are answered: the group is gone.
+  for (auto& r : groups_.at(code).requests) {
+    IdeaAnswer answer;
+    answer.access = Access::not_found;
+    r.done(answer);
+  }
+  groups_.erase(code);
+  return Access::ok;
+}
+
 std::size_t GroupRegistry::size() const {
   std::lock_guard lock(mutex_);
   return groups_.size();

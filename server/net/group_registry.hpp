@@ -71,6 +71,11 @@ class GroupRegistry {
   // Runs `done` once every report made so far has been written (tests, shutdown). Any thread.
   void when_idle(std::function<void()> done);
 
+  // Takes the group out, for whoever holds its key: `meetings` gets the codes of its meetings (to
+  // be deleted by the caller), `id` its row; its events are deleted by the caller
+  // (EventLog::delete_group) once they are.
+  Access remove(const std::string& code, const std::string& key, std::vector<std::string>& meetings, std::int64_t& id);
+
   std::size_t size() const;
 
  private:

@@ -220,8 +220,15 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
     if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
     return r;
   }
+  if (req.method() == http::verb::delete_ && query.empty()) {
+    Route r = of_kind(Route::Kind::delete_group);
+    r.code = code;
+    r.key = header(req, "X-Group-Key");
+    if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
+    return r;
+  }
   if (req.method() != http::verb::get && req.method() != http::verb::head)
-    return refuse(http::status::method_not_allowed, "GET the group's record");
+    return refuse(http::status::method_not_allowed, "GET the group's record, or DELETE the group");
   Route r = of_kind(Route::Kind::group_record);
   r.code = code;
   r.format = "json";

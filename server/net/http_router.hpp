@@ -44,6 +44,7 @@ struct Route {
     server_info,     // GET /api/server: version, public URL, whether creating needs a key
     create_group,    // POST /api/groups: `title` (the group's name), `key` (the create key presented)
     group_record,    // GET /api/groups/{code}: `code`, `key` (group key), `format` ("json" or "md")
+    delete_group,    // DELETE /api/groups/{code}: `code`, `key` (the group and all its meetings)
     idea_status,     // POST /api/groups/{code}/ideas/{id}: `code`, `key`, `idea`, `idea_status`, `message` (the reason)
     follow_ideas,    // POST /api/ideas/follow: `secrets` (the follow secrets a browser keeps)
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)

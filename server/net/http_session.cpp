@@ -151,6 +151,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return group_record(route, version, keep, req.method() == http::verb::head);
       case Route::Kind::idea_status:
         return idea_status(route, version, keep);
+      case Route::Kind::delete_group:
+        return delete_group(route, version, keep);
       case Route::Kind::follow_ideas:
         return follow_ideas(route, version, keep);
       case Route::Kind::test_fault:
@@ -340,6 +342,43 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res.prepare_payload();
     if (head) res.body().clear();
     send(std::move(res));
+  }
+
+  // Deleting a group deletes all its meetings' data, then its own: each meeting's connections are
+  // closed (4002) and its data deleted as DELETE /api/meetings/{code} would. 204 once all is gone.
+  void delete_group(const Route& route, unsigned version, bool keep) {
+    std::vector<std::string> codes;
+    std::int64_t id = 0;
+    const auto access = ctx_.groups.remove(route.code, route.key, codes, id);
+    if (access == GroupRegistry::Access::not_found)
+      return send(error_response(http::status::not_found, "no group has this code", version, keep));
+    if (access == GroupRegistry::Access::wrong_key)
+      return send(error_response(http::status::forbidden, "wrong group key", version, keep));
+    struct Progress {
+      std::size_t left;
+      bool ok = true;
+      std::mutex mutex;
+    };
+    auto progress = std::make_shared<Progress>();
+    std::vector<std::shared_ptr<MeetingRoom>> rooms;
+    for (const auto& code : codes)
+      if (auto room = ctx_.meetings.find(code)) rooms.push_back(std::move(room));
+    progress->left = rooms.size() + 1;  // the meetings, then the group's own rows
+    const auto finish = [self = shared_from_this(), progress, version, keep](bool ok) {
+      std::lock_guard lock(progress->mutex);
+      progress->ok = progress->ok && ok;
+      if (--progress->left != 0) return;
+      if (!progress->ok)
+        return self->send_later(self->error_response(http::status::service_unavailable, "some data could not be deleted", version, keep));
+      http::response<http::empty_body> res{http::status::no_content, version};
+      secure(res, self->https_);
+      res.keep_alive(keep);
+      self->send_later(std::move(res));
+    };
+    for (auto& room : rooms)
+      room->close_for_group_deletion([self = shared_from_this(), room, finish] { self->ctx_.meetings.remove(room, finish); });
+    // Queued after any write the group had in flight: the log runs jobs in order.
+    ctx_.log.delete_group(id, [finish](bool ok, const std::string&) { finish(ok); });
   }
 
   // An organiser sets an idea's status; the answer is the idea as it now stands (once written).

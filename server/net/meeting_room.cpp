@@ -186,6 +186,14 @@ void MeetingRoom::close_for_deletion(std::string key, std::function<void(bool)> 
   });
 }
 
+void MeetingRoom::close_for_group_deletion(std::function<void()> done) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+    for (auto& [ptr, m] : self->members_) m.conn->close(close_code::deleted, "the meeting was deleted with its group");
+    self->stopped_ = true;
+    done();
+  });
+}
+
 void MeetingRoom::stop() {
   asio::post(strand_, [self = shared_from_this()] {
     self->stopped_ = true;

@@ -66,6 +66,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void agenda(std::string key, std::function<void(bool authorized, std::vector<core::Event> items)> done);
   // Checks the facilitator key, then closes every connection (4002) and stops the room.
   void close_for_deletion(std::string key, std::function<void(bool authorized)> done);
+  // The same, for a meeting whose group is deleted (its organisers' key was checked).
+  void close_for_group_deletion(std::function<void()> done);
   void stop();  // cancels timers so the room can be destroyed
   // Test-only (faults.hpp): a task on this meeting's strand, or a store callback, that throws.
   void inject_fault(std::shared_ptr<Connection> conn, bool in_store);

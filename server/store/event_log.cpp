@@ -194,7 +194,11 @@ struct EventLog::Job {
     std::vector<core::GroupStamped> events;
     Done done;
   };
-  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup> work;
+  struct DeleteGroup {
+    std::int64_t group;
+    Done done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup, DeleteGroup> work;
 };
 
 template <class F, class... Args>
@@ -310,6 +314,8 @@ void EventLog::create_group(std::string code, std::string key_hash, Millis now, 
 void EventLog::append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done) {
   push(Job{Job::AppendGroup{group, std::move(events), std::move(done)}});
 }
+
+void EventLog::delete_group(std::int64_t group, Done done) { push(Job{Job::DeleteGroup{group, std::move(done)}}); }
 
 namespace {
 void insert_group_events(sqlite3* db, std::int64_t group, const std::vector<core::GroupStamped>& events) {
@@ -432,6 +438,23 @@ void EventLog::run() {
                 sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
               }
               notify("append_group", w.done, error.empty(), error);
+            } else if constexpr (std::is_same_v<W, Job::DeleteGroup>) {
+              std::string error;
+              try {
+                exec(db_, "BEGIN IMMEDIATE");
+                for (const char* sql : {"DELETE FROM group_events WHERE grp = ?", "DELETE FROM groups WHERE id = ?"}) {
+                  Statement del(db_, sql);
+                  del.bind(1, w.group);
+                  if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                }
+                exec(db_, "COMMIT");
+                wal_to_empty_ = true;
+                empty_wal();
+              } catch (const std::exception& e) {
+                error = e.what();
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+              }
+              notify("delete_group", w.done, error.empty(), error);
             }
           },
           job.work);

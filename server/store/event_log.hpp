@@ -144,6 +144,8 @@ class EventLog {
   void create_group(std::string code, std::string key_hash, core::Millis now, std::vector<core::GroupStamped> events,
                     std::function<void(std::int64_t id, const std::string& error)> done);
   void append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done);
+  // Deletes a group's row and events (its meetings are deleted one by one, as any meeting).
+  void delete_group(std::int64_t group, Done done);
 
   LogStats stats() const;
 

@@ -296,6 +296,52 @@ TEST(Groups, AnAnonymousAuthorFollowsTheirIdeaAcrossMeetingsAndARestart) {
   }
 }
 
+// Deleting a group deletes all its meetings' data, then its own: nothing of it is left on disk.
+TEST(Groups, DeletingAGroupDeletesItsMeetingsAndLeavesNoTrace) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Allotment group");
+  const auto other = create_meeting(server.port(), "Not in the group");
+  const auto spring = meeting_in(server.port(), g, "Spring");
+  const auto summer = meeting_in(server.port(), g, "Summer");
+  WsClient fac(server.port());
+  fac.join(spring.code, "Fatima", {{"facilitator_key", spring.facilitator_key}});
+  ASSERT_EQ(fac.command({{"type", "propose_agreement_item"}, {"text", "Tools back in the shed"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "consent_check"}, {"item", 1}, {"adopt", true}})["type"], "ack");
+  record_with(server.port(), g, 1);
+
+  const std::string path = "/api/groups/" + g.code;
+  EXPECT_EQ(http_call(server.port(), "DELETE", path).status, 401);
+  EXPECT_EQ(http_call(server.port(), "DELETE", path, "", {{"X-Group-Key", std::string(32, 'a')}}).status, 403);
+  EXPECT_EQ(http_call(server.port(), "DELETE", path, "", {{"X-Group-Key", g.key}}).status, 204);
+  fac.drain(200ms);
+  EXPECT_TRUE(fac.closed());
+  EXPECT_EQ(fac.close_code(), 4002);
+  EXPECT_EQ(http_call(server.port(), "GET", path, "", {{"X-Group-Key", g.key}}).status, 404);
+  for (const auto& m : {spring, summer})
+    EXPECT_EQ(http_call(server.port(), "GET", "/api/meetings/" + m.code + "/qr.svg").status, 404) << m.code;
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/meetings/" + other.code + "/qr.svg").status, 200) << "other meetings stay";
+
+  server.restart();
+  EXPECT_EQ(http_call(server.port(), "GET", path, "", {{"X-Group-Key", g.key}}).status, 404);
+  ASSERT_EQ(server.stop(), 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((server.data_dir() + "/everyvoice.db").c_str(), &db), SQLITE_OK);
+  for (const char* sql : {"SELECT count(*) FROM groups", "SELECT count(*) FROM group_events", "SELECT count(*) FROM meetings"}) {
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &q, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(q, 0), std::string(sql).find("meetings") != std::string::npos ? 1 : 0) << sql;
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  for (const char* file : {"/everyvoice.db", "/everyvoice.db-wal"}) {
+    std::ifstream in(server.data_dir() + file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("Tools back in the shed"), std::string::npos) << file;
+    EXPECT_EQ(bytes.find("Allotment group"), std::string::npos) << file;
+  }
+}
+
 TEST(Groups, FollowingAsksForSecretsInTheBodyOnly) {
   ServerProcess server;
   EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", R"({"follow": ["nothex"]})").status, 400);

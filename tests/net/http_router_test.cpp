@@ -454,6 +454,13 @@ TEST(HttpRouter, GroupsAreCreatedWithANameAndReadWithTheirKeyInAHeader) {
   EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false));
   req = request(http::verb::delete_, "/api/groups/R4TQ9N");
   req.set("X-Group-Key", "k");
+  r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::delete_group) << r.message;
+  EXPECT_EQ(r.key, "k");
+  req.erase("X-Group-Key");
+  EXPECT_TRUE(refused(route_request(req, defaults()), http::status::unauthorized, false));
+  req = request(http::verb::put, "/api/groups/R4TQ9N");
+  req.set("X-Group-Key", "k");
   EXPECT_TRUE(refused(route_request(req, defaults()), http::status::method_not_allowed, false));
   req = get("/api/groups/R4TQ9N");
   req.set("X-Group-Key", "k");
