@@ -4,6 +4,7 @@
 //   everyvoice:<CODE>:key     the facilitator key from POST /api/meetings (never put in a URL)
 //   everyvoice:<CODE>:card    true once the facilitator said she saved her facilitator card
 //   everyvoice:<CODE>:points  [{id, text}] the written points posted from this browser (anonymous too)
+//   everyvoice:group:<CODE>   the group key from POST /api/groups (never put in a URL)
 //   everyvoice:follows        [{follow, text, code}] the follow secret sent with each of those points
 //                             (PROTOCOL 5 submit_point): what they became in a group can be asked
 //                             for with POST /api/ideas/follow
@@ -37,6 +38,8 @@ export const cardSaved = (code) => read(`${code}:card`) === true;
 export const loadMyPoints = (code) => read(`${code}:points`) || [];
 export const saveMyPoints = (code, list) => write(`${code}:points`, list.slice(-200));
 export const markCardSaved = (code) => write(`${code}:card`, true);
+export const loadGroupKey = (code) => read(`group:${code}`);
+export const saveGroupKey = (code, key) => write(`group:${code}`, key);
 export const loadFollows = () => read('follows') || [];
 export const saveFollow = (entry) => write('follows', [...loadFollows(), entry].slice(-100));
 

@@ -1,8 +1,9 @@
 // A group's space across meetings (issue 17), in Chromium: a group is created, a meeting of the
 // group is opened on the console with its facilitator key, a participant writes an anonymous point,
-// the facilitator carries it forward to the group; the group's organisers set its status (HTTP, as
-// the group page will); the point's author, back on the join page of the same browser, sees what
-// became of it, across a second meeting of the group.
+// the facilitator carries it forward to the group; an organiser sets its status on the group page;
+// the point's author, back on the join page of the same browser, sees what became of it, across a
+// second meeting of the group. Last, an organiser starts a group and its first meeting from the
+// pages alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BASE, DESKTOP, PHONE, closeChecked, expectAccessible, joinAs, launch, openTab, person, until, waitLive, waitText } from '../lib/browser.mjs';
@@ -56,7 +57,16 @@ describe('a group across its meetings', () => {
     const record = await api('GET', `/api/groups/${group.code}`, undefined, { 'X-Group-Key': group.group_key });
     assert.equal(record.ideas.length, 1);
     assert.ok(!JSON.stringify(record).includes('Ana'), 'the group record names nobody');
-    await api('POST', `/api/groups/${group.code}/ideas/1`, { status: 'working', reason: 'We asked the council' }, { 'X-Group-Key': group.group_key });
+    // The organiser's group page (the key where the group page keeps it): status and reason.
+    await fac.page.evaluate(([c, k]) => localStorage.setItem(`everyvoice:group:${c}`, JSON.stringify(k)), [group.code, group.group_key]);
+    await fac.page.goto(`${BASE}/group?code=${group.code}`);
+    await waitText(fac.page, '#group-name', "Tenants' panel");
+    await waitText(fac.page, '#group-ideas', 'A bench by the front door');
+    await fac.page.selectOption('#idea-status-1', 'working');
+    await fac.page.fill('#idea-reason-1', 'We asked the council');
+    await fac.page.click('#group-ideas form button[type=submit]');
+    await waitText(fac.page, '#group-ideas .tag', 'Being worked on');
+    await expectAccessible(fac.page, 'group page');
     await ana.page.goto(`${BASE}/join`);
     await ana.page.waitForSelector('#my-ideas', { state: 'visible' });
     await waitText(ana.page, '#my-ideas-list', 'Being worked on');
@@ -75,5 +85,37 @@ describe('a group across its meetings', () => {
     assert.equal(followed.length, 1, 'one secret kept, for the one point written');
     assert.match(followed[0].follow, /^[0-9a-f]{32}$/);
     await until(ana.page, 'no secret in the address', () => !location.href.includes('follow'));
+  });
+
+  it('an organiser starts a group and its first meeting from the pages alone', async () => {
+    const org = await person(browser, DESKTOP, 'organiser');
+    const page = org.page;
+    await page.goto(`${BASE}/`);
+    await page.click('#groups-link');
+    await page.fill('#group-name-input', 'Allotment group');
+    await page.click('#create-group-button');
+    await page.waitForSelector('#group-key-card', { state: 'visible' });
+    const key = (await page.textContent('#group-key-value')).trim();
+    assert.match(key, /^[0-9a-f]{32}$/);
+    assert.ok(!page.url().includes(key), 'the key is never in the address');
+    const groupCode = new URL(page.url()).searchParams.get('code');
+    await page.click('#group-key-saved');
+    await waitText(page, '#group-name', 'Allotment group');
+    await waitText(page, '#agreement-h', 'version 0');
+    await page.fill('#meeting-title', 'Spring');
+    await page.click('#new-meeting-button');
+    await page.waitForURL(/\/facilitator\?code=/);
+    await page.waitForSelector('#join-form');
+    assert.equal(await page.locator('#key').count(), 0, 'the facilitator key was kept: not asked for');
+    await page.fill('#join-name', 'Fatima');
+    await page.click('#join-form button[type=submit]');
+    await waitLive(page);
+    await page.goto(`${BASE}/group?code=${groupCode}`);
+    await waitText(page, '#group-meetings', 'Spring');
+    // Narrow phones and 200 % zoom: the group page does not scroll sideways.
+    await page.setViewportSize({ width: 320, height: 700 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'no sideways scrolling at 320 px');
+    await expectAccessible(page, 'group page, a new group');
+    await closeChecked(null, [org]);
   });
 });
