@@ -82,6 +82,7 @@ json group_record(const core::GroupState& g, std::string_view code) {
               {"agreement", {{"version", g.version()}, {"items", std::move(items)}, {"history", std::move(history)}}},
               {"decisions", std::move(decisions)},
               {"ideas", std::move(ideas)},
+              {"retention_days", g.retention_days},
               {"chain_intact", !core::verify_group_chain(g.decisions).has_value()}};
 }
 

@@ -111,6 +111,8 @@ void apply_group_event(GroupState& s, const GroupIdeaStatusChanged& e, Millis at
   s.ideas[e.idea - 1].history.push_back(IdeaChange{e.status, e.reason, at});
 }
 
+void apply_group_event(GroupState& s, const GroupRetentionSet& e, Millis) { s.retention_days = e.days; }
+
 void apply_group_event(GroupState& s, const GroupDecisionLogged& e, Millis) {
   GroupDecision d;
   d.meeting = e.meeting;

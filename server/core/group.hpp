@@ -108,6 +108,7 @@ struct GroupState {
   std::vector<GroupVersion> versions;  // versions[n - 1] is version n; none yet: version 0
   std::vector<GroupDecision> decisions;
   std::vector<GroupIdea> ideas;        // ideas[id - 1]
+  std::uint32_t retention_days = 0;    // its meetings are deleted this many days after they end; 0: kept
   bool operator==(const GroupState&) const = default;
 
   std::uint32_t version() const { return static_cast<std::uint32_t>(versions.size()); }
@@ -165,8 +166,16 @@ struct GroupIdeaStatusChanged {
   bool operator==(const GroupIdeaStatusChanged&) const = default;
 };
 
+// How long the group keeps its meetings once they end (its own record, the agreement, the decision
+// log and the ideas, stays: it holds copies).
+struct GroupRetentionSet {
+  std::uint32_t days;  // 0: kept
+  bool operator==(const GroupRetentionSet&) const = default;
+};
+inline constexpr std::uint32_t max_retention_days = 3650;
+
 using GroupEvent = std::variant<GroupCreated, GroupMeetingAdded, GroupAgreementChanged, GroupDecisionLogged,
-                                GroupIdeaAdded, GroupIdeaStatusChanged>;
+                                GroupIdeaAdded, GroupIdeaStatusChanged, GroupRetentionSet>;
 
 struct GroupStamped {
   Seq seq;

@@ -122,11 +122,43 @@ void GroupRegistry::set_idea_status(const std::string& code, const std::string& 
       start = [done = std::move(done), answer = std::move(answer)] { done(answer); };
     } else {
       Entry& e = groups_.at(code);
-      e.requests.push_back(Entry::IdeaRequest{idea, status, std::move(reason), std::move(done)});
+      e.requests.push_back(Entry::IdeaRequest{idea, status, std::move(reason), 0, std::move(done)});
       start = next_write_locked(code, e);
     }
   }
   if (start) start();
+}
+
+void GroupRegistry::set_retention(const std::string& code, const std::string& key, std::uint32_t days,
+                                  std::function<void(IdeaAnswer)> done) {
+  std::function<void()> start;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry* found = nullptr;
+    const Access a = find_locked(code, key, found);
+    if (a != Access::ok) {
+      IdeaAnswer answer;
+      answer.access = a;
+      start = [done = std::move(done), answer = std::move(answer)] { done(answer); };
+    } else {
+      Entry& e = groups_.at(code);
+      e.requests.push_back(Entry::IdeaRequest{0, core::IdeaStatus::open, "", days, std::move(done)});
+      start = next_write_locked(code, e);
+    }
+  }
+  if (start) start();
+}
+
+std::vector<std::pair<std::uint32_t, std::vector<std::string>>> GroupRegistry::retention() const {
+  std::vector<std::pair<std::uint32_t, std::vector<std::string>>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [code, e] : groups_) {
+    if (e.state.retention_days == 0) continue;
+    std::vector<std::string> meetings;
+    for (const auto& m : e.state.meetings) meetings.push_back(m.code);
+    out.emplace_back(e.state.retention_days, std::move(meetings));
+  }
+  return out;
 }
 
 std::vector<GroupRegistry::Followed> GroupRegistry::follow(const std::vector<std::string>& secrets) const {
@@ -187,6 +219,14 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
   std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answered;  // now
   std::vector<std::pair<std::function<void(IdeaAnswer)>, std::uint32_t>> waiting;  // after the write
   for (auto& r : std::exchange(entry.requests, {})) {
+    if (r.idea == 0) {  // retention
+      if (next.retention_days != r.retention_days) {
+        events.push_back(core::GroupStamped{next.seq + 1, now, core::GroupRetentionSet{r.retention_days}});
+        core::apply(next, events.back());
+      }
+      waiting.emplace_back(std::move(r.done), 0);
+      continue;
+    }
     const auto outcome = core::set_idea_status(next, r.idea, r.status, r.reason);
     if (!outcome.error.empty()) {
       IdeaAnswer a;
@@ -204,7 +244,7 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
     // Nothing to write: the unchanged ideas are answered as they stand.
     for (auto& [done, idea] : waiting) {
       IdeaAnswer a;
-      a.idea = next.ideas[idea - 1];
+      if (idea != 0) a.idea = next.ideas[idea - 1];
       answered.emplace_back(std::move(done), std::move(a));
     }
     auto idle = std::exchange(entry.idle, {});
@@ -224,8 +264,8 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
       std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answers;
       for (auto& [done, idea] : waiting) {
         IdeaAnswer a;
-        if (ok) a.idea = next.ideas[idea - 1];
-        else a.error = "storage";
+        if (!ok) a.error = "storage";
+        else if (idea != 0) a.idea = next.ideas[idea - 1];
         answers.emplace_back(std::move(done), std::move(a));
       }
       const auto reply = [&answers] {

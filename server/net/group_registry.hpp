@@ -68,6 +68,11 @@ class GroupRegistry {
     core::GroupIdea idea;
   };
   std::vector<Followed> follow(const std::vector<std::string>& secrets) const;
+  // How long the group keeps its ended meetings (0: as the server does). `done` as for ideas,
+  // without an idea. Any thread.
+  void set_retention(const std::string& code, const std::string& key, std::uint32_t days, std::function<void(IdeaAnswer)> done);
+  // The groups that keep their meetings for a limited time: days, and their meetings' codes.
+  std::vector<std::pair<std::uint32_t, std::vector<std::string>>> retention() const;
   // Runs `done` once every report made so far has been written (tests, shutdown). Any thread.
   void when_idle(std::function<void()> done);
 
@@ -86,9 +91,10 @@ class GroupRegistry {
     bool writing = false;
     std::map<std::string, core::GroupFacts> pending;  // by meeting code: the newest report
     struct IdeaRequest {
-      std::uint32_t idea;
+      std::uint32_t idea;  // 0: a retention request
       core::IdeaStatus status;
       std::string reason;
+      std::uint32_t retention_days = 0;
       std::function<void(IdeaAnswer)> done;
     };
     std::vector<IdeaRequest> requests;  // organisers' changes waiting for the next write

@@ -195,6 +195,22 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
   // POST .../ideas/{id} {"status": ..., "reason": ...}: an organiser sets an idea's status.
   if (slash != std::string_view::npos) {
     const std::string_view sub = rest.substr(slash + 1);
+    // POST .../settings {"retention_days": N}: how long the group keeps its ended meetings.
+    if (sub == "settings" && query.empty()) {
+      if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+      const std::string rule = "the body must be {\"retention_days\": a whole number from 0 (keep) to " +
+                               std::to_string(core::max_retention_days) + "}";
+      if (body.is_discarded() || !body.is_object() || body.size() != 1 || !body.contains("retention_days") ||
+          !body["retention_days"].is_number_unsigned() || body["retention_days"].get<std::uint64_t>() > core::max_retention_days)
+        return refuse(http::status::bad_request, rule);
+      Route r = of_kind(Route::Kind::group_settings);
+      r.code = code;
+      r.retention_days = static_cast<std::uint32_t>(body["retention_days"].get<std::uint64_t>());
+      r.key = header(req, "X-Group-Key");
+      if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
+      return r;
+    }
     constexpr std::string_view ideas = "ideas/";
     if (sub.rfind(ideas, 0) != 0 || !query.empty()) return refuse(http::status::not_found, "not found");
     const std::string_view number = sub.substr(ideas.size());

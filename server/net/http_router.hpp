@@ -45,6 +45,7 @@ struct Route {
     create_group,    // POST /api/groups: `title` (the group's name), `key` (the create key presented)
     group_record,    // GET /api/groups/{code}: `code`, `key` (group key), `format` ("json" or "md")
     delete_group,    // DELETE /api/groups/{code}: `code`, `key` (the group and all its meetings)
+    group_settings,  // POST /api/groups/{code}/settings: `code`, `key`, `retention_days`
     idea_status,     // POST /api/groups/{code}/ideas/{id}: `code`, `key`, `idea`, `idea_status`, `message` (the reason)
     follow_ideas,    // POST /api/ideas/follow: `secrets` (the follow secrets a browser keeps)
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
@@ -65,6 +66,7 @@ struct Route {
   std::uint32_t idea = 0;
   std::string idea_status;
   std::vector<std::string> secrets;
+  std::uint32_t retention_days = 0;
 };
 
 // How many follow secrets one POST /api/ideas/follow may ask about.

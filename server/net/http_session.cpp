@@ -153,6 +153,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return idea_status(route, version, keep);
       case Route::Kind::delete_group:
         return delete_group(route, version, keep);
+      case Route::Kind::group_settings:
+        return ctx_.groups.set_retention(route.code, route.key, route.retention_days,
+                                         [self = shared_from_this(), version, keep, days = route.retention_days](GroupRegistry::IdeaAnswer a) {
+                                           if (a.access != GroupRegistry::Access::ok || !a.error.empty())
+                                             return self->send_later(self->error_response(
+                                                 a.access == GroupRegistry::Access::not_found ? http::status::not_found
+                                                 : a.access == GroupRegistry::Access::wrong_key ? http::status::forbidden
+                                                                                                 : http::status::service_unavailable,
+                                                 a.access == GroupRegistry::Access::not_found ? "no group has this code"
+                                                 : a.access == GroupRegistry::Access::wrong_key ? "wrong group key"
+                                                                                                 : "the change could not be saved right now; nothing changed",
+                                                 version, keep));
+                                           send_json(self, http::status::ok, nlohmann::json{{"retention_days", days}}.dump(), version, keep);
+                                         });
       case Route::Kind::follow_ideas:
         return follow_ideas(route, version, keep);
       case Route::Kind::test_fault:

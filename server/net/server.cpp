@@ -96,16 +96,25 @@ int run_server(const Settings& settings) {
   ctx.groups.restore(std::move(groups));  // before the meetings: each reports to its group at start
   ctx.meetings.restore(std::move(loaded));
 
-  // Retention: ended meetings older than retention_days are deleted, checked hourly.
+  // Retention: ended meetings older than retention_days are deleted, checked hourly; so are the
+  // meetings of a group with a retention setting of its own, after its number of days.
   asio::steady_timer retention(ioc);
   std::function<void()> sweep = [&] {
-    if (settings.retention_days == 0) return;
-    const core::Millis cutoff = net::now_ms() - core::Millis{settings.retention_days} * 86'400'000;
-    ctx.log.ended_before(cutoff, [&ctx](std::vector<std::int64_t> ids) {
-      for (auto id : ids) {
-        if (auto room = ctx.meetings.find_id(id)) ctx.meetings.remove(room, [](bool) {});
-      }
-    });
+    if (settings.retention_days != 0) {
+      const core::Millis cutoff = net::now_ms() - core::Millis{settings.retention_days} * 86'400'000;
+      ctx.log.ended_before(cutoff, [&ctx](std::vector<std::int64_t> ids) {
+        for (auto id : ids) {
+          if (auto room = ctx.meetings.find_id(id)) ctx.meetings.remove(room, [](bool) {});
+        }
+      });
+    }
+    for (auto& [days, codes] : ctx.groups.retention()) {
+      const core::Millis cutoff = net::now_ms() - core::Millis{days} * 86'400'000;
+      ctx.log.ended_before(cutoff, [&ctx, codes = std::set<std::string>(codes.begin(), codes.end())](std::vector<std::int64_t> ids) {
+        for (auto id : ids)
+          if (auto room = ctx.meetings.find_id(id); room && codes.contains(room->code())) ctx.meetings.remove(room, [](bool) {});
+      });
+    }
     retention.expires_after(std::chrono::hours(1));
     retention.async_wait([&](boost::system::error_code ec) {
       if (!ec) sweep();

@@ -358,6 +358,7 @@ template <class A> void describe(A& a, GroupAgreementChanged& x) { a(x.meeting, 
 template <class A> void describe(A& a, GroupDecisionLogged& x) { a(x.meeting, x.decision, x.hash); }
 template <class A> void describe(A& a, GroupIdeaAdded& x) { a(x.meeting, x.point, x.kind, x.text, x.follow_hash); }
 template <class A> void describe(A& a, GroupIdeaStatusChanged& x) { a(x.idea, x.status, x.reason); }
+template <class A> void describe(A& a, GroupRetentionSet& x) { a(x.days); }
 template <class A> void describe(A& a, PointFollowable& x) { a(x.point, x.follow_hash); }
 template <class A> void describe(A& a, PointCarried& x) { a(x.point); }
 

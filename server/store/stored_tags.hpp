@@ -90,6 +90,7 @@ template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementChanged
 template <> inline constexpr std::uint32_t event_tag<core::GroupDecisionLogged> = 3;
 template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaAdded> = 4;
 template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaStatusChanged> = 5;
+template <> inline constexpr std::uint32_t event_tag<core::GroupRetentionSet> = 6;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------

@@ -342,6 +342,74 @@ TEST(Groups, DeletingAGroupDeletesItsMeetingsAndLeavesNoTrace) {
   }
 }
 
+// Retention: a group keeps its ended meetings for as many days as it says (its own record keeps its
+// copies); the server's --retention-days applies to every meeting. Time is moved by backdating
+// the stored end of a meeting, with the server stopped.
+void backdate_end(const std::string& data_dir, const std::string& code, int days) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir + "/everyvoice.db").c_str(), &db), SQLITE_OK);
+  const std::string sql = "UPDATE meetings SET ended_at = ended_at - " + std::to_string(std::int64_t{days} * 86'400'000) +
+                          " WHERE code = '" + code + "' AND ended_at IS NOT NULL";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_changes(db), 1) << code << " has ended";
+  sqlite3_close(db);
+}
+
+void end_meeting(std::uint16_t port, const CreatedMeeting& m) {
+  WsClient fac(port);
+  fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+  ASSERT_EQ(fac.command({{"type", "propose_agreement_item"}, {"text", "Kept in the group"}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "consent_check"}, {"item", 1}, {"adopt", true}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "end_meeting"}})["type"], "ack");
+}
+
+TEST(Groups, AGroupsRetentionDeletesItsEndedMeetingsAndKeepsItsRecord) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Allotment group");
+  const auto old = meeting_in(server.port(), g, "Last year");
+  const auto current = meeting_in(server.port(), g, "This month");
+  const auto alone = create_meeting(server.port(), "On its own");
+  end_meeting(server.port(), old);
+  end_meeting(server.port(), alone);
+  record_with(server.port(), g, 1);
+  const std::string path = "/api/groups/" + g.code + "/settings";
+  EXPECT_EQ(http_call(server.port(), "POST", path, R"({"retention_days": 4000})", {{"X-Group-Key", g.key}}).status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", path, R"({"retention_days": -1})", {{"X-Group-Key", g.key}}).status, 400);
+  EXPECT_EQ(http_call(server.port(), "POST", path, R"({"retention_days": 30})", {{"X-Group-Key", std::string(32, 'a')}}).status, 403);
+  const auto set = http_call(server.port(), "POST", path, R"({"retention_days": 30})", {{"X-Group-Key", g.key}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(record(server.port(), g).at("retention_days"), 30);
+
+  ASSERT_EQ(server.stop(), 0);
+  backdate_end(server.data_dir(), old.code, 31);
+  backdate_end(server.data_dir(), alone.code, 31);
+  server.restart();  // the sweep runs at start, then hourly
+  const auto qr = [&](const CreatedMeeting& m) { return http_call(server.port(), "GET", "/api/meetings/" + m.code + "/qr.svg").status; };
+  for (int i = 0; i < 100 && qr(old) != 404; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(qr(old), 404) << "ended 31 days ago, the group keeps 30";
+  EXPECT_EQ(qr(current), 200) << "not ended";
+  EXPECT_EQ(qr(alone), 200) << "not in the group; the server keeps meetings (no --retention-days)";
+  const json r = record(server.port(), g);
+  EXPECT_EQ(r.at("decisions").size(), 1u) << "the group's record keeps its copy of the decision";
+  EXPECT_EQ(r.at("agreement").at("items").size(), 1u);
+}
+
+TEST(Retention, TheServersRetentionDeletesMeetingsEndedLongerAgo) {
+  ServerProcess server({"--retention-days=30"});
+  const auto old = create_meeting(server.port(), "Old");
+  const auto recent = create_meeting(server.port(), "Recent");
+  end_meeting(server.port(), old);
+  end_meeting(server.port(), recent);
+  ASSERT_EQ(server.stop(), 0);
+  backdate_end(server.data_dir(), old.code, 31);
+  backdate_end(server.data_dir(), recent.code, 29);
+  server.restart();
+  const auto qr = [&](const CreatedMeeting& m) { return http_call(server.port(), "GET", "/api/meetings/" + m.code + "/qr.svg").status; };
+  for (int i = 0; i < 100 && qr(old) != 404; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(qr(old), 404);
+  EXPECT_EQ(qr(recent), 200);
+}
+
 TEST(Groups, FollowingAsksForSecretsInTheBodyOnly) {
   ServerProcess server;
   EXPECT_EQ(http_call(server.port(), "POST", "/api/ideas/follow", R"({"follow": ["nothex"]})").status, 400);

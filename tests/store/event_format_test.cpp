@@ -153,6 +153,8 @@ class EventFormatTest : public MeetingFixture {
     ASSERT_TRUE(changed.event) << changed.error;
     group_log.push_back(GroupStamped{group.seq + 1, now, *changed.event});
     core::apply(group, group_log.back());
+    group_log.push_back(GroupStamped{group.seq + 1, now, GroupRetentionSet{365}});
+    core::apply(group, group_log.back());
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
   GroupState group;
