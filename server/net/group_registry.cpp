@@ -26,8 +26,14 @@ void GroupRegistry::restore(std::vector<store::LoadedGroup> groups) {
     e.id = g.id;
     e.key_hash = std::move(g.key_hash);
     e.state = std::move(g.state);
+    index_ideas_locked(g.code, e.state, 0);
     groups_[g.code] = std::move(e);
   }
+}
+
+void GroupRegistry::index_ideas_locked(const std::string& code, const core::GroupState& state, std::size_t from) {
+  for (std::size_t i = from; i < state.ideas.size(); ++i)
+    if (!state.ideas[i].follow_hash.empty()) followed_[state.ideas[i].follow_hash].emplace_back(code, state.ideas[i].id);
 }
 
 void GroupRegistry::create(std::string name, std::function<void(std::optional<Created>, const std::string&)> done) {
@@ -166,14 +172,17 @@ std::vector<GroupRegistry::Followed> GroupRegistry::follow(const std::vector<std
   for (const auto& secret : secrets) by_hash[core::sha256_hex(secret)] = secret;
   std::vector<Followed> out;
   std::lock_guard lock(mutex_);
-  for (const auto& [code, e] : groups_)
-    for (const auto& idea : e.state.ideas) {
-      if (idea.follow_hash.empty()) continue;
-      const auto it = by_hash.find(idea.follow_hash);
-      if (it == by_hash.end()) continue;
-      const auto* m = e.state.meeting(idea.meeting);
-      out.push_back(Followed{it->second, e.state.name, m ? m->title : "", idea});
+  for (const auto& [hash, secret] : by_hash) {
+    const auto found = followed_.find(hash);
+    if (found == followed_.end()) continue;
+    for (const auto& [code, id] : found->second) {
+      const auto g = groups_.find(code);
+      if (g == groups_.end() || id < 1 || id > g->second.state.ideas.size()) continue;
+      const auto& idea = g->second.state.ideas[id - 1];
+      const auto* m = g->second.state.meeting(idea.meeting);
+      out.push_back(Followed{secret, g->second.state.name, m ? m->title : "", idea});
     }
+  }
   return out;
 }
 
@@ -279,7 +288,9 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
         Entry& e = it->second;
         e.writing = false;
         if (ok) {
+          const std::size_t known = e.state.ideas.size();
           e.state = std::move(next);
+          index_ideas_locked(code, e.state, known);
         } else {
           // Nothing was written: the reports wait for the meeting's next one (a newer report of
           // the same meeting replaces its own), and a restart reports every meeting again. Not
@@ -307,6 +318,12 @@ GroupRegistry::Access GroupRegistry::remove(const std::string& code, const std::
   if (a != Access::ok) return a;
   for (const auto& m : e->state.meetings) meetings.push_back(m.code);
   id = e->id;
+  for (const auto& idea : e->state.ideas) {
+    const auto it = followed_.find(idea.follow_hash);
+    if (it == followed_.end()) continue;
+    std::erase_if(it->second, [&](const auto& entry) { return entry.first == code; });
+    if (it->second.empty()) followed_.erase(it);
+  }
   // Waiting organisers' requests are answered: the group is gone.
   for (auto& r : groups_.at(code).requests) {
     IdeaAnswer answer;

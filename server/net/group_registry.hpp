@@ -110,6 +110,10 @@ class GroupRegistry {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> groups_;
   std::set<std::string> reserved_;  // codes being created
+  // Follow hash -> (group code, idea id): following looks ideas up here, not by a scan of every
+  // group (the endpoint needs no key, so its cost must not grow with the number of ideas).
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::uint32_t>>> followed_;
+  void index_ideas_locked(const std::string& code, const core::GroupState& state, std::size_t from);
 };
 
 }  // namespace everyvoice::net

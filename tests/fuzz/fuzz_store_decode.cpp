@@ -1,6 +1,6 @@
 // The event log's byte format read back (server/store/event_format.hpp), as from a damaged or
 // hostile database file. Input: a first byte that picks the decoder (0: decode_event, 1:
-// decode_state, 2: decode_ballot; taken modulo 3), then the bytes. make_store_seeds writes seeds of
+// decode_state, 2: decode_ballot, 3: decode_group_event; taken modulo 4), then the bytes. make_store_seeds writes seeds of
 // this shape from a real meeting.
 //
 // FormatError is the expected refusal. A finding: any other exception, a crash or sanitizer report,
@@ -75,10 +75,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0: round_trip<core::Event>(bytes, store::decode_event, store::encode_event); break;
     case 1: round_trip<core::MeetingState>(bytes, store::decode_state, store::encode_state); break;
-    default: round_trip<core::Ballot>(bytes, store::decode_ballot, store::encode_ballot); break;
+    case 2: round_trip<core::Ballot>(bytes, store::decode_ballot, store::encode_ballot); break;
+    default: round_trip<core::GroupEvent>(bytes, store::decode_group_event, store::encode_group_event); break;
   }
   return 0;
 }
