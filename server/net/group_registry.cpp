@@ -115,8 +115,8 @@ void GroupRegistry::sync(const std::string& group, core::GroupFacts facts) {
   if (start) start();
 }
 
-void GroupRegistry::set_idea_status(const std::string& code, const std::string& key, std::uint32_t idea,
-                                    core::IdeaStatus status, std::string reason, std::function<void(IdeaAnswer)> done) {
+// An organiser's change waits for the group's next write, once the key is checked.
+void GroupRegistry::request(const std::string& code, const std::string& key, Entry::IdeaRequest r) {
   std::function<void()> start;
   {
     std::lock_guard lock(mutex_);
@@ -125,34 +125,24 @@ void GroupRegistry::set_idea_status(const std::string& code, const std::string& 
     if (a != Access::ok) {
       IdeaAnswer answer;
       answer.access = a;
-      start = [done = std::move(done), answer = std::move(answer)] { done(answer); };
+      start = [done = std::move(r.done), answer = std::move(answer)] { done(answer); };
     } else {
       Entry& e = groups_.at(code);
-      e.requests.push_back(Entry::IdeaRequest{idea, status, std::move(reason), 0, std::move(done)});
+      e.requests.push_back(std::move(r));
       start = next_write_locked(code, e);
     }
   }
   if (start) start();
 }
 
+void GroupRegistry::set_idea_status(const std::string& code, const std::string& key, std::uint32_t idea,
+                                    core::IdeaStatus status, std::string reason, std::function<void(IdeaAnswer)> done) {
+  request(code, key, Entry::IdeaRequest{idea, status, std::move(reason), 0, std::move(done)});
+}
+
 void GroupRegistry::set_retention(const std::string& code, const std::string& key, std::uint32_t days,
                                   std::function<void(IdeaAnswer)> done) {
-  std::function<void()> start;
-  {
-    std::lock_guard lock(mutex_);
-    const Entry* found = nullptr;
-    const Access a = find_locked(code, key, found);
-    if (a != Access::ok) {
-      IdeaAnswer answer;
-      answer.access = a;
-      start = [done = std::move(done), answer = std::move(answer)] { done(answer); };
-    } else {
-      Entry& e = groups_.at(code);
-      e.requests.push_back(Entry::IdeaRequest{0, core::IdeaStatus::open, "", days, std::move(done)});
-      start = next_write_locked(code, e);
-    }
-  }
-  if (start) start();
+  request(code, key, Entry::IdeaRequest{0, core::IdeaStatus::open, "", days, std::move(done)});
 }
 
 std::vector<std::pair<std::uint32_t, std::vector<std::string>>> GroupRegistry::retention() const {

@@ -101,6 +101,7 @@ class GroupRegistry {
     std::vector<std::function<void()>> idle;           // run when nothing is pending nor writing
   };
   Access find_locked(const std::string& code, const std::string& key, const Entry*& out) const;
+  void request(const std::string& code, const std::string& key, Entry::IdeaRequest r);
   // Starts the next write of group `code` if reports wait and none is in flight. Called with the
   // lock held; returns the work to start after releasing it.
   std::function<void()> next_write_locked(const std::string& code, Entry& entry);

@@ -379,23 +379,11 @@ void EventLog::run() {
               std::erase(poisoned_, w.meeting);
               notify("recover", w.done, true, "");
             } else if constexpr (std::is_same_v<W, Job::Delete>) {
-              std::string error;
-              try {
-                exec(db_, "BEGIN IMMEDIATE");
-                for (const char* sql : {"DELETE FROM events WHERE meeting = ?", "DELETE FROM ballots WHERE meeting = ?",
-                                        "DELETE FROM snapshots WHERE meeting = ?", "DELETE FROM tokens WHERE meeting = ?",
-                                        "DELETE FROM commands WHERE meeting = ?", "DELETE FROM meetings WHERE id = ?"}) {
-                  Statement del(db_, sql);
-                  del.bind(1, w.meeting);
-                  if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
-                }
-                exec(db_, "COMMIT");
-                wal_to_empty_ = true;
-                empty_wal();
-              } catch (const std::exception& e) {
-                error = e.what();
-                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-              }
+              const std::string error = delete_rows(
+                  {"DELETE FROM events WHERE meeting = ?", "DELETE FROM ballots WHERE meeting = ?",
+                   "DELETE FROM snapshots WHERE meeting = ?", "DELETE FROM tokens WHERE meeting = ?",
+                   "DELETE FROM commands WHERE meeting = ?", "DELETE FROM meetings WHERE id = ?"},
+                  w.meeting);
               notify("delete", w.done, error.empty(), error);
             } else if constexpr (std::is_same_v<W, Job::EndedBefore>) {
               std::vector<std::int64_t> ids;
@@ -439,21 +427,8 @@ void EventLog::run() {
               }
               notify("append_group", w.done, error.empty(), error);
             } else if constexpr (std::is_same_v<W, Job::DeleteGroup>) {
-              std::string error;
-              try {
-                exec(db_, "BEGIN IMMEDIATE");
-                for (const char* sql : {"DELETE FROM group_events WHERE grp = ?", "DELETE FROM groups WHERE id = ?"}) {
-                  Statement del(db_, sql);
-                  del.bind(1, w.group);
-                  if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
-                }
-                exec(db_, "COMMIT");
-                wal_to_empty_ = true;
-                empty_wal();
-              } catch (const std::exception& e) {
-                error = e.what();
-                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-              }
+              const std::string error =
+                  delete_rows({"DELETE FROM group_events WHERE grp = ?", "DELETE FROM groups WHERE id = ?"}, w.group);
               notify("delete_group", w.done, error.empty(), error);
             }
           },
@@ -461,6 +436,26 @@ void EventLog::run() {
     }
     flush();
     if (wal_to_empty_) empty_wal();
+  }
+}
+
+// Deletes what `sqls` select by `id` (each binds it as its one parameter), in one transaction, then
+// empties the WAL so that no copy of the deleted rows stays in it. "" on success, else the error.
+std::string EventLog::delete_rows(std::initializer_list<const char*> sqls, std::int64_t id) {
+  try {
+    exec(db_, "BEGIN IMMEDIATE");
+    for (const char* sql : sqls) {
+      Statement del(db_, sql);
+      del.bind(1, id);
+      if (del.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+    }
+    exec(db_, "COMMIT");
+    wal_to_empty_ = true;
+    empty_wal();
+    return "";
+  } catch (const std::exception& e) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return e.what();
   }
 }
 

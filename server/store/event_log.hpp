@@ -18,6 +18,7 @@
 #include <deque>
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <map>
@@ -161,6 +162,7 @@ class EventLog {
   struct Job;
   EventLog(sqlite3* db, std::string path);
   void empty_wal();
+  std::string delete_rows(std::initializer_list<const char*> sqls, std::int64_t id);
   void run();
   void push(Job job);
   void commit_group(std::vector<Job>& group);
