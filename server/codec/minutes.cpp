@@ -116,8 +116,9 @@ std::string_view outcome_key(ConsentPhase phase) {
     case ConsentPhase::adopted: return "outcome.adopted";
     case ConsentPhase::not_adopted: return "outcome.not_adopted";
     case ConsentPhase::withdrawn: return "outcome.withdrawn";
+    case ConsentPhase::draft: return "outcome.clarifying";  // never reached: drafts are left out of the minutes
   }
-  return "outcome.adopted";
+  return "outcome.clarifying";
 }
 
 // The minutes as a document: headings, paragraphs and list items, in order. Written out as

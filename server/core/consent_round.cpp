@@ -247,7 +247,9 @@ Outcome decide_command(const Context& ctx, const CloseProposal& c) {
                                                      answered(*p))}});
 }
 
-void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
+// A proposal as presented or prepared: both events carry the same fields.
+template <class E>
+Proposal proposal_of(const E& e) {
   Proposal p;
   p.id = e.proposal;
   p.title = e.title;
@@ -255,18 +257,17 @@ void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
   p.titles.push_back(e.title);
   p.agreement_item = e.agreement_item;
   p.removes_item = e.removes_item;
+  return p;
+}
+
+void apply_event(MeetingState& s, const ProposalPresented& e, Millis) {
+  Proposal p = proposal_of(e);
   p.agenda_item = s.current_item;
   s.proposals.push_back(std::move(p));
 }
 
 void apply_event(MeetingState& s, const ProposalDrafted& e, Millis) {
-  Proposal p;
-  p.id = e.proposal;
-  p.title = e.title;
-  p.versions.push_back(e.text);
-  p.titles.push_back(e.title);
-  p.agreement_item = e.agreement_item;
-  p.removes_item = e.removes_item;
+  Proposal p = proposal_of(e);
   p.phase = ConsentPhase::draft;
   p.presented = false;
   s.proposals.push_back(std::move(p));

@@ -154,9 +154,9 @@ inline Room busy_room() {
   r.ok(p.fac, SetConsentPhase{3, ConsentPhase::consent});
   r.ok(p.bo, AnswerConsent{3, p.bo, ConsentAnswer::objection, "some of us are on call"});  // objection 2
 
-  r.ok(p.ana, SubmitPoint{PointKind::point, "The budget needs a line for childcare", false});  // 1
-  r.ok(p.bo, SubmitPoint{PointKind::question, "Who books the hall?", false});                 // 2
-  r.ok(p.cy, SubmitPoint{PointKind::point, "Off topic, sorry", true});                        // 3
+  r.ok(p.ana, SubmitPoint{PointKind::point, "The budget needs a line for childcare", false, ""});  // 1
+  r.ok(p.bo, SubmitPoint{PointKind::question, "Who books the hall?", false, ""});                 // 2
+  r.ok(p.cy, SubmitPoint{PointKind::point, "Off topic, sorry", true, ""});                        // 3
   r.ok(p.cy, UpvotePoint{2});
   r.ok(p.fac, SetPointStatus{1, PointStatus::taken_up, ""});
   r.ok(p.ana, SendSignal{SignalKind::slow_down});
