@@ -176,31 +176,6 @@ std::vector<GroupRegistry::Followed> GroupRegistry::follow(const std::vector<std
   return out;
 }
 
-void GroupRegistry::when_idle(std::function<void()> done) {
-  std::vector<std::function<void()>> ready;
-  {
-    std::lock_guard lock(mutex_);
-    bool busy = false;
-    for (auto& [code, e] : groups_)
-      if (e.writing || !e.pending.empty() || !e.requests.empty()) busy = true;
-    if (!busy) {
-      ready.push_back(std::move(done));
-    } else {
-      // Runs once every busy group is idle: each holds a share of one counter.
-      auto left = std::make_shared<std::size_t>(0);
-      auto shared = std::make_shared<std::function<void()>>(std::move(done));
-      for (auto& [code, e] : groups_)
-        if (e.writing || !e.pending.empty() || !e.requests.empty()) ++*left;
-      for (auto& [code, e] : groups_)
-        if (e.writing || !e.pending.empty() || !e.requests.empty())
-          e.idle.push_back([left, shared] {
-            if (--*left == 0) (*shared)();
-          });
-    }
-  }
-  for (auto& f : ready) f();
-}
-
 std::function<void()> GroupRegistry::next_write_locked(const std::string& code, Entry& entry) {
   if (entry.writing) return {};
   // Each report in turn, on a copy that takes every event derived before it.
@@ -246,11 +221,9 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
       if (idea != 0) a.idea = next.ideas[idea - 1];
       answered.emplace_back(std::move(done), std::move(a));
     }
-    auto idle = std::exchange(entry.idle, {});
-    if (idle.empty() && answered.empty()) return {};
-    return [idle = std::move(idle), answered = std::move(answered)]() mutable {
+    if (answered.empty()) return {};
+    return [answered = std::move(answered)]() mutable {
       for (auto& [done, answer] : answered) done(std::move(answer));
-      for (const auto& f : idle) f();
     };
   }
   entry.writing = true;
@@ -287,12 +260,10 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
           // retried at once: a disk that refuses a write would refuse it in a loop.
           log(LogLevel::error, "a group's catching up with its meetings could not be saved: " + error);
           for (auto& [meeting, facts] : reports) e.pending.try_emplace(meeting, std::move(facts));
-          auto idle = std::exchange(e.idle, {});
-          start = [idle = std::move(idle)] {
-            for (const auto& f : idle) f();
-          };
         }
-        if (!start) start = next_write_locked(code, e);
+        // After a failure, only organisers' waiting requests start another write (each is answered,
+        // saved or "storage"), so a refusing disk is not written to in a loop.
+        if (ok || !e.requests.empty()) start = next_write_locked(code, e);
       }
       reply();
       if (start) start();

@@ -73,8 +73,6 @@ class GroupRegistry {
   void set_retention(const std::string& code, const std::string& key, std::uint32_t days, std::function<void(IdeaAnswer)> done);
   // The groups that keep their meetings for a limited time: days, and their meetings' codes.
   std::vector<std::pair<std::uint32_t, std::vector<std::string>>> retention() const;
-  // Runs `done` once every report made so far has been written (tests, shutdown). Any thread.
-  void when_idle(std::function<void()> done);
 
   // Takes the group out, for whoever holds its key: `meetings` gets the codes of its meetings (to
   // be deleted by the caller), `id` its row; its events are deleted by the caller
@@ -98,7 +96,6 @@ class GroupRegistry {
       std::function<void(IdeaAnswer)> done;
     };
     std::vector<IdeaRequest> requests;  // organisers' changes waiting for the next write
-    std::vector<std::function<void()>> idle;           // run when nothing is pending nor writing
   };
   Access find_locked(const std::string& code, const std::string& key, const Entry*& out) const;
   void request(const std::string& code, const std::string& key, Entry::IdeaRequest r);
