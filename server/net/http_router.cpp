@@ -96,6 +96,17 @@ bool time_zone_name(std::string_view name) {
   return name.back() != '/';
 }
 
+// {"code": ..., "<key_name>": ...} exactly: a code as typed (normalized) and a key of 1 to 200
+// characters, both strings; false for anything else.
+bool code_and_key(const nlohmann::json& j, const char* key_name, std::string& code, std::string& key) {
+  if (!j.is_object() || j.size() != 2 || !j.contains("code") || !j.contains(key_name) || !j["code"].is_string() ||
+      !j[key_name].is_string())
+    return false;
+  code = normalize_meeting_code(j["code"].get_ref<const std::string&>());
+  key = j[key_name].get<std::string>();
+  return !code.empty() && !key.empty() && key.size() <= 200;
+}
+
 Route create_meeting(const HttpRequest& req) {
   Route r = of_kind(Route::Kind::create_meeting);
   r.title = "Meeting";
@@ -140,28 +151,13 @@ Route create_meeting(const HttpRequest& req) {
     r.started = body["started"].get<bool>();
   }
   // {"code": ..., "facilitator_key": ...}: the new meeting starts with that meeting's agenda.
-  if (body.contains("agenda_from")) {
-    const auto& from = body["agenda_from"];
-    const char* rule = "\"agenda_from\" must be {\"code\": the earlier meeting's code, \"facilitator_key\": its facilitator key}";
-    if (!from.is_object() || from.size() != 2 || !from.contains("code") || !from.contains("facilitator_key") ||
-        !from["code"].is_string() || !from["facilitator_key"].is_string())
-      return refuse(http::status::bad_request, rule);
-    r.agenda_from_code = normalize_meeting_code(from["code"].get_ref<const std::string&>());
-    r.agenda_from_key = from["facilitator_key"].get<std::string>();
-    if (r.agenda_from_code.empty() || r.agenda_from_key.empty() || r.agenda_from_key.size() > 200)
-      return refuse(http::status::bad_request, rule);
-  }
+  if (body.contains("agenda_from") &&
+      !code_and_key(body["agenda_from"], "facilitator_key", r.agenda_from_code, r.agenda_from_key))
+    return refuse(http::status::bad_request,
+                  "\"agenda_from\" must be {\"code\": the earlier meeting's code, \"facilitator_key\": its facilitator key}");
   // {"code": ..., "group_key": ...}: a meeting of that group; it starts with the group's agreement.
-  if (body.contains("group")) {
-    const auto& group = body["group"];
-    const char* rule = "\"group\" must be {\"code\": the group's code, \"group_key\": its group key}";
-    if (!group.is_object() || group.size() != 2 || !group.contains("code") || !group.contains("group_key") ||
-        !group["code"].is_string() || !group["group_key"].is_string())
-      return refuse(http::status::bad_request, rule);
-    r.group_code = normalize_meeting_code(group["code"].get_ref<const std::string&>());
-    r.group_key = group["group_key"].get<std::string>();
-    if (r.group_code.empty() || r.group_key.empty() || r.group_key.size() > 200) return refuse(http::status::bad_request, rule);
-  }
+  if (body.contains("group") && !code_and_key(body["group"], "group_key", r.group_code, r.group_key))
+    return refuse(http::status::bad_request, "\"group\" must be {\"code\": the group's code, \"group_key\": its group key}");
   return r;
 }
 
