@@ -177,14 +177,19 @@ Route create_group(const HttpRequest& req) {
   return r;
 }
 
+// Cuts "?..." off `rest` and returns what followed the '?' ("" when there was none).
+std::string_view split_query(std::string_view& rest) {
+  const auto q = rest.find('?');
+  if (q == std::string_view::npos) return {};
+  const std::string_view query = rest.substr(q + 1);
+  rest = rest.substr(0, q);
+  return query;
+}
+
 // GET /api/groups/{code}?format=json|md: the group's record, for whoever holds its key (the
 // X-Group-Key header, never the URL).
 Route group_resource(const HttpRequest& req, std::string_view rest) {
-  std::string_view query;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
+  const std::string_view query = split_query(rest);
   const auto slash = rest.find('/');
   const std::string code = normalize_meeting_code(rest.substr(0, slash));
   if (code.empty()) return refuse(http::status::not_found, "no group has this code");
@@ -254,11 +259,7 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
 // /api/meetings/{code}/qr.svg (GET), /api/meetings/{code}/minutes?format=md|json|csv (GET) and
 // /api/meetings/{code} (DELETE); the facilitator key in the X-Facilitator-Key header (never in the URL).
 Route meeting_resource(const HttpRequest& req, std::string_view rest, const Settings& settings, bool https) {
-  std::string_view query;
-  if (auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
+  const std::string_view query = split_query(rest);
   const auto slash = rest.find('/');
   const std::string code = normalize_meeting_code(rest.substr(0, slash));
   const std::string_view what = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
