@@ -189,6 +189,7 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
          j.location = f.choice<Location>("location", parse_location, false).value_or(Location::remote);
          j.preference = f.choice<Preference>("preference", parse_preference, false).value_or(Preference::none);
          j.facilitator_key = f.text("facilitator_key", max_secret_chars, false);
+         j.member_keys = f.text_list("member_keys", max_member_keys, max_secret_chars);
          return j;
        }},
       {"resume",

@@ -31,7 +31,11 @@ struct JoinRequest {
   core::Location location = core::Location::remote;
   core::Preference preference = core::Preference::none;
   std::optional<std::string> facilitator_key;
+  // The member keys this browser keeps (at most max_member_keys): the one of the meeting's group,
+  // if any, makes the person a member present (their group's participation record).
+  std::vector<std::string> member_keys;
 };
+inline constexpr std::size_t max_member_keys = 8;
 
 // Come back as the same person, with the token from `welcome` and the last seq the client saw.
 struct ResumeRequest {

@@ -31,7 +31,80 @@ json item_refs(const core::GroupState& g, const std::vector<std::uint32_t>& ids)
   return out;
 }
 
+json roles_of(const core::GroupState& g, const std::vector<core::RoleHolder>& roles) {
+  json out = json::array();
+  for (const auto& r : roles) {
+    json j{{"role", core::name_of(r.role)}, {"member", r.member}};
+    if (const auto* m = g.member(r.member)) j["name"] = m->name;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json offers_of(const core::GroupMember& m) {
+  json out = json::array();
+  for (auto o : {core::Offer::notes, core::Offer::timekeeping, core::Offer::writing_up, core::Offer::welcoming})
+    if (m.offers_to(o)) out.push_back(core::name_of(o));
+  return out;
+}
+
+// A CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, - or @
+// (a formula to a spreadsheet) is neutralised with a quote mark (OWASP, "CSV injection").
+std::string csv_field(const std::string& s) {
+  std::string v = s;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(0, 1, '\'');
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+json group_member(const core::GroupState& g, const core::GroupMember& m) {
+  std::size_t attended = 0;
+  for (const auto& a : g.attendance) attended += a.member == m.id ? 1 : 0;
+  return json{{"id", m.id},
+              {"name", m.name},
+              {"preference", core::name_of(m.preference)},
+              {"offers", offers_of(m)},
+              {"record", m.record},
+              {"meetings_recorded", attended}};
+}
+
+json member_view(const core::GroupState& g, const core::GroupMember& m) {
+  json attendance = json::array();
+  for (const auto& a : g.attendance)
+    if (a.member == m.id) {
+      const auto* meeting = g.meeting(a.meeting);
+      attendance.push_back({{"meeting_title", meeting ? meeting->title : ""},
+                            {"day", meeting ? day(meeting->created_at) : ""},
+                            {"spoken_seconds", a.spoken_ms / 1000},
+                            {"turns", a.turns}});
+    }
+  json roles = json::array();
+  for (const auto& meeting : g.meetings)
+    for (const auto& r : meeting.roles)
+      if (r.member == m.id)
+        roles.push_back({{"role", core::name_of(r.role)}, {"meeting_title", meeting.title}, {"day", day(meeting.created_at)}});
+  return json{{"group", g.name}, {"member", group_member(g, m)}, {"attendance", std::move(attendance)}, {"roles", std::move(roles)}};
+}
+
+std::string participation_csv(const core::GroupState& g) {
+  std::string csv = "member,name,meeting,meeting_title,day,spoken_seconds,turns\r\n";
+  for (const auto& a : g.attendance) {
+    const auto* m = g.member(a.member);
+    if (!m || !m->record) continue;
+    const auto* meeting = g.meeting(a.meeting);
+    csv += std::to_string(m->id) + "," + csv_field(m->name) + "," + a.meeting + "," +
+           csv_field(meeting ? meeting->title : "") + "," + (meeting ? day(meeting->created_at) : "") + "," +
+           std::to_string(a.spoken_ms / 1000) + "," + std::to_string(a.turns) + "\r\n";
+  }
+  return csv;
+}
 
 json group_idea(const core::GroupIdea& idea) {
   json history = json::array();
@@ -51,7 +124,11 @@ json group_record(const core::GroupState& g, std::string_view code) {
   json meetings = json::array();
   for (const auto& m : g.meetings)
     meetings.push_back({{"code", m.code}, {"title", m.title}, {"created_at", m.created_at},
-                        {"agreement_version", m.agreement_version}, {"decisions", m.decisions_logged}});
+                        {"agreement_version", m.agreement_version}, {"decisions", m.decisions_logged},
+                        {"roles", roles_of(g, m.roles)}});
+  json members = json::array();
+  for (const auto& m : g.members)
+    if (!m.left) members.push_back(group_member(g, m));
   json items = json::array();
   for (const core::GroupItem* item : g.current_items())
     items.push_back({{"id", item->id}, {"text", item->text}, {"meeting", item->meeting}, {"since_version", item->added_in}});
@@ -82,6 +159,7 @@ json group_record(const core::GroupState& g, std::string_view code) {
               {"agreement", {{"version", g.version()}, {"items", std::move(items)}, {"history", std::move(history)}}},
               {"decisions", std::move(decisions)},
               {"ideas", std::move(ideas)},
+              {"members", std::move(members)},
               {"retention_days", g.retention_days},
               {"chain_intact", !core::verify_group_chain(g.decisions).has_value()}};
 }
@@ -90,9 +168,28 @@ std::string group_report_md(const core::GroupState& g, std::string_view code) {
   std::string md = "# " + g.name + "\n\nGroup " + std::string(code) + ", since " + day(g.created_at) + ".\n\n";
   md += "## Meetings\n\n";
   if (g.meetings.empty()) md += "None yet.\n";
-  for (const auto& m : g.meetings)
+  static constexpr const char* role_words[] = {"note-taker", "timekeeper", "greeter"};
+  for (const auto& m : g.meetings) {
     md += "- " + day(m.created_at) + ": " + m.title + " (" + m.code + "), " + std::to_string(m.decisions_logged) +
-          (m.decisions_logged == 1 ? " decision\n" : " decisions\n");
+          (m.decisions_logged == 1 ? " decision" : " decisions");
+    std::string roles;
+    for (const auto& r : m.roles)
+      if (const auto* member = g.member(r.member))
+        roles += std::string(roles.empty() ? "" : ", ") + role_words[static_cast<int>(r.role)] + " " + member->name;
+    md += (roles.empty() ? "" : "; " + roles) + "\n";
+  }
+  md += "\n## Members and what they offer\n\n";
+  static constexpr const char* offer_words[] = {"taking notes", "timekeeping", "writing up", "welcoming newcomers"};
+  bool any_member = false;
+  for (const auto& m : g.members) {
+    if (m.left) continue;
+    any_member = true;
+    std::string offers;
+    for (std::size_t o = 0; o < core::offer_count; ++o)
+      if (m.offers_to(static_cast<core::Offer>(o))) offers += std::string(offers.empty() ? "" : ", ") + offer_words[o];
+    md += "- " + m.name + (offers.empty() ? "" : ": " + offers) + "\n";
+  }
+  if (!any_member) md += "No members yet.\n";
   md += "\n## Working together agreement, version " + std::to_string(g.version()) + "\n\n";
   const auto current = g.current_items();
   if (current.empty()) md += "No items yet.\n";

@@ -123,6 +123,11 @@ json meeting(const MeetingState& s, std::string_view code, Audience audience) {
   if (audience != Audience::display) j["call_link"] = s.call_link;
   // The group's name and the agreement version the meeting started with; never the group's code.
   if (!s.group.group.empty()) j["group"] = {{"name", s.group.name}, {"agreement_version", s.group.agreement_version}};
+  if (!s.roles.empty()) {
+    json roles = json::array();
+    for (const auto& r : s.roles) roles.push_back({{"role", core::name_of(r.role)}, {"name", r.name}});
+    j["roles"] = std::move(roles);
+  }
   return j;
 }
 
@@ -655,6 +660,10 @@ json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
         } else if constexpr (std::is_same_v<E, PointCarried>) {
           j["kind"] = "point_carried";
           j["point"] = e.point;
+        } else if constexpr (std::is_same_v<E, MemberAttended>) {
+          j["kind"] = "member_attended";  // never sent: who is a member of the group is never shown
+        } else if constexpr (std::is_same_v<E, RolesAssigned>) {
+          j["kind"] = "roles_assigned";
         } else if constexpr (std::is_same_v<E, PointUpvoted>) {
           j["kind"] = "point_upvoted";  // a count event: never sent
           j["point"] = e.point;
@@ -731,6 +740,10 @@ std::uint32_t sections_of(const Event& event) {
           return section_agreement;
         else if constexpr (std::is_same_v<E, GroupAgreementCarried>)
           return section_meeting | section_agreement;
+        else if constexpr (std::is_same_v<E, RolesAssigned>)
+          return section_meeting;
+        else if constexpr (std::is_same_v<E, MemberAttended>)
+          return 0;
         else if constexpr (std::is_same_v<E, PointSubmitted> || std::is_same_v<E, PointUpvoted> ||
                            std::is_same_v<E, PointFollowable> || std::is_same_v<E, PointCarried> ||
                            std::is_same_v<E, PointStatusChanged>)
@@ -748,7 +761,8 @@ std::uint32_t sections_of(const Event& event) {
 bool is_count_event(const Event& event) {
   return std::holds_alternative<VoteRecorded>(event) || std::holds_alternative<VoterRecorded>(event) ||
          std::holds_alternative<BallotCounted>(event) || std::holds_alternative<PointUpvoted>(event) ||
-         std::holds_alternative<AgreementFlagged>(event) || std::holds_alternative<SignalSent>(event);
+         std::holds_alternative<AgreementFlagged>(event) || std::holds_alternative<SignalSent>(event) ||
+         std::holds_alternative<MemberAttended>(event);
 }
 
 bool is_batched_event(const Event& event) {

@@ -64,6 +64,10 @@ void apply_event(MeetingState& s, const AgreementItemChanged& e, Millis) {
 void apply_event(MeetingState& s, const AgreementFlagged& e, Millis) { ++s.agreement[e.item - 1].flags; }
 
 // The group's agreement, carried into a new meeting of the group: adopted items with no author.
+void apply_event(MeetingState& s, const MemberAttended& e, Millis) { s.participants[e.participant - 1].member = e.member; }
+
+void apply_event(MeetingState& s, const RolesAssigned& e, Millis) { s.roles = e.roles; }
+
 void apply_event(MeetingState& s, const GroupAgreementCarried& e, Millis) {
   s.group = e.link;
   for (const auto& text : e.texts) {

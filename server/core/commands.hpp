@@ -19,6 +19,7 @@ struct Join {  // actor: server_actor; the shell decides the role (the facilitat
   Role role = Role::participant;
   Location location = Location::remote;
   Preference preference = Preference::none;
+  std::uint32_t member = 0;  // a member of the meeting's group (the shell checked their member key); 0: none
   bool operator==(const Join&) const = default;
 };
 struct AddProxy {  // facilitator: an in-room person without a device, acted for by facilitators

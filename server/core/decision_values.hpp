@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/types.hpp"
@@ -84,6 +85,19 @@ struct GroupLink {
   std::uint32_t first_item = 1;
   std::vector<std::uint32_t> reviews;   // the group's decisions (indexes) whose review it took up
   bool operator==(const GroupLink&) const = default;
+};
+
+// A meeting role a group hands out from its members' offers (core/group.hpp: assign_roles), in
+// the order roles are assigned.
+enum class MeetingRole : std::uint8_t { note_taker, timekeeper, greeter };
+inline constexpr std::size_t meeting_role_count = 3;
+std::string_view name_of(MeetingRole);  // "note_taker", "timekeeper", "greeter" (core/group.cpp)
+// Who holds a role in a meeting of a group (RolesAssigned): the group member, by id and by name.
+struct RoleHolder {
+  MeetingRole role = MeetingRole::note_taker;
+  std::uint32_t member = 0;
+  std::string name;
+  bool operator==(const RoleHolder&) const = default;
 };
 
 inline constexpr std::size_t max_poll_options = 20;

@@ -352,6 +352,20 @@ struct GroupAgreementCarried {
   bool operator==(const GroupAgreementCarried&) const = default;
 };
 
+// The person who just joined (right after their ParticipantJoined) is a member of the meeting's
+// group (Join::member): what lets the group keep its participation record. Never shown to anyone.
+struct MemberAttended {
+  ParticipantId participant;
+  std::uint32_t member;
+  bool operator==(const MemberAttended&) const = default;
+};
+// The meeting's roles, handed out by its group from its members' offers (core/group.hpp:
+// assign_roles). Stamped right after GroupAgreementCarried.
+struct RolesAssigned {
+  std::vector<RoleHolder> roles;
+  bool operator==(const RolesAssigned&) const = default;
+};
+
 using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, PresenceChanged, RoleChanged,
                            ParticipantRemoved, LockChanged, HandRaised, HandLowered, EntryRemoved, EntryMoved,
                            TurnStarted, TurnEnded, PolicyChanged, TurnLimitChanged, RoundStarted, RoundPassed,
@@ -363,7 +377,7 @@ using Event = std::variant<MeetingOpened, ParticipantJoined, ProfileChanged, Pre
                            AgendaItemStarted, MeetingEnded, TimeZoneSet, CallLinkSet, PointsShownChanged,
                            PointsModerationChanged, PollDrafted, DraftPollOpened, LanguageSet, MeetingScheduled,
                            MeetingStarted, ProposalDrafted, DraftProposalPresented, GroupAgreementCarried,
-                           PointFollowable, PointCarried>;
+                           PointFollowable, PointCarried, MemberAttended, RolesAssigned>;
 
 // An event as stored and sent: its place in the meeting's log and when it happened.
 struct Stamped {

@@ -1,5 +1,6 @@
 #include "core/group.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <type_traits>
 #include <utility>
@@ -113,6 +114,68 @@ void apply_group_event(GroupState& s, const GroupIdeaStatusChanged& e, Millis at
 
 void apply_group_event(GroupState& s, const GroupRetentionSet& e, Millis) { s.retention_days = e.days; }
 
+// A member's slot, made if need be: ids are explicit, so that a redacted GroupMemberAdded leaves
+// the ids of later members as they were.
+GroupMember& member_slot(GroupState& s, std::uint32_t id) {
+  while (s.members.size() < id) {
+    s.members.emplace_back();
+    s.members.back().id = static_cast<std::uint32_t>(s.members.size());
+  }
+  return s.members[id - 1];
+}
+
+void apply_group_event(GroupState& s, const GroupMemberAdded& e, Millis, Seq seq) {
+  GroupMember& m = member_slot(s, e.member);
+  m.name = e.name;
+  m.key_hash = e.key_hash;
+  m.data.push_back(seq);
+}
+
+void apply_group_event(GroupState& s, const GroupMemberChanged& e, Millis, Seq seq) {
+  GroupMember& m = member_slot(s, e.member);
+  m.name = e.name;
+  m.preference = e.preference;
+  m.offers = e.offers;
+  if (m.record && !e.record) std::erase_if(s.attendance, [&](const Attendance& a) { return a.member == e.member; });
+  m.record = e.record;
+  m.data.push_back(seq);
+}
+
+void apply_group_event(GroupState& s, const GroupMemberLeft& e, Millis, Seq) {
+  GroupMember& m = member_slot(s, e.member);
+  const auto id = m.id;
+  const auto last_held = m.last_held;
+  m = GroupMember{};
+  m.id = id;
+  m.left = true;
+  m.last_held = last_held;
+  std::erase_if(s.attendance, [&](const Attendance& a) { return a.member == e.member; });
+}
+
+void apply_group_event(GroupState& s, const GroupRolesAssigned& e, Millis, Seq) {
+  for (std::size_t i = 0; i < s.meetings.size(); ++i) {
+    if (s.meetings[i].code != e.meeting) continue;
+    s.meetings[i].roles = e.roles;
+    s.meetings[i].roles_logged = true;
+    for (const auto& r : e.roles)
+      if (r.member >= 1 && r.member <= s.members.size())
+        s.members[r.member - 1].last_held[static_cast<std::size_t>(r.role)] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+void apply_group_event(GroupState& s, const GroupAttendanceRecorded& e, Millis, Seq seq) {
+  for (auto& a : s.attendance)
+    if (a.meeting == e.meeting && a.member == e.member) {
+      a.spoken_ms = e.spoken_ms;
+      a.turns = e.turns;
+      a.seq = seq;
+      return;
+    }
+  s.attendance.push_back(Attendance{e.meeting, e.member, e.spoken_ms, e.turns, seq});
+}
+
+void apply_group_event(GroupState&, const GroupRedacted&, Millis) {}
+
 void apply_group_event(GroupState& s, const GroupDecisionLogged& e, Millis) {
   GroupDecision d;
   d.meeting = e.meeting;
@@ -139,8 +202,21 @@ std::vector<const GroupItem*> GroupState::current_items() const {
   return out;
 }
 
+const GroupMember* GroupState::member_by_key_hash(const std::string& key_hash) const {
+  for (const auto& m : members)
+    if (!m.left && !key_hash.empty() && m.key_hash == key_hash) return &m;
+  return nullptr;
+}
+
 void apply(GroupState& state, const GroupStamped& stamped) {
-  std::visit([&](const auto& e) { apply_group_event(state, e, stamped.at); }, stamped.event);
+  std::visit(
+      [&](const auto& e) {
+        if constexpr (requires { apply_group_event(state, e, stamped.at, stamped.seq); })
+          apply_group_event(state, e, stamped.at, stamped.seq);
+        else
+          apply_group_event(state, e, stamped.at);
+      },
+      stamped.event);
   state.seq = stamped.seq;
 }
 
@@ -170,6 +246,116 @@ IdeaStatusOutcome set_idea_status(const GroupState& group, std::uint32_t idea, I
   const auto& current = group.ideas[idea - 1].history.back();
   if (current.status == status && current.reason == trimmed) return {std::nullopt, ""};  // nothing changes
   return {GroupIdeaStatusChanged{idea, status, trimmed}, ""};
+}
+
+std::string_view name_of(Offer o) {
+  switch (o) {
+    case Offer::notes: return "notes";
+    case Offer::timekeeping: return "timekeeping";
+    case Offer::writing_up: return "writing_up";
+    case Offer::welcoming: return "welcoming";
+  }
+  return "notes";
+}
+
+std::optional<Offer> parse_offer(std::string_view name) {
+  for (auto o : {Offer::notes, Offer::timekeeping, Offer::writing_up, Offer::welcoming})
+    if (name_of(o) == name) return o;
+  return std::nullopt;
+}
+
+std::string_view name_of(MeetingRole r) {
+  switch (r) {
+    case MeetingRole::note_taker: return "note_taker";
+    case MeetingRole::timekeeper: return "timekeeper";
+    case MeetingRole::greeter: return "greeter";
+  }
+  return "note_taker";
+}
+
+Offer offer_for(MeetingRole r) {
+  switch (r) {
+    case MeetingRole::note_taker: return Offer::notes;
+    case MeetingRole::timekeeper: return Offer::timekeeping;
+    case MeetingRole::greeter: return Offer::welcoming;
+  }
+  return Offer::notes;
+}
+
+namespace {
+GroupChange refused(std::string error) {
+  GroupChange c;
+  c.error = std::move(error);
+  return c;
+}
+
+std::optional<std::string> member_name(std::string_view name, std::string& out) {
+  out = std::string(trim(name));
+  if (out.empty() || !acceptable_text(out, max_member_name_chars))
+    return "a member's name must be 1 to " + std::to_string(max_member_name_chars) + " characters of text";
+  return std::nullopt;
+}
+}  // namespace
+
+GroupChange add_member(const GroupState& group, std::string_view name, const std::string& key_hash, std::size_t max_members) {
+  GroupChange c;
+  std::string trimmed;
+  if (auto bad = member_name(name, trimmed)) return refused(*bad);
+  std::size_t active = 0;
+  for (const auto& m : group.members) active += m.left ? 0 : 1;
+  if (active >= max_members) return refused("the group has its limit of " + std::to_string(max_members) + " members");
+  c.events.emplace_back(GroupMemberAdded{static_cast<std::uint32_t>(group.members.size() + 1), std::move(trimmed), key_hash});
+  return c;
+}
+
+GroupChange change_member(const GroupState& group, std::uint32_t member, std::string_view name, Preference preference,
+                          std::uint8_t offers, bool record) {
+  GroupChange c;
+  const GroupMember* m = group.member(member);
+  if (!m) return refused("there is no member " + std::to_string(member) + " in this group");
+  std::string trimmed;
+  if (auto bad = member_name(name, trimmed)) return refused(*bad);
+  if (offers >= (1U << offer_count)) return refused("unknown offer");
+  if (trimmed == m->name && preference == m->preference && offers == m->offers && record == m->record) return c;
+  if (m->record && !record)
+    for (const auto& a : group.attendance)
+      if (a.member == member) c.redact.push_back(a.seq);
+  c.events.emplace_back(GroupMemberChanged{member, std::move(trimmed), preference, offers, record});
+  return c;
+}
+
+GroupChange remove_member(const GroupState& group, std::uint32_t member) {
+  GroupChange c;
+  const GroupMember* m = group.member(member);
+  if (!m) return refused("there is no member " + std::to_string(member) + " in this group");
+  c.redact = m->data;
+  for (const auto& a : group.attendance)
+    if (a.member == member) c.redact.push_back(a.seq);
+  c.events.emplace_back(GroupMemberLeft{member});
+  return c;
+}
+
+std::vector<RoleHolder> assign_roles(const GroupState& group) {
+  std::vector<RoleHolder> out;
+  std::vector<std::uint32_t> taken;
+  for (auto role : {MeetingRole::note_taker, MeetingRole::timekeeper, MeetingRole::greeter}) {
+    const auto index = static_cast<std::size_t>(role);
+    const GroupMember* best = nullptr;
+    bool best_free = false;
+    for (const auto& m : group.members) {
+      if (m.left || !m.offers_to(offer_for(role))) continue;
+      const bool free = std::find(taken.begin(), taken.end(), m.id) == taken.end();
+      // Someone without a role in this meeting first; then whoever held this role longest ago.
+      if (!best || (free && !best_free) || (free == best_free && m.last_held[index] < best->last_held[index])) {
+        best = &m;
+        best_free = free;
+      }
+    }
+    if (!best) continue;
+    taken.push_back(best->id);
+    out.push_back(RoleHolder{role, best->id, best->name});
+  }
+  return out;
 }
 
 std::string add_days(const std::string& date, int days) {
@@ -206,6 +392,7 @@ std::vector<Event> open_group_meeting(const GroupState& group, const std::string
                                          0});
   }
   out.emplace_back(std::move(carried));
+  if (auto roles = assign_roles(group); !roles.empty()) out.emplace_back(RolesAssigned{std::move(roles)});
   for (auto& r : reviews) out.push_back(std::move(r));
   return out;
 }
@@ -224,6 +411,14 @@ GroupFacts group_facts(const std::string& code, const MeetingState& meeting) {
       copy.upvoters.clear();
       f.carried.push_back(std::move(copy));
     }
+  f.roles = meeting.roles;
+  for (const auto& p : meeting.participants) {
+    if (p.member == 0) continue;
+    auto it = std::find_if(f.members.begin(), f.members.end(), [&](const GroupFacts::Present& x) { return x.member == p.member; });
+    if (it == f.members.end()) it = f.members.insert(f.members.end(), GroupFacts::Present{p.member, 0, 0});
+    it->spoken_ms += p.spoken_ms;
+    it->turns += p.turns;
+  }
   return f;
 }
 
@@ -264,6 +459,20 @@ std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& me
   for (std::size_t i = s.meeting(meeting.code)->decisions_logged; i < meeting.decisions.size(); ++i) {
     const std::string prev = s.decisions.empty() ? genesis_hash : s.decisions.back().hash;
     emit(GroupDecisionLogged{meeting.code, meeting.decisions[i], group_decision_hash(prev, meeting.code, meeting.decisions[i])});
+  }
+  if (!meeting.roles.empty() && !s.meeting(meeting.code)->roles_logged) {
+    std::vector<RoleHolder> roles = meeting.roles;
+    for (auto& r : roles) r.name.clear();
+    emit(GroupRolesAssigned{meeting.code, std::move(roles)});
+  }
+  for (const auto& present : meeting.members) {
+    const GroupMember* m = s.member(present.member);
+    if (!m || !m->record) continue;
+    const auto recorded = std::find_if(s.attendance.begin(), s.attendance.end(), [&](const Attendance& a) {
+      return a.meeting == meeting.code && a.member == present.member;
+    });
+    if (recorded != s.attendance.end() && recorded->spoken_ms == present.spoken_ms && recorded->turns == present.turns) continue;
+    emit(GroupAttendanceRecorded{meeting.code, present.member, present.spoken_ms, present.turns});
   }
   return out;
 }

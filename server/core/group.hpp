@@ -7,6 +7,7 @@
 // and a crash between a meeting's commit and its group's loses nothing. Pure: the standard library only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/commands.hpp"
 #include "core/decision_values.hpp"
 #include "core/events.hpp"
 #include "core/meeting_state.hpp"
@@ -29,6 +31,15 @@ enum class IdeaStatus : std::uint8_t { open, working, done, not_possible };
 std::string_view name_of(IdeaStatus);
 std::optional<IdeaStatus> parse_idea_status(std::string_view);
 inline constexpr std::uint32_t review_lead_days = 14;  // a review date this close is put on the next agenda
+
+// What a member offers to do for the group (an asset-based approach: GroupMember::offers holds
+// one bit per offer, 1 << Offer). Meeting roles are assigned from the first, second and fourth.
+enum class Offer : std::uint8_t { notes, timekeeping, writing_up, welcoming };
+inline constexpr std::size_t offer_count = 4;
+std::string_view name_of(Offer);
+std::optional<Offer> parse_offer(std::string_view);
+Offer offer_for(MeetingRole);  // note_taker: notes, timekeeper: timekeeping, greeter: welcoming
+inline constexpr std::size_t max_member_name_chars = max_name_chars;
 
 // --- What a group holds ---------------------------------------------------------------------------
 
@@ -96,7 +107,37 @@ struct GroupMeeting {
   std::map<std::uint32_t, std::uint32_t> items;
   std::map<std::uint32_t, AgreementStatus> synced;  // meeting item id -> its status as last synced
   std::uint32_t decisions_logged = 0;               // its decisions[0 .. n) are in the group's log
+  bool roles_logged = false;                        // its roles (GroupRolesAssigned) are in the group's record
+  std::vector<RoleHolder> roles;                    // member ids only: names stay with the members
   bool operator==(const GroupMeeting&) const = default;
+};
+
+// A member of the group: a person who keeps an identity in it through their member link (no
+// account, no email). What they hold here is theirs: it is erased when they leave (GroupMemberLeft),
+// and their participation is recorded only while `record` (they agreed to it).
+struct GroupMember {
+  std::uint32_t id = 0;  // members[id - 1]
+  std::string name;
+  std::string key_hash;  // SHA-256 (hex) of their member key
+  Preference preference = Preference::none;  // how they like to take part: speak, write, listen
+  std::uint8_t offers = 0;                   // bits 1 << Offer
+  bool record = false;  // agreed to a participation record (attendance, speaking time) across meetings
+  bool left = false;    // left, their data erased; the id stays taken
+  std::vector<Seq> data;  // the group events that hold their data: redacted when they leave
+  // For rotation: 1 + the index (in GroupState::meetings) of the last meeting where they held each role; 0: never.
+  std::array<std::uint32_t, meeting_role_count> last_held{};
+  bool offers_to(Offer o) const { return (offers >> static_cast<unsigned>(o)) & 1U; }
+  bool operator==(const GroupMember&) const = default;
+};
+
+// A consenting member's participation in one meeting of the group, as last synced.
+struct Attendance {
+  std::string meeting;
+  std::uint32_t member = 0;
+  Millis spoken_ms = 0;
+  std::uint32_t turns = 0;
+  Seq seq = 0;  // the event that recorded it (redacted if the member leaves or withdraws consent)
+  bool operator==(const Attendance&) const = default;
 };
 
 struct GroupState {
@@ -109,7 +150,15 @@ struct GroupState {
   std::vector<GroupDecision> decisions;
   std::vector<GroupIdea> ideas;        // ideas[id - 1]
   std::uint32_t retention_days = 0;    // its meetings are deleted this many days after they end; 0: kept
+  std::vector<GroupMember> members;    // members[id - 1]
+  std::vector<Attendance> attendance;  // one per (meeting, member), consenting members only
   bool operator==(const GroupState&) const = default;
+
+  const GroupMember* member(std::uint32_t id) const {
+    return id >= 1 && id <= members.size() && !members[id - 1].left ? &members[id - 1] : nullptr;
+  }
+  // The member holding this key (its SHA-256, hex), if any.
+  const GroupMember* member_by_key_hash(const std::string& key_hash) const;
 
   std::uint32_t version() const { return static_cast<std::uint32_t>(versions.size()); }
   const GroupMeeting* meeting(const std::string& code) const;
@@ -174,8 +223,51 @@ struct GroupRetentionSet {
 };
 inline constexpr std::uint32_t max_retention_days = 3650;
 
+// An organiser gave a person a member link (its key's hash is kept, never the key).
+struct GroupMemberAdded {
+  std::uint32_t member;  // members.size() + 1 when added
+  std::string name;
+  std::string key_hash;
+  bool operator==(const GroupMemberAdded&) const = default;
+};
+// A member changed what they keep here.
+struct GroupMemberChanged {
+  std::uint32_t member;
+  std::string name;
+  Preference preference;
+  std::uint8_t offers;
+  bool record;
+  bool operator==(const GroupMemberChanged&) const = default;
+};
+// A member left (or an organiser removed them): their data is erased, and the events that held it
+// are redacted in the same write (GroupChange::redact).
+struct GroupMemberLeft {
+  std::uint32_t member;
+  bool operator==(const GroupMemberLeft&) const = default;
+};
+// The roles a meeting of the group handed out (from its RolesAssigned), for the rotation.
+struct GroupRolesAssigned {
+  std::string meeting;
+  std::vector<RoleHolder> roles;  // names left empty
+  bool operator==(const GroupRolesAssigned&) const = default;
+};
+// A consenting member's participation in a meeting, as it now stands (replaces the one before).
+struct GroupAttendanceRecorded {
+  std::string meeting;
+  std::uint32_t member;
+  Millis spoken_ms;
+  std::uint32_t turns;
+  bool operator==(const GroupAttendanceRecorded&) const = default;
+};
+// What a redacted event became: it held a member's data, erased when they left. Changes nothing.
+struct GroupRedacted {
+  bool operator==(const GroupRedacted&) const = default;
+};
+
 using GroupEvent = std::variant<GroupCreated, GroupMeetingAdded, GroupAgreementChanged, GroupDecisionLogged,
-                                GroupIdeaAdded, GroupIdeaStatusChanged, GroupRetentionSet>;
+                                GroupIdeaAdded, GroupIdeaStatusChanged, GroupRetentionSet, GroupMemberAdded,
+                                GroupMemberChanged, GroupMemberLeft, GroupRolesAssigned, GroupAttendanceRecorded,
+                                GroupRedacted>;
 
 struct GroupStamped {
   Seq seq;
@@ -185,6 +277,28 @@ struct GroupStamped {
 };
 
 void apply(GroupState& state, const GroupStamped& stamped);
+
+// An organiser's or a member's change: the events to append, the earlier events to redact in the
+// same write (their data erased), or why not (error; no events and no error: nothing changes).
+struct GroupChange {
+  std::vector<GroupEvent> events;
+  std::vector<Seq> redact;
+  std::string error;
+};
+// A new member, named by an organiser; `key_hash` is the SHA-256 (hex) of the member key the
+// shell made. Refused beyond `max_members`.
+GroupChange add_member(const GroupState& group, std::string_view name, const std::string& key_hash, std::size_t max_members);
+// A member changes their name, preference, offers and consent. Withdrawing consent erases the
+// participation recorded so far.
+GroupChange change_member(const GroupState& group, std::uint32_t member, std::string_view name, Preference preference,
+                          std::uint8_t offers, bool record);
+// A member leaves (or is removed): their data is erased.
+GroupChange remove_member(const GroupState& group, std::uint32_t member);
+
+// The roles for the group's next meeting: for each role, among the members who offer it, the one
+// who held it longest ago (never first, then by id), and someone without a role in this meeting
+// when there is one. Roles nobody offers stay out.
+std::vector<RoleHolder> assign_roles(const GroupState& group);
 
 // --- Between a group and its meetings -------------------------------------------------------------
 
@@ -207,12 +321,21 @@ struct GroupFacts {
   std::vector<AgreementItem> agreement;
   std::vector<Decision> decisions;
   std::vector<WrittenPoint> carried;  // the points carried forward (without upvoters)
+  std::vector<RoleHolder> roles;
+  // The group's members who attended, with their finished turns (summed over their joins).
+  struct Present {
+    std::uint32_t member = 0;
+    Millis spoken_ms = 0;
+    std::uint32_t turns = 0;
+  };
+  std::vector<Present> members;
 };
 GroupFacts group_facts(const std::string& code, const MeetingState& meeting);
 
 // The events the group lacks to have caught up with the meeting: the meeting itself (when the
 // group has not yet recorded it), each consented agreement change not yet synced, each decision not
-// yet logged. Empty when the group is up to date. Applying them and calling again gives nothing.
+// yet logged, its roles, and the participation of each member present who agreed to a record.
+// Empty when the group is up to date. Applying them and calling again gives nothing.
 std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& meeting);
 
 // An organiser sets an idea's status: the event, or why not (nullopt error: accepted).

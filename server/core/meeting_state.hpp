@@ -26,6 +26,7 @@ struct Participant {
   Millis joined_at = 0;
   std::uint32_t turns = 0;  // turns taken, counted when a turn starts
   Millis spoken_ms = 0;     // length of finished turns
+  std::uint32_t member = 0; // MemberAttended: a member of the meeting's group; never shown
   bool operator==(const Participant&) const = default;
 };
 
@@ -201,6 +202,7 @@ struct MeetingState {
   bool started = true;              // false from MeetingScheduled until MeetingStarted
   std::optional<Millis> started_at; // MeetingStarted: when a prepared meeting started
   GroupLink group;                  // GroupAgreementCarried: the group it belongs to, if any
+  std::vector<RoleHolder> roles;    // RolesAssigned: note-taker, timekeeper, greeter, from the group's offers
   std::vector<Participant> participants;           // participants[id - 1]
   std::map<std::string, ParticipantId> name_keys;  // folded names of people not removed
   std::vector<QueueEntry> queue;                   // in the order hands were raised

@@ -47,8 +47,10 @@ Outcome decide_command(const Context& ctx, const Join& c) {
     return Outcome::reject(ErrorCode::meeting_locked, "the meeting is locked to new joins");
   std::string name;
   if (auto bad = check_new_name(ctx.state, c.name, name)) return *bad;
-  return Outcome::of({ParticipantJoined{next_id(ctx.state), std::move(name), c.role, c.location, c.preference,
-                                        false}});
+  const ParticipantId id = next_id(ctx.state);
+  std::vector<Event> events{ParticipantJoined{id, std::move(name), c.role, c.location, c.preference, false}};
+  if (c.member != 0 && !ctx.state.group.group.empty()) events.emplace_back(MemberAttended{id, c.member});
+  return Outcome::of(std::move(events));
 }
 
 Outcome decide_command(const Context& ctx, const AddProxy& c) {

@@ -168,6 +168,8 @@ Outcome decide_command(const Context&, const SetPointsModerated&);
 Outcome decide_command(const Context&, const CarryPointForward&);
 void apply_event(MeetingState&, const PointFollowable&, Millis);
 void apply_event(MeetingState&, const PointCarried&, Millis);
+void apply_event(MeetingState&, const MemberAttended&, Millis);
+void apply_event(MeetingState&, const RolesAssigned&, Millis);
 Outcome decide_command(const Context&, const OpenDraftPoll&);
 void apply_event(MeetingState&, const PointSubmitted&, Millis);
 void apply_event(MeetingState&, const PointUpvoted&, Millis);

@@ -115,21 +115,83 @@ void GroupRegistry::sync(const std::string& group, core::GroupFacts facts) {
   if (start) start();
 }
 
+std::string GroupRegistry::new_member_key(const std::string& code) { return code + "." + new_secret(); }
+
+std::string GroupRegistry::member_key_hash(const std::string& member_key) { return core::sha256_hex(member_key); }
+
+GroupRegistry::Access GroupRegistry::find_member_locked(const std::string& member_key, std::string& code,
+                                                        std::uint32_t& member) const {
+  const auto dot = member_key.find('.');
+  if (dot == std::string::npos) return Access::not_found;
+  code = member_key.substr(0, dot);
+  const auto it = groups_.find(code);
+  if (it == groups_.end()) return Access::not_found;
+  const core::GroupMember* m = it->second.state.member_by_key_hash(member_key_hash(member_key));
+  if (!m) return Access::wrong_key;
+  member = m->id;
+  return Access::ok;
+}
+
+GroupRegistry::Access GroupRegistry::read_as_member(const std::string& member_key, core::GroupState& out,
+                                                    std::uint32_t& member) const {
+  std::lock_guard lock(mutex_);
+  std::string code;
+  const Access a = find_member_locked(member_key, code, member);
+  if (a == Access::ok) out = groups_.at(code).state;
+  return a;
+}
+
+std::uint32_t GroupRegistry::member_of(const std::string& group, const std::vector<std::string>& member_keys) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& key : member_keys) {
+    if (key.rfind(group + ".", 0) != 0) continue;
+    std::string code;
+    std::uint32_t member = 0;
+    if (find_member_locked(key, code, member) == Access::ok) return member;
+  }
+  return 0;
+}
+
+void GroupRegistry::queue_locked(const std::string& code, Entry& entry, Entry::Request r, std::function<void()>& start) {
+  entry.requests.push_back(std::move(r));
+  start = next_write_locked(code, entry);
+}
+
+namespace {
+std::function<void()> refusal(std::function<void(GroupRegistry::Answer)> done, GroupRegistry::Access access) {
+  GroupRegistry::Answer answer;
+  answer.access = access;
+  return [done = std::move(done), answer] { done(answer); };
+}
+}  // namespace
+
 // An organiser's change waits for the group's next write, once the key is checked.
-void GroupRegistry::request(const std::string& code, const std::string& key, Entry::IdeaRequest r) {
+void GroupRegistry::change(const std::string& code, const std::string& key, Decide decide, std::function<void(Answer)> done) {
   std::function<void()> start;
   {
     std::lock_guard lock(mutex_);
     const Entry* found = nullptr;
     const Access a = find_locked(code, key, found);
+    if (a != Access::ok) start = refusal(std::move(done), a);
+    else queue_locked(code, groups_.at(code), Entry::Request{std::move(decide), std::move(done), 0}, start);
+  }
+  if (start) start();
+}
+
+void GroupRegistry::change_as_member(const std::string& member_key,
+                                     std::function<core::GroupChange(const core::GroupState&, std::uint32_t)> decide,
+                                     std::function<void(Answer)> done) {
+  std::function<void()> start;
+  {
+    std::lock_guard lock(mutex_);
+    std::string code;
+    std::uint32_t member = 0;
+    const Access a = find_member_locked(member_key, code, member);
     if (a != Access::ok) {
-      IdeaAnswer answer;
-      answer.access = a;
-      start = [done = std::move(r.done), answer = std::move(answer)] { done(answer); };
+      start = refusal(std::move(done), a);
     } else {
-      Entry& e = groups_.at(code);
-      e.requests.push_back(std::move(r));
-      start = next_write_locked(code, e);
+      Decide as_member = [decide = std::move(decide), member](const core::GroupState& g) { return decide(g, member); };
+      queue_locked(code, groups_.at(code), Entry::Request{std::move(as_member), std::move(done), member}, start);
     }
   }
   if (start) start();
@@ -137,12 +199,32 @@ void GroupRegistry::request(const std::string& code, const std::string& key, Ent
 
 void GroupRegistry::set_idea_status(const std::string& code, const std::string& key, std::uint32_t idea,
                                     core::IdeaStatus status, std::string reason, std::function<void(IdeaAnswer)> done) {
-  request(code, key, Entry::IdeaRequest{idea, status, std::move(reason), 0, std::move(done)});
+  change(
+      code, key,
+      [idea, status, reason = std::move(reason)](const core::GroupState& g) {
+        const auto outcome = core::set_idea_status(g, idea, status, reason);
+        core::GroupChange c;
+        c.error = outcome.error;
+        if (outcome.event) c.events.emplace_back(*outcome.event);
+        return c;
+      },
+      [idea, done = std::move(done)](Answer a) {
+        IdeaAnswer answer{a.access, a.error, std::nullopt};
+        if (a.state) answer.idea = a.state->ideas[idea - 1];
+        done(std::move(answer));
+      });
 }
 
 void GroupRegistry::set_retention(const std::string& code, const std::string& key, std::uint32_t days,
                                   std::function<void(IdeaAnswer)> done) {
-  request(code, key, Entry::IdeaRequest{0, core::IdeaStatus::open, "", days, std::move(done)});
+  change(
+      code, key,
+      [days](const core::GroupState& g) {
+        core::GroupChange c;
+        if (g.retention_days != days) c.events.emplace_back(core::GroupRetentionSet{days});
+        return c;
+      },
+      [done = std::move(done)](Answer a) { done(IdeaAnswer{a.access, a.error, std::nullopt}); });
 }
 
 std::vector<std::pair<std::uint32_t, std::vector<std::string>>> GroupRegistry::retention() const {
@@ -188,56 +270,56 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
       events.push_back(core::GroupStamped{next.seq + 1, now, std::move(e)});
       core::apply(next, events.back());
     }
-  // Organisers' changes, each checked against the state the events before it leave. Answered
-  // after the write (or at once, when refused or when nothing changes).
-  std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answered;  // now
-  std::vector<std::pair<std::function<void(IdeaAnswer)>, std::uint32_t>> waiting;  // after the write
+  // Organisers' and members' changes, each decided against the state the events before it leave.
+  // Answered after the write (or at once, when refused).
+  std::vector<std::pair<std::function<void(Answer)>, Answer>> answered;  // now
+  std::vector<std::pair<std::function<void(Answer)>, std::uint32_t>> waiting;  // after the write (member)
+  std::vector<core::Seq> redact;
   for (auto& r : std::exchange(entry.requests, {})) {
-    if (r.idea == 0) {  // retention
-      if (next.retention_days != r.retention_days) {
-        events.push_back(core::GroupStamped{next.seq + 1, now, core::GroupRetentionSet{r.retention_days}});
-        core::apply(next, events.back());
-      }
-      waiting.emplace_back(std::move(r.done), 0);
-      continue;
-    }
-    const auto outcome = core::set_idea_status(next, r.idea, r.status, r.reason);
-    if (!outcome.error.empty()) {
-      IdeaAnswer a;
-      a.error = outcome.error;
+    auto change = r.decide(next);
+    if (!change.error.empty()) {
+      Answer a;
+      a.error = std::move(change.error);
+      a.member = r.member;
       answered.emplace_back(std::move(r.done), std::move(a));
       continue;
     }
-    if (outcome.event) {
-      events.push_back(core::GroupStamped{next.seq + 1, now, *outcome.event});
+    for (auto& e : change.events) {
+      events.push_back(core::GroupStamped{next.seq + 1, now, std::move(e)});
       core::apply(next, events.back());
     }
-    waiting.emplace_back(std::move(r.done), r.idea);
+    redact.insert(redact.end(), change.redact.begin(), change.redact.end());
+    waiting.emplace_back(std::move(r.done), r.member);
   }
   if (events.empty()) {
-    // Nothing to write: the unchanged ideas are answered as they stand.
-    for (auto& [done, idea] : waiting) {
-      IdeaAnswer a;
-      if (idea != 0) a.idea = next.ideas[idea - 1];
-      answered.emplace_back(std::move(done), std::move(a));
-    }
-    if (answered.empty()) return {};
-    return [answered = std::move(answered)]() mutable {
+    // Nothing to write: the unchanged are answered with the group as it stands.
+    if (answered.empty() && waiting.empty()) return {};
+    return [answered = std::move(answered), waiting = std::move(waiting), next = std::move(next)]() mutable {
       for (auto& [done, answer] : answered) done(std::move(answer));
+      for (auto& [done, member] : waiting) {
+        Answer a;
+        a.state = &next;
+        a.member = member;
+        done(std::move(a));
+      }
     };
   }
   entry.writing = true;
-  return [this, code, id = entry.id, events = std::move(events), next = std::move(next), reports = std::move(reports),
-          answered = std::move(answered), waiting = std::move(waiting)]() mutable {
+  return [this, code, id = entry.id, events_to_write = std::move(events), next = std::move(next), reports = std::move(reports),
+          answered = std::move(answered), waiting = std::move(waiting), redact = std::move(redact)]() mutable {
     for (auto& [done, answer] : answered) done(std::move(answer));
-    log_.append_group(id, events, [this, code, next = std::move(next), reports = std::move(reports),
+    log_.append_group(id, std::move(events_to_write), [this, code, next = std::move(next), reports = std::move(reports),
                                    waiting = std::move(waiting)](bool ok, const std::string& error) mutable {
-      // The organisers' answers: the idea as it now stands, or that nothing could be saved.
-      std::vector<std::pair<std::function<void(IdeaAnswer)>, IdeaAnswer>> answers;
-      for (auto& [done, idea] : waiting) {
-        IdeaAnswer a;
+      // The answers: the group as it now stands, or that nothing could be saved. Given after the
+      // registry took the new state, from a copy that outlives the lock.
+      std::shared_ptr<core::GroupState> after;
+      if (ok && !waiting.empty()) after = std::make_shared<core::GroupState>(next);
+      std::vector<std::pair<std::function<void(Answer)>, Answer>> answers;
+      for (auto& [done, member] : waiting) {
+        Answer a;
+        a.member = member;
         if (!ok) a.error = "storage";
-        else if (idea != 0) a.idea = next.ideas[idea - 1];
+        else a.state = after.get();
         answers.emplace_back(std::move(done), std::move(a));
       }
       const auto reply = [&answers] {
@@ -267,7 +349,7 @@ std::function<void()> GroupRegistry::next_write_locked(const std::string& code, 
       }
       reply();
       if (start) start();
-    });
+    }, std::move(redact));
   };
 }
 
@@ -287,7 +369,7 @@ GroupRegistry::Access GroupRegistry::remove(const std::string& code, const std::
   }
   // Waiting organisers' requests are answered: the group is gone.
   for (auto& r : groups_.at(code).requests) {
-    IdeaAnswer answer;
+    Answer answer;
     answer.access = Access::not_found;
     r.done(answer);
   }

@@ -48,10 +48,35 @@ class GroupRegistry {
   // A meeting of group `group` reports what the group follows; the group catches up (later, on
   // the log's thread). Any thread.
   void sync(const std::string& group, core::GroupFacts facts);
+  // The answer to an organiser's or a member's change: the refusal (not_found / wrong_key: the
+  // group or the key; access ok with an error: a bad request, or "storage": it could not be saved),
+  // or the group as it stands once the change is written (`state`, valid during the callback only).
+  struct Answer {
+    Access access = Access::ok;
+    std::string error;
+    const core::GroupState* state = nullptr;
+    std::uint32_t member = 0;  // a member's change: who they are
+  };
+  using Decide = std::function<core::GroupChange(const core::GroupState&)>;
+  // An organiser's change (by the group key): `decide` runs against the group as the writes
+  // before it leave it; `done` runs once the change is written (on the log's thread) or at once.
+  // Any thread.
+  void change(const std::string& code, const std::string& key, Decide decide, std::function<void(Answer)> done);
+  // A member's change, by their member key ("<group code>.<secret>"): as `change`, with their id.
+  void change_as_member(const std::string& member_key,
+                        std::function<core::GroupChange(const core::GroupState&, std::uint32_t member)> decide,
+                        std::function<void(Answer)> done);
+  // The group and the member holding this member key.
+  Access read_as_member(const std::string& member_key, core::GroupState& out, std::uint32_t& member) const;
+  // Which member of group `group` holds one of these member keys (keys of other groups are
+  // ignored): 0 if none. What a meeting of the group asks when someone joins.
+  std::uint32_t member_of(const std::string& group, const std::vector<std::string>& member_keys) const;
+  // Makes a member key for group `code`: returned once to the organiser; only its hash is kept.
+  static std::string new_member_key(const std::string& code);
+  static std::string member_key_hash(const std::string& member_key);
+
   // An organiser sets an idea's status ("you said, we did"). `done` gets the idea as it stands,
-  // or the refusal: not_found / wrong_key (the group), or access ok with an error (a bad request:
-  // no such idea, no reason for "not possible"; "storage": it could not be saved); it runs once
-  // the change is written (on the log's thread) or at once. Any thread.
+  // or the refusal as for `change` (no such idea, no reason for "not possible").
   struct IdeaAnswer {
     Access access = Access::ok;
     std::string error;
@@ -88,17 +113,17 @@ class GroupRegistry {
     core::GroupState state;
     bool writing = false;
     std::map<std::string, core::GroupFacts> pending;  // by meeting code: the newest report
-    struct IdeaRequest {
-      std::uint32_t idea;  // 0: a retention request
-      core::IdeaStatus status;
-      std::string reason;
-      std::uint32_t retention_days = 0;
-      std::function<void(IdeaAnswer)> done;
+    struct Request {
+      Decide decide;
+      std::function<void(Answer)> done;
+      std::uint32_t member = 0;
     };
-    std::vector<IdeaRequest> requests;  // organisers' changes waiting for the next write
+    std::vector<Request> requests;  // organisers' and members' changes waiting for the next write
   };
   Access find_locked(const std::string& code, const std::string& key, const Entry*& out) const;
-  void request(const std::string& code, const std::string& key, Entry::IdeaRequest r);
+  // The group and member of a member key (Access::wrong_key: no member holds it).
+  Access find_member_locked(const std::string& member_key, std::string& code, std::uint32_t& member) const;
+  void queue_locked(const std::string& code, Entry& entry, Entry::Request r, std::function<void()>& start);
   // Starts the next write of group `code` if reports wait and none is in flight. Called with the
   // lock held; returns the work to start after releasing it.
   std::function<void()> next_write_locked(const std::string& code, Entry& entry);

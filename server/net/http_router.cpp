@@ -186,6 +186,49 @@ std::string_view split_query(std::string_view& rest) {
   return query;
 }
 
+// A number in a path: 1 to 999,999,999; 0 when it is not one.
+std::uint32_t parse_number(std::string_view digits) {
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+  std::uint32_t n = 0;
+  for (char c : digits) n = n * 10 + static_cast<std::uint32_t>(c - '0');
+  return n;
+}
+
+// /api/member: a member's own data, by the member key in the X-Member-Key header. GET it; POST
+// {"name", "preference", "offers", "record"} to change it; DELETE to leave the group.
+Route member_resource(const HttpRequest& req) {
+  Route r = of_kind(Route::Kind::member_view);
+  r.key = header(req, "X-Member-Key");
+  if (req.method() == http::verb::delete_) {
+    r.kind = Route::Kind::member_leave;
+  } else if (req.method() == http::verb::post) {
+    r.kind = Route::Kind::member_update;
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    const char* rule =
+        "the body must be {\"name\": text, \"preference\": \"none\", \"speak\", \"write\" or \"listen\", "
+        "\"offers\": [any of \"notes\", \"timekeeping\", \"writing_up\", \"welcoming\"], \"record\": true or false}";
+    if (body.is_discarded() || !body.is_object() || body.size() != 4 || !body.contains("name") || !body["name"].is_string() ||
+        !body.contains("preference") || !body["preference"].is_string() || !body.contains("offers") ||
+        !body["offers"].is_array() || body["offers"].size() > core::offer_count || !body.contains("record") ||
+        !body["record"].is_boolean())
+      return refuse(http::status::bad_request, rule);
+    const auto preference = core::parse_preference(body["preference"].get_ref<const std::string&>());
+    if (!preference) return refuse(http::status::bad_request, rule);
+    for (const auto& o : body["offers"]) {
+      const auto offer = o.is_string() ? core::parse_offer(o.get_ref<const std::string&>()) : std::nullopt;
+      if (!offer) return refuse(http::status::bad_request, rule);
+      r.offers |= static_cast<std::uint8_t>(1U << static_cast<unsigned>(*offer));
+    }
+    r.title = body["name"].get<std::string>();
+    r.preference = *preference;
+    r.record = body["record"].get<bool>();
+  } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    return refuse(http::status::method_not_allowed, "GET, POST or DELETE");
+  }
+  if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Member-Key header is required");
+  return r;
+}
+
 // GET /api/groups/{code}?format=json|md: the group's record, for whoever holds its key (the
 // X-Group-Key header, never the URL).
 Route group_resource(const HttpRequest& req, std::string_view rest) {
@@ -212,13 +255,33 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
       if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
       return r;
     }
+    // POST .../members {"name": ...}: an organiser gives a person a member link.
+    // DELETE .../members/{id}: an organiser removes a member (their data is erased).
+    constexpr std::string_view members = "members";
+    if (sub.rfind(members, 0) == 0 && query.empty()) {
+      const std::string_view rest_of = sub.substr(members.size());
+      Route r = of_kind(Route::Kind::add_member);
+      r.code = code;
+      if (rest_of.empty()) {
+        if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+        const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+        if (body.is_discarded() || !body.is_object() || body.size() != 1 || !body.contains("name") || !body["name"].is_string())
+          return refuse(http::status::bad_request, "the body must be {\"name\": the member's name}");
+        r.title = body["name"].get<std::string>();
+      } else {
+        const auto id = parse_number(rest_of.substr(1));
+        if (rest_of[0] != '/' || id == 0) return refuse(http::status::not_found, "no member has this number");
+        if (req.method() != http::verb::delete_) return refuse(http::status::method_not_allowed, "use DELETE");
+        r.kind = Route::Kind::remove_member;
+        r.member = id;
+      }
+      r.key = header(req, "X-Group-Key");
+      if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
+      return r;
+    }
     constexpr std::string_view ideas = "ideas/";
     if (sub.rfind(ideas, 0) != 0 || !query.empty()) return refuse(http::status::not_found, "not found");
-    const std::string_view number = sub.substr(ideas.size());
-    std::uint32_t idea = 0;
-    if (number.empty() || number.size() > 9 || number.find_first_not_of("0123456789") != std::string_view::npos)
-      return refuse(http::status::not_found, "no idea has this number");
-    for (char c : number) idea = idea * 10 + static_cast<std::uint32_t>(c - '0');
+    const std::uint32_t idea = parse_number(sub.substr(ideas.size()));
     if (idea == 0) return refuse(http::status::not_found, "no idea has this number");
     if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
     const auto body = nlohmann::json::parse(req.body(), nullptr, false);
@@ -250,7 +313,8 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
   r.code = code;
   r.format = "json";
   if (query == "format=md") r.format = "md";
-  else if (!query.empty() && query != "format=json") return refuse(http::status::bad_request, "format is json or md");
+  else if (query == "format=csv") r.format = "csv";
+  else if (!query.empty() && query != "format=json") return refuse(http::status::bad_request, "format is json, md or csv");
   r.key = header(req, "X-Group-Key");
   if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
   return r;
@@ -333,6 +397,10 @@ Route route_request(const HttpRequest& req, const Settings& settings, bool https
   if (target.rfind(groups_prefix, 0) == 0) {
     if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
     return group_resource(req, target.substr(groups_prefix.size()));
+  }
+  if (target == "/api/member") {
+    if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed");
+    return member_resource(req);
   }
   // The ideas a browser's person wrote, by the follow secrets it keeps (in the body, never the URL).
   if (target == "/api/ideas/follow") {

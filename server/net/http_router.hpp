@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "net/hosts.hpp"
+#include "core/types.hpp"
 #include "net/settings.hpp"
 
 namespace everyvoice::net {
@@ -48,6 +49,11 @@ struct Route {
     group_settings,  // POST /api/groups/{code}/settings: `code`, `key`, `retention_days`
     idea_status,     // POST /api/groups/{code}/ideas/{id}: `code`, `key`, `idea`, `idea_status`, `message` (the reason)
     follow_ideas,    // POST /api/ideas/follow: `secrets` (the follow secrets a browser keeps)
+    add_member,      // POST /api/groups/{code}/members: `code`, `key` (group key), `title` (the member's name)
+    remove_member,   // DELETE /api/groups/{code}/members/{id}: `code`, `key`, `member`
+    member_view,     // GET /api/member: `key` (the member key)
+    member_update,   // POST /api/member: `key`, `title` (name), `preference`, `offers`, `record`
+    member_leave,    // DELETE /api/member: `key`
     test_fault,      // GET /__test/fault, only with EVERYVOICE_TEST_FAULTS=1 (faults.hpp)
   };
   Kind kind = Kind::refuse;
@@ -67,6 +73,10 @@ struct Route {
   std::string idea_status;
   std::vector<std::string> secrets;
   std::uint32_t retention_days = 0;
+  std::uint32_t member = 0;
+  core::Preference preference = core::Preference::none;
+  std::uint8_t offers = 0;  // bits 1 << core::Offer
+  bool record = false;
 };
 
 // How many follow secrets one POST /api/ideas/follow may ask about.

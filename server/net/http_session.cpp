@@ -169,6 +169,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                          });
       case Route::Kind::follow_ideas:
         return follow_ideas(route, version, keep);
+      case Route::Kind::add_member:
+      case Route::Kind::remove_member:
+      case Route::Kind::member_view:
+      case Route::Kind::member_update:
+      case Route::Kind::member_leave:
+        return member_route(route, version, keep, req.method() == http::verb::head);
       case Route::Kind::test_fault:
         throw InjectedFault();
       case Route::Kind::qr_code:
@@ -349,6 +355,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       res.set(http::field::content_type, "text/markdown; charset=utf-8");
       res.set(http::field::content_disposition, "attachment; filename=\"everyvoice-group-" + route.code + ".md\"");
       res.body() = codec::group_report_md(group, route.code);
+    } else if (route.format == "csv") {
+      res.set(http::field::content_type, "text/csv; charset=utf-8");
+      res.set(http::field::content_disposition, "attachment; filename=\"everyvoice-participation-" + route.code + ".csv\"");
+      res.body() = codec::participation_csv(group);
     } else {
       res.set(http::field::content_type, "application/json");
       res.body() = codec::group_record(group, route.code).dump();
@@ -413,6 +423,93 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                                          answer.error, version, keep));
           send_json(self, http::status::ok, codec::group_idea(*answer.idea).dump(), version, keep);
         });
+  }
+
+  // Sends the refusal in `a`, if it is one: whose key (`whose`: "group" or "member") did not
+  // match, a bad request, or that nothing could be saved. False when `a` is an answer.
+  bool refused(const GroupRegistry::Answer& a, const char* whose, unsigned version, bool keep) {
+    const auto refuse = [&](http::status status, std::string message) {
+      send_later(error_response(status, std::move(message), version, keep));
+      return true;
+    };
+    const bool member = std::string_view(whose) == "member";
+    if (a.access == GroupRegistry::Access::not_found)
+      return refuse(http::status::not_found, member ? "this member link names no group on this server" : "no group has this code");
+    if (a.access == GroupRegistry::Access::wrong_key)
+      return refuse(http::status::forbidden, member ? "this member link is not valid (its member may have left)" : "wrong group key");
+    if (a.error == "storage") return refuse(http::status::service_unavailable, "the change could not be saved right now; nothing changed");
+    if (!a.error.empty())
+      return refuse(a.error.rfind("there is no", 0) == 0 ? http::status::not_found : http::status::bad_request, a.error);
+    return false;
+  }
+
+  // A group's members: an organiser adds or removes one (group key); a member reads, changes or
+  // erases their own data (member key).
+  void member_route(const Route& route, unsigned version, bool keep, bool head) {
+    auto self = shared_from_this();
+    switch (route.kind) {
+      case Route::Kind::add_member: {
+        auto member_key = GroupRegistry::new_member_key(route.code);
+        const auto hash = GroupRegistry::member_key_hash(member_key);
+        const auto limit = ctx_.settings.group_members;
+        return ctx_.groups.change(
+            route.code, route.key,
+            [name = route.title, hash, limit](const core::GroupState& g) { return core::add_member(g, name, hash, limit); },
+            [self, hash, member_key = std::move(member_key), version, keep](GroupRegistry::Answer a) {
+              if (self->refused(a, "group", version, keep)) return;
+              const core::GroupMember* m = a.state->member_by_key_hash(hash);
+              if (!m) return self->send_later(self->error_response(http::status::service_unavailable, "the member could not be added", version, keep));
+              send_json(self, http::status::created,
+                        nlohmann::json{{"member", codec::group_member(*a.state, *m)}, {"member_key", member_key}}.dump(),
+                        version, keep);
+            });
+      }
+      case Route::Kind::remove_member:
+        return ctx_.groups.change(
+            route.code, route.key, [id = route.member](const core::GroupState& g) { return core::remove_member(g, id); },
+            [self, version, keep](GroupRegistry::Answer a) {
+              if (self->refused(a, "group", version, keep)) return;
+              self->send_no_content(version, keep);
+            });
+      case Route::Kind::member_view: {
+        core::GroupState group;
+        std::uint32_t id = 0;
+        GroupRegistry::Answer a;
+        a.access = ctx_.groups.read_as_member(route.key, group, id);
+        if (refused(a, "member", version, keep)) return;
+        auto body = codec::member_view(group, *group.member(id)).dump();
+        if (head) body.clear();
+        return send_json(self, http::status::ok, std::move(body), version, keep);
+      }
+      case Route::Kind::member_update:
+        return ctx_.groups.change_as_member(
+            route.key,
+            [r = route](const core::GroupState& g, std::uint32_t id) {
+              return core::change_member(g, id, r.title, r.preference, r.offers, r.record);
+            },
+            [self, version, keep](GroupRegistry::Answer a) {
+              if (self->refused(a, "member", version, keep)) return;
+              const core::GroupMember* m = a.state->member(a.member);
+              if (!m) return self->send_later(self->error_response(http::status::forbidden, "this member has left", version, keep));
+              send_json(self, http::status::ok, codec::member_view(*a.state, *m).dump(), version, keep);
+            });
+      case Route::Kind::member_leave:
+        return ctx_.groups.change_as_member(
+            route.key, [](const core::GroupState& g, std::uint32_t id) { return core::remove_member(g, id); },
+            [self, version, keep](GroupRegistry::Answer a) {
+              if (self->refused(a, "member", version, keep)) return;
+              self->send_no_content(version, keep);
+            });
+      default:
+        return;
+    }
+  }
+
+  void send_no_content(unsigned version, bool keep) {
+    http::response<http::empty_body> res{http::status::no_content, version};
+    secure(res, https_);
+    res.keep_alive(keep);
+    send_later(std::move(res));
   }
 
   // What became of the points this browser's person wrote: by the secrets it keeps.

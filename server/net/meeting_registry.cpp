@@ -11,7 +11,7 @@ namespace everyvoice::net {
 std::shared_ptr<MeetingRoom> MeetingRegistry::add(store::LoadedMeeting meeting) {
   const std::string code = meeting.code;
   auto room = std::make_shared<MeetingRoom>(ioc_, settings_, log_, std::move(meeting));
-  room->set_group_sink(group_sink_);
+  room->set_group_sink(group_sink_, member_lookup_);
   {
     std::lock_guard lock(mutex_);
     rooms_[code] = room;

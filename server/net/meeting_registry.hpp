@@ -23,7 +23,10 @@ class MeetingRegistry {
       : ioc_(ioc), settings_(settings), log_(log) {}
 
   // Where every room reports to its group (MeetingRoom::set_group_sink). Before restore().
-  void set_group_sink(MeetingRoom::GroupSink sink) { group_sink_ = std::move(sink); }
+  void set_group_sink(MeetingRoom::GroupSink sink, MeetingRoom::MemberLookup members) {
+    group_sink_ = std::move(sink);
+    member_lookup_ = std::move(members);
+  }
   // The meetings the log held at startup.
   void restore(std::vector<store::LoadedMeeting> meetings);
 
@@ -54,6 +57,7 @@ class MeetingRegistry {
   const Settings& settings_;
   store::EventLog& log_;
   MeetingRoom::GroupSink group_sink_;
+  MeetingRoom::MemberLookup member_lookup_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<MeetingRoom>> rooms_;
   std::set<std::string> reserved_;  // codes being created

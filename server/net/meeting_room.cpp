@@ -253,8 +253,13 @@ void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::st
                        "this meeting has reached its limit of " + std::to_string(settings_.participants_per_meeting) +
                            " people");
   const Millis now = now_ms();
+  // A member of the meeting's group, by a member key they keep (the group's participation record).
+  std::uint32_t member = 0;
+  if (!request.member_keys.empty() && member_lookup_ && !state_.group.group.empty())
+    member = member_lookup_(state_.group.group, request.member_keys);
   core::Outcome outcome = core::decide(
-      state_, core::server_actor, core::Join{std::move(request.name), role, request.location, request.preference}, now);
+      state_, core::server_actor, core::Join{std::move(request.name), role, request.location, request.preference, member},
+      now);
   if (!outcome.accepted())
     return refuse_join(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   const auto who = static_cast<ParticipantId>(state_.participants.size() + 1);
@@ -481,13 +486,17 @@ void MeetingRoom::fail_pending(const std::string& error) {
 }
 
 void MeetingRoom::publish(Pending& pending) {
-  bool group_follows = false;  // the agreement or the decision record changed
+  // The agreement, the decision record, the carried points or a member's participation changed.
+  bool group_follows = false;
   for (const auto& e : pending.events) {
     core::apply(committed_, e);
     history_.push_back(e);
+    const auto* turn = std::get_if<core::TurnEnded>(&e.event);
     group_follows = group_follows || std::holds_alternative<core::AgreementItemChanged>(e.event) ||
                     std::holds_alternative<core::DecisionRecorded>(e.event) ||
-                    std::holds_alternative<core::PointCarried>(e.event);
+                    std::holds_alternative<core::PointCarried>(e.event) ||
+                    std::holds_alternative<core::MemberAttended>(e.event) ||
+                    (turn && committed_.participants[turn->id - 1].member != 0);
   }
   if (group_follows && group_sink_ && !committed_.group.group.empty())
     group_sink_(committed_.group.group, core::group_facts(code_, committed_));

@@ -46,8 +46,14 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Where a meeting of a group reports what its group follows (GroupRegistry::sync), after a
   // commit that changed its agreement or decision record or carried a point forward, and once at
   // start. Before start().
+  // And where it asks which member of its group holds one of the member keys someone joins with
+  // (GroupRegistry::member_of): 0 if none.
   using GroupSink = std::function<void(const std::string& group, core::GroupFacts facts)>;
-  void set_group_sink(GroupSink sink) { group_sink_ = std::move(sink); }
+  using MemberLookup = std::function<std::uint32_t(const std::string& group, const std::vector<std::string>& member_keys)>;
+  void set_group_sink(GroupSink sink, MemberLookup members) {
+    group_sink_ = std::move(sink);
+    member_lookup_ = std::move(members);
+  }
 
   void start();  // starts the heartbeat (and reports to the meeting's group, if it has one)
 
@@ -141,6 +147,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   const Settings& settings_;
   store::EventLog& log_;
   GroupSink group_sink_;
+  MemberLookup member_lookup_;
   const std::int64_t id_;
   const std::string code_;
   SecretHash facilitator_key_hash_{};

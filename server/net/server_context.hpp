@@ -124,7 +124,10 @@ struct ServerContext {
       : io(ioc), settings(std::move(s)), log(event_log), meetings(ioc, settings, event_log), groups(settings, event_log),
         addresses(settings.connections_per_ip), creates(settings.meeting_creates_per_minute),
         proxies(trusted_proxies(settings)), static_files(settings.static_dir) {
-    meetings.set_group_sink([this](const std::string& group, core::GroupFacts facts) { groups.sync(group, std::move(facts)); });
+    meetings.set_group_sink([this](const std::string& group, core::GroupFacts facts) { groups.sync(group, std::move(facts)); },
+                            [this](const std::string& group, const std::vector<std::string>& member_keys) {
+                              return groups.member_of(group, member_keys);
+                            });
   }
   boost::asio::io_context& io;
   const Settings settings;

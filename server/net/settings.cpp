@@ -113,6 +113,7 @@ const std::vector<Flag>& flags() {
       number("participants-per-meeting", "people who can join one meeting", &Settings::participants_per_meeting),
       number("meetings", "active (not ended) meetings held at once", &Settings::meetings),
       number("groups", "groups held (POST /api/groups)", &Settings::groups),
+      number("group-members", "members one group keeps (POST /api/groups/{code}/members)", &Settings::group_members),
       number("meeting-creates-per-minute", "meetings and groups one address may create per minute (and at once)",
              &Settings::meeting_creates_per_minute),
       number("send-queue-bytes", "per-connection outgoing queue before updates are dropped for a snapshot",

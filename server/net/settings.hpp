@@ -37,6 +37,7 @@ struct Settings {
   std::size_t participants_per_meeting = 5000;   // people who can join one meeting (removed ones excluded)
   std::size_t meetings = 1000;                   // active (not ended) meetings held at once
   std::size_t groups = 1000;                     // groups held (each its meetings' standing space)
+  std::size_t group_members = 500;               // members one group keeps
   double meeting_creates_per_minute = 10;        // per address: meetings and groups created (burst of the same size)
   std::size_t send_queue_bytes = 1024 * 1024;    // per connection: above it, queued updates are dropped
                                                  // and the client gets a fresh snapshot once drained

@@ -47,7 +47,8 @@ constexpr std::uint8_t snapshot_version = 2;
 //      (ProposalDrafted, DraftProposalPresented).
 //  11: MeetingState::group (GroupAgreementCarried: a meeting of a group).
 //  12: WrittenPoint::follow_hash and carried (PointFollowable, PointCarried: "you said, we did").
-constexpr std::uint32_t state_layout = 12;
+//  13: Participant::member (MemberAttended) and MeetingState::roles (RolesAssigned): a group's members.
+constexpr std::uint32_t state_layout = 13;
 
 template <class E>
 concept StoredEnumType = std::is_enum_v<E> && requires { StoredEnum<E>::by_tag; };
@@ -359,10 +360,19 @@ template <class A> void describe(A& a, GroupDecisionLogged& x) { a(x.meeting, x.
 template <class A> void describe(A& a, GroupIdeaAdded& x) { a(x.meeting, x.point, x.kind, x.text, x.follow_hash); }
 template <class A> void describe(A& a, GroupIdeaStatusChanged& x) { a(x.idea, x.status, x.reason); }
 template <class A> void describe(A& a, GroupRetentionSet& x) { a(x.days); }
+template <class A> void describe(A& a, RoleHolder& x) { a(x.role, x.member, x.name); }
+template <class A> void describe(A& a, MemberAttended& x) { a(x.participant, x.member); }
+template <class A> void describe(A& a, RolesAssigned& x) { a(x.roles); }
+template <class A> void describe(A& a, GroupMemberAdded& x) { a(x.member, x.name, x.key_hash); }
+template <class A> void describe(A& a, GroupMemberChanged& x) { a(x.member, x.name, x.preference, x.offers, x.record); }
+template <class A> void describe(A& a, GroupMemberLeft& x) { a(x.member); }
+template <class A> void describe(A& a, GroupRolesAssigned& x) { a(x.meeting, x.roles); }
+template <class A> void describe(A& a, GroupAttendanceRecorded& x) { a(x.meeting, x.member, x.spoken_ms, x.turns); }
+template <class A> void describe(A&, GroupRedacted&) {}
 template <class A> void describe(A& a, PointFollowable& x) { a(x.point, x.follow_hash); }
 template <class A> void describe(A& a, PointCarried& x) { a(x.point); }
 
-template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms); }
+template <class A> void describe(A& a, Participant& x) { a(x.id, x.name, x.role, x.location, x.preference, x.presence, x.proxy, x.removed, x.joined_at, x.turns, x.spoken_ms, x.member); }
 template <class A> void describe(A& a, QueueEntry& x) { a(x.who, x.kind, x.raised_at, x.hand_no, x.pinned_at, x.pin_reason); }
 template <class A> void describe(A& a, Turn& x) { a(x.who, x.started_at, x.in_round); }
 template <class A> void describe(A& a, Override& x) { a(x.kind, x.by, x.target, x.reason, x.at); }
@@ -381,7 +391,8 @@ template <class A> void describe(A& a, MeetingState& x) {
   a(x.seq, x.title, x.locked, x.ended, x.participants, x.name_keys, x.queue, x.hands_raised, x.policy, x.turn_limit_seconds,
     x.turn, x.last_speaker_location, x.overrides, x.waits, x.rounds, x.polls, x.proposals, x.objections, x.decisions,
     x.agreement, x.points, x.signals, x.signal_window_seconds, x.signal_display_threshold, x.agenda, x.current_item,
-    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language, x.started, x.started_at, x.group);
+    x.opened_at, x.ended_at, x.time_zone, x.utc_offset_minutes, x.call_link, x.points_shown, x.points_moderated, x.language, x.started, x.started_at, x.group,
+    x.roles);
 }
 }  // namespace everyvoice::core
 

@@ -193,6 +193,7 @@ struct EventLog::Job {
     std::int64_t group;
     std::vector<core::GroupStamped> events;
     Done done;
+    std::vector<core::Seq> redact;
   };
   struct DeleteGroup {
     std::int64_t group;
@@ -311,8 +312,9 @@ void EventLog::create_group(std::string code, std::string key_hash, Millis now, 
   push(Job{Job::CreateGroup{std::move(code), std::move(key_hash), now, std::move(events), std::move(done)}});
 }
 
-void EventLog::append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done) {
-  push(Job{Job::AppendGroup{group, std::move(events), std::move(done)}});
+void EventLog::append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done,
+                            std::vector<core::Seq> redact) {
+  push(Job{Job::AppendGroup{group, std::move(events), std::move(done), std::move(redact)}});
 }
 
 void EventLog::delete_group(std::int64_t group, Done done) { push(Job{Job::DeleteGroup{group, std::move(done)}}); }
@@ -420,7 +422,20 @@ void EventLog::run() {
               try {
                 exec(db_, "BEGIN IMMEDIATE");
                 insert_group_events(db_, w.group, w.events);
+                if (!w.redact.empty()) {
+                  // secure_delete is on: the old bodies' bytes are overwritten, not only unlinked.
+                  Statement redact(db_, "UPDATE group_events SET body = ? WHERE grp = ? AND seq = ?");
+                  const std::string body = encode_group_event(core::GroupRedacted{});
+                  for (const auto seq : w.redact) {
+                    redact.bind_blob(1, body).bind(2, w.group).bind(3, static_cast<std::int64_t>(seq));
+                    if (redact.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                  }
+                }
                 exec(db_, "COMMIT");
+                if (!w.redact.empty()) {
+                  wal_to_empty_ = true;
+                  empty_wal();
+                }
               } catch (const std::exception& e) {
                 error = e.what();
                 sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

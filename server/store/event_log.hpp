@@ -144,7 +144,11 @@ class EventLog {
   // A new group with its first events; `done` receives its id (0 on failure).
   void create_group(std::string code, std::string key_hash, core::Millis now, std::vector<core::GroupStamped> events,
                     std::function<void(std::int64_t id, const std::string& error)> done);
-  void append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done);
+  // Appends a group's events; in the same transaction, the events numbered in `redact` are
+  // replaced by GroupRedacted (a member's data erased, core::GroupChange), and the WAL is then
+  // emptied so that no copy of them stays in it.
+  void append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done,
+                    std::vector<core::Seq> redact = {});
   // Deletes a group's row and events (its meetings are deleted one by one, as any meeting).
   void delete_group(std::int64_t group, Done done);
 

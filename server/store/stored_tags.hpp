@@ -82,6 +82,8 @@ template <> inline constexpr std::uint32_t event_tag<core::DraftProposalPresente
 template <> inline constexpr std::uint32_t event_tag<core::GroupAgreementCarried> = 55;
 template <> inline constexpr std::uint32_t event_tag<core::PointFollowable> = 56;
 template <> inline constexpr std::uint32_t event_tag<core::PointCarried> = 57;
+template <> inline constexpr std::uint32_t event_tag<core::MemberAttended> = 58;
+template <> inline constexpr std::uint32_t event_tag<core::RolesAssigned> = 59;
 
 // A group's events (core/group.hpp): their own numbering, in the group_events table.
 template <> inline constexpr std::uint32_t event_tag<core::GroupCreated> = 0;
@@ -91,6 +93,12 @@ template <> inline constexpr std::uint32_t event_tag<core::GroupDecisionLogged> 
 template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaAdded> = 4;
 template <> inline constexpr std::uint32_t event_tag<core::GroupIdeaStatusChanged> = 5;
 template <> inline constexpr std::uint32_t event_tag<core::GroupRetentionSet> = 6;
+template <> inline constexpr std::uint32_t event_tag<core::GroupMemberAdded> = 7;
+template <> inline constexpr std::uint32_t event_tag<core::GroupMemberChanged> = 8;
+template <> inline constexpr std::uint32_t event_tag<core::GroupMemberLeft> = 9;
+template <> inline constexpr std::uint32_t event_tag<core::GroupRolesAssigned> = 10;
+template <> inline constexpr std::uint32_t event_tag<core::GroupAttendanceRecorded> = 11;
+template <> inline constexpr std::uint32_t event_tag<core::GroupRedacted> = 12;
 // clang-format on
 
 // --- Enum values ---------------------------------------------------------------------------------
@@ -153,6 +161,9 @@ template <> struct StoredEnum<core::ObjectionStatus> {
 template <> struct StoredEnum<core::IdeaStatus> {
   static constexpr std::array by_tag{core::IdeaStatus::open, core::IdeaStatus::working, core::IdeaStatus::done,
                                      core::IdeaStatus::not_possible};
+};
+template <> struct StoredEnum<core::MeetingRole> {
+  static constexpr std::array by_tag{core::MeetingRole::note_taker, core::MeetingRole::timekeeper, core::MeetingRole::greeter};
 };
 template <> struct StoredEnum<core::PointKind> {
   static constexpr std::array by_tag{core::PointKind::point, core::PointKind::question};

@@ -155,6 +155,28 @@ class EventFormatTest : public MeetingFixture {
     core::apply(group, group_log.back());
     group_log.push_back(GroupStamped{group.seq + 1, now, GroupRetentionSet{365}});
     core::apply(group, group_log.back());
+    // Added after the lines above were pinned, so appended: the group's members, the roles they
+    // held (RolesAssigned), a member's attendance (MemberAttended), a member leaving (redacted).
+    const auto add_group = [&](GroupEvent e) {
+      group_log.push_back(GroupStamped{group.seq + 1, now, std::move(e)});
+      core::apply(group, group_log.back());
+    };
+    add_group(GroupMemberAdded{1, "Rosa", std::string(64, 'a')});
+    add_group(GroupMemberChanged{1, "Rosa", Preference::write, 0b1001, true});
+    add_group(GroupMemberAdded{2, "Sam", std::string(64, 'b')});
+    const auto roles = assign_roles(group);
+    ASSERT_EQ(roles.size(), 2U) << "Rosa takes notes; nobody keeps time; Sam has no offer, so Rosa greets too";
+    const auto more = stamp(state, {RolesAssigned{roles}, MemberAttended{pat, 1}}, now);
+    for (const auto& e : more) {
+      apply(state, e);
+      log.push_back(e);
+    }
+    for (auto& e : group_sync(group, group_facts("FMT234", state))) add_group(std::move(e));
+    ASSERT_EQ(group.attendance.size(), 1U);
+    const auto left = remove_member(group, 2);
+    ASSERT_EQ(left.redact.size(), 1U);
+    for (const auto& e : left.events) add_group(e);
+    add_group(GroupRedacted{});
   }
   ParticipantId fac = 0, pat = 0, quinn = 0;
   GroupState group;
