@@ -279,5 +279,139 @@ TEST(GroupDates, AddDaysCrossesMonthsYearsAndLeapDaysAndRefusesWhatIsNotADate) {
   EXPECT_EQ(add_days("2027-01-05x", 1), "");
 }
 
+// Members and their offers: each meeting's roles come from the offers, rotate across meetings,
+// and go to someone without a role yet when there is one. Roles nobody offers stay out.
+class MemberTest : public GroupTest {
+ protected:
+  std::vector<Seq> seqs;  // every event appended, by its seq: what the log holds
+  std::uint32_t add(const std::string& name, std::uint8_t offers, bool record, Preference p = Preference::none) {
+    auto added = add_member(group, name, std::string(64, static_cast<char>('a' + group.members.size())), 50);
+    EXPECT_TRUE(added.error.empty()) << added.error;
+    append(std::move(added.events));
+    const auto id = static_cast<std::uint32_t>(group.members.size());
+    auto changed = change_member(group, id, name, p, offers, record);
+    EXPECT_TRUE(changed.error.empty()) << changed.error;
+    append(std::move(changed.events));
+    return id;
+  }
+  static constexpr std::uint8_t notes = 1U << static_cast<unsigned>(Offer::notes);
+  static constexpr std::uint8_t time = 1U << static_cast<unsigned>(Offer::timekeeping);
+  static constexpr std::uint8_t welcome = 1U << static_cast<unsigned>(Offer::welcoming);
+  std::vector<std::string> roles_of(const MeetingState& m) const {
+    std::vector<std::string> out;
+    for (const auto& r : m.roles) out.push_back(std::string(name_of(r.role)) + " " + r.name);
+    return out;
+  }
+};
+
+TEST_F(MemberTest, RolesComeFromOffersAndRotateAcrossMeetings) {
+  add("Rosa", notes | welcome, false);
+  add("Sam", notes, false);
+  add("Tia", time, false);
+  add("Uma", 0, false);  // offers nothing: never handed a role
+  GroupMeetingRun first("AAA111", group, now);
+  EXPECT_EQ(roles_of(first.state), (std::vector<std::string>{"note_taker Rosa", "timekeeper Tia", "greeter Rosa"}))
+      << "Sam offers notes too, but Rosa comes first; only Rosa offers to welcome people, so she greets too";
+  sync(first);
+  GroupMeetingRun second("BBB222", group, now + day_ms);
+  EXPECT_EQ(roles_of(second.state), (std::vector<std::string>{"note_taker Sam", "timekeeper Tia", "greeter Rosa"}))
+      << "notes rotate to Sam";
+  sync(second);
+  GroupMeetingRun third("CCC333", group, now + 2 * day_ms);
+  EXPECT_EQ(roles_of(third.state), (std::vector<std::string>{"note_taker Rosa", "timekeeper Tia", "greeter Rosa"}))
+      << "and back to Rosa";
+  sync(third);
+  add("Vi", welcome, false);
+  GroupMeetingRun fourth("DDD444", group, now + 3 * day_ms);
+  EXPECT_EQ(roles_of(fourth.state), (std::vector<std::string>{"note_taker Sam", "timekeeper Tia", "greeter Vi"}))
+      << "Vi, new, has never greeted";
+  EXPECT_EQ(group_sync(group, group_facts("BBB222", second.state)).size(), 0u) << "the roles are synced once";
+}
+
+TEST_F(MemberTest, ParticipationIsRecordedOnlyForMembersWhoAgreedAndNeverForAnonymousActs) {
+  const auto rosa = add("Rosa", 0, true);
+  const auto sam = add("Sam", 0, false);
+  GroupMeetingRun m("AAA111", group, now);
+  ASSERT_TRUE(handle(m.state, server_actor, Join{"Rosa", Role::participant, Location::remote, Preference::none, rosa}, m.now).accepted());
+  const auto rosa_here = static_cast<ParticipantId>(m.state.participants.size());
+  ASSERT_TRUE(handle(m.state, server_actor, Join{"Sam", Role::participant, Location::remote, Preference::none, sam}, m.now).accepted());
+  const auto sam_here = static_cast<ParticipantId>(m.state.participants.size());
+  for (auto who : {rosa_here, sam_here}) {
+    m.ok(m.fac, CallSpeaker{who, "next"});
+    m.now += 90'000;
+    m.ok(m.fac, EndTurn{});
+  }
+  // An anonymous point and an anonymous vote: nothing of them reaches the group's record.
+  m.ok(rosa_here, SubmitPoint{PointKind::point, "Quietly: more breaks", true, ""});
+  sync(m);
+  ASSERT_EQ(group.attendance.size(), 1u) << "Sam did not agree to a record";
+  EXPECT_EQ(group.attendance[0].member, rosa);
+  EXPECT_EQ(group.attendance[0].spoken_ms, 90'000);
+  EXPECT_EQ(group.attendance[0].turns, 1u);
+  EXPECT_EQ(sync(m), 0u) << "unchanged: nothing recorded again";
+  m.ok(m.fac, CallSpeaker{rosa_here, "again"});
+  m.now += 30'000;
+  m.ok(m.fac, EndTurn{});
+  EXPECT_EQ(sync(m), 1u);
+  ASSERT_EQ(group.attendance.size(), 1u) << "one row per member per meeting, as it now stands";
+  EXPECT_EQ(group.attendance[0].spoken_ms, 120'000);
+
+  // Withdrawing consent erases what was recorded, and the events that held it are redacted.
+  const auto withdrawn = change_member(group, rosa, "Rosa", Preference::none, 0, false);
+  EXPECT_EQ(withdrawn.redact, std::vector<Seq>{group.attendance[0].seq});
+  append(withdrawn.events);
+  EXPECT_TRUE(group.attendance.empty());
+  EXPECT_EQ(sync(m), 0u) << "nothing is recorded without consent";
+}
+
+TEST_F(MemberTest, JoiningAsAMemberCountsOnlyInAMeetingOfTheGroup) {
+  MeetingState alone;
+  for (const auto& e : stamp(alone, {MeetingOpened{"On its own"}}, now)) apply(alone, e);
+  const auto h = handle(alone, server_actor, Join{"Rosa", Role::participant, Location::remote, Preference::none, 1}, now);
+  ASSERT_TRUE(h.accepted());
+  EXPECT_EQ(alone.participants[0].member, 0u);
+  EXPECT_EQ(h.events.size(), 1u) << "no MemberAttended outside a group";
+}
+
+// Leaving erases a member's data: the events that held it are redacted (what the store writes in
+// place of them), and replaying the redacted log gives the same group, with later members' ids
+// unchanged.
+TEST_F(MemberTest, ALeavingMembersDataIsErasedAndTheRedactedLogReplaysToTheSameGroup) {
+  std::vector<GroupStamped> log{GroupStamped{1, now, GroupCreated{"Tenants' panel"}}};
+  const auto record = [&](std::vector<GroupEvent> events) {
+    for (auto& e : events) {
+      log.push_back(GroupStamped{group.seq + 1, now, std::move(e)});
+      apply(group, log.back());
+    }
+  };
+  record(add_member(group, "Rosa", std::string(64, 'a'), 50).events);
+  record(change_member(group, 1, "Rosa", Preference::write, notes, true).events);
+  record(add_member(group, "Sam", std::string(64, 'b'), 50).events);
+  record(change_member(group, 2, "Sam", Preference::speak, time, true).events);
+  GroupMeetingRun m("AAA111", group, now);
+  ASSERT_TRUE(handle(m.state, server_actor, Join{"Rosa", Role::participant, Location::remote, Preference::none, 1}, m.now).accepted());
+  record(group_sync(group, group_facts(m.code, m.state)));
+  ASSERT_EQ(group.attendance.size(), 1u);
+  EXPECT_EQ(add_member(group, "Vi", "", 2).error, "the group has its limit of 2 members");
+
+  const auto left = remove_member(group, 1);
+  ASSERT_TRUE(left.error.empty());
+  EXPECT_EQ(left.redact.size(), 3u) << "added, changed, attendance";
+  record(left.events);
+  for (auto& e : log)
+    if (std::find(left.redact.begin(), left.redact.end(), e.seq) != left.redact.end()) e.event = GroupRedacted{};
+  GroupState replayed;
+  for (const auto& e : log) apply(replayed, e);
+  EXPECT_EQ(replayed.members, group.members);
+  EXPECT_EQ(replayed.attendance, group.attendance);
+  EXPECT_EQ(group.member(1), nullptr);
+  EXPECT_TRUE(group.members[0].name.empty());
+  ASSERT_NE(replayed.member(2), nullptr);
+  EXPECT_EQ(replayed.member(2)->name, "Sam");
+  EXPECT_EQ(replayed.member_by_key_hash(std::string(64, 'a')), nullptr) << "the link no longer works";
+  EXPECT_FALSE(remove_member(group, 1).error.empty()) << "gone already";
+  EXPECT_EQ(assign_roles(replayed).size(), 1u) << "Sam keeps time; nobody else offers";
+}
+
 }  // namespace
 }  // namespace everyvoice::core

@@ -296,6 +296,125 @@ TEST(Groups, AnAnonymousAuthorFollowsTheirIdeaAcrossMeetingsAndARestart) {
   }
 }
 
+HttpReply add_member(std::uint16_t port, const CreatedGroup& g, const std::string& name, std::string& member_key) {
+  auto reply = http_call(port, "POST", "/api/groups/" + g.code + "/members", json{{"name", name}}.dump(), {{"X-Group-Key", g.key}});
+  if (reply.status == 201) member_key = json::parse(reply.body).at("member_key").get<std::string>();
+  return reply;
+}
+
+HttpReply as_member(std::uint16_t port, const std::string& method, const std::string& member_key, const json& body = nullptr) {
+  return http_call(port, method, "/api/member", body.is_null() ? "" : body.dump(), {{"X-Member-Key", member_key}});
+}
+
+std::string seen_text(WsClient& c) {
+  c.drain(100ms);
+  std::string out;
+  for (const auto& m : c.seen) out += m.dump();
+  return out;
+}
+
+std::string participation(std::uint16_t port, const CreatedGroup& g) {
+  const auto reply = http_call(port, "GET", "/api/groups/" + g.code + "?format=csv", "", {{"X-Group-Key", g.key}});
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return reply.body;
+}
+
+// Members (issue 17): a member link made by an organiser; the member keeps their preference, offers
+// and consent; the meeting's roles come from the offers; a consenting member's attendance and
+// speaking time reach the participation record (CSV), across a restart; a member who leaves is
+// erased from the group, on disk too.
+TEST(Groups, MembersOfferRolesKeepAParticipationRecordAndLeaveWithoutTrace) {
+  ServerProcess server;
+  const auto g = create_group(server.port(), "Tenants' panel");
+  std::string rosa_key, sam_key;
+  const auto added = add_member(server.port(), g, "Rosa Quintero", rosa_key);
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(json::parse(added.body).at("member").at("name"), "Rosa Quintero");
+  EXPECT_EQ(rosa_key.rfind(g.code + ".", 0), 0u) << "a member key names its group";
+  ASSERT_EQ(add_member(server.port(), g, "Samwise Gardener", sam_key).status, 201);
+  EXPECT_EQ(http_call(server.port(), "POST", "/api/groups/" + g.code + "/members", json{{"name", "X"}}.dump(),
+                      {{"X-Group-Key", std::string(32, 'a')}}).status,
+            403);
+  EXPECT_EQ(add_member(server.port(), g, "", sam_key).status, 400);
+
+  // Each member keeps their own data with their key; another key reads nothing.
+  const auto changed = as_member(server.port(), "POST", rosa_key,
+                                 {{"name", "Rosa Quintero"}, {"preference", "write"}, {"offers", {"notes", "welcoming"}}, {"record", true}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body).at("member").at("offers"), (json{"notes", "welcoming"}));
+  ASSERT_EQ(as_member(server.port(), "POST", sam_key, {{"name", "Samwise Gardener"}, {"preference", "listen"}, {"offers", json::array()}, {"record", true}}).status,
+            200);
+  EXPECT_EQ(as_member(server.port(), "GET", g.code + "." + std::string(32, 'f')).status, 403);
+  EXPECT_EQ(as_member(server.port(), "GET", "nogroup").status, 404);
+  EXPECT_EQ(http_call(server.port(), "GET", "/api/member").status, 401);
+
+  // The meeting's roles come from the offers, and everyone sees them.
+  const auto m = meeting_in(server.port(), g, "March forum");
+  {
+    WsClient fac(server.port()), rosa(server.port()), sam(server.port());
+    fac.join(m.code, "Fatima", {{"facilitator_key", m.facilitator_key}});
+    const json view = fac.expect("snapshot").at("view");
+    EXPECT_EQ(view.at("meeting").at("roles"),
+              (json{{{"role", "note_taker"}, {"name", "Rosa Quintero"}}, {{"role", "greeter"}, {"name", "Rosa Quintero"}}}));
+    // Members join under any name; their member key (among others this browser keeps) links them.
+    const json rosa_welcome = rosa.join(m.code, "Ro", {{"member_keys", {"ZZZZZZ.nothing", rosa_key}}});
+    const int ro = rosa_welcome.at("you").at("id").get<int>();
+    const json sam_welcome = sam.join(m.code, "S.", {{"member_keys", {sam_key}}});
+    const int s = sam_welcome.at("you").at("id").get<int>();
+    EXPECT_EQ(seen_text(rosa).find(rosa_key), std::string::npos) << "a member key is never sent back";
+    for (int who : {ro, s}) {
+      ASSERT_EQ(fac.command({{"type", "call_speaker"}, {"participant", who}, {"reason", "next"}})["type"], "ack");
+      std::this_thread::sleep_for(1100ms);
+      ASSERT_EQ(fac.command({{"type", "end_turn"}})["type"], "ack");
+    }
+    const std::string seen = seen_text(fac) + seen_text(rosa);
+    EXPECT_EQ(seen.find("member_attended"), std::string::npos) << "who is a member is never shown";
+    EXPECT_EQ(seen.find("\"member\""), std::string::npos);
+  }
+  std::string csv;
+  for (int i = 0; i < 100; ++i, std::this_thread::sleep_for(20ms)) {
+    csv = participation(server.port(), g);
+    if (csv.find("Samwise") != std::string::npos && csv.find("Rosa") != std::string::npos) break;
+  }
+  EXPECT_EQ(csv.rfind("member,name,meeting,meeting_title,day,spoken_seconds,turns\r\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find(",Rosa Quintero," + m.code + ",March forum,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",1,1\r\n"), std::string::npos) << "a second of speaking, one turn: " << csv;
+
+  server.restart();
+  EXPECT_EQ(participation(server.port(), g), csv) << "the record survives a restart";
+  const json mine = json::parse(as_member(server.port(), "GET", rosa_key).body);
+  EXPECT_EQ(mine.at("group"), "Tenants' panel");
+  ASSERT_EQ(mine.at("attendance").size(), 1u);
+  EXPECT_EQ(mine.at("attendance")[0].at("turns"), 1);
+  EXPECT_EQ(mine.at("roles").size(), 2u);
+  const std::string report = http_call(server.port(), "GET", "/api/groups/" + g.code + "?format=md", "", {{"X-Group-Key", g.key}}).body;
+  EXPECT_NE(report.find("note-taker Rosa Quintero"), std::string::npos) << report;
+  EXPECT_NE(report.find("- Rosa Quintero: taking notes, welcoming newcomers"), std::string::npos) << report;
+
+  // Withdrawing consent erases the record; leaving erases the member.
+  ASSERT_EQ(as_member(server.port(), "POST", rosa_key, {{"name", "Rosa Quintero"}, {"preference", "write"}, {"offers", {"notes"}}, {"record", false}}).status,
+            200);
+  EXPECT_EQ(participation(server.port(), g).find("Rosa"), std::string::npos);
+  EXPECT_EQ(as_member(server.port(), "DELETE", sam_key).status, 204);
+  EXPECT_EQ(as_member(server.port(), "GET", sam_key).status, 403) << "the link no longer works";
+  EXPECT_EQ(as_member(server.port(), "DELETE", sam_key).status, 403);
+  EXPECT_EQ(participation(server.port(), g), "member,name,meeting,meeting_title,day,spoken_seconds,turns\r\n");
+  const json r = record(server.port(), g);
+  ASSERT_EQ(r.at("members").size(), 1u);
+  EXPECT_EQ(r.at("members")[0].at("name"), "Rosa Quintero");
+  EXPECT_EQ(http_call(server.port(), "DELETE", "/api/groups/" + g.code + "/members/1", "", {{"X-Group-Key", g.key}}).status, 204);
+  EXPECT_EQ(http_call(server.port(), "DELETE", "/api/groups/" + g.code + "/members/1", "", {{"X-Group-Key", g.key}}).status, 404);
+  EXPECT_TRUE(record(server.port(), g).at("members").empty());
+  server.restart();
+  EXPECT_TRUE(record(server.port(), g).at("members").empty()) << "erased for good";
+  ASSERT_EQ(server.stop(), 0);
+  for (const char* file : {"/everyvoice.db", "/everyvoice.db-wal"}) {
+    std::ifstream in(server.data_dir() + file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("Samwise"), std::string::npos) << file << ": a member who left leaves no name behind";
+  }
+}
+
 // Deleting a group deletes all its meetings' data, then its own: nothing of it is left on disk.
 TEST(Groups, DeletingAGroupDeletesItsMeetingsAndLeavesNoTrace) {
   ServerProcess server;

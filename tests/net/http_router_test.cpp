@@ -449,7 +449,12 @@ TEST(HttpRouter, GroupsAreCreatedWithANameAndReadWithTheirKeyInAHeader) {
   EXPECT_EQ(r.format, "md");
   EXPECT_EQ(r.key, "k");
   EXPECT_TRUE(refused(route_request(get("/api/groups/R4TQ9N"), defaults()), http::status::unauthorized, false));
-  req = get("/api/groups/R4TQ9N?format=csv");
+  req = get("/api/groups/R4TQ9N?format=csv");  // the participation record
+  req.set("X-Group-Key", "k");
+  r = route_request(req, defaults());
+  ASSERT_EQ(r.kind, Kind::group_record) << r.message;
+  EXPECT_EQ(r.format, "csv");
+  req = get("/api/groups/R4TQ9N?format=xlsx");
   req.set("X-Group-Key", "k");
   EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false));
   req = request(http::verb::delete_, "/api/groups/R4TQ9N");
@@ -468,6 +473,64 @@ TEST(HttpRouter, GroupsAreCreatedWithANameAndReadWithTheirKeyInAHeader) {
   EXPECT_TRUE(refused(route_request(req, defaults()), http::status::forbidden, false));
 }
 
+// Members: organisers add and remove them with the group key; a member reads, changes and erases
+// their own data with their member key, always in a header.
+TEST(HttpRouter, MembersAreAddedByOrganisersAndKeepTheirOwnDataByTheirMemberKey) {
+  HttpRequest add = request(http::verb::post, "/api/groups/R4TQ9N/members");
+  add.set("X-Group-Key", "k");
+  add.body() = R"({"name":"Rosa"})";
+  Route r = route_request(add, defaults());
+  ASSERT_EQ(r.kind, Kind::add_member) << r.message;
+  EXPECT_EQ(r.code, "R4TQ9N");
+  EXPECT_EQ(r.title, "Rosa");
+  for (const std::string body : {R"({})", R"({"name":3})", R"({"name":"Rosa","x":1})", R"([])"}) {
+    add.body() = body;
+    EXPECT_TRUE(refused(route_request(add, defaults()), http::status::bad_request, false)) << body;
+  }
+  add.body() = R"({"name":"Rosa"})";
+  add.erase("X-Group-Key");
+  EXPECT_TRUE(refused(route_request(add, defaults()), http::status::unauthorized, false));
+
+  HttpRequest remove = request(http::verb::delete_, "/api/groups/R4TQ9N/members/7");
+  remove.set("X-Group-Key", "k");
+  r = route_request(remove, defaults());
+  ASSERT_EQ(r.kind, Kind::remove_member) << r.message;
+  EXPECT_EQ(r.member, 7u);
+  for (const char* target : {"/api/groups/R4TQ9N/members/0", "/api/groups/R4TQ9N/members/x", "/api/groups/R4TQ9N/membersx"}) {
+    HttpRequest other = request(http::verb::delete_, target);
+    other.set("X-Group-Key", "k");
+    EXPECT_TRUE(refused(route_request(other, defaults()), http::status::not_found, false)) << target;
+  }
+
+  HttpRequest view = get("/api/member");
+  EXPECT_TRUE(refused(route_request(view, defaults()), http::status::unauthorized, false)) << "the key is required";
+  view.set("X-Member-Key", "R4TQ9N.secret");
+  r = route_request(view, defaults());
+  ASSERT_EQ(r.kind, Kind::member_view) << r.message;
+  EXPECT_EQ(r.key, "R4TQ9N.secret");
+
+  HttpRequest change = request(http::verb::post, "/api/member");
+  change.set("X-Member-Key", "R4TQ9N.secret");
+  change.body() = R"({"name":"Rosa M","preference":"write","offers":["notes","welcoming"],"record":true})";
+  r = route_request(change, defaults());
+  ASSERT_EQ(r.kind, Kind::member_update) << r.message;
+  EXPECT_EQ(r.title, "Rosa M");
+  EXPECT_EQ(r.preference, core::Preference::write);
+  EXPECT_EQ(r.offers, 0b1001);
+  EXPECT_TRUE(r.record);
+  for (const std::string body :
+       {R"({"name":"R","preference":"shout","offers":[],"record":true})", R"({"name":"R","preference":"write","offers":["cake"],"record":true})",
+        R"({"name":"R","preference":"write","offers":[],"record":"yes"})", R"({"name":"R","preference":"write","offers":[]})",
+        R"({"name":"R","preference":"write","offers":[1],"record":false})"}) {
+    change.body() = body;
+    EXPECT_TRUE(refused(route_request(change, defaults()), http::status::bad_request, false)) << body;
+  }
+  HttpRequest leave = request(http::verb::delete_, "/api/member");
+  leave.set("X-Member-Key", "R4TQ9N.secret");
+  EXPECT_EQ(route_request(leave, defaults()).kind, Kind::member_leave);
+  EXPECT_TRUE(refused(route_request(request(http::verb::put, "/api/member"), defaults()), http::status::method_not_allowed, false));
+}
+
 // An idea's status: POST with the key in a header; following: secrets in the body only.
 TEST(HttpRouter, IdeasAreSetByOrganisersAndFollowedBySecretsInTheBody) {
   HttpRequest req = request(http::verb::post, "/api/groups/R4TQ9N/ideas/12");
@@ -483,7 +546,7 @@ TEST(HttpRouter, IdeasAreSetByOrganisersAndFollowedBySecretsInTheBody) {
     EXPECT_TRUE(refused(route_request(req, defaults()), http::status::bad_request, false)) << body;
   }
   for (const char* target : {"/api/groups/R4TQ9N/ideas/0", "/api/groups/R4TQ9N/ideas/x", "/api/groups/R4TQ9N/ideas/",
-                             "/api/groups/R4TQ9N/members/1", "/api/groups/R4TQ9N/ideas/1234567890"}) {
+                             "/api/groups/R4TQ9N/people/1", "/api/groups/R4TQ9N/ideas/1234567890"}) {
     HttpRequest other = request(http::verb::post, target);
     other.set("X-Group-Key", "k");
     other.body() = R"({"status":"done"})";
