@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "codec/csv.hpp"
+
 namespace everyvoice::codec {
 namespace {
 
@@ -46,20 +48,6 @@ json offers_of(const core::GroupMember& m) {
   for (auto o : {core::Offer::notes, core::Offer::timekeeping, core::Offer::writing_up, core::Offer::welcoming})
     if (m.offers_to(o)) out.push_back(core::name_of(o));
   return out;
-}
-
-// A CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, - or @
-// (a formula to a spreadsheet) is neutralised with a quote mark (OWASP, "CSV injection").
-std::string csv_field(const std::string& s) {
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(0, 1, '\'');
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "codec/csv.hpp"
 #include "codec/minutes_words.hpp"
 #include "codec/views.hpp"
 #include "core/agenda.hpp"
@@ -75,16 +76,7 @@ std::string said(std::string_view text) {
   return out;
 }
 
-// A CSV field: quoted, quotes doubled, and a leading = + - @ made harmless for spreadsheets.
-std::string csv(std::string_view text) {
-  std::string out = "\"";
-  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) out.push_back('\'');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
+std::string csv(std::string_view text) { return csv_field(text); }
 
 std::string_view poll_kind_key(PollKind k) {
   switch (k) {
@@ -270,6 +262,16 @@ Doc minutes_doc(const MeetingState& s, std::string_view code, Millis now) {
   w.item(say("people.remote", {{"names", names_or_nobody(remote)}}));
   if (!proxies.empty()) w.item(say("people.proxies", {{"names", say.list(proxies)}}));
   if (!gone.empty()) w.item(say("people.removed", {{"names", say.list(gone)}}));
+  if (!s.roles.empty()) {
+    std::vector<std::string> roles;
+    for (const auto& r : s.roles) {
+      const std::string_view key = r.role == MeetingRole::note_taker ? "role.note_taker"
+                                   : r.role == MeetingRole::timekeeper ? "role.timekeeper"
+                                                                        : "role.greeter";
+      roles.push_back(say(key, {{"name", r.name}}));
+    }
+    w.item(say("people.roles", {{"roles", say.list(roles)}}));
+  }
 
   if (!s.agenda.empty()) {
     w.section(say("section.agenda"));

@@ -377,8 +377,14 @@ TEST(Groups, MembersOfferRolesKeepAParticipationRecordAndLeaveWithoutTrace) {
     if (csv.find("Samwise") != std::string::npos && csv.find("Rosa") != std::string::npos) break;
   }
   EXPECT_EQ(csv.rfind("member,name,meeting,meeting_title,day,spoken_seconds,turns\r\n", 0), 0u) << csv;
-  EXPECT_NE(csv.find(",Rosa Quintero," + m.code + ",March forum,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"Rosa Quintero\"," + m.code + ",\"March forum\","), std::string::npos) << csv;
   EXPECT_NE(csv.find(",1,1\r\n"), std::string::npos) << "a second of speaking, one turn: " << csv;
+
+  const auto minutes = http_call(server.port(), "GET", "/api/meetings/" + m.code + "/minutes?format=md", "",
+                                 {{"X-Facilitator-Key", m.facilitator_key}});
+  EXPECT_NE(minutes.body.find("Roles, from the group's offers: Rosa Quintero takes notes and Rosa Quintero welcomes people"),
+            std::string::npos)
+      << minutes.body;
 
   server.restart();
   EXPECT_EQ(participation(server.port(), g), csv) << "the record survives a restart";
