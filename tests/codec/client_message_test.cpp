@@ -194,7 +194,8 @@ json message_json(const ClientMessage& message) {
                   {"role", name_of(m.role)},
                   {"location", name_of(m.location)},
                   {"preference", name_of(m.preference)},
-                  {"facilitator_key", m.facilitator_key ? json(*m.facilitator_key) : json(nullptr)}};
+                  {"facilitator_key", m.facilitator_key ? json(*m.facilitator_key) : json(nullptr)},
+                  {"member_keys", m.member_keys}};
         } else if constexpr (std::is_same_v<M, ResumeRequest>) {
           return {{"type", "resume"}, {"code", m.code}, {"token", m.token}, {"last_seq", m.last_seq}};
         } else if constexpr (std::is_same_v<M, Ping>) {
@@ -210,7 +211,8 @@ json message_json(const ClientMessage& message) {
 // same defaults.
 json defaults_for(const std::string& type) {
   static const json table{
-      {"join", {{"role", "participant"}, {"location", "remote"}, {"preference", "none"}, {"facilitator_key", nullptr}}},
+      {"join", {{"role", "participant"}, {"location", "remote"}, {"preference", "none"}, {"facilitator_key", nullptr},
+                {"member_keys", json::array()}}},
       {"add_proxy", {{"location", "in_room"}}},
       {"update_profile", {{"for", me}}},
       {"set_presence", {{"for", me}}},
@@ -376,6 +378,11 @@ TEST(ClientExampleFields, Join) {
   EXPECT_EQ(fj.preference, Preference::speak);
   ASSERT_TRUE(fj.facilitator_key);
   EXPECT_EQ(*fj.facilitator_key, "9b1f0e7c2d4a48b6a3e5c7d9f1b3a5c7");
+
+  const Decoded m = decode_example("join--member");
+  ASSERT_TRUE(m.message && std::holds_alternative<JoinRequest>(*m.message));
+  EXPECT_EQ(std::get<JoinRequest>(*m.message).member_keys,
+            std::vector<std::string>{"R4TQ9N.5c2e8a1f9d3b47e6a0c4f8b2d6e1a9c3"});
 
   const Decoded r = decode_example("join--room-display");
   ASSERT_TRUE(r.message && std::holds_alternative<JoinRequest>(*r.message));

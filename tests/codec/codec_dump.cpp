@@ -575,14 +575,18 @@ int main() {
   Driver::emit(codec::encode_heartbeat(d.state.seq, d.now));
   Driver::emit(codec::encode_pong("p9", d.state.seq, d.now));
 
-  // A meeting of a group (issue 17): it starts with the group's agreement (group_agreement_carried)
-  // and a review that falls due on its agenda; `meeting.group` names the group.
+  // A meeting of a group (issue 17): it starts with the group's agreement (group_agreement_carried),
+  // its roles from its members' offers, and a review that falls due on its agenda; `meeting.group`
+  // names the group.
   Driver g;
   GroupState group;
   for (const auto& e : std::vector<GroupStamped>{
            {1, g.now, GroupCreated{"Tenants' panel"}},
            {2, g.now, GroupMeetingAdded{"T6HNFX", "March forum", g.now, 0, {}, 1, {}}},
-           {3, g.now, GroupAgreementChanged{"T6HNFX", 1, 1, "We listen to each other", true}}})
+           {3, g.now, GroupAgreementChanged{"T6HNFX", 1, 1, "We listen to each other", true}},
+           // A member who offers to take notes: the meeting's note-taker (roles_assigned, meeting.roles).
+           {4, g.now, GroupMemberAdded{1, "Rosa", std::string(64, 'a')}},
+           {5, g.now, GroupMemberChanged{1, "Rosa", Preference::write, 1, true}}})
     apply(group, e);
   std::vector<Event> opening{MeetingOpened{"April forum"}, LanguageSet{"en"}};
   for (auto& e : open_group_meeting(group, "R4TQ9N", "2027-01-10", "en", 1, 1)) opening.push_back(std::move(e));
