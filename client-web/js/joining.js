@@ -3,7 +3,7 @@
 // load it.
 import { t } from './i18n.js';
 import { join } from './protocol.js';
-import { saveSeat } from './storage.js';
+import { saveSeat, loadMemberKeys } from './storage.js';
 import { socketUrl } from './connection.js';
 
 // Joins a meeting once, from the join or start page: opens a socket, sends "join", keeps the
@@ -22,7 +22,11 @@ export function joinMeeting(request, seat) {
     };
     const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: t('start.joining.no_answer') }), 10000);
     try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: t('start.joining.unreachable') }); }
-    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), id: 'j1' }));
+    // Member keys go only when this browser holds some: the server links the person to the
+    // meeting's group if one of them is that group's (and tells nobody in the meeting).
+    // A room display is a screen, not a person: it sends none (the server ignores them for it too).
+    const memberKeys = request.role === 'observer' ? [] : loadMemberKeys();
+    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), member_keys: memberKeys.length ? memberKeys : undefined, id: 'j1' }));
     ws.onmessage = (e) => {
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }

@@ -5,6 +5,8 @@
 //   everyvoice:<CODE>:card    true once the facilitator said she saved her facilitator card
 //   everyvoice:<CODE>:points  [{id, text}] the written points posted from this browser (anonymous too)
 //   everyvoice:group:<CODE>   the group key from POST /api/groups (never put in a URL)
+//   everyvoice:members        ["<CODE>.<hex>"] the member keys from member links (/member#key),
+//                             newest last, at most 8 (what join's member_keys takes); never in a URL
 //   everyvoice:follows        [{follow, text, code}] the follow secret sent with each of those points
 //                             (PROTOCOL 5 submit_point): what they became in a group can be asked
 //                             for with POST /api/ideas/follow
@@ -40,6 +42,14 @@ export const saveMyPoints = (code, list) => write(`${code}:points`, list.slice(-
 export const markCardSaved = (code) => write(`${code}:card`, true);
 export const loadGroupKey = (code) => read(`group:${code}`);
 export const saveGroupKey = (code, key) => write(`group:${code}`, key);
+// Member keys: one per group this person is a member of (usually one).
+const MEMBER_KEYS = 8;
+export const loadMemberKeys = () => (read('members') || []).filter((k) => typeof k === 'string');
+export const saveMemberKey = (key) => write('members', [...loadMemberKeys().filter((k) => k !== key), key].slice(-MEMBER_KEYS));
+export function forgetMemberKey(key) {
+  const left = loadMemberKeys().filter((k) => k !== key);
+  write('members', left.length ? left : null);
+}
 export const loadFollows = () => read('follows') || [];
 export const saveFollow = (entry) => write('follows', [...loadFollows(), entry].slice(-100));
 

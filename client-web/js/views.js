@@ -10,6 +10,15 @@ import * as words from './words.js';
 // Why an entry is in its place, in this page's language (for "your place" too).
 export const queueReason = (e, model) => words.queueReason(e, model.meeting && model.meeting.policy);
 
+// The meeting's roles in its group (who takes notes, keeps time, welcomes people), after the
+// group's name; hidden in a meeting without roles.
+export function drawMeetingRoles(el, meeting) {
+  const m = meeting || {};
+  const line = words.rolesLine(m.roles);
+  el.hidden = !line;
+  setText(el, line && m.group && m.group.name ? `${m.group.name} · ${line}` : line);
+}
+
 // --- connection state, visible and announced ---
 const STATE_TEXT = {
   idle: t('common.connection.connecting'),

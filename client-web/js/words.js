@@ -114,6 +114,19 @@ export const policy = (v) => label(POLICY, v);
 export const role = (v) => label(ROLE, v);
 export const location = (v) => label(LOCATION, v);
 
+// Who holds a meeting's roles, from its group's offers (meeting.roles; the group page's meetings):
+// "Rosa takes notes · Tia keeps time · Rosa welcomes people". `left`: the words for a member who
+// has since left (the group record drops their name). Roles this page does not know are left out.
+export function rolesLine(roles, left = '') {
+  return (roles || []).map((r) => {
+    const name = r.name || left;
+    if (r.role === 'note_taker') return t('common.meeting_role.note_taker', { name });
+    if (r.role === 'timekeeper') return t('common.meeting_role.timekeeper', { name });
+    if (r.role === 'greeter') return t('common.meeting_role.greeter', { name });
+    return '';
+  }).filter(Boolean).join(' · ');
+}
+
 // 75000 -> "1:15"; 3725000 -> "1:02:05" (a timer's digits, the same in every language here)
 export function clock(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));

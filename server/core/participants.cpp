@@ -49,7 +49,9 @@ Outcome decide_command(const Context& ctx, const Join& c) {
   if (auto bad = check_new_name(ctx.state, c.name, name)) return *bad;
   const ParticipantId id = next_id(ctx.state);
   std::vector<Event> events{ParticipantJoined{id, std::move(name), c.role, c.location, c.preference, false}};
-  if (c.member != 0 && !ctx.state.group.group.empty()) events.emplace_back(MemberAttended{id, c.member});
+  // A room display (an observer) is a screen, not a person: it never counts as a member present.
+  if (c.member != 0 && c.role != Role::observer && !ctx.state.group.group.empty())
+    events.emplace_back(MemberAttended{id, c.member});
   return Outcome::of(std::move(events));
 }
 

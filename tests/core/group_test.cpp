@@ -371,6 +371,11 @@ TEST_F(MemberTest, JoiningAsAMemberCountsOnlyInAMeetingOfTheGroup) {
   ASSERT_TRUE(h.accepted());
   EXPECT_EQ(alone.participants[0].member, 0u);
   EXPECT_EQ(h.events.size(), 1u) << "no MemberAttended outside a group";
+
+  GroupMeetingRun m("AAA111", group, now);
+  const auto screen = handle(m.state, server_actor, Join{"Room screen", Role::observer, Location::in_room, Preference::none, 1}, now);
+  ASSERT_TRUE(screen.accepted());
+  EXPECT_EQ(screen.events.size(), 1u) << "a room display is not a member present";
 }
 
 // Leaving erases a member's data: the events that held it are redacted (what the store writes in

@@ -12,7 +12,7 @@ import { keyed, Windowed } from '../lists.js';
 import * as msg from '../protocol-console.js';
 import * as words from '../words.js';
 import { moveSeat, loadKey, cardSaved, markCardSaved } from '../storage.js';
-import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
+import { bindConnectionStatus, drawMeetingRoles, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder } from '../views.js';
 import { joinUrl, shareLink, showQr } from '../share.js';
 import { drawEquity } from '../equity.js';
 import { sayError } from '../errors.js';
@@ -438,6 +438,7 @@ function render(e) {
       $('#page-notice').hidden = true;
     }
     $('#ended').hidden = !model.ended;
+    drawMeetingRoles($('#meeting-roles'), m);
     $('#prepare').hidden = !model.notStarted;
     // Ended: read-only. The controls go; what happened stays on screen.
     for (const el of ['#call-next', '#raise-form', '#round', '#settings', '#proxy-form', '#signal-settings']) $(el).hidden = model.ended;

@@ -1,10 +1,14 @@
 // The group page, for a group's organisers (issue 17): start a group (its key shown once and kept
 // in this browser), then, with the key: create the group's meetings, read its agreement and how it
-// changed, its decision log, and the ideas carried forward, setting each idea's status; download
-// the group report; delete the group. The key travels in the X-Group-Key header, never the URL.
+// changed, its decision log, and the ideas carried forward, setting each idea's status; give people
+// member links and remove members; download the group report and the participation record; set
+// how long ended meetings are kept; delete the group. The key travels in the X-Group-Key header,
+// never the URL.
 import { t, languagePicker, language, formatDate } from '../i18n.js';
 import { $, h, redraw, notify, param, toast } from '../dom.js';
 import { normalizeCode } from '../protocol.js';
+import * as words from '../words.js';
+import { offersInWords } from '../offers.js';
 import { saveKey, loadGroupKey, saveGroupKey } from '../storage.js';
 
 languagePicker($('#language'));
@@ -76,8 +80,11 @@ function draw(g) {
   $('#group-name').setAttribute('dir', 'auto');
   $('#group-record').hidden = false;
   redraw($('#group-meetings'), g.meetings.length ? g.meetings.map((m) => h('li', null,
-    h('a', { href: `/facilitator?code=${encodeURIComponent(m.code)}` }, m.title), ` · ${day(m.created_at)} · ${m.code}`))
+    h('a', { href: `/facilitator?code=${encodeURIComponent(m.code)}` }, m.title), ` · ${day(m.created_at)} · ${m.code}`,
+    m.roles && m.roles.length ? h('p', { class: 'hint', dir: 'auto' }, words.rolesLine(m.roles, t('console.group.member_left'))) : null))
     : h('li', { class: 'muted' }, t('console.group.no_meetings')));
+  redraw($('#group-members'), (g.members || []).length ? g.members.map(memberItem) : h('li', { class: 'muted' }, t('console.group.no_members')));
+  drawRetention(g.retention_days || 0);
   $('#agreement-h').textContent = t('console.group.agreement', { version: g.agreement.version });
   redraw($('#group-agreement'), g.agreement.items.map((i) => h('li', { dir: 'auto' }, i.text)));
   redraw($('#group-history'), g.agreement.history.map((v) => h('li', null,
@@ -90,6 +97,35 @@ function draw(g) {
     h('p', { class: 'point-head' }, h('strong', { dir: 'auto' }, d.title), ` · ${day(d.at)}`),
     h('p', { dir: 'auto' }, `${d.method}: ${d.result}`),
     d.review_date ? h('p', { class: 'hint' }, t('console.group.review_by', { date: d.review_date })) : null)));
+}
+
+// A member: how they like to take part, what they offer, their record; a Remove button.
+function memberItem(m) {
+  const details = [words.PREFERENCE[m.preference] || m.preference,
+    m.offers.length ? t('console.group.member_offers', { offers: offersInWords(m.offers) }) : t('console.group.member_no_offers'),
+    m.record ? t('console.group.member_record', { count: m.meetings_recorded }) : t('console.group.member_no_record')];
+  return h('li', { class: 'point' },
+    h('p', { class: 'point-head' }, h('strong', { dir: 'auto' }, m.name)),
+    h('p', { class: 'hint' }, details.join(' · ')),
+    h('button', { type: 'button', class: 'small secondary', dataset: { key: `remove-${m.id}` }, onclick: () => removeMember(m) },
+      t('console.group.remove_member', { name: m.name })));
+}
+
+async function removeMember(m) {
+  if (!window.confirm(t('console.group.remove_confirm', { name: m.name }))) return;
+  try {
+    await call('DELETE', `/api/groups/${code}/members/${m.id}`);
+    toast(t('console.group.member_removed', { name: m.name }), 'info');
+    load();
+  } catch (err) {
+    notify(error, err.message);
+  }
+}
+
+function drawRetention(days) {
+  const input = $('#retention-days');
+  if (document.activeElement !== input) input.value = String(days);
+  $('#retention-now').textContent = days ? t('console.group.retention_days', { count: days }) : t('console.group.retention_kept');
 }
 
 function ideaItem(idea) {
@@ -132,18 +168,77 @@ $('#new-meeting-form').addEventListener('submit', async (e) => {
   }
 });
 
-$('#group-report').addEventListener('click', async () => {
+// A member link is shown once (the server keeps only the key's hash): given to that person only.
+$('#add-member-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const button = $('#add-member-button');
+  const input = $('#member-name');
+  button.disabled = true;
   try {
-    const res = await fetch(`/api/groups/${code}?format=md`, { headers: { 'X-Group-Key': loadGroupKey(code) } });
+    const answer = await call('POST', `/api/groups/${code}/members`, { name: input.value.trim() });
+    const link = `${location.origin}/member#${answer.member_key}`;
+    $('#member-link-h').textContent = t('console.group.link_heading', { name: answer.member.name });
+    $('#member-link-text').textContent = t('console.group.link_text', { name: answer.member.name });
+    $('#member-link').textContent = link;
+    $('#member-link-status').textContent = '';
+    $('#member-link-card').hidden = false;
+    input.value = '';
+    $('#member-link-copy').focus();
+    load();
+  } catch (err) {
+    notify(error, err.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('#member-link-copy').addEventListener('click', async () => {
+  const el = $('#member-link');
+  try {
+    await navigator.clipboard.writeText(el.textContent);
+    $('#member-link-status').textContent = t('console.group.copied');
+  } catch {
+    // No clipboard (plain http, or refused): the link is selected for the person to copy.
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    $('#member-link-status').textContent = t('console.group.copy_selected');
+  }
+});
+
+$('#member-link-done').addEventListener('click', () => {
+  $('#member-link-card').hidden = true;
+  $('#member-link').textContent = '';  // gone from the page: it was shown once
+  $('#member-name').focus();
+});
+
+$('#retention-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const answer = await call('POST', `/api/groups/${code}/settings`, { retention_days: Number($('#retention-days').value) });
+    drawRetention(answer.retention_days);
+    toast(t('console.group.retention_saved'), 'info');
+  } catch (err) {
+    notify(error, err.message);
+  }
+});
+
+// A download from the group's record, with the key in a header (so not a plain link).
+async function download(format, name) {
+  try {
+    const res = await fetch(`/api/groups/${code}?format=${format}`, { headers: { 'X-Group-Key': loadGroupKey(code) } });
     if (!res.ok) throw new Error(t('start.index.server_answered', { status: String(res.status) }));
-    const a = h('a', { href: URL.createObjectURL(await res.blob()), download: `everyvoice-group-${code}.md` });
+    const a = h('a', { href: URL.createObjectURL(await res.blob()), download: name });
     document.body.append(a);
     a.click();
     a.remove();
   } catch (err) {
     notify(error, err.message);
   }
-});
+}
+$('#group-report').addEventListener('click', () => download('md', `everyvoice-group-${code}.md`));
+$('#group-csv').addEventListener('click', () => download('csv', `everyvoice-participation-${code}.csv`));
 
 $('#group-delete').addEventListener('click', async () => {
   if (!window.confirm(t('console.group.delete_confirm'))) return;

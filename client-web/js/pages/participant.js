@@ -9,7 +9,7 @@ import * as msg from '../protocol.js';
 import * as words from '../words.js';
 import { moveSeat } from '../storage.js';
 import { mountParticipation } from '../participate.js';
-import { bindConnectionStatus, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, queueReason } from '../views.js';
+import { bindConnectionStatus, drawMeetingRoles, drawFloor, tickFloor, drawQueue, drawRound, personTags, peopleInOrder, queueReason } from '../views.js';
 import { sayError } from '../errors.js';
 import { loadCues, saveCues, canVibrate, unlockSound, cue } from '../cues.js';
 
@@ -125,6 +125,7 @@ function render(e) {
     }
     $('#ended').hidden = !(model.meeting && model.meeting.ended);
     $('#not-started').hidden = !model.notStarted;
+    drawMeetingRoles($('#meeting-roles'), model.meeting);
     // The video call, for people taking part remotely.
     const call = model.callLink;
     $('#call').hidden = !call || me.location !== 'remote' || model.ended;
