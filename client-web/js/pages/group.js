@@ -238,6 +238,10 @@ async function download(format, name) {
   }
 }
 $('#group-report').addEventListener('click', () => download('md', `everyvoice-group-${code}.md`));
+// Printed, the page is the group report (css/group.css leaves the forms out): the agreement's
+// history, folded on screen, is opened for the paper.
+$('#group-print').addEventListener('click', () => window.print());
+addEventListener('beforeprint', () => { for (const d of document.querySelectorAll('#group-record details')) d.open = true; });
 $('#group-csv').addEventListener('click', () => download('csv', `everyvoice-participation-${code}.csv`));
 
 $('#group-delete').addEventListener('click', async () => {

@@ -67,6 +67,13 @@ describe('a group across its meetings', () => {
     await fac.page.click('#group-ideas form button[type=submit]');
     await waitText(fac.page, '#group-ideas .tag', 'Being worked on');
     await expectAccessible(fac.page, 'group page');
+    // Printed, the group page is the group report: the record without the forms.
+    await fac.page.emulateMedia({ media: 'print' });
+    assert.equal(await fac.page.locator('#new-meeting-form').isVisible(), false, 'no forms on paper');
+    assert.equal(await fac.page.locator('#group-ideas form').first().isVisible(), false);
+    assert.ok(await fac.page.locator('#group-ideas').isVisible(), 'the ideas are printed');
+    assert.ok((await fac.page.pdf()).length > 1000, 'it saves as a PDF');
+    await fac.page.emulateMedia({ media: 'screen' });
     await ana.page.goto(`${BASE}/join`);
     await ana.page.waitForSelector('#my-ideas', { state: 'visible' });
     await waitText(ana.page, '#my-ideas-list', 'Being worked on');
