@@ -38,7 +38,7 @@ std::string encode_update(const core::MeetingState& state, const std::vector<cor
                           core::Millis now, std::uint32_t sections, std::size_t new_decisions) {
   json list = json::array();
   for (const auto& e : events)
-    if (!is_count_event(e.event)) list.push_back(views::event(state, e, audience));
+    if (!is_count_event(e.event) && views::event_shown(state, e, audience)) list.push_back(views::event(state, e, audience));
   json out{{"type", "update"}, {"seq", state.seq}, {"now", now}, {"events", std::move(list)}};
   // The meeting section of an update leaves out the code: it never changes.
   views::add_sections(out, state, "", audience, now, sections & ~section_meeting, state.decisions.size() - new_decisions);

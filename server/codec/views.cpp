@@ -480,6 +480,17 @@ void add_sections(json& out, const MeetingState& s, std::string_view code, Audie
   if (mask & section_agenda) out["agenda"] = agenda(s, audience, now);
 }
 
+bool event_shown(const MeetingState& s, const Stamped& stamped, Audience audience) {
+  if (lists_everyone(s, audience)) return true;
+  ParticipantId who = 0;
+  if (const auto* e = std::get_if<ParticipantJoined>(&stamped.event)) who = e->id;
+  else if (const auto* e = std::get_if<ProfileChanged>(&stamped.event)) who = e->id;
+  else if (const auto* e = std::get_if<PresenceChanged>(&stamped.event)) who = e->id;
+  if (who == 0) return true;
+  const Role role = s.participants[who - 1].role;
+  return role == Role::facilitator || role == Role::co_facilitator;
+}
+
 json event(const MeetingState& s, const Stamped& stamped, Audience audience) {
   json j{{"seq", stamped.seq}, {"at", stamped.at}};
   const auto person_of = [&](ParticipantId id) { return person(s.participants[id - 1], audience); };

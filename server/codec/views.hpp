@@ -44,5 +44,10 @@ void add_sections(nlohmann::json& out, const core::MeetingState& state, std::str
                   core::Millis now, std::uint32_t mask, std::size_t first_decision);
 // An event as the audience may see it; people's events carry their person record after the change.
 nlohmann::json event(const core::MeetingState& state, const core::Stamped& stamped, Audience audience);
+// Whether the audience is told of the event at all. An audience whose people list leaves someone
+// out (lists_everyone) is not told of that person's joining, details or presence either: the
+// meeting section's people_count says how many there are. Without this, each phone in a join storm
+// of N people would hear of every join: O(N^2) bytes in all.
+bool event_shown(const core::MeetingState& state, const core::Stamped& stamped, Audience audience);
 
 }  // namespace everyvoice::codec::views

@@ -148,6 +148,17 @@ TEST_F(ServerMessageTest, ABigMeetingSendsPhonesAndDisplaysTheFacilitatorsAndThe
   for (Audience a : audiences) EXPECT_EQ(snapshot(a).at("view").at("people_complete"), true) << "at " << people_listed_max;
   const ParticipantId late = join_as("Zeynep", Role::participant, Location::in_room, Preference::none);
   EXPECT_EQ(update(Audience::participant).at("meeting").at("people_count"), people_listed_max);  // displays not counted
+  // Phones and displays are not told of a join they would not list (in a join storm of N people
+  // each phone would hear of every join: O(N^2) bytes), only of the count; facilitators are.
+  EXPECT_TRUE(update(Audience::participant).at("events").empty());
+  EXPECT_TRUE(update(Audience::display).at("events").empty());
+  EXPECT_EQ(update(Audience::facilitator).at("events").at(0).at("kind"), "participant_joined");
+  cmd(late, UpdateProfile{late, Location::remote, Preference::write});
+  EXPECT_TRUE(update(Audience::participant).at("events").empty());
+  cmd(co, UpdateProfile{co, Location::in_room, Preference::speak});
+  EXPECT_EQ(update(Audience::participant).at("events").at(0).at("person").at("location"), "in_room")
+      << "a facilitator, whom phones do list, is told of";
+  cmd(late, UpdateProfile{late, Location::in_room, Preference::none});
   cmd(late, RaiseHand{late, HandKind::new_point});
   cmd(fac, CallSpeaker{sam, "to open"});
   cmd(ada, SubmitPoint{PointKind::question, "Where is the money going?", false});

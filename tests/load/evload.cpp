@@ -459,6 +459,8 @@ class Generator {
   bool expected_dirty_ = true;
   // W6 (the set-up is the join storm)
   i64 setup_start_ = 0, setup_all_open_ = 0, setup_end_ = 0;
+  u64 rx_bytes_ = 0;        // every byte read from the server, all clients
+  u64 setup_rx_bytes_ = 0;  // of them, those read by the end of the join storm
   std::vector<std::uint32_t> join_us_;
   ProcSample proc_before_setup_, proc_after_setup_;
   int failures_ = 0;
@@ -714,6 +716,7 @@ void Generator::on_readable(std::size_t i) {
     if (c.state == State::closed || c.stalled) return;
     const ssize_t n = read(c.fd, buf_.data(), buf_.size());
     if (n > 0) {
+      rx_bytes_ += static_cast<u64>(n);
       on_bytes(i, buf_.data(), static_cast<std::size_t>(n));
       if (static_cast<std::size_t>(n) < buf_.size()) return;
     } else if (n == 0) {
@@ -1342,11 +1345,15 @@ int Generator::report_w6() {
   if (proc_after_setup_.ok)
     std::printf("  server cpu %.2f s, rss %.1f MiB, peak %.1f MiB\n", cpu, mib(proc_after_setup_.rss_kib),
                 mib(proc_after_setup_.hwm_kib));
+  // What the storm moved: every byte the clients read until each had seen the last join (handshakes,
+  // welcomes, snapshots and the updates telling of the others' joins), per join.
+  const double per_join = static_cast<double>(setup_rx_bytes_) / static_cast<double>(std::max<std::size_t>(1, clients_.size()));
+  std::printf("  bytes the clients read during the storm: %.1f MB, %.0f per join\n", static_cast<double>(setup_rx_bytes_) / 1e6, per_join);
   std::printf("RESULT target=%s phase=W6 clients=%zu seconds=%.3f conn_per_s=%.1f join_p50_ms=%.3f join_p99_ms=%.3f "
-              "join_max_ms=%.3f cpu_s=%.3f rss_kib=%ld hwm_kib=%ld\n",
+              "join_max_ms=%.3f cpu_s=%.3f rss_kib=%ld hwm_kib=%ld rx_bytes=%" PRIu64 " rx_bytes_per_join=%.0f\n",
               name_of(opt_.target), clients_.size(), secs, static_cast<double>(clients_.size()) / secs,
               millis(join.p50), millis(join.p99), millis(join.max), cpu, proc_after_setup_.rss_kib,
-              proc_after_setup_.hwm_kib);
+              proc_after_setup_.hwm_kib, setup_rx_bytes_, per_join);
   std::fflush(stdout);
   return 0;
 }
@@ -1392,6 +1399,7 @@ bool Generator::setup() {
     poll_once(5);
   }
   setup_end_ = now_ns();
+  setup_rx_bytes_ = rx_bytes_;
   cur_seq_ = opt_.target == Target::everyvoice ? welcome_max_seq_[0] : 0;
   proc_after_setup_ = sample_process(opt_.server_pid);
   return true;
