@@ -159,6 +159,14 @@ export class MeetingModel extends EventTarget {
           this.meeting = { code: this.code, title: '', ...this.meeting, ...msg.meeting };
           changed.add('meeting');
         }
+        // Past 200 people the server no longer tells phones and displays of everyone's joins
+        // (PROTOCOL 7.2): a list that stops adding up to the meeting's count is incomplete from then on.
+        if (this.peopleComplete && msg.meeting && typeof msg.meeting.people_count === 'number' &&
+            this.peopleCount !== msg.meeting.people_count) {
+          this.peopleComplete = false;
+          this.peopleVersion++;
+          changed.add('people');
+        }
         for (const s of SECTIONS) if (Object.hasOwn(msg, s)) { this[s] = msg[s]; changed.add(s); }
         this.learnNames(changed);
         if (msg.agenda) this.agendaAt = msg.now;
