@@ -777,7 +777,8 @@ bool is_count_event(const Event& event) {
 }
 
 bool is_batched_event(const Event& event) {
-  return std::holds_alternative<ParticipantJoined>(event) || std::holds_alternative<PresenceChanged>(event);
+  return std::holds_alternative<ParticipantJoined>(event) || std::holds_alternative<PresenceChanged>(event) ||
+         std::holds_alternative<MemberAttended>(event);
 }
 
 }  // namespace everyvoice::codec

@@ -352,8 +352,10 @@ struct GroupAgreementCarried {
   bool operator==(const GroupAgreementCarried&) const = default;
 };
 
-// The person who just joined (right after their ParticipantJoined) is a member of the meeting's
-// group (Join::member): what lets the group keep its participation record. Never shown to anyone.
+// Whether the person who just joined (right after their ParticipantJoined, in every join to a
+// meeting of a group) is a member of the group (Join::member; 0: not, or not known): what lets the
+// group keep its participation record. Never shown to anyone, and stamped for members and others
+// alike, so that nobody can tell a member's join from anyone else's.
 struct MemberAttended {
   ParticipantId participant;
   std::uint32_t member;

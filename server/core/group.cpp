@@ -137,18 +137,19 @@ void apply_group_event(GroupState& s, const GroupMemberChanged& e, Millis, Seq s
   m.preference = e.preference;
   m.offers = e.offers;
   if (m.record && !e.record) std::erase_if(s.attendance, [&](const Attendance& a) { return a.member == e.member; });
+  if (!m.record && e.record) m.record_from = static_cast<std::uint32_t>(s.meetings.size());
   m.record = e.record;
   m.data.push_back(seq);
 }
 
 void apply_group_event(GroupState& s, const GroupMemberLeft& e, Millis, Seq) {
   GroupMember& m = member_slot(s, e.member);
+  // Nothing of them stays, not even when they last held a role (a member who left is never handed
+  // one, and a replay, which has no trace of them before this event, must reach the same state).
   const auto id = m.id;
-  const auto last_held = m.last_held;
   m = GroupMember{};
   m.id = id;
   m.left = true;
-  m.last_held = last_held;
   std::erase_if(s.attendance, [&](const Attendance& a) { return a.member == e.member; });
 }
 
@@ -168,10 +169,10 @@ void apply_group_event(GroupState& s, const GroupAttendanceRecorded& e, Millis, 
     if (a.meeting == e.meeting && a.member == e.member) {
       a.spoken_ms = e.spoken_ms;
       a.turns = e.turns;
-      a.seq = seq;
+      a.seqs.push_back(seq);
       return;
     }
-  s.attendance.push_back(Attendance{e.meeting, e.member, e.spoken_ms, e.turns, seq});
+  s.attendance.push_back(Attendance{e.meeting, e.member, e.spoken_ms, e.turns, {seq}});
 }
 
 void apply_group_event(GroupState&, const GroupRedacted&, Millis) {}
@@ -319,7 +320,7 @@ GroupChange change_member(const GroupState& group, std::uint32_t member, std::st
   if (trimmed == m->name && preference == m->preference && offers == m->offers && record == m->record) return c;
   if (m->record && !record)
     for (const auto& a : group.attendance)
-      if (a.member == member) c.redact.push_back(a.seq);
+      if (a.member == member) c.redact.insert(c.redact.end(), a.seqs.begin(), a.seqs.end());
   c.events.emplace_back(GroupMemberChanged{member, std::move(trimmed), preference, offers, record});
   return c;
 }
@@ -330,7 +331,7 @@ GroupChange remove_member(const GroupState& group, std::uint32_t member) {
   if (!m) return refused("there is no member " + std::to_string(member) + " in this group");
   c.redact = m->data;
   for (const auto& a : group.attendance)
-    if (a.member == member) c.redact.push_back(a.seq);
+    if (a.member == member) c.redact.insert(c.redact.end(), a.seqs.begin(), a.seqs.end());
   c.events.emplace_back(GroupMemberLeft{member});
   return c;
 }
@@ -465,9 +466,11 @@ std::vector<GroupEvent> group_sync(const GroupState& group, const GroupFacts& me
     for (auto& r : roles) r.name.clear();
     emit(GroupRolesAssigned{meeting.code, std::move(roles)});
   }
+  std::uint32_t index = 0;  // the meeting's place in the group
+  while (index < s.meetings.size() && s.meetings[index].code != meeting.code) ++index;
   for (const auto& present : meeting.members) {
     const GroupMember* m = s.member(present.member);
-    if (!m || !m->record) continue;
+    if (!m || !m->record || index < m->record_from) continue;
     const auto recorded = std::find_if(s.attendance.begin(), s.attendance.end(), [&](const Attendance& a) {
       return a.meeting == meeting.code && a.member == present.member;
     });

@@ -122,6 +122,10 @@ struct GroupMember {
   Preference preference = Preference::none;  // how they like to take part: speak, write, listen
   std::uint8_t offers = 0;                   // bits 1 << Offer
   bool record = false;  // agreed to a participation record (attendance, speaking time) across meetings
+  // The meetings[] index from which the record is kept: the group's meeting count when they last
+  // agreed. Meetings before it, attended before they agreed or while they had withdrawn, are never
+  // recorded, whatever those meetings report later.
+  std::uint32_t record_from = 0;
   bool left = false;    // left, their data erased; the id stays taken
   std::vector<Seq> data;  // the group events that hold their data: redacted when they leave
   // For rotation: 1 + the index (in GroupState::meetings) of the last meeting where they held each role; 0: never.
@@ -136,7 +140,7 @@ struct Attendance {
   std::uint32_t member = 0;
   Millis spoken_ms = 0;
   std::uint32_t turns = 0;
-  Seq seq = 0;  // the event that recorded it (redacted if the member leaves or withdraws consent)
+  std::vector<Seq> seqs;  // every event that recorded it (all redacted if the member leaves or withdraws consent)
   bool operator==(const Attendance&) const = default;
 };
 

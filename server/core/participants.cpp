@@ -49,9 +49,11 @@ Outcome decide_command(const Context& ctx, const Join& c) {
   if (auto bad = check_new_name(ctx.state, c.name, name)) return *bad;
   const ParticipantId id = next_id(ctx.state);
   std::vector<Event> events{ParticipantJoined{id, std::move(name), c.role, c.location, c.preference, false}};
-  // A room display (an observer) is a screen, not a person: it never counts as a member present.
-  if (c.member != 0 && c.role != Role::observer && !ctx.state.group.group.empty())
-    events.emplace_back(MemberAttended{id, c.member});
+  // In a meeting of a group every join says whether the person is a member present (0: not, or
+  // not known), so that the events of a member's join look like anyone's (the seq advances by two
+  // for everyone). A room display (an observer) is a screen, not a person: never a member.
+  if (!ctx.state.group.group.empty())
+    events.emplace_back(MemberAttended{id, c.role == Role::observer ? 0 : c.member});
   return Outcome::of(std::move(events));
 }
 

@@ -199,6 +199,10 @@ std::uint32_t parse_number(std::string_view digits) {
 Route member_resource(const HttpRequest& req) {
   Route r = of_kind(Route::Kind::member_view);
   r.key = header(req, "X-Member-Key");
+  const auto method = req.method();
+  if (method != http::verb::get && method != http::verb::head && method != http::verb::post && method != http::verb::delete_)
+    return refuse(http::status::method_not_allowed, "GET, POST or DELETE");
+  if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Member-Key header is required");
   if (req.method() == http::verb::delete_) {
     r.kind = Route::Kind::member_leave;
   } else if (req.method() == http::verb::post) {
@@ -222,10 +226,7 @@ Route member_resource(const HttpRequest& req) {
     r.title = body["name"].get<std::string>();
     r.preference = *preference;
     r.record = body["record"].get<bool>();
-  } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    return refuse(http::status::method_not_allowed, "GET, POST or DELETE");
   }
-  if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Member-Key header is required");
   return r;
 }
 
@@ -262,8 +263,10 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
       const std::string_view rest_of = sub.substr(members.size());
       Route r = of_kind(Route::Kind::add_member);
       r.code = code;
+      r.key = header(req, "X-Group-Key");
       if (rest_of.empty()) {
         if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");
+        if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
         const auto body = nlohmann::json::parse(req.body(), nullptr, false);
         if (body.is_discarded() || !body.is_object() || body.size() != 1 || !body.contains("name") || !body["name"].is_string())
           return refuse(http::status::bad_request, "the body must be {\"name\": the member's name}");
@@ -275,7 +278,6 @@ Route group_resource(const HttpRequest& req, std::string_view rest) {
         r.kind = Route::Kind::remove_member;
         r.member = id;
       }
-      r.key = header(req, "X-Group-Key");
       if (r.key.empty()) return refuse(http::status::unauthorized, "the X-Group-Key header is required");
       return r;
     }

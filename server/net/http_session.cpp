@@ -438,6 +438,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (a.access == GroupRegistry::Access::wrong_key)
       return refuse(http::status::forbidden, member ? "this member link is not valid (its member may have left)" : "wrong group key");
     if (a.error == "storage") return refuse(http::status::service_unavailable, "the change could not be saved right now; nothing changed");
+    // A member whose own change was queued behind their leaving: gone, as their key now is.
+    if (member && a.error.rfind("there is no member", 0) == 0)
+      return refuse(http::status::forbidden, "this member link is not valid (its member may have left)");
     if (!a.error.empty())
       return refuse(a.error.rfind("there is no", 0) == 0 ? http::status::not_found : http::status::bad_request, a.error);
     return false;

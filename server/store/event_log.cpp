@@ -429,6 +429,9 @@ void EventLog::run() {
                   for (const auto seq : w.redact) {
                     redact.bind_blob(1, body).bind(2, w.group).bind(3, static_cast<std::int64_t>(seq));
                     if (redact.run() != SQLITE_OK) throw std::runtime_error(last_error(db_));
+                    // An event that is not there would leave data unerased while saying it was.
+                    if (sqlite3_changes(db_) != 1)
+                      throw std::runtime_error("group event " + std::to_string(seq) + " to redact is not stored");
                   }
                 }
                 exec(db_, "COMMIT");

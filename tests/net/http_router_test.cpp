@@ -525,6 +525,9 @@ TEST(HttpRouter, MembersAreAddedByOrganisersAndKeepTheirOwnDataByTheirMemberKey)
     change.body() = body;
     EXPECT_TRUE(refused(route_request(change, defaults()), http::status::bad_request, false)) << body;
   }
+  change.erase("X-Member-Key");
+  change.body() = "not json";
+  EXPECT_TRUE(refused(route_request(change, defaults()), http::status::unauthorized, false)) << "the key is checked first";
   HttpRequest leave = request(http::verb::delete_, "/api/member");
   leave.set("X-Member-Key", "R4TQ9N.secret");
   EXPECT_EQ(route_request(leave, defaults()).kind, Kind::member_leave);
