@@ -91,7 +91,16 @@ function show(section, key, i, a) {
         h('span', null, t('member.record'))),
       h('p', { class: 'hint', id: id('record-hint') }, t('member.record_hint'))),
     h('button', { type: 'submit' }, t('member.save')), saved);
-  const leave = h('button', { type: 'button', class: 'danger' }, t('member.leave'));
+  const leave = h('button', { type: 'button', class: 'danger', id: id('leave') }, t('member.leave'));
+  // On a shared device the next person would join as this member: forgetting the key here keeps
+  // the membership and stops that.
+  const forget = h('button', { type: 'button', class: 'secondary', id: id('forget') }, t('member.forget'));
+  forget.addEventListener('click', () => {
+    forgetMemberKey(key);
+    const done = h('p', { class: 'notice notice-info', role: 'status', tabindex: '-1' }, t('member.forgotten', { group: a.group }));
+    section.replaceChildren(h('h2', { id: id('h'), dir: 'auto' }, a.group), done);
+    done.focus();
+  });
 
   const drawLists = (answer) => {
     attendance.replaceChildren(...(answer.attendance.length ? answer.attendance.map((r) => h('li', { dir: 'auto' }, r.turns
@@ -138,5 +147,6 @@ function show(section, key, i, a) {
   section.replaceChildren(h('h2', { id: id('h'), dir: 'auto' }, a.group), error, form,
     h('h3', { id: id('attendance-h') }, t('member.attendance')), attendance,
     h('h3', { id: id('roles-h') }, t('member.roles')), roles,
+    h('h3', null, t('member.device_heading')), h('p', { class: 'hint' }, t('member.device_hint')), h('div', { class: 'actions' }, forget),
     h('h3', null, t('member.leave_heading')), h('p', { class: 'hint' }, t('member.leave_hint')), h('div', { class: 'actions' }, leave));
 }

@@ -137,8 +137,14 @@ describe('group members', () => {
   it('Rosa leaves the group: her data is erased and her link no longer works', async () => {
     const key = link.split('#')[1];
     await waitText(rosa.page, '#m0-h', 'Lived experience panel');
+    // On a shared device she can forget her link there and stay a member; opening it again brings it back.
+    await rosa.page.click('#m0-forget');
+    await waitText(rosa.page, '#memberships', 'You are still a member');
+    assert.equal(await rosa.page.evaluate(() => localStorage.getItem('everyvoice:members')), null, 'the key is forgotten here');
+    await rosa.page.goto(link);
+    await waitText(rosa.page, '#m0-h', 'Lived experience panel');
     rosa.page.once('dialog', (d) => d.accept());
-    await rosa.page.click('#m0-h ~ .actions button');
+    await rosa.page.click('#m0-leave');
     await waitText(rosa.page, '#memberships', 'You have left Lived experience panel');
     assert.equal(await rosa.page.evaluate(() => localStorage.getItem('everyvoice:members')), null, 'the key is forgotten');
     await expectAccessible(rosa.page, 'member page, left');
