@@ -187,3 +187,15 @@ export async function waitIn(locator, text, timeout = 10000) {
     throw new Error(`"${text}" not seen within ${timeout} ms; saw: ${seen}`);
   }
 }
+
+// The console of a meeting created through the API (POST /api/meetings): the facilitator key is put
+// where the start page puts it, then Fatima joins.
+export async function openConsole(page, code, key, base = BASE) {
+  await page.goto(`${base}/join`);
+  await page.evaluate(([c, k]) => localStorage.setItem(`everyvoice:${c}:key`, JSON.stringify(k)), [code, key]);
+  await page.goto(`${base}/facilitator?code=${code}`);
+  await page.waitForSelector('#join-form');
+  await page.fill('#join-name', 'Fatima');
+  await page.click('#join-form button[type=submit]');
+  await waitLive(page);
+}

@@ -5,7 +5,7 @@
 // (lib/server.mjs), so that stopping it does not disturb the other specs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DESKTOP, PHONE, closeChecked, joinAs, launch, openTab, person, waitLive, waitText } from '../lib/browser.mjs';
+import { DESKTOP, PHONE, closeChecked, joinAs, launch, openConsole, openTab, person, waitText } from '../lib/browser.mjs';
 import { TestServer, canRunServer } from '../lib/server.mjs';
 
 describe('an idea followed across two meetings and a restart', { skip: canRunServer ? false : 'needs EVERYVOICE_SERVER and EVERYVOICE_STATIC_DIR (run.sh sets them)' }, () => {
@@ -35,14 +35,7 @@ describe('an idea followed across two meetings and a restart', { skip: canRunSer
 
   it('an anonymous point is carried forward in the first meeting', async () => {
     const first = await meeting('May meeting');
-    // The console, with the facilitator key where the start page keeps it.
-    await fac.page.goto(`${server.url}/join`);
-    await fac.page.evaluate(([c, k]) => localStorage.setItem(`everyvoice:${c}:key`, JSON.stringify(k)), [first.code, first.facilitator_key]);
-    await fac.page.goto(`${server.url}/facilitator?code=${first.code}`);
-    await fac.page.waitForSelector('#join-form');
-    await fac.page.fill('#join-name', 'Fatima');
-    await fac.page.click('#join-form button[type=submit]');
-    await waitLive(fac.page);
+    await openConsole(fac.page, first.code, first.facilitator_key, server.url);
     await joinAs(ana.page, first.code, { name: 'Ana', base: server.url });
     await ana.page.fill('#point-text', 'A water butt by the shed');
     await ana.page.check('#point-anon');

@@ -6,7 +6,7 @@
 // pages alone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, DESKTOP, PHONE, closeChecked, expectAccessible, joinAs, launch, openTab, person, until, waitLive, waitText } from '../lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, closeChecked, expectAccessible, joinAs, launch, openConsole, openTab, person, until, waitLive, waitText } from '../lib/browser.mjs';
 
 async function api(method, path, body, headers = {}) {
   const res = await fetch(`${BASE}${path}`, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body && JSON.stringify(body) });
@@ -15,16 +15,6 @@ async function api(method, path, body, headers = {}) {
   return JSON.parse(text);
 }
 
-// The console of a meeting created through the API: the key is put where the start page puts it.
-async function openConsole(page, code, key) {
-  await page.goto(`${BASE}/join`);
-  await page.evaluate(([c, k]) => localStorage.setItem(`everyvoice:${c}:key`, JSON.stringify(k)), [code, key]);
-  await page.goto(`${BASE}/facilitator?code=${code}`);
-  await page.waitForSelector('#join-form');
-  await page.fill('#join-name', 'Fatima');
-  await page.click('#join-form button[type=submit]');
-  await waitLive(page);
-}
 
 describe('a group across its meetings', () => {
   let browser, fac, ana, group;
