@@ -483,9 +483,9 @@ void add_sections(json& out, const MeetingState& s, std::string_view code, Audie
 bool event_shown(const MeetingState& s, const Stamped& stamped, Audience audience) {
   if (lists_everyone(s, audience)) return true;
   ParticipantId who = 0;
-  if (const auto* e = std::get_if<ParticipantJoined>(&stamped.event)) who = e->id;
-  else if (const auto* e = std::get_if<ProfileChanged>(&stamped.event)) who = e->id;
-  else if (const auto* e = std::get_if<PresenceChanged>(&stamped.event)) who = e->id;
+  if (const auto* joined = std::get_if<ParticipantJoined>(&stamped.event)) who = joined->id;
+  else if (const auto* profile = std::get_if<ProfileChanged>(&stamped.event)) who = profile->id;
+  else if (const auto* presence = std::get_if<PresenceChanged>(&stamped.event)) who = presence->id;
   if (who == 0) return true;
   const Role role = s.participants[who - 1].role;
   return role == Role::facilitator || role == Role::co_facilitator;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -94,6 +95,7 @@ struct Options {
   int w4_stall_rcvbuf = 0;         // W4: SO_RCVBUF of the clients that will stop reading (0: kernel default)
   double w7_spread = 2;            // W7: the votes are spread over this many seconds
   double w5_settle = 2;            // W5: idle seconds before reading the RSS
+  double w8_interval = 1;          // W8: seconds between two steps of each meeting's script
   int server_pid = 0;
   int payload_bytes = 0;           // peers: message size (0: default_payload_bytes)
   int connect_concurrency = 200;   // connections handshaking or joining at once
@@ -115,7 +117,7 @@ constexpr int default_payload_bytes = 224;
       "usage: evload [--target=everyvoice|ws|socketio|bun] (--port=N | --port-file=F) [--host=127.0.0.1]\n"
       "              [--clients=N] [--meetings=1] [--phases=W6,W5,W1,W2,W3,W4,W7] [--rate=10]\n"
       "              [--duration=5] [--fast-duration=S] [--window=8] [--w4-rate=R] [--w4-before=S]\n"
-      "              [--w4-after=S] [--w4-stall-rcvbuf=BYTES] [--w5-settle=S] [--w7-spread=2]\n"
+      "              [--w4-after=S] [--w4-stall-rcvbuf=BYTES] [--w5-settle=S] [--w7-spread=2] [--w8-interval=1]\n"
       "              [--server-pid=PID] [--payload-bytes=N] [--connect-concurrency=200]\n"
       "              [--max-seconds=300] [--setup-timeout=240] [--update-timeout=5] [--code=CODE]\n"
       "              [--facilitator] [--quiet]\n"
@@ -124,6 +126,8 @@ constexpr int default_payload_bytes = 224;
       "  W3 as fast as possible, --window updates in flight  W4 1% of clients stop reading (before/after)\n"
       "  W5 server RSS per idle connection                    W6 join storm: connections/s to full state\n"
       "  W7 vote storm: every client casts an anonymous vote within --w7-spread s (everyvoice with polls)\n"
+      "  W8 a busy evening: --meetings meetings (client i in meeting i % meetings, the first of each its\n"
+      "     facilitator) follow a meeting's script for --duration s, one step every --w8-interval s each\n"
       "Exit: 0 all good, 1 losses/gaps/errors, 2 usage, 3 setup failed or deadline.\n",
       stderr);
   std::exit(2);
@@ -173,6 +177,7 @@ Options parse_options(int argc, char** argv) {
     else if (key == "w4-stall-rcvbuf") o.w4_stall_rcvbuf = static_cast<int>(num(0, 1 << 26));
     else if (key == "w5-settle") o.w5_settle = num(0, 60);
     else if (key == "w7-spread") o.w7_spread = num(0, 60);
+    else if (key == "w8-interval") o.w8_interval = num(0.05, 60);
     else if (key == "server-pid") o.server_pid = static_cast<int>(num(0, 1 << 30));
     else if (key == "payload-bytes") o.payload_bytes = static_cast<int>(num(64, 1 << 20));
     else if (key == "connect-concurrency") o.connect_concurrency = static_cast<int>(num(1, 20000));
@@ -196,11 +201,20 @@ Options parse_options(int argc, char** argv) {
   if (o.fast_duration == 0) o.fast_duration = o.duration;
   if (o.w4_before == 0) o.w4_before = o.duration;
   if (o.w4_after == 0) o.w4_after = o.duration;
+  const bool w8 = std::find(o.phases.begin(), o.phases.end(), "W8") != o.phases.end();
+  if (w8) {
+    if (o.target != Target::everyvoice) usage("W8 needs everyvoice (meetings, a queue, polls)");
+    if (o.phases.back() != "W8") usage("W8 must be the last scenario");
+    if (o.clients / o.meetings < 4 || (o.clients + o.meetings - 1) / o.meetings > 32)
+      usage("W8 needs 4 to 32 clients per meeting");
+    o.facilitator = true;  // the first client of each meeting runs it
+  }
   if (o.meetings > 1)
     for (const auto& p : o.phases)
-      if (p != "W5" && p != "W6" && p != "W7") usage("with --meetings above 1 only W5 and W6 run (one sender per meeting is not done)");
+      if (p != "W5" && p != "W6" && p != "W7" && p != "W8")
+        usage("with --meetings above 1 only W5, W6 and W8 run (one sender per meeting is not done)");
   for (const auto& p : o.phases)
-    if (p != "W1" && p != "W2" && p != "W3" && p != "W4" && p != "W5" && p != "W6" && p != "W7")
+    if (p != "W1" && p != "W2" && p != "W3" && p != "W4" && p != "W5" && p != "W6" && p != "W7" && p != "W8")
       usage(("unknown scenario " + p).c_str());
   return o;
 }
@@ -345,6 +359,14 @@ struct Client {
   std::string in;    // received bytes not yet parsed (a partial frame, or the handshake response)
   std::string frag;  // payload of a fragmented message so far
   std::string out;   // bytes not yet written
+  // W8: the token for a resume, and when the last few seqs arrived (to time a command whose ack
+  // comes after the members already have its update).
+  std::string token;
+  bool resuming = false;
+  i64 t_closed = 0;
+  std::uint8_t ring_at = 0;
+  std::array<i64, 8> ring_seq{};
+  std::array<i64, 8> ring_t{};
 };
 
 struct Update {
@@ -455,6 +477,35 @@ class Generator {
   } w7_;
   int polls_opened_ = 0;
   int phase_w7();
+  // W8 (a busy evening)
+  struct W8Command {
+    u64 id = 0;
+    i64 t_send = 0;
+    i64 seq = -1;               // from the ack
+    std::uint32_t waiting = 0;  // bit k: member k of the meeting (client m + k * meetings) still without it
+    bool count_only = false;    // a vote or a signal: coalesced by design, timed to its ack
+  };
+  struct W8Meeting {
+    std::deque<W8Command> pending;
+    int step = 0;
+    i64 next_at = 0;
+    int polls = 0;
+  };
+  struct BusyEvening {
+    bool active = false;
+    std::vector<W8Meeting> meetings;
+    std::vector<std::uint32_t> member_us, last_us, count_us, reconnect_us;
+    u64 commands = 0, count_commands = 0, reconnects = 0, unanswered = 0, left_waiting = 0;
+  } w8_;
+  int phase_w8();
+  void w8_step(std::size_t m, i64 now);
+  void w8_send(std::size_t m, std::size_t member, const std::string& type, const std::string& fields, bool count_only);
+  void w8_message(std::size_t i, std::string_view text, i64 now);
+  void w8_reached(std::size_t i, i64 seq, i64 now);
+  std::size_t meeting_size(std::size_t m) const {
+    const std::size_t n = clients_.size(), per = meeting_codes_.size();
+    return n / per + (m < n % per ? 1 : 0);
+  }
   std::size_t expected_recipients_ = 0;  // cached expected_recipients(), refreshed when clients change
   bool expected_dirty_ = true;
   // W6 (the set-up is the join storm)
@@ -863,9 +914,15 @@ void Generator::on_frame(std::size_t i, bool fin, std::uint8_t opcode, std::stri
 void Generator::on_open(std::size_t i) {
   if (opt_.target != Target::everyvoice) return;  // peers greet first (ws, Bun: welcome; Socket.IO: open)
   const std::size_t m = i % meeting_codes_.size();
+  Client& c = clients_[i];
+  if (c.resuming) {
+    send_frame(i, 0x1, "{\"type\":\"resume\",\"id\":\"r\",\"code\":\"" + meeting_codes_[m] + "\",\"token\":\"" +
+                           c.token + "\",\"last_seq\":" + std::to_string(std::max<i64>(0, c.last_seq)) + "}");
+    return;
+  }
   std::string join = "{\"type\":\"join\",\"id\":\"j\",\"code\":\"" + meeting_codes_[m] + "\",\"name\":\"load " +
                      std::to_string(i) + "\"";
-  if (i == 0 && opt_.facilitator && !facilitator_keys_[m].empty())
+  if (i < meeting_codes_.size() && opt_.facilitator && !facilitator_keys_[m].empty())
     join += ",\"facilitator_key\":\"" + facilitator_keys_[m] + "\"";
   join += "}";
   send_frame(i, 0x1, join);
@@ -885,6 +942,7 @@ void Generator::on_message(std::size_t i, std::string_view text) {
   };
   switch (opt_.target) {
     case Target::everyvoice: {
+      if (w8_.active) return w8_message(i, text, now);
       TopFields f;
       const bool is_ack_candidate = i == 0 || w7_.active;
       scan_top(text, f, is_ack_candidate);
@@ -932,6 +990,13 @@ void Generator::on_message(std::size_t i, std::string_view text) {
       }
       if (f.type == "welcome") {
         c.welcomed = true;
+        if (std::find(opt_.phases.begin(), opt_.phases.end(), "W8") != opt_.phases.end()) {
+          const auto at = text.find("\"token\":\"");
+          if (at != std::string_view::npos) {
+            const auto end = text.find('"', at + 9);
+            if (end != std::string_view::npos) c.token = std::string(text.substr(at + 9, end - at - 9));
+          }
+        }
         auto& seen = welcome_max_seq_[i % welcome_max_seq_.size()];
         seen = std::max(seen, f.seq);
         return;
@@ -1503,6 +1568,236 @@ int Generator::phase_w7() {
   return complete ? 0 : 1;
 }
 
+// W8, a busy evening: --meetings meetings, each with a facilitator (its first client) and its
+// members, follow the same script, one step every --w8-interval s, the meetings staggered over
+// the interval. One cycle of the script (19 steps): three hands raised; the next speaker called;
+// a signal; the turn ended; the next called; a written point; the turn ended; the last hand
+// lowered; a go-round (start, a pass, a go, its end, the round ended); an anonymous poll opened,
+// every member votes, the poll closed; one member drops the connection and resumes with its token
+// and last seq. Measured: from a command sent until each member, and until every member, has
+// its update (an update with a seq at least the ack's); votes and signals (counts, coalesced by
+// design: PROTOCOL.md 4.2) to their ack; a reconnect from the drop to the welcome.
+void Generator::w8_send(std::size_t m, std::size_t member, const std::string& type, const std::string& fields,
+                        bool count_only) {
+  const std::size_t i = m + member * meeting_codes_.size();
+  if (i >= clients_.size() || clients_[i].state != State::open || !clients_[i].ready) return;
+  W8Command cmd;
+  cmd.id = next_command_id_++;
+  cmd.t_send = now_ns();
+  cmd.count_only = count_only;
+  w8_.meetings[m].pending.push_back(cmd);
+  ++(count_only ? w8_.count_commands : w8_.commands);
+  send_frame(i, 0x1, "{\"type\":\"" + type + "\",\"id\":\"w8-" + std::to_string(cmd.id) + "\"" + fields + "}");
+}
+
+void Generator::w8_step(std::size_t m, i64 now) {
+  W8Meeting& mt = w8_.meetings[m];
+  const std::size_t n = meeting_size(m);
+  const int step = mt.step % 19;
+  const auto cycle = static_cast<std::size_t>(mt.step / 19);
+  ++mt.step;
+  // Three members of this cycle, turn about (member 0 is the facilitator).
+  const auto member = [&](std::size_t k) { return 1 + (cycle * 3 + k) % (n - 1); };
+  switch (step) {
+    case 0: case 1: case 2: return w8_send(m, member(static_cast<std::size_t>(step)), "raise_hand", "", false);
+    case 3: case 6: return w8_send(m, 0, "call_next", "", false);
+    case 4: {
+      static const char* kinds[] = {"slow_down", "lost", "cant_hear", "need_break"};
+      return w8_send(m, member(2), "send_signal", std::string(",\"kind\":\"") + kinds[cycle % 4] + "\"", true);
+    }
+    case 5: case 8: case 13: return w8_send(m, 0, "end_turn", "", false);
+    case 7:
+      return w8_send(m, member(1), "submit_point",
+                     ",\"text\":\"What about the evening sessions, " + std::to_string(cycle) + "?\"", false);
+    case 9: return w8_send(m, member(2), "lower_hand", "", false);
+    case 10: return w8_send(m, 0, "start_round", ",\"topic\":\"One word each\"", false);
+    case 11: return w8_send(m, 0, "round_pass", "", false);
+    case 12: return w8_send(m, 0, "round_speak", "", false);
+    case 14: return w8_send(m, 0, "end_round", "", false);
+    case 15:
+      ++mt.polls;
+      return w8_send(m, 0, "open_poll",
+                     ",\"question\":\"Meet again next month?\",\"kind\":\"single_choice\",\"options\":[\"yes\",\"no\"],"
+                     "\"anonymous\":true",
+                     false);
+    case 16:
+      for (std::size_t k = 1; k < n; ++k)
+        w8_send(m, k, "vote", ",\"poll\":" + std::to_string(mt.polls) + ",\"choices\":[" + std::to_string(k % 2) + "]", true);
+      return;
+    case 17: return w8_send(m, 0, "close_poll", ",\"poll\":" + std::to_string(mt.polls), false);
+    case 18: {
+      const std::size_t i = m + member(0) * meeting_codes_.size();
+      Client& c = clients_[i];
+      if (c.state != State::open || !c.ready || c.token.empty()) return;
+      // Its deliveries still awaited are no longer expected (it catches up by the resume).
+      const std::uint32_t bit = 1u << member(0);
+      for (auto& cmd : mt.pending)
+        if (cmd.waiting & bit) {
+          cmd.waiting &= ~bit;
+          ++w8_.left_waiting;
+        }
+      close_client(i, false);
+      c.resuming = true;
+      c.t_closed = now;
+      ++w8_.reconnects;
+      start_connect(i);
+      return;
+    }
+  }
+}
+
+// Client i has everything up to `seq` (an update or a snapshot): the commands of its meeting that
+// it was waiting for are delivered.
+void Generator::w8_reached(std::size_t i, i64 seq, i64 now) {
+  Client& c = clients_[i];
+  c.last_seq = std::max(c.last_seq, seq);
+  c.ring_seq[c.ring_at] = seq;
+  c.ring_t[c.ring_at] = now;
+  c.ring_at = static_cast<std::uint8_t>((c.ring_at + 1) % c.ring_seq.size());
+  const std::size_t per = meeting_codes_.size(), m = i % per, k = i / per;
+  auto& pending = w8_.meetings[m].pending;
+  for (auto& cmd : pending) {
+    if (cmd.seq < 0 || cmd.seq > seq || !(cmd.waiting & (1u << k))) continue;
+    cmd.waiting &= ~(1u << k);
+    w8_.member_us.push_back(static_cast<std::uint32_t>((now - cmd.t_send) / 1000));
+    if (cmd.waiting == 0) w8_.last_us.push_back(static_cast<std::uint32_t>((now - cmd.t_send) / 1000));
+  }
+  while (!pending.empty() && pending.front().seq >= 0 && pending.front().waiting == 0) pending.pop_front();
+}
+
+void Generator::w8_message(std::size_t i, std::string_view text, i64 now) {
+  Client& c = clients_[i];
+  TopFields f;
+  scan_top(text, f, true);
+  if (f.type == "update" || f.type == "snapshot") return w8_reached(i, f.seq, now);
+  if (f.type == "heartbeat" || f.type == "figures" || f.type == "pong" || f.type == "poll_results") return;
+  const std::size_t per = meeting_codes_.size(), m = i % per;
+  if (f.type == "welcome") {
+    if (c.resuming) {  // back in the meeting
+      c.resuming = false;
+      c.ready = true;
+      ++ready_count_;
+      if (pending_ > 0) --pending_;
+      w8_.reconnect_us.push_back(static_cast<std::uint32_t>((now - c.t_closed) / 1000));
+    }
+    return;
+  }
+  if (f.type == "ack" && starts_with(f.id, "w8-")) {
+    const u64 id = std::strtoull(std::string(f.id.substr(3)).c_str(), nullptr, 10);
+    auto& pending = w8_.meetings[m].pending;
+    const auto it = std::find_if(pending.begin(), pending.end(), [&](const W8Command& x) { return x.id == id; });
+    if (it == pending.end()) return;
+    if (it->count_only) {
+      w8_.count_us.push_back(static_cast<std::uint32_t>((now - it->t_send) / 1000));
+      pending.erase(it);
+      return;
+    }
+    it->seq = f.seq;
+    // Every member present now must have it; those that already do are timed by when it came.
+    const std::size_t n = meeting_size(m);
+    for (std::size_t k = 0; k < n; ++k) {
+      const Client& member = clients_[m + k * per];
+      if (member.state != State::open || !member.ready) continue;
+      i64 at = -1;
+      if (member.last_seq >= f.seq)
+        for (std::size_t r = 0; r < member.ring_seq.size(); ++r)
+          if (member.ring_seq[r] >= f.seq && member.ring_t[r] >= it->t_send && (at < 0 || member.ring_t[r] < at))
+            at = member.ring_t[r];
+      if (member.last_seq < f.seq) {
+        it->waiting |= 1u << k;
+      } else {
+        // It came before the ack (the sender's own update always does): timed from the ring, or
+        // at the ack if the ring has moved on.
+        w8_.member_us.push_back(static_cast<std::uint32_t>(((at >= 0 ? at : now) - it->t_send) / 1000));
+      }
+    }
+    if (it->waiting == 0) {
+      w8_.last_us.push_back(static_cast<std::uint32_t>((now - it->t_send) / 1000));
+      pending.erase(it);
+    }
+    return;
+  }
+  ++errors_;
+  if (first_error_.empty()) first_error_ = std::string(text.substr(0, 300));
+}
+
+int Generator::phase_w8() {
+  const std::size_t per = meeting_codes_.size();
+  w8_ = BusyEvening{};
+  w8_.meetings.resize(per);
+  const i64 start = now_ns();
+  const auto interval = static_cast<i64>(opt_.w8_interval * 1e9);
+  for (std::size_t m = 0; m < per; ++m)
+    w8_.meetings[m].next_at = start + interval * static_cast<i64>(m) / static_cast<i64>(per);
+  for (auto& c : clients_) c.last_seq = std::max<i64>(c.last_seq, 0);
+  w8_.active = true;
+  const auto p0 = sample_process(opt_.server_pid);
+  const i64 end = start + static_cast<i64>(opt_.duration * 1e9);
+  std::size_t guard = 0;
+  while (!past_deadline() && guard++ < 100'000'000) {
+    const i64 now = now_ns();
+    if (now >= end) break;
+    i64 wake = end;
+    for (std::size_t m = 0; m < per; ++m) {
+      auto& mt = w8_.meetings[m];
+      if (now >= mt.next_at) {
+        w8_step(m, now);
+        mt.next_at += interval;
+      }
+      wake = std::min(wake, mt.next_at);
+    }
+    poll_once(static_cast<int>(std::clamp<i64>((wake - now_ns() + 999'999) / 1'000'000, 0, 20)));
+  }
+  const i64 t_end = now_ns();
+  // The last answers, at most --update-timeout.
+  const auto waiting = [&] {
+    for (const auto& mt : w8_.meetings)
+      if (!mt.pending.empty()) return true;
+    for (const auto& c : clients_)
+      if (c.resuming) return true;
+    return false;
+  };
+  const i64 drain = now_ns() + static_cast<i64>(opt_.update_timeout * 1e9);
+  while (waiting() && now_ns() < drain && !past_deadline()) poll_once(5);
+  const auto p1 = sample_process(opt_.server_pid);
+  w8_.active = false;
+  u64 lost = 0;
+  for (const auto& mt : w8_.meetings) lost += mt.pending.size();
+  for (const auto& c : clients_) lost += c.resuming ? 1 : 0;
+  const double secs = seconds(t_end - start);
+  const double cpu = (p1.cpu_user + p1.cpu_sys) - (p0.cpu_user + p0.cpu_sys);
+  const double meeting_minutes = static_cast<double>(per) * secs / 60.0;
+  const double rss_per_meeting = static_cast<double>(p1.rss_kib - proc_before_setup_.rss_kib) / static_cast<double>(per);
+  auto member = percentiles(w8_.member_us);
+  auto last = percentiles(w8_.last_us);
+  auto count = percentiles(w8_.count_us);
+  auto back = percentiles(w8_.reconnect_us);
+  std::printf("W8 everyvoice: %zu meetings of about %zu for %.1f s: %" PRIu64 " commands (%.0f/s) and %" PRIu64
+              " votes and signals, %" PRIu64 " reconnects\n",
+              per, meeting_size(0), secs, w8_.commands, static_cast<double>(w8_.commands) / secs, w8_.count_commands,
+              w8_.reconnects);
+  std::printf("  command to each member:  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", millis(member.p50), millis(member.p99),
+              millis(member.max));
+  std::printf("  command to every member: p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", millis(last.p50), millis(last.p99),
+              millis(last.max));
+  std::printf("  vote or signal to its ack: p50 %.2f ms  p99 %.2f ms; reconnect to welcome: p50 %.2f ms  p99 %.2f ms\n",
+              millis(count.p50), millis(count.p99), millis(back.p50), millis(back.p99));
+  std::printf("  unanswered at the end %" PRIu64 "; deliveries no longer awaited after a drop %" PRIu64 "\n", lost,
+              w8_.left_waiting);
+  if (p1.ok)
+    std::printf("  server cpu %.2f s (%.0f%% of a core), %.1f ms per meeting-minute; rss %.1f MiB, %.1f KiB per meeting\n",
+                cpu, 100.0 * cpu / secs, 1000.0 * cpu / meeting_minutes, mib(p1.rss_kib), rss_per_meeting);
+  std::printf("RESULT target=everyvoice phase=W8 meetings=%zu clients=%zu seconds=%.3f commands=%" PRIu64
+              " count_commands=%" PRIu64 " reconnects=%" PRIu64 " member_p50_ms=%.3f member_p99_ms=%.3f last_p50_ms=%.3f "
+              "last_p99_ms=%.3f last_max_ms=%.3f count_p99_ms=%.3f reconnect_p99_ms=%.3f lost=%" PRIu64
+              " cpu_s=%.3f cpu_ms_per_meeting_minute=%.3f rss_kib=%ld rss_per_meeting_kib=%.2f\n",
+              per, clients_.size(), secs, w8_.commands, w8_.count_commands, w8_.reconnects, millis(member.p50),
+              millis(member.p99), millis(last.p50), millis(last.p99), millis(last.max), millis(count.p99),
+              millis(back.p99), lost, cpu, 1000.0 * cpu / meeting_minutes, p1.rss_kib, rss_per_meeting);
+  std::fflush(stdout);
+  return lost > 0 || w8_.last_us.empty() ? 1 : 0;
+}
+
 int Generator::run() {
   deadline_ = now_ns() + static_cast<i64>(opt_.max_seconds * 1e9);
   signal(SIGPIPE, SIG_IGN);
@@ -1543,6 +1838,7 @@ int Generator::run() {
     else if (p == "W5") r = phase_w5();
     else if (p == "W6") r = report_w6();
     else if (p == "W7") r = phase_w7();
+    else if (p == "W8") r = phase_w8();
     status = std::max(status, r);
   }
   u64 resyncs = 0;

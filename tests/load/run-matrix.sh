@@ -3,6 +3,7 @@
 #
 #   tests/load/run-matrix.sh [--runs=3] [--big=5000] [--quick] [--server=PATH] [--evload=PATH]
 #                            [--server-label=TEXT] [--out=DIR] [--only=CONFIG:TARGET,...]
+#                            [--evening=500,1000] [--evening-seconds=60]
 #
 # everyvoice against three broadcast peers (Node ws, Socket.IO, Bun), each server pinned to core 0
 # and the generator (evload) to core 1, targets interleaved inside every configuration, --runs runs
@@ -24,6 +25,8 @@ in_netns=0
 big_arg=
 server_label=
 only=
+evening=500,1000
+evening_seconds=60
 for a in "$@"; do
   case $a in
     --runs=*) runs=${a#*=} ;;
@@ -35,7 +38,9 @@ for a in "$@"; do
     --big=*) big_arg=${a#*=} ;;
     --only=*) only=${a#*=} ;;
     --server-label=*) server_label=${a#*=} ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --evening=*) evening=${a#*=} ;;
+    --evening-seconds=*) evening_seconds=${a#*=} ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run-matrix: unknown argument $a" >&2; exit 2 ;;
   esac
 done
@@ -108,7 +113,7 @@ fi
 
 # Durations (seconds). --quick is for trying the script, not for figures.
 if [ $quick -eq 1 ]; then
-  d_w1=2 d_fast=2 w4_before=2 w4_after=6 settle=1 big=1000
+  d_w1=2 d_fast=2 w4_before=2 w4_after=6 settle=1 big=1000 evening=50 evening_seconds=10
 else
   d_w1=5 d_fast=4 w4_before=3 w4_after=25 settle=3 big=5000
 fi
@@ -118,15 +123,22 @@ if [ -z "$server_label" ]; then
   (cd "$root" && git diff --quiet HEAD -- server 2>/dev/null) || server_label="$server_label with uncommitted server changes"
 fi
 
-server_flags=(--address=127.0.0.1 --port=0 --log-level=warn --threads=1 --static-dir="$root/client-web"
+server_flags=(--address=127.0.0.1 --port=0 --log-level=warn --static-dir="$root/client-web"
   --connections-per-ip=20000 --participants-per-meeting=10000 --commands-per-second=100000 --command-burst=100000
   --meeting-creates-per-minute=100000)
 
+server_threads=1
 start_target() {  # target port_file log
   local target=$1 port_file=$2 log=$3
   rm -f "$port_file"
+  rm -rf "$tmp/data"
   case $target in
-    everyvoice) taskset -c 0 "$server_bin" "${server_flags[@]}" --port-file="$port_file" --data-dir="$tmp/data" >"$log" 2>&1 & ;;
+    everyvoice)
+      # --threads=2 (W8) takes both cores: the generator then shares core 1 with the server.
+      local cores=0
+      if [ "$server_threads" -gt 1 ]; then cores=0,1; fi
+      taskset -c $cores "$server_bin" "${server_flags[@]}" --threads="$server_threads" --port-file="$port_file" \
+        --data-dir="$tmp/data" >"$log" 2>&1 & ;;
     ws) taskset -c 0 node "$here/peers/ws-server.js" --port=0 --port-file="$port_file" >"$log" 2>&1 & ;;
     socketio) taskset -c 0 node "$here/peers/socketio-server.js" --port=0 --port-file="$port_file" >"$log" 2>&1 & ;;
     bun) taskset -c 0 "$bun_bin" "$here/peers/bun-server.js" --port=0 --port-file="$port_file" >"$log" 2>&1 & ;;
@@ -225,6 +237,21 @@ for _ in $(seq 1 "$runs"); do phases="$phases,W1"; done
 for t in "${targets[@]}"; do
   measure 1 big$big "$t" --clients=$big --phases=$phases,W7 --duration=$d_w1 --setup-timeout=1500 --max-seconds=1700 \
     --connect-concurrency=500
+done
+
+# W8, a busy evening: meetings of 12 (a facilitator and 11 members) following a meeting's script,
+# one step a second each, for --evening-seconds; at --threads=1 and 2, for each number of meetings
+# in --evening (the table gives the most meetings held at p99 at most 20 ms for each).
+echo "W8: a busy evening (meetings: $evening; $evening_seconds s each)"
+for run in $(seq 1 "$runs"); do
+  for m in ${evening//,/ }; do
+    for threads in 1 2; do
+      server_threads=$threads
+      measure "$run" "evening${threads}t${m}m" everyvoice --clients=$((m * 12)) --meetings="$m" --phases=W6,W8 \
+        --duration="$evening_seconds" --setup-timeout=600 --max-seconds=900 --connect-concurrency=500
+      server_threads=1
+    done
+  done
 done
 
 echo "# took $(( $(date +%s) - started )) s${only:+ (re-run of $only)}; load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
