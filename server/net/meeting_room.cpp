@@ -446,17 +446,31 @@ void MeetingRoom::publish_committed() {
 
 void MeetingRoom::cork(Member& m, const Frame& frame, FrameKind kind) {
   m.conn->deliver_corked(frame, kind);
+  if (m.corked) return;
   m.corked = true;
+  corked_.push_back(m.conn.get());
 }
 
-// A broadcast corks every member, so one pass over the members (no lookup, no list) flushes them.
-// A member removed meanwhile is being closed, and its close flushes what it holds.
+// A broadcast corks every member: one pass over the members flushes them. A batch that corked a
+// few (a vote storm's acks, a join's snapshot) flushes those by lookup, not by a pass over
+// thousands of members for each commit. A member removed meanwhile is being closed, and its close
+// flushes what it holds.
 void MeetingRoom::uncork() {
-  for (auto& [ptr, m] : members_) {
-    if (!m.corked) continue;
-    m.corked = false;
-    m.conn->flush_corked();
+  if (corked_.size() * 2 >= members_.size()) {
+    for (auto& [ptr, m] : members_) {
+      if (!m.corked) continue;
+      m.corked = false;
+      m.conn->flush_corked();
+    }
+  } else {
+    for (Connection* conn : corked_) {
+      const auto it = members_.find(conn);
+      if (it == members_.end() || !it->second.corked) continue;
+      it->second.corked = false;
+      it->second.conn->flush_corked();
+    }
   }
+  corked_.clear();
 }
 
 // Nothing of the failed run reached the disk: everyone waiting is told so, the decided-against

@@ -156,6 +156,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::Seq last_snapshot_seq_ = 0;
   std::deque<Pending> pending_;
   unsigned cork_depth_ = 0;
+  std::vector<Connection*> corked_;  // members corked by the batch in progress (each once)
   std::size_t committed_waiting_ = 0;  // front pendings whose commit came, not yet published
   bool publish_posted_ = false;
   std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
