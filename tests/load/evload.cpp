@@ -162,7 +162,7 @@ Options parse_options(int argc, char** argv) {
     else if (key == "port") o.port = static_cast<int>(num(1, 65535));
     else if (key == "port-file") o.port_file = value;
     else if (key == "clients") o.clients = static_cast<int>(num(1, 20000));
-    else if (key == "meetings") o.meetings = static_cast<int>(num(1, 1000));
+    else if (key == "meetings") o.meetings = static_cast<int>(num(1, 5000));
     else if (key == "phases") {
       o.phases.clear();
       std::stringstream ss(value);

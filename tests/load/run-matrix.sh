@@ -125,13 +125,14 @@ fi
 
 server_flags=(--address=127.0.0.1 --port=0 --log-level=warn --static-dir="$root/client-web"
   --connections-per-ip=20000 --participants-per-meeting=10000 --commands-per-second=100000 --command-burst=100000
-  --meeting-creates-per-minute=100000)
+  --meeting-creates-per-minute=100000 --meetings=10000)
 
 server_threads=1
+fresh_data=0  # W8: each server starts on an empty data folder (the others share one, as before)
 start_target() {  # target port_file log
   local target=$1 port_file=$2 log=$3
   rm -f "$port_file"
-  rm -rf "$tmp/data"
+  if [ "$fresh_data" -eq 1 ]; then rm -rf "$tmp/data"; fi
   case $target in
     everyvoice)
       # --threads=2 (W8) takes both cores: the generator then shares core 1 with the server.
@@ -243,6 +244,7 @@ done
 # one step a second each, for --evening-seconds; at --threads=1 and 2, for each number of meetings
 # in --evening (the table gives the most meetings held at p99 at most 20 ms for each).
 echo "W8: a busy evening (meetings: $evening; $evening_seconds s each)"
+fresh_data=1
 for run in $(seq 1 "$runs"); do
   for m in ${evening//,/ }; do
     for threads in 1 2; do
