@@ -32,7 +32,8 @@ fi
 echo "fuzz: building in $build"
 mkdir -p "$build"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DEVERYVOICE_FUZZ=ON -DEVERYVOICE_TESTS=OFF -DEVERYVOICE_SANITIZE=ON >"$build/configure.log" 2>&1 ||
+  -DEVERYVOICE_FUZZ=ON -DEVERYVOICE_TESTS=OFF -DEVERYVOICE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log" >&2; exit 1; }
 cmake --build "$build" --target fuzzers
 build_seconds=$((SECONDS - started))
