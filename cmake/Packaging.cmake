@@ -51,7 +51,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # everyvoice_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)     # libc6, libstdc++6, libsqlite3-0, libssl3, libqrcodegencpp1
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)     # libc6, libstdc++6, libsqlite3-0, libssl3, libqrcodegencpp1, liburing2
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")  # postinst makes the system user
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nginx, certbot")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

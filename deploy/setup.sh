@@ -18,6 +18,7 @@ packages=(
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
   zlib1g-dev            # gzip of the web client's files
+  liburing-dev          # io_uring: a broadcast's sends in one submission (server/net/send_batch.cpp)
   dpkg-dev              # the Debian package (cmake/Packaging.cmake): CPack runs dpkg-shlibdeps for its Depends
   file                  # the Debian package: CPack finds the ELF files to give dpkg-shlibdeps with it
 )

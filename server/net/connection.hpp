@@ -8,6 +8,7 @@
 
 #include "codec/server_message.hpp"
 #include "core/types.hpp"
+#include "net/send_batch.hpp"
 #include "net/websocket_frames.hpp"
 
 namespace everyvoice::net {
@@ -30,10 +31,14 @@ class Connection {
   virtual ~Connection() = default;
   // Queues a frame. Thread-safe and cheap: the write happens later on the connection's strand.
   virtual void deliver(Frame frame, FrameKind kind) = 0;
-  // Queues a frame without writing it: the caller calls flush_corked() once it has queued a whole
-  // broadcast (or a batch of them), so that they leave in one write. Thread-safe.
+  // Queues a frame without writing it: the caller then adds the connection's send to a SendBatch
+  // (add_corked) once it has queued a whole broadcast (or a batch of them), so that they leave in
+  // one write, made with every other member's (send_batch.hpp). Thread-safe.
   virtual void deliver_corked(Frame frame, FrameKind kind) = 0;
-  virtual void flush_corked() = 0;
+  // Adds what is queued to the batch, unless a write is under way (which then takes it) or nothing is.
+  virtual void add_corked(SendBatch& batch) = 0;
+  // What the batch wrote of that send (send.result); the connection carries on from there.
+  virtual void corked_sent(const CorkedSend& send) = 0;
   // Tells the connection which meeting and person it now speaks for (after join or resume).
   virtual void bind(std::shared_ptr<MeetingRoom> room, core::ParticipantId who) = 0;
   // Tells the connection its join or resume was refused: it belongs to no meeting and may try again.

@@ -451,26 +451,28 @@ void MeetingRoom::cork(Member& m, const Frame& frame, FrameKind kind) {
   corked_.push_back(m.conn.get());
 }
 
-// A broadcast corks every member: one pass over the members flushes them. A batch that corked a
-// few (a vote storm's acks, a join's snapshot) flushes those by lookup, not by a pass over
+// A broadcast corks every member: one pass over the members collects their sends. A batch that
+// corked a few (a vote storm's acks, a join's snapshot) finds those by lookup, not by a pass over
 // thousands of members for each commit. A member removed meanwhile is being closed, and its close
-// flushes what it holds.
+// flushes what it holds. The sends are then written together (send_batch.hpp).
 void MeetingRoom::uncork() {
+  SendBatch& batch = SendBatch::for_this_thread();
   if (corked_.size() * 2 >= members_.size()) {
     for (auto& [ptr, m] : members_) {
       if (!m.corked) continue;
       m.corked = false;
-      m.conn->flush_corked();
+      m.conn->add_corked(batch);
     }
   } else {
     for (Connection* conn : corked_) {
       const auto it = members_.find(conn);
       if (it == members_.end() || !it->second.corked) continue;
       it->second.corked = false;
-      it->second.conn->flush_corked();
+      it->second.conn->add_corked(batch);
     }
   }
   corked_.clear();
+  batch.send();
 }
 
 // Nothing of the failed run reached the disk: everyone waiting is told so, the decided-against

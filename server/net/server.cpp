@@ -15,6 +15,7 @@
 #include "net/listener.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
+#include "net/send_batch.hpp"
 #include "net/server_context.hpp"
 
 namespace everyvoice::net {
@@ -56,6 +57,8 @@ void run_loop(asio::io_context& ioc) {
 int run_server(const Settings& settings) {
   set_log_level(settings.log_level);
   raise_open_file_limit();
+  SendBatch::configure(settings.send_method == "sendmsg" || !SendBatch::io_uring_built() ? SendMethod::sendmsg
+                                                                                         : SendMethod::io_uring);
   const unsigned threads = settings.threads > 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
 
@@ -138,7 +141,9 @@ int run_server(const Settings& settings) {
   }
   listener->start();
   log(LogLevel::info, "listening on http://" + settings.address + ":" + std::to_string(port) + " with " +
-                          std::to_string(threads) + " threads; static files from " + settings.static_dir);
+                          std::to_string(threads) + " threads; static files from " + settings.static_dir +
+                          "; broadcasts written with " +
+                          (settings.send_method == "sendmsg" || !SendBatch::io_uring_built() ? "sendmsg" : "io_uring"));
 
   // On SIGINT or SIGTERM: stop accepting, close every WebSocket with 1001 (going away), stop the
   // meetings' timers and give the closes a moment before stopping the loop.

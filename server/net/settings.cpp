@@ -133,6 +133,9 @@ const std::vector<Flag>& flags() {
       number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
       number("coalesce-ms", "least time between updates of counts (votes, upvotes, signals) or of batched joins",
              &Settings::coalesce_ms),
+      text("send-method", "how a broadcast is written: io_uring (one submission for every connection; sendmsg "
+                          "where the kernel refuses it) or sendmsg (one system call per connection)",
+           &Settings::send_method),
   };
   return all;
 }
@@ -240,10 +243,11 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
   }
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
       s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||
-      s.remembered_commands < 1 || (s.sync != "full" && s.sync != "normal")) {
+      s.remembered_commands < 1 || (s.sync != "full" && s.sync != "normal") ||
+      (s.send_method != "io_uring" && s.send_method != "sendmsg")) {
     error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
             "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1, "
-            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal";
+            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal, send-method io_uring or sendmsg";
     return std::nullopt;
   }
   return s;

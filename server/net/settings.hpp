@@ -52,6 +52,8 @@ struct Settings {
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
   unsigned coalesce_ms = 150;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
                                                  // at most one update of them per interval
+  std::string send_method = "io_uring";          // a broadcast's sends: io_uring (one submission for all, where
+                                                 // the kernel allows it) or sendmsg (one system call each)
 };
 
 // Parses --name=value / --name value flags over the defaults. On an unknown flag or a bad value

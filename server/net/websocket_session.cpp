@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
+#include <cerrno>
 #include <array>
 #include <chrono>
 #include <mutex>
@@ -39,6 +40,7 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
 constexpr std::size_t max_gather = 64;       // frames per sendmsg (Asio's buffer-sequence limit)
+static_assert(max_gather == CorkedSend::max_buffers);
 constexpr int max_writes_per_turn = 16;      // then the strand is given back to other work
 constexpr std::size_t read_chunk = 64 * 1024;
 
@@ -75,17 +77,39 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   // Any thread. Queues under the lock; only the first frame of a burst posts a flush.
   void deliver(Frame frame, FrameKind kind) override { push(std::move(frame), kind, false); }
 
-  // A broadcast queues on every connection first and writes afterwards (flush_corked), so that
+  // A broadcast queues on every connection first and writes afterwards (add_corked), so that
   // frames queued together leave together.
   void deliver_corked(Frame frame, FrameKind kind) override { push(std::move(frame), kind, true); }
 
-  // Writes from the caller's thread (the room's), without a post, unless a write or a flush is
-  // already under way (which then takes these frames too). Blocking is never possible: the socket
-  // is non-blocking and a full kernel buffer hands the rest to the strand.
-  void flush_corked() override {
-    std::unique_lock lock(mutex_);
+  // The room's thread writes these frames with the rest of the broadcast (send_batch.hpp), without
+  // a post, unless a write or a flush is already under way (which then takes them too). Blocking is
+  // never possible: the send is non-blocking and a full kernel buffer hands the rest to the strand.
+  void add_corked(SendBatch& batch) override {
+    std::lock_guard lock(mutex_);
     if (writing_ || flush_posted_ || finished_ || queue_.empty()) return;
-    write_now(lock, false);
+    std::array<std::string_view, max_gather> views;
+    const std::size_t count = queue_.gather(views);
+    CorkedSend& send = batch.add();
+    send.owner = this;
+    send.fd = socket_.native_handle();
+    for (std::size_t i = 0; i < count; ++i) send.buffers[i] = iovec{const_cast<char*>(views[i].data()), views[i].size()};
+    send.count = count;
+    writing_ = true;  // the views stay valid: nothing is consumed while a write is under way
+    foreign_write_ = true;
+  }
+
+  void corked_sent(const CorkedSend& send) override {
+    std::unique_lock lock(mutex_);
+    error_code ec;
+    std::size_t n = 0;
+    if (send.result >= 0) {
+      n = static_cast<std::size_t>(send.result);
+    } else if (send.result == -EAGAIN || send.result == -EWOULDBLOCK) {
+      ec = asio::error::would_block;
+    } else {
+      ec = error_code(static_cast<int>(-send.result), boost::system::system_category());
+    }
+    if (written(lock, n, ec, false)) schedule_rest();
   }
 
   void join_failed() override {
@@ -322,7 +346,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     wait_readable();
   }
 
-  // --- Writing (on the strand, or once from the room's thread in flush_corked) ----------------
+  // --- Writing (on the strand, or once from the room's thread in a SendBatch) -----------------
 
   void post_flush() {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
@@ -336,10 +360,8 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   // Writes what is queued with non-blocking gathered sends until the queue is empty, the kernel
   // buffer is full (then waits for the socket, on the strand) or this turn has written enough.
-  // Off the strand (flush_corked) it writes one gathered send and leaves the rest to the strand.
   void write_now(std::unique_lock<std::mutex>& lock, bool on_strand) {
-    const int rounds = on_strand ? max_writes_per_turn : 1;
-    for (int round = 0; round < rounds; ++round) {
+    for (int round = 0; round < max_writes_per_turn; ++round) {
       if (finished_ || writing_) return;
       if (queue_.empty()) return drained(lock, on_strand);
       std::array<std::string_view, max_gather> views;
@@ -347,49 +369,66 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       std::array<asio::const_buffer, max_gather> buffers;
       for (std::size_t i = 0; i < count; ++i) buffers[i] = asio::buffer(views[i].data(), views[i].size());
       writing_ = true;
-      foreign_write_ = !on_strand;
       lock.unlock();
       error_code ec;
       const std::size_t n = socket_.write_some(std::span<const asio::const_buffer>(buffers.data(), count), ec);
       lock.lock();
-      foreign_write_ = false;
-      if (finished_) {  // finish() ran meanwhile and left the socket to us
-        writing_ = false;
-        if (!on_strand) post_to_strand([](WebsocketSession& self) { self.close_socket(); });
-        return;
-      }
-      if (ec == asio::error::would_block) {
-        queue_.consume(0);
-        if (on_strand) return wait_writable();
-        post_to_strand([](WebsocketSession& self) { self.wait_writable(); });  // writing_ stays set
-        return;
-      }
-      if (ec) {
-        // writing_ stays set: nothing more is written; finish() closes.
-        if (on_strand) {
-          lock.unlock();
-          finish("write", ec);
-          lock.lock();
-        } else {
-          post_to_strand([ec](WebsocketSession& self) { self.finish("write", ec); });
-        }
-        return;
-      }
-      writing_ = false;
-      metrics().writes++;
-      metrics().bytes_out += n;
-      metrics().frames_out += queue_.consume(n);
-      if (queue_.close_written()) {
-        if (on_strand) {
-          lock.unlock();
-          on_close_written();
-          lock.lock();
-        } else {
-          post_to_strand([](WebsocketSession& self) { self.on_close_written(); });
-        }
-        return;
-      }
+      if (!written(lock, n, ec, on_strand)) return;
     }
+    schedule_rest();
+  }
+
+  // After a send (writing_ set, the lock held): what it wrote is consumed and the connection goes on.
+  // False when the next step is not another write from here: the socket is full (the strand waits
+  // for it), the send failed or the close frame is out. Off the strand (a batch's send, on the room's
+  // thread) every next step is posted to the strand.
+  bool written(std::unique_lock<std::mutex>& lock, std::size_t n, error_code ec, bool on_strand) {
+    foreign_write_ = false;
+    if (finished_) {  // finish() ran meanwhile and left the socket and the queue to us
+      writing_ = false;
+      queue_.clear();
+      if (!on_strand) post_to_strand([](WebsocketSession& self) { self.close_socket(); });
+      return false;
+    }
+    if (ec == asio::error::would_block) {
+      queue_.consume(0);
+      if (on_strand) {
+        wait_writable();
+      } else {
+        post_to_strand([](WebsocketSession& self) { self.wait_writable(); });  // writing_ stays set
+      }
+      return false;
+    }
+    if (ec) {
+      // writing_ stays set: nothing more is written; finish() closes.
+      if (on_strand) {
+        lock.unlock();
+        finish("write", ec);
+        lock.lock();
+      } else {
+        post_to_strand([ec](WebsocketSession& self) { self.finish("write", ec); });
+      }
+      return false;
+    }
+    writing_ = false;
+    metrics().writes++;
+    metrics().bytes_out += n;
+    metrics().frames_out += queue_.consume(n);
+    if (queue_.close_written()) {
+      if (on_strand) {
+        lock.unlock();
+        on_close_written();
+        lock.lock();
+      } else {
+        post_to_strand([](WebsocketSession& self) { self.on_close_written(); });
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // What a turn (or a batch's send) left queued is written by a flush on the strand.
+  void schedule_rest() {
     if (!queue_.empty() && !flush_posted_ && !writing_) {
       flush_posted_ = true;
       post_flush();
@@ -512,10 +551,10 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       std::lock_guard lock(mutex_);
       finished_ = true;
       foreign = foreign_write_;
-      queue_.clear();
+      if (!foreign) queue_.clear();
     }
-    // A send from the room's thread may be under way: it closes the socket when it returns (the
-    // descriptor must not be reused while a send on it runs).
+    // A send from the room's thread may be under way: it closes the socket and frees the queue when
+    // it returns (the descriptor must not be reused, nor the frames freed, while a send uses them).
     if (!foreign) close_socket();
     timer_.cancel();
     if (room_) room_->leave(shared_from_this());
@@ -547,7 +586,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   std::mutex mutex_;
   SendQueue queue_;
   bool writing_ = false;          // a send or a wait for the socket is under way
-  bool foreign_write_ = false;    // that send runs on the room's thread (flush_corked)
+  bool foreign_write_ = false;    // that send runs on the room's thread (a SendBatch)
   bool flush_posted_ = false;
   bool finished_ = false;
 };

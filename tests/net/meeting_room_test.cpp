@@ -23,7 +23,8 @@ class FakeConnection final : public Connection {
  public:
   void deliver(Frame frame, FrameKind) override { record(*frame); }
   void deliver_corked(Frame frame, FrameKind) override { record(*frame); }
-  void flush_corked() override {}
+  void add_corked(SendBatch&) override {}
+  void corked_sent(const CorkedSend&) override {}
   void bind(std::shared_ptr<MeetingRoom>, core::ParticipantId who) override {
     std::lock_guard lock(mutex_);
     bound_to = who;

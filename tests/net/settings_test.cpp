@@ -97,6 +97,14 @@ TEST(Settings, FlagErrorsSayWhichFlag) {
   EXPECT_NE(p.error.find("--trusted-proxies"), std::string::npos);
 }
 
+TEST(Settings, SendMethodIsIoUringOrSendmsg) {
+  EXPECT_EQ(parse({}).settings->send_method, "io_uring");
+  EXPECT_EQ(parse({"--send-method=sendmsg"}).settings->send_method, "sendmsg");
+  const auto p = parse({"--send-method=writev"});
+  EXPECT_FALSE(p.settings);
+  EXPECT_NE(p.error.find("send-method io_uring or sendmsg"), std::string::npos) << p.error;
+}
+
 TEST(Settings, HelpListsTheConfigFileAndVersionPrintsIt) {
   auto p = parse({"--help"});
   EXPECT_NE(p.help.find("--config"), std::string::npos);
