@@ -1,4 +1,4 @@
-// The one connection module: opens the WebSocket at /ws, resumes as this browser's person (token
+// The one connection module: opens the WebSocket at /ws/{code}, resumes as this browser's person (token
 // kept by storage.js) from the last seq it saw, reconnects with backoff, and says what state it is
 // in: connecting; live (commands can be sent); lost (a retry is scheduled, or waits for the
 // network); closed (no retry: removed, no such meeting, or this browser must join).
@@ -8,7 +8,13 @@
 import { resume, ping, normalizeCode } from './protocol.js';
 import { loadSeat, saveSeat, clearSeat } from './storage.js';
 
-export const socketUrl = () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+// /ws/{code} when the code can be one (PROTOCOL.md 3.1: a load balancer sends it to the server that
+// holds the meeting); /ws otherwise, so that a mistyped code is answered "wrong_code" by the join.
+const CODE = /^[ACDEFHJKMNPQRTUVWXY34679]{6}$/;
+export const socketUrl = (code) => {
+  const c = normalizeCode(code);
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws${CODE.test(c) ? `/${c}` : ''}`;
+};
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 15000];  // then 15 s, each with up to 30% jitter
 const QUIET_PING_MS = 25000;  // the server sends a heartbeat every 15 s; after this silence we ping
@@ -114,7 +120,7 @@ export class MeetingConnection extends EventTarget {
     }
     if (this.state !== 'lost') this.setState('connecting');
     let ws;
-    try { ws = new WebSocket(socketUrl()); } catch { return this.retry(); }
+    try { ws = new WebSocket(socketUrl(this.code)); } catch { return this.retry(); }
     this.socket = ws;
     ws.onopen = () => {
       this.lastHeard = Date.now();

@@ -21,7 +21,7 @@ export function joinMeeting(request, seat) {
       try { ws.close(1000); } catch { /* closed */ }
     };
     const timer = setTimeout(() => finish(reject, { code: 'no_answer', message: t('start.joining.no_answer') }), 10000);
-    try { ws = new WebSocket(socketUrl()); } catch { return finish(reject, { code: 'connection_failed', message: t('start.joining.unreachable') }); }
+    try { ws = new WebSocket(socketUrl(request.code)); } catch { return finish(reject, { code: 'connection_failed', message: t('start.joining.unreachable') }); }
     // Member keys go only when this browser holds some: the server links the person to the
     // meeting's group if one of them is that group's (and tells nobody in the meeting).
     // A room display is a screen, not a person: it sends none (the server ignores them for it too).

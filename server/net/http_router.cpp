@@ -381,9 +381,20 @@ Route route_request(const HttpRequest& req, const Settings& settings, bool https
   const std::string_view target(req.target().data(), req.target().size());
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   if (boost::beast::websocket::is_upgrade(req)) {
-    if (target != "/ws" && target.rfind("/ws?", 0) != 0) return refuse(http::status::not_found, "WebSocket lives at /ws", true);
+    // /ws, or /ws/{code} naming the meeting (a load balancer routes by it: deploy/haproxy/); a query
+    // is ignored. Whether the meeting exists is the join's answer, not the upgrade's.
+    std::string_view path = target.substr(0, target.find('?'));
+    std::string code;
+    if (path.rfind("/ws/", 0) == 0) {
+      code = normalize_meeting_code(path.substr(4));
+      if (code.empty()) return refuse(http::status::not_found, "no meeting has this code", true);
+      path = "/ws";
+    }
+    if (path != "/ws") return refuse(http::status::not_found, "WebSocket lives at /ws or /ws/{meeting code}", true);
     if (!origin_allowed(req, settings)) return refuse(http::status::forbidden, "origin not allowed", true);
-    return of_kind(Route::Kind::upgrade);
+    Route r = of_kind(Route::Kind::upgrade);
+    r.code = std::move(code);
+    return r;
   }
   if (target == "/api/meetings") {
     if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "use POST");

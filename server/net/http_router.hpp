@@ -41,7 +41,8 @@ struct Route {
     qr_code,         // GET /api/meetings/{code}/qr.svg: `code`, `link` (the join link drawn)
     minutes,         // GET /api/meetings/{code}/minutes: `code`, `format`, `key` (facilitator key)
     delete_meeting,  // DELETE /api/meetings/{code}: `code`, `key`
-    upgrade,         // GET /ws with Upgrade: websocket
+    upgrade,         // GET /ws or /ws/{code} with Upgrade: websocket: `code` (empty for /ws), the only
+                     // meeting the connection may join or resume
     server_info,     // GET /api/server: version, public URL, whether creating needs a key
     create_group,    // POST /api/groups: `title` (the group's name), `key` (the create key presented)
     group_record,    // GET /api/groups/{code}: `code`, `key` (group key), `format` ("json" or "md")

@@ -132,9 +132,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             log(LogLevel::warn, "refused a WebSocket: address at its connection limit");
             return send(error_response(http::status::too_many_requests, "too many connections from this address", version, false));
           }
-          return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(*slot));
+          return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(*slot),
+                                         std::move(route.code));
         }
-        return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_));
+        return start_websocket_session(ctx_, stream_.release_socket(), std::move(req), std::move(slot_),
+                                       std::move(route.code));
       case Route::Kind::server_info:
         return send(server_info(version, keep));
       case Route::Kind::health:

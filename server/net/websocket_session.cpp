@@ -46,8 +46,9 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 class WebsocketSession final : public Connection, public std::enable_shared_from_this<WebsocketSession> {
  public:
-  WebsocketSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot)
+  WebsocketSession(ServerContext& ctx, tcp::socket socket, AddressLimiter::Slot slot, std::string url_code)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx), slot_(std::move(slot)),
+        url_code_(std::move(url_code)),
         parser_(ctx.settings.max_message_bytes), tokens_(ctx.settings.command_burst),
         refilled_(std::chrono::steady_clock::now()),
         queue_(SendQueue::Limits{ctx.settings.send_queue_bytes, ctx.settings.send_queue_hard_bytes}) {}
@@ -259,6 +260,11 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
               return reply_error(decoded.id, "already_joined",
                                  "a join or resume is under way on this connection; wait for its answer");
             const std::string code = normalize_meeting_code(message.code);
+            // Opened at /ws/{code}: only that meeting (a load balancer sent the connection to the
+            // server that holds it).
+            if (!url_code_.empty() && code != url_code_)
+              return reply_error(decoded.id, "wrong_code", "this connection was opened for another meeting (/ws/" +
+                                                               url_code_ + "); open /ws/{code} of this one");
             auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
             if (!room) return reply_error(decoded.id, "wrong_code", "no meeting has this code");
             joining_ = true;
@@ -566,6 +572,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
   asio::steady_timer timer_;
   ServerContext& ctx_;
   AddressLimiter::Slot slot_;
+  const std::string url_code_;  // opened at /ws/{code}: the one meeting it may join (empty: /ws, any)
 
   // Strand only.
   ws::FrameParser parser_;
@@ -594,8 +601,8 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 }  // namespace
 
 void start_websocket_session(ServerContext& ctx, tcp::socket socket, http::request<http::string_body> request,
-                             AddressLimiter::Slot slot) {
-  std::make_shared<WebsocketSession>(ctx, std::move(socket), std::move(slot))->run(request);
+                             AddressLimiter::Slot slot, std::string url_code) {
+  std::make_shared<WebsocketSession>(ctx, std::move(socket), std::move(slot), std::move(url_code))->run(request);
 }
 
 }  // namespace everyvoice::net

@@ -5,14 +5,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <string>
 
 #include "net/server_context.hpp"
 
 namespace everyvoice::net {
 
-// Takes over an upgraded HTTP connection and runs it until it closes.
+// Takes over an upgraded HTTP connection and runs it until it closes. `url_code`: the meeting code
+// of an upgrade at /ws/{code}, the only meeting the connection may join or resume (empty for /ws).
 void start_websocket_session(ServerContext& ctx, boost::asio::ip::tcp::socket socket,
                              boost::beast::http::request<boost::beast::http::string_body> request,
-                             AddressLimiter::Slot slot);
+                             AddressLimiter::Slot slot, std::string url_code);
 
 }  // namespace everyvoice::net

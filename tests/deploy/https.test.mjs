@@ -53,7 +53,7 @@ describe('https through nginx', () => {
     await waitText(fac.page, '#people-h', 'People (3)');
     const wsBase = BASE.replace(/^https:/, 'wss:');
     assert.ok(sockets.length >= 4, `every page opened a WebSocket: ${JSON.stringify(sockets)}`);
-    for (const s of sockets) assert.equal(s.url, `${wsBase}/ws`, `${s.name}'s socket goes through nginx over wss://`);
+    for (const s of sockets) assert.equal(s.url, `${wsBase}/ws/${code}`, `${s.name}'s socket goes through nginx over wss://`);
   });
 
   it('the QR code on the room display and the console encodes the public join link', async () => {

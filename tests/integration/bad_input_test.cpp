@@ -2,6 +2,8 @@
 // unaffected (they see no update and can still act).
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "test_client.hpp"
 
 namespace everyvoice::testing {
@@ -97,6 +99,24 @@ TEST_F(BadInput, CommandsBeforeJoiningAndWrongCodesAreRefused) {
   EXPECT_EQ(c.seen.back()["code"], "name_taken");
   c.join(meeting.code, "Sam");  // the same connection may try again
   EXPECT_EQ(c.command({{"type", "join"}, {"code", meeting.code}, {"name", "Pat 2"}})["code"], "already_joined");
+}
+
+// A connection opened at /ws/{code} (the way a load balancer finds the server holding a meeting)
+// may join or resume that meeting only; /ws/{not a code} is 404 at the upgrade.
+TEST_F(BadInput, AConnectionOpenedForAMeetingJoinsOnlyThatMeeting) {
+  const CreatedMeeting second = create_meeting(server.port(), "Another meeting");
+  WsClient other_meeting(server.port(), "", "/ws/" + second.code);
+  EXPECT_THROW(other_meeting.join(meeting.code, "Robin"), std::runtime_error);
+  EXPECT_EQ(other_meeting.seen.back()["code"], "wrong_code");
+  EXPECT_NE(other_meeting.seen.back()["message"].get<std::string>().find("/ws/" + second.code), std::string::npos);
+  EXPECT_TRUE(other->silent_for(200ms)) << "nobody in the first meeting heard of it";
+  other_meeting.join(second.code, "Robin");  // the same connection, its own meeting
+
+  std::string typed = meeting.code;  // as a person might type it into a link
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  WsClient same(server.port(), "", "/ws/" + typed.substr(0, 3) + "-" + typed.substr(3));
+  same.join(meeting.code, "Quinn");
+  EXPECT_THROW(WsClient(server.port(), "", "/ws/NOPE"), std::runtime_error);
 }
 
 TEST_F(BadInput, WrongOrReusedTokensAreRefused) {

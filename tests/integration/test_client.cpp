@@ -176,7 +176,8 @@ struct WsClient::Impl {
   std::optional<std::string> ready;
 };
 
-WsClient::WsClient(std::uint16_t port, const std::string& origin) : impl_(std::make_unique<Impl>()) {
+WsClient::WsClient(std::uint16_t port, const std::string& origin, const std::string& path)
+    : impl_(std::make_unique<Impl>()) {
   beast::get_lowest_layer(impl_->ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   const std::string host = "127.0.0.1:" + std::to_string(port);
   impl_->ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
@@ -184,7 +185,7 @@ WsClient::WsClient(std::uint16_t port, const std::string& origin) : impl_(std::m
   }));
   websocket::response_type res;
   beast::error_code ec;
-  impl_->ws.handshake(res, host, "/ws", ec);
+  impl_->ws.handshake(res, host, path, ec);
   if (ec) throw std::runtime_error("handshake refused: HTTP " + std::to_string(res.result_int()));
   impl_->ws.read_message_max(16 * 1024 * 1024);
 }

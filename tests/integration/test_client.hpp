@@ -73,8 +73,9 @@ CreatedMeeting create_meeting(std::uint16_t port, const std::string& title = "Te
 
 class WsClient {
  public:
-  // Connects and upgrades; throws std::runtime_error with the HTTP status when refused.
-  explicit WsClient(std::uint16_t port, const std::string& origin = "");
+  // Connects and upgrades at `path` (/ws, or /ws/{code}); throws std::runtime_error with the HTTP
+  // status when refused.
+  explicit WsClient(std::uint16_t port, const std::string& origin = "", const std::string& path = "/ws");
   ~WsClient();
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;

@@ -96,6 +96,7 @@ struct Options {
   double w7_spread = 2;            // W7: the votes are spread over this many seconds
   double w5_settle = 2;            // W5: idle seconds before reading the RSS
   double w8_interval = 1;          // W8: seconds between two steps of each meeting's script
+  bool w8 = false;                 // W8 is among the phases (set from them: clients keep their tokens)
   int server_pid = 0;
   int payload_bytes = 0;           // peers: message size (0: default_payload_bytes)
   int connect_concurrency = 200;   // connections handshaking or joining at once
@@ -201,8 +202,8 @@ Options parse_options(int argc, char** argv) {
   if (o.fast_duration == 0) o.fast_duration = o.duration;
   if (o.w4_before == 0) o.w4_before = o.duration;
   if (o.w4_after == 0) o.w4_after = o.duration;
-  const bool w8 = std::find(o.phases.begin(), o.phases.end(), "W8") != o.phases.end();
-  if (w8) {
+  o.w8 = std::find(o.phases.begin(), o.phases.end(), "W8") != o.phases.end();
+  if (o.w8) {
     if (o.target != Target::everyvoice) usage("W8 needs everyvoice (meetings, a queue, polls)");
     if (o.phases.back() != "W8") usage("W8 must be the last scenario");
     if (o.clients / o.meetings < 4 || (o.clients + o.meetings - 1) / o.meetings > 32)
@@ -990,7 +991,7 @@ void Generator::on_message(std::size_t i, std::string_view text) {
       }
       if (f.type == "welcome") {
         c.welcomed = true;
-        if (std::find(opt_.phases.begin(), opt_.phases.end(), "W8") != opt_.phases.end()) {
+        if (opt_.w8) {  // a W8 member drops its connection and resumes with its token
           const auto at = text.find("\"token\":\"");
           if (at != std::string_view::npos) {
             const auto end = text.find('"', at + 9);

@@ -657,10 +657,19 @@ TEST(HttpRouter, AnUnknownMeetingCodeIs404) {
 
 // --- WebSocket ----------------------------------------------------------------------------------
 
-TEST(HttpRouter, WebSocketsAreUpgradedOnlyAtSlashWs) {
+TEST(HttpRouter, WebSocketsAreUpgradedOnlyAtSlashWsOrSlashWsSlashCode) {
   EXPECT_EQ(route_request(upgrade("/ws"), defaults()).kind, Kind::upgrade);
+  EXPECT_EQ(route_request(upgrade("/ws"), defaults()).code, "") << "/ws: any meeting";
   EXPECT_EQ(route_request(upgrade("/ws?code=ACDEFH"), defaults()).kind, Kind::upgrade);
-  for (const char* target : {"/", "/chat", "/wsx", "/ws/", "/api/meetings", "/WS"})
+  EXPECT_EQ(route_request(upgrade("/ws?code=ACDEFH"), defaults()).code, "") << "the query is ignored";
+  // /ws/{code}: the code as typed (case, dashes), the one meeting this connection may join.
+  for (const char* target : {"/ws/ACDEFH", "/ws/acd-efh", "/ws/ACDEFH?x=1"}) {
+    const Route r = route_request(upgrade(target), defaults());
+    EXPECT_EQ(r.kind, Kind::upgrade) << target;
+    EXPECT_EQ(r.code, "ACDEFH") << target;
+  }
+  for (const char* target : {"/", "/chat", "/wsx", "/ws/", "/api/meetings", "/WS", "/ws/ACDEFH/x", "/ws/ABCDEF",
+                             "/ws/ACDEFHJ", "/ws/%41CDEFH"})
     EXPECT_TRUE(refused(route_request(upgrade(target), defaults()), http::status::not_found, true)) << target;
 }
 

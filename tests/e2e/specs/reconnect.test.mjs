@@ -14,7 +14,7 @@ describe('network drops and reloads', () => {
     browser = await launch();
     fac = await person(browser, DESKTOP, 'facilitator');
     ada = await person(browser, PHONE, 'ada');
-    await ada.context.routeWebSocket(/\/ws$/, (ws) => { ws.connectToServer(); adaSockets.push(ws); });
+    await ada.context.routeWebSocket(/\/ws(\/[A-Z0-9]{6})?$/, (ws) => { ws.connectToServer(); adaSockets.push(ws); });
     ben = await person(browser, DESKTOP, 'ben');
     const code = await createMeeting(fac.page, { title: 'Reconnect check', name: 'Fatima', location: 'remote' });
     await joinAs(ada.page, code, { name: 'Ada', location: 'remote' });

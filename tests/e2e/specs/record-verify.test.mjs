@@ -101,7 +101,7 @@ describe('verify the decision record in the browser', () => {
   });
 
   it('names the decision whose text was changed on its way to the page', async () => {
-    await fac.page.routeWebSocket(/\/ws$/, (ws) => {
+    await fac.page.routeWebSocket(/\/ws(\/[A-Z0-9]{6})?$/, (ws) => {
       const server = ws.connectToServer();
       server.onMessage((frame) => ws.send(typeof frame === 'string' ? tamper(frame) : frame));
     });
