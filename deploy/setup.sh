@@ -15,6 +15,7 @@ packages=(
   libboost1.81-dev      # Beast / Asio (header-only, compiled once in server/net)
   nlohmann-json3-dev    # the codec
   libsqlite3-dev        # the embedded event log
+  libpq-dev             # the PostgreSQL event log (--store=postgresql://...), for several servers
   libqrcodegencpp-dev   # QR codes for the join link
   libssl-dev            # SHA-256 of keys and tokens
   zlib1g-dev            # gzip of the web client's files
@@ -31,6 +32,7 @@ if [ "$mode" != --build-only ]; then
     chromium            # browser tests (tests/e2e): Debian's Chromium, driven by playwright-core
     fonts-dejavu-core   # browser tests: a font for Chromium to draw pages and screenshots with
     poppler-utils       # browser tests: pdftotext reads the minutes page printed to PDF by Chromium
+    postgresql          # tests/store: a private PostgreSQL 15 cluster (initdb in a temporary folder)
     clang               # fuzzers (tests/fuzz): libFuzzer comes with clang
     libclang-rt-14-dev  # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
   )

@@ -10,7 +10,7 @@
 
 #include "net/server.hpp"
 #include "net/settings.hpp"
-#include "store/event_log.hpp"
+#include "store/sqlite_backend.hpp"
 
 namespace {
 
@@ -33,7 +33,7 @@ int run_command(const std::string& command, int argc, char** argv) {
   const std::string db = settings->data_dir + "/everyvoice.db";
   if (command == "backup") {
     std::string report;
-    if (!everyvoice::store::EventLog::backup(db, argument, report)) {
+    if (!everyvoice::store::SqliteBackend::backup(db, argument, report)) {
       std::fprintf(stderr, "everyvoice backup: %s\n", report.c_str());
       return 1;
     }
@@ -47,7 +47,7 @@ int run_command(const std::string& command, int argc, char** argv) {
     std::fprintf(stderr, "everyvoice export-events: MEETING is the meeting's number, as in the log\n");
     return 2;
   }
-  if (!everyvoice::store::EventLog::export_events(db, meeting, std::cout, error)) {
+  if (!everyvoice::store::SqliteBackend::export_events(db, meeting, std::cout, error)) {
     std::fprintf(stderr, "everyvoice export-events: %s\n", error.c_str());
     return 1;
   }

@@ -65,12 +65,13 @@ int run_server(const Settings& settings) {
   // The event log: meetings come back from it before the port opens.
   std::error_code fs_error;
   std::filesystem::create_directories(settings.data_dir, fs_error);
-  const std::string db_path = settings.data_dir + "/everyvoice.db";
+  const std::string where = settings.store.empty() ? settings.data_dir + "/everyvoice.db" : settings.store;
   std::string error;
   auto event_log = store::EventLog::open(
-      db_path, settings.sync == "normal" ? store::Durability::normal : store::Durability::full, error);
+      where, settings.sync == "normal" ? store::Durability::normal : store::Durability::full, error);
   if (!event_log) {
-    log(LogLevel::error, "cannot open " + db_path + ": " + error);
+    // A URL may hold a password: the log names only SQLite's path.
+    log(LogLevel::error, "cannot open " + (settings.store.empty() ? where : std::string("the PostgreSQL store")) + ": " + error);
     return 1;
   }
   auto loaded = event_log->load_all(settings.history_events, error);
@@ -80,8 +81,10 @@ int run_server(const Settings& settings) {
   // A meeting that cannot be read stays on disk untouched and is reported until it is dealt with.
   for (const auto& u : event_log->unloadable())
     log(LogLevel::error, "meeting " + std::to_string(u.id) + " could not be loaded and is NOT served: " + u.reason +
-                             ". Its data is kept; export its events with: everyvoice export-events " +
-                             std::to_string(u.id) + " --data-dir=" + settings.data_dir);
+                             ". Its data is kept" +
+                             (settings.store.empty() ? "; export its events with: everyvoice export-events " +
+                                                           std::to_string(u.id) + " --data-dir=" + settings.data_dir
+                                                     : std::string(" in the database")));
   auto groups = event_log->load_groups(error);
   if (!error.empty()) log(LogLevel::error, "the groups could not be listed: " + error);
   for (const auto& u : event_log->unloadable_groups())
@@ -93,7 +96,7 @@ int run_server(const Settings& settings) {
   });
   event_log->start();
   ServerContext ctx(ioc, settings, *event_log);
-  log(LogLevel::info, "event log " + db_path + " (synchronous=" + settings.sync + "): " + std::to_string(loaded.size()) +
+  log(LogLevel::info, "event log: " + event_log->describe() + " (" + settings.sync + " durability): " + std::to_string(loaded.size()) +
                           " meetings loaded");
   log(LogLevel::info, std::to_string(groups.size()) + " groups loaded");
   ctx.groups.restore(std::move(groups));  // before the meetings: each reports to its group at start

@@ -127,6 +127,9 @@ const std::vector<Flag>& flags() {
       number("heartbeat-seconds", "seconds between heartbeat messages", &Settings::heartbeat_seconds),
       number("figures-interval-ms", "least time between equity figure updates to facilitators",
              &Settings::figures_interval_ms),
+      text("store", "where meetings are stored: empty for SQLite in the data folder, or postgresql://user@host/db "
+                    "(put the password in ~/.pgpass or PGPASSWORD, not in the URL)",
+           &Settings::store),
       text("sync", "durability of the event log: full (survives power loss) or normal (survives a crash)",
            &Settings::sync),
       number("snapshot-every", "events between stored snapshots of a meeting", &Settings::snapshot_every),
@@ -236,6 +239,10 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
       error = "--public-url must be http:// or https:// followed by host[:port], without a path";
       return std::nullopt;
     }
+  }
+  if (!s.store.empty() && s.store.rfind("postgresql://", 0) != 0 && s.store.rfind("postgres://", 0) != 0) {
+    error = "--store must be empty (SQLite in --data-dir) or a postgresql:// URL";
+    return std::nullopt;
   }
   if (std::string proxy_error; !TrustedProxies::parse(s.trusted_proxies, proxy_error)) {
     error = "--trusted-proxies: " + proxy_error;

@@ -16,6 +16,7 @@ struct Settings {
   std::uint16_t port = 8080;
   std::string static_dir = "client-web";
   std::string data_dir = "data";
+  std::string store;                         // empty: SQLite in data_dir; or a postgresql:// URL (no password in it)
   std::vector<std::string> allowed_origins;  // empty: only the server's own origin (scheme://Host)
   std::string port_file;                     // if set, the bound port is written there (tests use --port=0)
   unsigned threads = 0;                      // 0: one per core

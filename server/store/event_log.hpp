@@ -1,15 +1,15 @@
-// The durable event log: every meeting's events, and every group's (core/group.hpp: tables
-// `groups` and `group_events`), in one SQLite database (WAL mode), written by one
-// connection on its own thread. That thread does every write and checkpoint (Debian 12's SQLite
-// 3.40 has a WAL-reset bug with several writers) and commits in groups: writes that arrive while a
-// commit is in flight go into the next transaction. Callbacks run on the writer thread: post them
-// to where they belong.
+// The durable event log: every meeting's events, and every group's (core/group.hpp), in one
+// database behind store/backend.hpp: SQLite in the data folder (the default) or PostgreSQL. One
+// connection on its own thread does every write (Debian 12's SQLite 3.40 has a WAL-reset bug with
+// several writers) and commits in groups: writes that arrive while a commit is in flight go into
+// the next transaction. A command is acknowledged after its transaction commits. Callbacks run on
+// the writer thread: post them to where they belong.
 //
 // Anonymous ballots are not stored with their event: the event row keeps a placeholder (a ballot
 // with nothing in it), and the ballot goes to the `ballots` table under a random id, with no person,
-// no sequence number and no time. After an anonymous poll closes, the WAL is checkpointed and
-// truncated, and freed pages are zeroed (secure_delete), so the files keep no trace of which ballot
-// was written with which "has voted" mark.
+// no sequence number and no time. After an anonymous poll closes, the backend drops the order the
+// ballots were written in (SQLite: the WAL is checkpointed and truncated, freed pages are zeroed;
+// PostgreSQL: the poll's ballots are rewritten in sorted order and the table vacuumed).
 #pragma once
 
 #include <atomic>
@@ -31,13 +31,14 @@
 #include "core/events.hpp"
 #include "core/group.hpp"
 #include "core/meeting_state.hpp"
+#include "store/backend.hpp"
 
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace everyvoice::store {
 
-enum class Durability { full, normal };  // PRAGMA synchronous
+// full: a commit survives power loss (SQLite synchronous=FULL; PostgreSQL synchronous_commit=on).
+// normal: it may not, but the database stays whole (synchronous=NORMAL; synchronous_commit=off).
+enum class Durability { full, normal };
 
 struct CommandRecord {
   core::ParticipantId participant = 0;
@@ -96,17 +97,21 @@ struct LogStats {
   double latency_p99_ms = 0;
   double batch_mean = 0;        // Writes per commit, over the last 1024 commits
   std::uint64_t batch_max = 0;
-  std::uint64_t database_bytes = 0;  // the database file and its WAL
-  bool wal_pending = false;          // a closed poll's WAL could not be emptied yet (a reader holds it)
-  std::uint64_t wal_deferred = 0;    // times emptying the WAL had to wait for a reader
+  std::uint64_t database_bytes = 0;  // SQLite: the database file and its WAL; PostgreSQL: the database
+  bool wal_pending = false;          // removed data could not be scrubbed yet (SQLite: a reader holds the WAL)
+  std::uint64_t wal_deferred = 0;    // times scrubbing had to wait for a reader
 };
 
 class EventLog {
  public:
-  // Opens (or creates) the database and its tables. nullptr with `error` set on failure.
-  static std::unique_ptr<EventLog> open(const std::string& path, Durability durability, std::string& error);
+  // Opens (or creates) the database and its tables: `where` is a PostgreSQL URL
+  // (postgresql://...) or the path of a SQLite file. nullptr with `error` set on failure.
+  static std::unique_ptr<EventLog> open(const std::string& where, Durability durability, std::string& error);
+  static bool is_postgresql(const std::string& where);
+  explicit EventLog(std::unique_ptr<Backend> backend);
   ~EventLog();   // close()
   void close();  // finishes queued work, stops the writer and closes the database
+  std::string describe() const { return description_; }  // where the data is, without a password
 
   // Every meeting in the log, each as its newest snapshot plus the events after it. Call before
   // any other method (it runs on the caller's thread, before the writer starts). Meetings whose
@@ -119,14 +124,6 @@ class EventLog {
   const std::vector<Unloadable>& unloadable_groups() const { return unloadable_groups_; }
   // Exactly-once ids kept per person on disk (the room keeps as many in memory). Before start().
   void set_remembered_commands(std::size_t n) { remembered_commands_ = std::max<std::size_t>(1, n); }
-
-  // An online backup of the database at `path` into `destination` (SQLite's backup API: a
-  // consistent copy while the server runs), checked with integrity_check. Runs in its own
-  // connection, a reader: no write of the server waits for it.
-  static bool backup(const std::string& path, const std::string& destination, std::string& report);
-  // One meeting's stored events as JSON lines (seq, at, tag, bytes in hex, and whether this
-  // version can read them), for an operator whose meeting could not be loaded.
-  static bool export_events(const std::string& path, std::int64_t meeting, std::ostream& out, std::string& error);
   void start();
 
   using Done = std::function<void(bool ok, const std::string& error)>;
@@ -145,8 +142,8 @@ class EventLog {
   void create_group(std::string code, std::string key_hash, core::Millis now, std::vector<core::GroupStamped> events,
                     std::function<void(std::int64_t id, const std::string& error)> done);
   // Appends a group's events; in the same transaction, the events numbered in `redact` are
-  // replaced by GroupRedacted (a member's data erased, core::GroupChange), and the WAL is then
-  // emptied so that no copy of them stays in it.
+  // replaced by GroupRedacted (a member's data erased, core::GroupChange), and the old bodies are
+  // then scrubbed (Backend::scrub).
   void append_group(std::int64_t group, std::vector<core::GroupStamped> events, Done done,
                     std::vector<core::Seq> redact = {});
   // Deletes a group's row and events (its meetings are deleted one by one, as any meeting).
@@ -164,32 +161,29 @@ class EventLog {
 
  private:
   struct Job;
-  EventLog(sqlite3* db, std::string path);
-  void empty_wal();
-  std::string delete_rows(std::initializer_list<const char*> sqls, std::int64_t id);
   void run();
   void push(Job job);
   void commit_group(std::vector<Job>& group);
+  // The rows one command's write becomes (the anonymity rules of the header comment).
+  void plan(const Write& write, std::vector<row::Any>& rows, bool& scrub) const;
   std::optional<LoadedMeeting> load_meeting(std::int64_t id, std::size_t recent_events, std::string& error);
+  void scrub();
   void record_commit(double ms, std::size_t writes);
   // Calls a `done` callback; an exception it throws goes to on_fault_.
   template <class F, class... Args>
   void notify(const char* what, F& done, Args&&... args) noexcept;
 
-  // The writer's statements, prepared once (a commit used to spend a fifth of its time preparing).
-  sqlite3_stmt* cached(const char* sql);
-
-  sqlite3* db_;
-  std::string path_;
+  std::unique_ptr<Backend> db_;
+  std::string description_;
   std::size_t remembered_commands_ = 100;
   std::vector<Unloadable> unloadable_;
   std::vector<Unloadable> unloadable_groups_;
-  bool wal_to_empty_ = false;  // writer thread only
-  std::map<std::string, sqlite3_stmt*> statements_;  // writer thread only
+  bool scrub_pending_ = false;  // writer thread only
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;
   bool stopping_ = false;
+  bool closed_ = false;
   std::thread writer_;
   FaultHandler on_fault_;
   std::vector<std::int64_t> poisoned_;  // meetings whose writes failed, until reloaded (writer thread only)
@@ -197,6 +191,7 @@ class EventLog {
   mutable std::mutex stats_mutex_;
   std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0, wal_deferred_ = 0;
   bool wal_pending_ = false;
+  std::uint64_t bytes_ = 0;  // the backend's size, taken on the writer thread after commits
   std::vector<double> latencies_;  // ring of the last 1024
   std::vector<std::size_t> batches_;
   std::size_t ring_pos_ = 0;

@@ -105,6 +105,16 @@ TEST(Settings, SendMethodIsIoUringOrSendmsg) {
   EXPECT_NE(p.error.find("send-method io_uring or sendmsg"), std::string::npos) << p.error;
 }
 
+TEST(Settings, StoreIsSqliteByDefaultOrAPostgresqlUrl) {
+  EXPECT_EQ(parse({}).settings->store, "");
+  EXPECT_EQ(parse({"--store=postgresql://everyvoice@db.internal/everyvoice"}).settings->store,
+            "postgresql://everyvoice@db.internal/everyvoice");
+  EXPECT_TRUE(parse({"--store=postgres:///everyvoice?host=/run/postgresql"}).settings);
+  const auto p = parse({"--store=/var/lib/everyvoice/other.db"});
+  EXPECT_FALSE(p.settings);
+  EXPECT_NE(p.error.find("--store must be empty"), std::string::npos) << p.error;
+}
+
 TEST(Settings, HelpListsTheConfigFileAndVersionPrintsIt) {
   auto p = parse({"--help"});
   EXPECT_NE(p.help.find("--config"), std::string::npos);

@@ -1,7 +1,9 @@
 // Commit latency and throughput of the event log at synchronous=FULL and NORMAL: `writers` threads
 // each append `per_writer` one-event writes, waiting for each commit (as a client waits for its
 // ack); group commit batches what arrives together. Prints figures; asserts nothing.
-//   usage: commit_bench [folder] [writers] [per_writer]
+//   usage: commit_bench [folder | postgresql | postgresql://URL] [writers] [per_writer]
+// `postgresql` starts a private PostgreSQL cluster (tests/store/postgres_cluster.hpp: initdb in a
+// temporary folder, a unix socket, fsync on) and writes there; a URL names an empty database.
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -11,18 +13,32 @@
 #include <vector>
 
 #include "store/event_log.hpp"
+#include "store/postgres_cluster.hpp"
 
 using namespace everyvoice;
 
 int main(int argc, char** argv) {
-  const std::string dir = argc > 1 ? argv[1] : "/tmp/everyvoice-commit-bench";
+  std::string dir = argc > 1 ? argv[1] : "/tmp/everyvoice-commit-bench";
+  std::unique_ptr<testing::PostgresCluster> cluster;
+  if (dir == "postgresql") {
+    std::string error;
+    cluster = testing::PostgresCluster::start(error);
+    if (!cluster || !cluster->create_database("bench", error)) {
+      std::fprintf(stderr, "PostgreSQL: %s\n", error.c_str());
+      return 1;
+    }
+    dir = cluster->url("bench");
+  }
   const int writers = argc > 2 ? std::atoi(argv[2]) : 8;
   const int per_writer = argc > 3 ? std::atoi(argv[3]) : 250;
+  const bool postgresql = store::EventLog::is_postgresql(dir);
   for (auto mode : {store::Durability::full, store::Durability::normal}) {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    if (!postgresql) {
+      std::filesystem::remove_all(dir);
+      std::filesystem::create_directories(dir);
+    }
     std::string error;
-    auto log = store::EventLog::open(dir + "/bench.db", mode, error);
+    auto log = store::EventLog::open(postgresql ? dir : dir + "/bench.db", mode, error);
     if (!log) {
       std::fprintf(stderr, "open: %s\n", error.c_str());
       return 1;
@@ -33,7 +49,7 @@ int main(int argc, char** argv) {
       std::mutex m;
       std::condition_variable cv;
       bool done = false;
-      log->create_meeting("BENCH" + std::to_string(w), std::string(32, 'k'), 0,
+      log->create_meeting(std::string(mode == store::Durability::full ? "FULL" : "NORMAL") + std::to_string(w), std::string(32, 'k'), 0,
                           {core::Stamped{1, 0, core::MeetingOpened{"bench"}}}, [&](std::int64_t id, const std::string&) {
                             std::lock_guard lock(m);
                             meetings[w] = id;
@@ -70,13 +86,13 @@ int main(int argc, char** argv) {
     for (auto& t : threads) t.join();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto s = log->stats();
-    std::printf("synchronous=%-6s writers=%d commands=%d: %.0f commands/s, commit p50 %.2f ms p99 %.2f ms, "
+    std::printf("%s synchronous=%-6s writers=%d commands=%d: %.0f commands/s, commit p50 %.2f ms p99 %.2f ms, "
                 "%.1f commands per commit (max %llu)\n",
-                mode == store::Durability::full ? "FULL" : "NORMAL", writers, writers * per_writer,
+                postgresql ? "PostgreSQL" : "SQLite", mode == store::Durability::full ? "FULL" : "NORMAL", writers, writers * per_writer,
                 writers * per_writer / seconds, s.latency_p50_ms, s.latency_p99_ms, s.batch_mean,
                 static_cast<unsigned long long>(s.batch_max));
     log->close();
   }
-  std::filesystem::remove_all(dir);
+  if (!postgresql) std::filesystem::remove_all(dir);
   return 0;
 }
