@@ -67,6 +67,27 @@ struct Snapshot {  // snapshots(meeting, seq, body): insert or replace
 using Any = std::variant<Event, Ballot, DropBallots, PollClosed, Ended, Token, Command, Snapshot>;
 }  // namespace row
 
+// A write of a meeting this server holds by lease (shared databases): committed only while the
+// lease still has this epoch, i.e. no other server took the meeting over.
+struct Fence {
+  std::int64_t meeting;
+  std::int64_t epoch;
+};
+
+// A lease this server holds, as its renewal found it.
+struct HeldLease {
+  std::int64_t meeting = 0;
+  std::int64_t epoch = 0;
+  bool wanted = false;  // another server asks for the meeting (a client of it was sent there)
+};
+
+// What claiming a meeting gave.
+struct Claim {
+  std::int64_t meeting = 0;  // 0: no meeting has this code
+  std::int64_t epoch = 0;    // 0: another live server holds it (`holder`), and was asked to let it go
+  std::string holder;
+};
+
 struct MeetingRow {
   std::int64_t id = 0;
   std::string code;
@@ -110,7 +131,10 @@ class Backend {
 
   // Writing, each in one transaction.
   virtual std::int64_t create_meeting(const MeetingRow& meeting, const std::vector<row::Event>& events) = 0;  // its id
-  virtual void commit(const std::vector<row::Any>& rows) = 0;
+  // Commits `rows`, except those of meetings whose fence fails: their ids are returned, nothing of
+  // them is written. The fences are checked in the same transaction, which keeps the leases from
+  // changing hands until it ends.
+  virtual std::vector<std::int64_t> commit(const std::vector<row::Any>& rows, const std::vector<Fence>& fences) = 0;
   virtual void delete_meeting(std::int64_t id) = 0;
   virtual std::vector<std::int64_t> ended_before(core::Millis cutoff) = 0;
   virtual std::int64_t create_group(const GroupRow& group, const std::vector<EventRow>& events) = 0;  // its id
@@ -124,6 +148,20 @@ class Backend {
   // deletion, a redaction): make the database drop its old copies. False when it cannot yet (a
   // reader holds them); the log tries again after each commit and every second.
   virtual bool scrub() = 0;
+
+  // Servers that share one database (PostgreSQL): each meeting has one owner at a time, by a lease
+  // (owner, epoch, expiry) kept in the database and renewed while the owner serves it. A takeover
+  // raises the epoch; a write under an older epoch is refused (Fence). SQLite has one server: it
+  // is not shared and these are never called.
+  virtual bool shared() const { return false; }
+  // This server's name in the leases, and how long a lease lasts unrenewed.
+  virtual void set_owner(const std::string& node, std::int64_t lease_ms) = 0;
+  // Takes the lease of the meeting with this code when it is free, expired, or this server's.
+  virtual Claim claim(const std::string& code) = 0;
+  // Extends every lease this server holds; the ones it still holds (a lease taken over is not).
+  virtual std::vector<HeldLease> renew() = 0;
+  // Lets a meeting go: the lease expires now, for whoever asks next.
+  virtual void release(std::int64_t meeting, std::int64_t epoch) = 0;
 
   // Bytes the database takes, where the backend can tell (0 when it cannot).
   virtual std::uint64_t bytes() = 0;

@@ -57,7 +57,17 @@ struct EventLog::Job {
     std::int64_t group;
     Done done;
   };
-  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup, DeleteGroup> work;
+  struct Claim {
+    std::string code;
+    std::size_t recent_events;
+    std::function<void(Claimed)> done;
+  };
+  struct Release {
+    std::int64_t meeting, epoch;
+    Done done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup, DeleteGroup, Claim, Release>
+      work;
 };
 
 template <class F, class... Args>
@@ -77,6 +87,19 @@ void EventLog::notify(const char* what, F& done, Args&&... args) noexcept {
   }
 }
 
+void EventLog::set_ownership(std::string node, std::chrono::milliseconds lease) {
+  lease_ = lease;
+  db_->set_owner(node, lease.count());
+}
+
+void EventLog::claim(std::string code, std::size_t recent_events, std::function<void(Claimed)> done) {
+  push(Job{Job::Claim{std::move(code), recent_events, std::move(done)}});
+}
+
+void EventLog::release(std::int64_t meeting, std::int64_t epoch, Done done) {
+  push(Job{Job::Release{meeting, epoch, std::move(done)}});
+}
+
 void EventLog::run_on_writer(std::function<void()> task) { push(Job{Job::Run{std::move(task)}}); }
 
 bool EventLog::is_postgresql(const std::string& where) {
@@ -91,7 +114,8 @@ std::unique_ptr<EventLog> EventLog::open(const std::string& where, Durability du
   return std::make_unique<EventLog>(std::move(backend));
 }
 
-EventLog::EventLog(std::unique_ptr<Backend> backend) : db_(std::move(backend)), description_(db_->describe()) {
+EventLog::EventLog(std::unique_ptr<Backend> backend)
+    : db_(std::move(backend)), description_(db_->describe()), shared_(db_->shared()) {
   try {
     bytes_ = db_->bytes();
   } catch (const std::exception&) {
@@ -154,12 +178,19 @@ void EventLog::delete_group(std::int64_t group, Done done) { push(Job{Job::Delet
 // other jobs one by one, in order.
 void EventLog::run() {
   auto sized_at = std::chrono::steady_clock::now();
+  auto renewed_at = sized_at;
+  const auto renew_every = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(50), lease_ / 3);
+  const auto tick = std::min<std::chrono::milliseconds>(std::chrono::seconds(1), renew_every);
   for (;;) {
+    if (shared_ && std::chrono::steady_clock::now() - renewed_at >= renew_every) {
+      renewed_at = std::chrono::steady_clock::now();
+      renew_leases();
+    }
     std::deque<Job> batch;
     {
       std::unique_lock lock(mutex_);
       const auto ready = [&] { return stopping_ || !jobs_.empty(); };
-      wake_.wait_for(lock, std::chrono::seconds(1), ready);
+      wake_.wait_for(lock, tick, ready);
       if (jobs_.empty() && stopping_) return;
       batch.swap(jobs_);
     }
@@ -239,6 +270,39 @@ void EventLog::run() {
                 error = e.what();
               }
               notify("append_group", w.done, error.empty(), error);
+            } else if constexpr (std::is_same_v<W, Job::Claim>) {
+              Claimed claimed;
+              try {
+                const auto c = db_->claim(w.code);
+                if (c.epoch > 0) {
+                  held_[c.meeting] = c.epoch;
+                  std::string why;
+                  claimed.meeting = load_meeting(c.meeting, w.recent_events, why);
+                  if (claimed.meeting) {
+                    claimed.meeting->epoch = c.epoch;
+                    std::erase(poisoned_, c.meeting);  // an earlier holding's failures do not carry over
+                    std::erase(lost_, c.meeting);
+                  } else {
+                    claimed.error = "meeting " + std::to_string(c.meeting) + " could not be loaded: " + why;
+                    db_->release(c.meeting, c.epoch);
+                    held_.erase(c.meeting);
+                  }
+                } else {
+                  claimed.held_by = c.holder;
+                }
+              } catch (const std::exception& e) {
+                claimed.error = e.what();
+              }
+              notify("claim", w.done, std::move(claimed));
+            } else if constexpr (std::is_same_v<W, Job::Release>) {
+              std::string error;
+              try {
+                db_->release(w.meeting, w.epoch);
+                if (auto it = held_.find(w.meeting); it != held_.end() && it->second == w.epoch) held_.erase(it);
+              } catch (const std::exception& e) {
+                error = e.what();
+              }
+              notify("release", w.done, error.empty(), error);
             } else if constexpr (std::is_same_v<W, Job::DeleteGroup>) {
               std::string error;
               try {
@@ -265,6 +329,31 @@ void EventLog::run() {
       }
     }
   }
+}
+
+// Extends this server's leases and tells the handler which it lost and which are wanted elsewhere.
+// While the database cannot be reached nothing is renewed: once a lease runs out another server
+// may take the meeting over, and this one's next write of it is refused (lease_lost).
+void EventLog::renew_leases() {
+  std::vector<HeldLease> still;
+  try {
+    still = db_->renew();
+  } catch (const std::exception&) {
+    return;
+  }
+  std::vector<std::int64_t> lost, wanted;
+  for (auto it = held_.begin(); it != held_.end();) {
+    const auto found = std::find_if(still.begin(), still.end(), [&](const HeldLease& l) { return l.meeting == it->first; });
+    if (found == still.end() || found->epoch != it->second) {
+      lost.push_back(it->first);
+      if (std::find(lost_.begin(), lost_.end(), it->first) == lost_.end()) lost_.push_back(it->first);
+      it = held_.erase(it);
+      continue;
+    }
+    if (found->wanted) wanted.push_back(it->first);
+    ++it;
+  }
+  if ((!lost.empty() || !wanted.empty()) && on_leases_) notify("leases", on_leases_, std::move(lost), std::move(wanted));
 }
 
 // Asks the backend to drop old copies of removed data; while it cannot, retries after each commit
@@ -318,8 +407,10 @@ void EventLog::commit_group(std::vector<Job>& group) {
   std::vector<Job*> live;
   for (auto& job : group) {
     auto& append = std::get<Job::Append>(job.work);
-    if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) != poisoned_.end())
-      notify("append", append.done, false, "an earlier write of this meeting failed");
+    if (std::find(lost_.begin(), lost_.end(), append.write.meeting) != lost_.end())
+      notify("append", append.done, false, std::string(lease_lost));
+    else if (std::find(poisoned_.begin(), poisoned_.end(), append.write.meeting) != poisoned_.end())
+      notify("append", append.done, false, std::string("an earlier write of this meeting failed"));
     else
       live.push_back(&job);
   }
@@ -328,12 +419,31 @@ void EventLog::commit_group(std::vector<Job>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::string error;
   bool scrub_after = false;
+  std::vector<std::int64_t> fenced;
   try {
     std::vector<row::Any> rows;
-    for (Job* job : live) plan(std::get<Job::Append>(job->work).write, rows, scrub_after);
-    db_->commit(rows);
+    std::vector<Fence> fences;
+    for (Job* job : live) {
+      const Write& w = std::get<Job::Append>(job->work).write;
+      plan(w, rows, scrub_after);
+      if (w.epoch != 0 && std::none_of(fences.begin(), fences.end(), [&](const Fence& f) { return f.meeting == w.meeting; }))
+        fences.push_back(Fence{w.meeting, w.epoch});
+    }
+    fenced = db_->commit(rows, fences);
   } catch (const std::exception& e) {
     error = e.what();
+  }
+  // Writes of meetings another server took over: refused, nothing of them written; the meeting's
+  // later writes too, until the room has stopped.
+  if (error.empty() && !fenced.empty()) {
+    std::erase_if(live, [&](Job* job) {
+      auto& append = std::get<Job::Append>(job->work);
+      if (std::find(fenced.begin(), fenced.end(), append.write.meeting) == fenced.end()) return false;
+      if (std::find(lost_.begin(), lost_.end(), append.write.meeting) == lost_.end()) lost_.push_back(append.write.meeting);
+      held_.erase(append.write.meeting);
+      notify("append", append.done, false, std::string(lease_lost));
+      return true;
+    });
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!error.empty()) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -63,6 +64,7 @@ struct LoadedMeeting {
   std::vector<TokenRecord> tokens;
   std::vector<CommandRecord> commands;
   std::string note;  // how it was loaded, when not as usual (e.g. replayed: its snapshot was unreadable)
+  std::int64_t epoch = 0;  // its lease's epoch, when claimed from a shared database (0: SQLite)
 };
 
 // A group (core/group.hpp) as stored: its events replayed.
@@ -87,6 +89,18 @@ struct Write {
   std::optional<TokenRecord> token;
   std::optional<CommandRecord> command;
   std::optional<std::string> snapshot;  // encode_state of the state after `events`
+  std::int64_t epoch = 0;  // the meeting's lease (LoadedMeeting::epoch); 0: not leased (SQLite)
+};
+
+// The error of a write refused because another server took the meeting over (its lease's epoch
+// moved on): this server must let the meeting go.
+inline constexpr const char* lease_lost = "another server took this meeting over";
+
+// What claiming a meeting gave (EventLog::claim).
+struct Claimed {
+  std::optional<LoadedMeeting> meeting;  // held by this server now, loaded
+  std::string held_by;                   // else: the live server that holds it (asked to let it go)
+  std::string error;                     // else: why not ("" with nothing else: no meeting has this code)
 };
 
 struct LogStats {
@@ -124,6 +138,19 @@ class EventLog {
   const std::vector<Unloadable>& unloadable_groups() const { return unloadable_groups_; }
   // Exactly-once ids kept per person on disk (the room keeps as many in memory). Before start().
   void set_remembered_commands(std::size_t n) { remembered_commands_ = std::max<std::size_t>(1, n); }
+
+  // Several servers may share this database (PostgreSQL): then a server serves only the meetings
+  // it claims (one owner each, by lease), instead of loading all of them at start.
+  bool shared() const { return shared_; }
+  // This server's name in leases and how long a lease lasts unrenewed (it is renewed every third
+  // of that). Before start().
+  void set_ownership(std::string node, std::chrono::milliseconds lease);
+  // Called on the writer thread after a renewal: meetings this server lost (another server took
+  // them over while this one was paused or cut off: it must stop serving them at once) and
+  // meetings another server asks for (this one lets them go: closes their connections, then
+  // release()). Set before start().
+  using LeaseHandler = std::function<void(std::vector<std::int64_t> lost, std::vector<std::int64_t> wanted)>;
+  void set_lease_handler(LeaseHandler handler) { on_leases_ = std::move(handler); }
   void start();
 
   using Done = std::function<void(bool ok, const std::string& error)>;
@@ -135,6 +162,11 @@ class EventLog {
   // that never reached the disk) until the meeting has rolled back and calls this.
   void recover(std::int64_t meeting, Done done);
   void delete_meeting(std::int64_t meeting, Done done);
+  // Shared databases: takes the lease of the meeting with this code and loads it (after the lease
+  // is held, so every write of an earlier holder is in what is loaded).
+  void claim(std::string code, std::size_t recent_events, std::function<void(Claimed)> done);
+  // Lets a claimed meeting go (after its room stopped: its writes are queued before this).
+  void release(std::int64_t meeting, std::int64_t epoch, Done done);
   // Meetings that ended before `cutoff`: their ids, to be deleted.
   void ended_before(core::Millis cutoff, std::function<void(std::vector<std::int64_t>)> done);
 
@@ -173,8 +205,14 @@ class EventLog {
   template <class F, class... Args>
   void notify(const char* what, F& done, Args&&... args) noexcept;
 
+  void renew_leases();
+
   std::unique_ptr<Backend> db_;
   std::string description_;
+  bool shared_ = false;
+  std::chrono::milliseconds lease_{6000};
+  LeaseHandler on_leases_;
+  std::map<std::int64_t, std::int64_t> held_;  // meeting -> epoch of the leases this server holds (writer thread only)
   std::size_t remembered_commands_ = 100;
   std::vector<Unloadable> unloadable_;
   std::vector<Unloadable> unloadable_groups_;
@@ -187,6 +225,7 @@ class EventLog {
   std::thread writer_;
   FaultHandler on_fault_;
   std::vector<std::int64_t> poisoned_;  // meetings whose writes failed, until reloaded (writer thread only)
+  std::vector<std::int64_t> lost_;      // meetings another server took over, until claimed again (writer thread only)
 
   mutable std::mutex stats_mutex_;
   std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0, wal_deferred_ = 0;

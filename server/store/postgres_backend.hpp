@@ -10,6 +10,10 @@
 // same transaction, and scrub() vacuums the tables. Unlike SQLite's secure_delete, PostgreSQL does
 // not overwrite the bytes of removed rows in its files and write-ahead log at once: they stay until
 // PostgreSQL reuses that space (README, "What PostgreSQL keeps").
+//
+// Leases (table `leases`): a meeting is served by the one server whose lease on it is live. The
+// database's clock decides expiry, so the servers' clocks need not agree. Claiming a meeting
+// held by another live server marks it wanted; that server lets it go at its next renewal.
 #pragma once
 
 #include <map>
@@ -45,7 +49,7 @@ class PostgresBackend final : public Backend {
   void group_events(std::int64_t group, const std::function<void(EventRow)>& each) override;
 
   std::int64_t create_meeting(const MeetingRow& meeting, const std::vector<row::Event>& events) override;
-  void commit(const std::vector<row::Any>& rows) override;
+  std::vector<std::int64_t> commit(const std::vector<row::Any>& rows, const std::vector<Fence>& fences) override;
   void delete_meeting(std::int64_t id) override;
   std::vector<std::int64_t> ended_before(core::Millis cutoff) override;
   std::int64_t create_group(const GroupRow& group, const std::vector<EventRow>& events) override;
@@ -55,6 +59,11 @@ class PostgresBackend final : public Backend {
   bool scrub() override;
   std::uint64_t bytes() override;
   std::string describe() const override;
+  bool shared() const override { return true; }
+  void set_owner(const std::string& node, std::int64_t lease_ms) override;
+  Claim claim(const std::string& code) override;
+  std::vector<HeldLease> renew() override;
+  void release(std::int64_t meeting, std::int64_t epoch) override;
 
   class Pipeline;  // statements sent together, one transaction (postgres_backend.cpp)
 
@@ -66,11 +75,17 @@ class PostgresBackend final : public Backend {
   void configure_session();
   // The name of `sql` prepared on this connection (prepared on first use).
   const std::string& prepared(const char* sql);
+  // Sends `rows` but those of meetings `skipped` says, as one pipeline; `then_commit` ends the
+  // explicit transaction commit() began.
+  template <class Skip>
+  void commit_rows(const std::vector<row::Any>& rows, const Skip& skipped, bool then_commit);
 
   pg_conn* conn_;
   std::string description_;
   bool synchronous_;
   std::map<const char*, std::string> statements_;
+  std::string node_;
+  std::int64_t lease_ms_ = 6000;
 };
 
 }  // namespace everyvoice::store

@@ -321,7 +321,10 @@ std::int64_t SqliteBackend::create_meeting(const MeetingRow& meeting, const std:
   return id;
 }
 
-void SqliteBackend::commit(const std::vector<row::Any>& rows) {
+Claim SqliteBackend::claim(const std::string&) { throw std::logic_error("a SQLite store is not shared: nothing to claim"); }
+
+std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& rows, const std::vector<Fence>& fences) {
+  if (!fences.empty()) throw std::logic_error("a SQLite store is not shared: no fences");
   const auto check = [&](int rc) {
     if (rc != SQLITE_OK) throw std::runtime_error(last_error(db_));
   };
@@ -378,6 +381,7 @@ void SqliteBackend::commit(const std::vector<row::Any>& rows) {
                  r);
     }
   });
+  return {};
 }
 
 void SqliteBackend::delete_rows(std::initializer_list<const char*> sqls, std::int64_t id) {

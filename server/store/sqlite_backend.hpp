@@ -46,7 +46,7 @@ class SqliteBackend final : public Backend {
   void group_events(std::int64_t group, const std::function<void(EventRow)>& each) override;
 
   std::int64_t create_meeting(const MeetingRow& meeting, const std::vector<row::Event>& events) override;
-  void commit(const std::vector<row::Any>& rows) override;
+  std::vector<std::int64_t> commit(const std::vector<row::Any>& rows, const std::vector<Fence>& fences) override;
   void delete_meeting(std::int64_t id) override;
   std::vector<std::int64_t> ended_before(core::Millis cutoff) override;
   std::int64_t create_group(const GroupRow& group, const std::vector<EventRow>& events) override;
@@ -54,6 +54,11 @@ class SqliteBackend final : public Backend {
                     std::string_view redacted) override;
   void delete_group(std::int64_t id) override;
   bool scrub() override;
+  // One server owns every meeting of a SQLite file: no leases.
+  void set_owner(const std::string&, std::int64_t) override {}
+  Claim claim(const std::string& code) override;
+  std::vector<HeldLease> renew() override { return {}; }
+  void release(std::int64_t, std::int64_t) override {}
   std::uint64_t bytes() override;
   std::string describe() const override;
 

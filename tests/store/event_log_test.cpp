@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -621,6 +622,165 @@ TEST_F(PostgresStoreTest, ALostConnectionFailsOneWriteAndTheNextReconnects) {
   auto back = log->load_all(10, error);
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].state, state);
+}
+
+
+// --- Several servers on one PostgreSQL database: one owner per meeting, fenced ---
+
+class LeaseTest : public PostgresStoreTest {
+ protected:
+  // A server's event log on the shared database, named `node`, with short leases.
+  struct Server {
+    std::unique_ptr<EventLog> log;
+    std::mutex mutex;
+    std::vector<std::int64_t> lost, wanted;
+
+    Server(const std::string& url, const std::string& node, std::chrono::milliseconds lease) {
+      std::string error;
+      log = EventLog::open(url, Durability::full, error);
+      if (!log) throw std::runtime_error(error);
+      EXPECT_TRUE(log->shared());
+      log->set_ownership(node, lease);
+      log->set_lease_handler([this](std::vector<std::int64_t> l, std::vector<std::int64_t> w) {
+        std::lock_guard lock(mutex);
+        lost.insert(lost.end(), l.begin(), l.end());
+        wanted.insert(wanted.end(), w.begin(), w.end());
+      });
+      log->start();
+    }
+    Claimed claim(const std::string& code) {
+      std::promise<Claimed> done;
+      log->claim(code, 100, [&](Claimed c) { done.set_value(std::move(c)); });
+      return await(done.get_future());
+    }
+    std::pair<bool, std::string> append(std::int64_t meeting, std::int64_t epoch, core::MeetingState& state, core::Command c) {
+      core::MeetingState next = state;
+      auto handled = core::handle(next, core::server_actor, c, 5000);
+      EXPECT_TRUE(handled.accepted());
+      Write w;
+      w.meeting = meeting;
+      w.epoch = epoch;
+      w.events = handled.events;
+      std::promise<std::pair<bool, std::string>> done;
+      log->append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
+      auto result = await(done.get_future());
+      if (result.first) state = next;
+      return result;
+    }
+    bool release(std::int64_t meeting, std::int64_t epoch) {
+      std::promise<bool> done;
+      log->release(meeting, epoch, [&](bool ok, const std::string&) { done.set_value(ok); });
+      return await(done.get_future());
+    }
+    template <class F>
+    bool eventually(F condition) {
+      for (int i = 0; i < 500; ++i) {
+        {
+          std::lock_guard lock(mutex);
+          if (condition()) return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return false;
+    }
+  };
+
+  std::int64_t create(Server& s, const std::string& code) {
+    std::promise<std::int64_t> created;
+    s.log->create_meeting(code, std::string(32, 'k'), 1000, {core::Stamped{1, 1000, core::MeetingOpened{"Shared"}}},
+                          [&](std::int64_t id, const std::string&) { created.set_value(id); });
+    return await(created.get_future());
+  }
+};
+
+TEST_F(LeaseTest, AMeetingHasOneOwnerAndPassesToTheServerThatAsksForIt) {
+  const std::string url = fresh_database();
+  Server a(url, "node-a", std::chrono::milliseconds(600)), b(url, "node-b", std::chrono::milliseconds(600));
+  const std::int64_t id = create(a, "SHARED");
+  EXPECT_EQ(b.claim("NOCODE").meeting, std::nullopt);
+  EXPECT_EQ(b.claim("NOCODE").held_by, "");
+
+  Claimed first = a.claim("SHARED");
+  ASSERT_TRUE(first.meeting) << first.error;
+  EXPECT_EQ(first.meeting->id, id);
+  EXPECT_EQ(first.meeting->epoch, 1);
+  core::MeetingState state = first.meeting->state;
+  ASSERT_TRUE(a.append(id, 1, state, core::Join{"Ana", core::Role::facilitator}).first);
+
+  // B is asked for it: A holds it and is alive, so B does not get it, and A hears B wants it.
+  const Claimed refused = b.claim("SHARED");
+  EXPECT_FALSE(refused.meeting);
+  EXPECT_EQ(refused.held_by, "node-a");
+  ASSERT_TRUE(a.eventually([&] { return std::count(a.wanted.begin(), a.wanted.end(), id) > 0; }))
+      << "A's renewal reports that the meeting is wanted";
+  EXPECT_TRUE(a.lost.empty());
+
+  // A lets it go; B takes it with the next epoch and everything A committed.
+  ASSERT_TRUE(a.release(id, 1));
+  const Claimed second = b.claim("SHARED");
+  ASSERT_TRUE(second.meeting) << second.error;
+  EXPECT_EQ(second.meeting->epoch, 2);
+  EXPECT_EQ(second.meeting->state, state);
+  ASSERT_TRUE(b.append(id, 2, state, core::Join{"Bo"}).first);
+}
+
+TEST_F(LeaseTest, AnOwnerThatWasPausedCannotWriteOnceAnotherTookTheMeetingOver) {
+  const std::string url = fresh_database();
+  Server a(url, "node-a", std::chrono::milliseconds(300)), b(url, "node-b", std::chrono::milliseconds(300));
+  const std::int64_t id = create(a, "FENCED");
+  Claimed mine = a.claim("FENCED");
+  ASSERT_TRUE(mine.meeting) << mine.error;
+  core::MeetingState a_state = mine.meeting->state;
+  ASSERT_TRUE(a.append(id, mine.meeting->epoch, a_state, core::Join{"Ana", core::Role::facilitator}).first);
+
+  // A stops renewing (its writer is held, as a paused process or a cut-off network would be)...
+  std::promise<void> resume;
+  auto resumed = resume.get_future().share();
+  a.log->run_on_writer([resumed] { resumed.wait(); });
+  // ...its lease runs out and B takes the meeting over.
+  Claimed taken;
+  for (int i = 0; i < 200 && !taken.meeting; ++i) {
+    taken = b.claim("FENCED");
+    if (!taken.meeting) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(taken.meeting) << "B takes over once A's lease ran out";
+  EXPECT_EQ(taken.meeting->epoch, mine.meeting->epoch + 1);
+  core::MeetingState b_state = taken.meeting->state;
+  EXPECT_EQ(b_state, a_state);
+  ASSERT_TRUE(b.append(id, taken.meeting->epoch, b_state, core::Join{"Bo"}).first);
+
+  // A wakes up: its write, made against its old epoch, is refused, and A hears it lost the meeting.
+  std::pair<bool, std::string> late;
+  std::thread writer([&] { late = a.append(id, mine.meeting->epoch, a_state, core::Join{"Late"}); });
+  resume.set_value();
+  writer.join();
+  EXPECT_FALSE(late.first);
+  EXPECT_EQ(late.second, lease_lost);
+  EXPECT_TRUE(a.eventually([&] { return std::count(a.lost.begin(), a.lost.end(), id) > 0; }));
+
+  // The database holds B's history only.
+  std::string error;
+  auto reader = EventLog::open(url, Durability::full, error);
+  ASSERT_TRUE(reader) << error;
+  const auto all = reader->load_all(100, error);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state, b_state);
+  for (const auto& p : all[0].state.participants) EXPECT_NE(p.name, "Late");
+}
+
+TEST_F(LeaseTest, AServerRestartedUnderItsNameTakesItsMeetingsBackAtOnce) {
+  const std::string url = fresh_database();
+  auto a = std::make_unique<Server>(url, "node-a", std::chrono::seconds(30));
+  create(*a, "RESTRT");
+  const Claimed before = a->claim("RESTRT");
+  ASSERT_TRUE(before.meeting);
+  a.reset();  // gone without releasing, as a crash
+  Server again(url, "node-a", std::chrono::seconds(30));
+  const Claimed after = again.claim("RESTRT");
+  ASSERT_TRUE(after.meeting) << "its own lease, 30 s from running out";
+  EXPECT_EQ(after.meeting->epoch, before.meeting->epoch + 1) << "writes of the earlier process are fenced";
+  Server other(url, "node-b", std::chrono::seconds(30));
+  EXPECT_EQ(other.claim("RESTRT").held_by, "node-a");
 }
 
 }  // namespace
