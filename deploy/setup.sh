@@ -33,6 +33,7 @@ if [ "$mode" != --build-only ]; then
     fonts-dejavu-core   # browser tests: a font for Chromium to draw pages and screenshots with
     poppler-utils       # browser tests: pdftotext reads the minutes page printed to PDF by Chromium
     postgresql          # tests/store: a private PostgreSQL 15 cluster (initdb in a temporary folder)
+    haproxy             # tests/integration: deploy/haproxy/haproxy.cfg in front of three servers
     clang               # fuzzers (tests/fuzz): libFuzzer comes with clang
     libclang-rt-14-dev  # fuzzers: clang's libFuzzer, ASan and UBSan runtimes
   )

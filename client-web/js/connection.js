@@ -22,6 +22,7 @@ const DEAD_MS = 40000;        // after this silence the socket is given up and r
 const ANSWER_MS = 15000;      // a command with no ack or error after this is reported as unanswered
 const CLOSE_REMOVED = 4001;   // the server's close code for "removed from the meeting"
 const CLOSE_DELETED = 4002;   // "the meeting was deleted"
+const CLOSE_MOVED = 4003;     // another server serves the meeting now: reconnect and resume (PROTOCOL 3.1)
 
 // These messages are for developers, like the server's own: a page shows the words errors.js
 // gives each code (sayError), in the person's language.
@@ -196,7 +197,7 @@ export class MeetingConnection extends EventTarget {
       this.setState('closed', why);
       return this.emit(why);
     }
-    if (this.state !== 'closed') this.retry();
+    if (this.state !== 'closed') this.retry(code === CLOSE_MOVED ? 'moved' : '');
   }
 
   // We give the socket up (offline, silent, missed events) and open a new one.

@@ -60,6 +60,7 @@ inline constexpr std::uint16_t too_big = 1009;        // a message above max_mes
 inline constexpr std::uint16_t internal = 1011;       // the server failed while handling this connection
 inline constexpr std::uint16_t removed = 4001;        // a facilitator removed this person from the meeting
 inline constexpr std::uint16_t deleted = 4002;        // a facilitator deleted the meeting
+inline constexpr std::uint16_t moved = 4003;          // another server holds the meeting now: reconnect and resume
 }  // namespace close_code
 
 }  // namespace everyvoice::net

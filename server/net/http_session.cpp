@@ -184,9 +184,32 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       case Route::Kind::delete_meeting:
         break;
     }
-    auto room = ctx_.meetings.find(route.code);
+    // Here, or claimed from a shared store (the answer then comes from the log's thread).
+    ctx_.meetings.open(route.code, [self = shared_from_this(), route, version, keep, head = req.method() == http::verb::head](
+                                       std::shared_ptr<MeetingRoom> room, const std::string& held_by) {
+      asio::post(self->stream_.get_executor(), [self, route, version, keep, head, room = std::move(room), held_by] {
+        self->meeting_route(route, room, held_by, version, keep, head);
+      });
+    });
+  }
+
+  // A request about one meeting (its QR code, minutes, deletion), once the meeting was found.
+  void meeting_route(const Route& route, const std::shared_ptr<MeetingRoom>& room, const std::string& held_by,
+                     unsigned version, bool keep, bool head) {
+    if (!room && !held_by.empty()) {
+      // Another server holds it and was asked to let it go: a retry in a moment finds it here.
+      http::response<http::string_body> res{http::status::service_unavailable, version};
+      secure(res, https_);
+      res.set(http::field::content_type, "application/json");
+      res.set(http::field::cache_control, "no-store");
+      res.set(http::field::retry_after, "1");
+      res.keep_alive(keep);
+      res.body() = nlohmann::json{{"error", "another server holds this meeting; try again in a moment"}, {"code", "moved"}}.dump();
+      res.prepare_payload();
+      return send(std::move(res));
+    }
     if (!room) return send(error_response(http::status::not_found, "no meeting has this code", version, keep));
-    if (route.kind == Route::Kind::qr_code) return send(join_qr_code(route.link, version, keep, req.method() == http::verb::head));
+    if (route.kind == Route::Kind::qr_code) return send(join_qr_code(route.link, version, keep, head));
     if (route.kind == Route::Kind::minutes) {
       room->minutes(route.key, route.format, [self = shared_from_this(), version, keep, format = route.format, code = route.code](bool ok, std::string body) {
         if (!ok) return self->send_later(self->error_response(http::status::forbidden, "wrong facilitator key", version, keep));

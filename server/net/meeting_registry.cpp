@@ -12,6 +12,7 @@ std::shared_ptr<MeetingRoom> MeetingRegistry::add(store::LoadedMeeting meeting) 
   const std::string code = meeting.code;
   auto room = std::make_shared<MeetingRoom>(ioc_, settings_, log_, std::move(meeting));
   room->set_group_sink(group_sink_, member_lookup_);
+  if (log_.shared()) room->set_lease_lost([this](std::int64_t id) { let_go(id, false); });
   {
     std::lock_guard lock(mutex_);
     rooms_[code] = room;
@@ -55,6 +56,15 @@ void MeetingRegistry::create(std::string title, std::vector<core::Event> setting
           log(LogLevel::warn, "creating a meeting failed: " + error);
           return done(std::nullopt, "the server cannot save a new meeting right now");
         }
+        if (log_.shared()) {
+          // Several servers: whichever the meeting's first client is sent to claims it.
+          {
+            std::lock_guard lock(mutex_);
+            reserved_.erase(created.code);
+          }
+          log(LogLevel::info, "meeting " + std::to_string(id) + " created");
+          return done(created, "");
+        }
         store::LoadedMeeting m;
         m.id = id;
         m.code = created.code;
@@ -72,6 +82,67 @@ std::shared_ptr<MeetingRoom> MeetingRegistry::find(const std::string& code) cons
   std::lock_guard lock(mutex_);
   const auto it = rooms_.find(code);
   return it == rooms_.end() ? nullptr : it->second;
+}
+
+void MeetingRegistry::open(const std::string& code, Opened done) {
+  if (auto room = find(code)) return done(room, "");
+  if (!log_.shared() || code.empty()) return done(nullptr, "");
+  {
+    std::lock_guard lock(mutex_);
+    auto& waiting = claiming_[code];
+    waiting.push_back(std::move(done));
+    if (waiting.size() > 1) return;  // a claim of this code is under way: its answer is for all
+  }
+  log_.claim(code, settings_.history_events, [this, code](store::Claimed claimed) {
+    std::shared_ptr<MeetingRoom> room;
+    if (claimed.meeting) {
+      if (!claimed.meeting->note.empty()) log(LogLevel::warn, "meeting " + std::to_string(claimed.meeting->id) + ": " + claimed.meeting->note);
+      room = add(std::move(*claimed.meeting));
+      log(LogLevel::info, "meeting " + std::to_string(room->id()) + " claimed (lease epoch " + std::to_string(room->epoch()) + ")");
+    } else if (!claimed.error.empty()) {
+      log(LogLevel::error, "claiming a meeting failed: " + claimed.error);
+    }
+    std::vector<Opened> waiting;
+    {
+      std::lock_guard lock(mutex_);
+      waiting = std::move(claiming_[code]);
+      claiming_.erase(code);
+    }
+    for (auto& w : waiting) w(room, room ? "" : claimed.held_by);
+  });
+}
+
+void MeetingRegistry::leases_changed(const std::vector<std::int64_t>& lost, const std::vector<std::int64_t>& wanted) {
+  for (const auto id : lost) {
+    log(LogLevel::warn, "meeting " + std::to_string(id) + ": another server took it over; its clients are sent there");
+    let_go(id, false);
+  }
+  for (const auto id : wanted) {
+    log(LogLevel::info, "meeting " + std::to_string(id) + ": another server asks for it; letting it go");
+    let_go(id, true);
+  }
+}
+
+void MeetingRegistry::let_go(std::int64_t id, bool release) {
+  std::shared_ptr<MeetingRoom> room;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = rooms_.begin(); it != rooms_.end(); ++it) {
+      if (it->second->id() != id) continue;
+      room = it->second;
+      rooms_.erase(it);
+      break;
+    }
+  }
+  if (!room) return;  // let go already
+  metrics().meetings_open--;
+  room->move_away([this, room, release] {
+    if (!release) return;
+    log_.release(room->id(), room->epoch(), [id = room->id()](bool ok, const std::string& error) {
+      if (!ok) log(LogLevel::warn, "meeting " + std::to_string(id) + ": its lease could not be released (" + error +
+                                       "); it runs out by itself");
+    });
+  });
 }
 
 std::shared_ptr<MeetingRoom> MeetingRegistry::find_id(std::int64_t id) const {
@@ -115,6 +186,11 @@ void MeetingRegistry::stop_all() {
   {
     std::lock_guard lock(mutex_);
     rooms = rooms_;
+  }
+  // A shared store: the leases are handed back, so that other servers take the meetings at once.
+  if (log_.shared()) {
+    for (auto& [code, room] : rooms) let_go(room->id(), true);
+    return;
   }
   for (auto& [code, room] : rooms) room->stop();
 }

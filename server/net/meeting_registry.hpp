@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "net/meeting_room.hpp"
 #include "net/settings.hpp"
@@ -42,6 +43,14 @@ class MeetingRegistry {
   void create(std::string title, std::vector<core::Event> settings,
               std::function<void(std::optional<Created>, const std::string& error)> done);
   std::shared_ptr<MeetingRoom> find(const std::string& code) const;
+  // The meeting with this code, claimed from a shared store when this server does not hold it yet
+  // (store::EventLog::claim). `done` gets the room, or nullptr with the server that holds it (it
+  // was asked to let it go: the caller tells its client to come back) or with "" when no meeting
+  // has the code. Runs `done` at once when the room is here, else on the log's thread.
+  using Opened = std::function<void(std::shared_ptr<MeetingRoom> room, const std::string& held_by)>;
+  void open(const std::string& code, Opened done);
+  // From the log's renewal: meetings this server lost to another, and meetings another asks for.
+  void leases_changed(const std::vector<std::int64_t>& lost, const std::vector<std::int64_t>& wanted);
   std::shared_ptr<MeetingRoom> find_id(std::int64_t id) const;
   // Takes a meeting out (its connections are already closed) and deletes its data.
   void remove(const std::shared_ptr<MeetingRoom>& room, std::function<void(bool ok)> done);
@@ -51,6 +60,9 @@ class MeetingRegistry {
 
  private:
   std::shared_ptr<MeetingRoom> add(store::LoadedMeeting meeting);
+  // Takes a room out without deleting its data (another server holds the meeting); `release`: the
+  // lease is handed back once the room has stopped.
+  void let_go(std::int64_t id, bool release);
   std::size_t active_locked() const;
 
   boost::asio::io_context& ioc_;
@@ -61,6 +73,7 @@ class MeetingRegistry {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<MeetingRoom>> rooms_;
   std::set<std::string> reserved_;  // codes being created
+  std::unordered_map<std::string, std::vector<Opened>> claiming_;  // codes being claimed, and who waits
 };
 
 }  // namespace everyvoice::net

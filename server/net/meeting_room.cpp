@@ -38,6 +38,7 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       settings_(settings),
       log_(log),
       id_(loaded.id),
+      epoch_(loaded.epoch),
       code_(std::move(loaded.code)),
       facilitator_key_hash_(to_hash(loaded.key_hash)),
       state_(std::move(loaded.state)),
@@ -190,6 +191,25 @@ void MeetingRoom::close_for_group_deletion(std::function<void()> done) {
   asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
     for (auto& [ptr, m] : self->members_) m.conn->close(close_code::deleted, "the meeting was deleted with its group");
     self->stopped_ = true;
+    done();
+  });
+}
+
+void MeetingRoom::move_away(std::function<void()> done) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+    for (auto& [ptr, m] : self->members_)
+      m.conn->close(close_code::moved, "this meeting moved to another server: reconnect");
+    for (auto& p : self->pending_)
+      if (p.kind == Pending::Kind::join && p.conn) p.conn->close(close_code::moved, "this meeting moved to another server: reconnect");
+    self->pending_.clear();
+    ++self->generation_;  // answers of writes still in the log are stale
+    self->stopped_ = true;
+    self->figures_timer_.cancel();
+    self->heartbeat_timer_.cancel();
+    self->batch_timer_.cancel();
+    self->signals_timer_.cancel();
+    self->away_timers_.clear();
+    self->members_.clear();
     done();
   });
 }
@@ -401,6 +421,7 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
   for (const auto& e : pending.events) core::apply(state_, e);
   store::Write write;
   write.meeting = id_;
+  write.epoch = epoch_;
   write.events = pending.events;
   write.token = std::move(token);
   if (pending.kind == Pending::Kind::command)
@@ -423,6 +444,11 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
 // gathered write instead of one write each.
 void MeetingRoom::on_written(std::uint64_t generation, bool ok, const std::string& error) {
   if (generation != generation_ || pending_.size() <= committed_waiting_) return;  // a run that already failed
+  if (!ok && error == store::lease_lost && lease_lost_) {
+    // Another server holds the meeting: it is let go (move_away), nothing is rolled back here.
+    ++generation_;
+    return lease_lost_(id_);
+  }
   if (!ok) return fail_pending(error);
   ++committed_waiting_;
   if (publish_posted_) return;

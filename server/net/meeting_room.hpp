@@ -55,6 +55,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     member_lookup_ = std::move(members);
   }
 
+  // Shared store (several servers): called on the strand when a write was refused because another
+  // server took the meeting over (store::lease_lost). Before start().
+  using LeaseLost = std::function<void(std::int64_t id)>;
+  void set_lease_lost(LeaseLost lost) { lease_lost_ = std::move(lost); }
+  std::int64_t epoch() const { return epoch_; }  // the lease it is served under (0: not leased)
+
   void start();  // starts the heartbeat (and reports to the meeting's group, if it has one)
 
   // Thread-safe entry points: each posts its work to the room's strand.
@@ -75,6 +81,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // The same, for a meeting whose group is deleted (its organisers' key was checked).
   void close_for_group_deletion(std::function<void()> done);
   void stop();  // cancels timers so the room can be destroyed
+  // Another server holds the meeting now, or asks for it: every connection is closed with
+  // close_code::moved (its client reconnects, resumes and retries what was not answered, on the
+  // server that holds it), the room stops, and `done` runs on the strand, after every write the
+  // room made has been handed to the log (so a release queued from it follows them).
+  void move_away(std::function<void()> done);
   // Test-only (faults.hpp): a task on this meeting's strand, or a store callback, that throws.
   void inject_fault(std::shared_ptr<Connection> conn, bool in_store);
 
@@ -149,6 +160,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   GroupSink group_sink_;
   MemberLookup member_lookup_;
   const std::int64_t id_;
+  const std::int64_t epoch_;
+  LeaseLost lease_lost_;
   const std::string code_;
   SecretHash facilitator_key_hash_{};
   core::MeetingState state_;      // decided against: every accepted event

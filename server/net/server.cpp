@@ -1,6 +1,7 @@
 #include "net/server.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -54,6 +55,14 @@ void run_loop(asio::io_context& ioc) {
 
 }  // namespace
 
+// This server's name in the leases of a shared store: the host and port (a server restarted on
+// them takes its meetings back at once); with an ephemeral port, the process id.
+static std::string default_node_name(std::uint16_t port) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
+  return std::string(host) + ":" + (port ? std::to_string(port) : "pid" + std::to_string(::getpid()));
+}
+
 int run_server(const Settings& settings) {
   set_log_level(settings.log_level);
   raise_open_file_limit();
@@ -74,7 +83,9 @@ int run_server(const Settings& settings) {
     log(LogLevel::error, "cannot open " + (settings.store.empty() ? where : std::string("the PostgreSQL store")) + ": " + error);
     return 1;
   }
-  auto loaded = event_log->load_all(settings.history_events, error);
+  // A shared store (PostgreSQL): this server serves the meetings it claims when asked for them.
+  std::vector<store::LoadedMeeting> loaded;
+  if (!event_log->shared()) loaded = event_log->load_all(settings.history_events, error);
   if (!error.empty()) log(LogLevel::error, "the meetings could not be listed: " + error);
   for (const auto& m : loaded)
     if (!m.note.empty()) log(LogLevel::warn, "meeting " + std::to_string(m.id) + ": " + m.note);
@@ -94,8 +105,20 @@ int run_server(const Settings& settings) {
   event_log->set_fault_handler([](const char* callback, const std::exception* e) {
     report_fault(FaultPlace::store, std::string("event log callback ") + callback, e);
   });
+  std::unique_ptr<ServerContext> context_holder;  // the lease handler below reaches the registry through it
+  if (event_log->shared()) {
+    const std::string node = settings.node.empty() ? default_node_name(settings.port) : settings.node;
+    event_log->set_ownership(node, std::chrono::seconds(settings.lease_seconds));
+    event_log->set_lease_handler([&ioc, &context_holder](std::vector<std::int64_t> lost, std::vector<std::int64_t> wanted) {
+      asio::post(ioc, [&context_holder, lost = std::move(lost), wanted = std::move(wanted)] {
+        if (context_holder) context_holder->meetings.leases_changed(lost, wanted);
+      });
+    });
+    log(LogLevel::info, "shared store: this server is " + node + ", leases of " + std::to_string(settings.lease_seconds) + " s");
+  }
   event_log->start();
-  ServerContext ctx(ioc, settings, *event_log);
+  context_holder = std::make_unique<ServerContext>(ioc, settings, *event_log);
+  ServerContext& ctx = *context_holder;
   log(LogLevel::info, "event log: " + event_log->describe() + " (" + settings.sync + " durability): " + std::to_string(loaded.size()) +
                           " meetings loaded");
   log(LogLevel::info, std::to_string(groups.size()) + " groups loaded");

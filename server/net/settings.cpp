@@ -130,6 +130,11 @@ const std::vector<Flag>& flags() {
       text("store", "where meetings are stored: empty for SQLite in the data folder, or postgresql://user@host/db "
                     "(put the password in ~/.pgpass or PGPASSWORD, not in the URL)",
            &Settings::store),
+      text("node", "this server's name among servers that share a PostgreSQL store (default: host name and port)",
+           &Settings::node),
+      number("lease-seconds", "shared PostgreSQL store: a meeting whose server stopped renewing its lease for this "
+                              "long is taken over by another",
+             &Settings::lease_seconds),
       text("sync", "durability of the event log: full (survives power loss) or normal (survives a crash)",
            &Settings::sync),
       number("snapshot-every", "events between stored snapshots of a meeting", &Settings::snapshot_every),
@@ -242,6 +247,10 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
   }
   if (!s.store.empty() && s.store.rfind("postgresql://", 0) != 0 && s.store.rfind("postgres://", 0) != 0) {
     error = "--store must be empty (SQLite in --data-dir) or a postgresql:// URL";
+    return std::nullopt;
+  }
+  if (s.lease_seconds < 1 || s.lease_seconds > 300 || s.node.size() > 200) {
+    error = "--lease-seconds must be 1 to 300, and --node at most 200 characters";
     return std::nullopt;
   }
   if (std::string proxy_error; !TrustedProxies::parse(s.trusted_proxies, proxy_error)) {

@@ -17,6 +17,10 @@ struct Settings {
   std::string static_dir = "client-web";
   std::string data_dir = "data";
   std::string store;                         // empty: SQLite in data_dir; or a postgresql:// URL (no password in it)
+  std::string node;                          // this server's name among those sharing a PostgreSQL store
+                                             // (empty: host name and port)
+  unsigned lease_seconds = 6;                // shared store: a meeting's owner renews its lease every third of
+                                             // this; a dead owner's meetings are taken over after it
   std::vector<std::string> allowed_origins;  // empty: only the server's own origin (scheme://Host)
   std::string port_file;                     // if set, the bound port is written there (tests use --port=0)
   unsigned threads = 0;                      // 0: one per core

@@ -265,11 +265,24 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
             if (!url_code_.empty() && code != url_code_)
               return reply_error(decoded.id, "wrong_code", "this connection was opened for another meeting (/ws/" +
                                                                url_code_ + "); open /ws/{code} of this one");
-            auto room = code.empty() ? nullptr : ctx_.meetings.find(code);
-            if (!room) return reply_error(decoded.id, "wrong_code", "no meeting has this code");
+            if (code.empty()) return reply_error(decoded.id, "wrong_code", "no meeting has this code");
             joining_ = true;
-            if constexpr (std::is_same_v<M, codec::JoinRequest>) room->join(self, decoded.id, std::move(message));
-            else room->resume(self, decoded.id, std::move(message));
+            // Here, or claimed from a shared store (the answer then comes from the log's thread).
+            ctx_.meetings.open(code, [self, id = decoded.id, message = std::move(message)](
+                                         std::shared_ptr<MeetingRoom> room, const std::string& held_by) mutable {
+              asio::post(self->socket_.get_executor(), [self, id = std::move(id), message = std::move(message),
+                                                        room = std::move(room), held_by]() mutable {
+                if (!room) {
+                  self->joining_ = false;
+                  // Another server holds it and was asked to let it go: the client comes back.
+                  if (!held_by.empty())
+                    return self->begin_close(close_code::moved, "this meeting is held by another server: reconnect");
+                  return self->reply_error(id, "wrong_code", "no meeting has this code");
+                }
+                if constexpr (std::is_same_v<M, codec::JoinRequest>) room->join(self, id, std::move(message));
+                else room->resume(self, id, std::move(message));
+              });
+            });
           } else if constexpr (std::is_same_v<M, codec::Ping>) {
             if (room_) room_->ping(self, decoded.id);
             else deliver(make_frame(codec::encode_pong(decoded.id, 0, now_ms())), FrameKind::reply);

@@ -158,8 +158,9 @@ class Backend {
   virtual void set_owner(const std::string& node, std::int64_t lease_ms) = 0;
   // Takes the lease of the meeting with this code when it is free, expired, or this server's.
   virtual Claim claim(const std::string& code) = 0;
-  // Extends every lease this server holds; the ones it still holds (a lease taken over is not).
-  virtual std::vector<HeldLease> renew() = 0;
+  // Extends the leases of these meetings while this server holds them; returns the ones it still
+  // holds (a lease taken over is not).
+  virtual std::vector<HeldLease> renew(const std::vector<std::int64_t>& meetings) = 0;
   // Lets a meeting go: the lease expires now, for whoever asks next.
   virtual void release(std::int64_t meeting, std::int64_t epoch) = 0;
 

@@ -226,7 +226,8 @@ void EventLog::run() {
             } else if constexpr (std::is_same_v<W, Job::Delete>) {
               std::string error;
               try {
-                db_->delete_meeting(w.meeting);
+                db_->delete_meeting(w.meeting);  // its lease too
+                held_.erase(w.meeting);
                 scrub_pending_ = true;
                 scrub();
               } catch (const std::exception& e) {
@@ -296,9 +297,10 @@ void EventLog::run() {
               notify("claim", w.done, std::move(claimed));
             } else if constexpr (std::is_same_v<W, Job::Release>) {
               std::string error;
+              // Not renewed from now on, even when the database cannot be told: the lease runs out.
+              if (auto it = held_.find(w.meeting); it != held_.end() && it->second == w.epoch) held_.erase(it);
               try {
                 db_->release(w.meeting, w.epoch);
-                if (auto it = held_.find(w.meeting); it != held_.end() && it->second == w.epoch) held_.erase(it);
               } catch (const std::exception& e) {
                 error = e.what();
               }
@@ -335,9 +337,12 @@ void EventLog::run() {
 // While the database cannot be reached nothing is renewed: once a lease runs out another server
 // may take the meeting over, and this one's next write of it is refused (lease_lost).
 void EventLog::renew_leases() {
+  if (held_.empty()) return;
+  std::vector<std::int64_t> meetings;
+  for (const auto& [meeting, epoch] : held_) meetings.push_back(meeting);
   std::vector<HeldLease> still;
   try {
-    still = db_->renew();
+    still = db_->renew(meetings);
   } catch (const std::exception&) {
     return;
   }

@@ -499,7 +499,8 @@ void PostgresBackend::delete_meeting(std::int64_t id) {
   transaction(conn_, [&] {
     for (const char* sql : {"DELETE FROM events WHERE meeting = $1", "DELETE FROM ballots WHERE meeting = $1",
                             "DELETE FROM snapshots WHERE meeting = $1", "DELETE FROM tokens WHERE meeting = $1",
-                            "DELETE FROM commands WHERE meeting = $1", "DELETE FROM meetings WHERE id = $1"})
+                            "DELETE FROM commands WHERE meeting = $1", "DELETE FROM leases WHERE meeting = $1",
+                            "DELETE FROM meetings WHERE id = $1"})
       query(conn_, sql, Params().integer(id));
   });
 }
@@ -587,12 +588,13 @@ Claim PostgresBackend::claim(const std::string& code) {
   return Claim{held.integer(0, 0), 0, held.bytes(0, 1)};
 }
 
-std::vector<HeldLease> PostgresBackend::renew() {
+std::vector<HeldLease> PostgresBackend::renew(const std::vector<std::int64_t>& meetings) {
+  if (meetings.empty()) return {};
   ensure_connected();
   const Result r = query(conn_,
                          "UPDATE leases SET expires_at = now() + $2::double precision * interval '1 millisecond'"
-                         " WHERE owner = $1 RETURNING meeting, epoch, wanted_by IS NOT NULL",
-                         Params().text(node_).integer(lease_ms_));
+                         " WHERE owner = $1 AND meeting = ANY($3::bigint[]) RETURNING meeting, epoch, wanted_by IS NOT NULL",
+                         Params().text(node_).integer(lease_ms_).integers(meetings));
   std::vector<HeldLease> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back(HeldLease{r.integer(i, 0), r.integer(i, 1), r.boolean(i, 2)});

@@ -62,7 +62,7 @@ class PostgresBackend final : public Backend {
   bool shared() const override { return true; }
   void set_owner(const std::string& node, std::int64_t lease_ms) override;
   Claim claim(const std::string& code) override;
-  std::vector<HeldLease> renew() override;
+  std::vector<HeldLease> renew(const std::vector<std::int64_t>& meetings) override;
   void release(std::int64_t meeting, std::int64_t epoch) override;
 
   class Pipeline;  // statements sent together, one transaction (postgres_backend.cpp)

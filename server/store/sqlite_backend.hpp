@@ -57,7 +57,7 @@ class SqliteBackend final : public Backend {
   // One server owns every meeting of a SQLite file: no leases.
   void set_owner(const std::string&, std::int64_t) override {}
   Claim claim(const std::string& code) override;
-  std::vector<HeldLease> renew() override { return {}; }
+  std::vector<HeldLease> renew(const std::vector<std::int64_t>&) override { return {}; }
   void release(std::int64_t, std::int64_t) override {}
   std::uint64_t bytes() override;
   std::string describe() const override;

@@ -32,7 +32,12 @@ struct Database {
     if (!cluster->create_database("everyvoice", error)) throw std::runtime_error(error);
     url = cluster->url("everyvoice");
   }
-  std::string flag() const { return "--store=" + url; }
+  // The server's flags: the store, and a name that stays when it restarts (with --port=0 the
+  // default name has the process id in it), so that it takes its meetings back at once.
+  std::vector<std::string> flags(std::vector<std::string> more = {}) const {
+    more.insert(more.begin(), {"--store=" + url, "--node=the-server"});
+    return more;
+  }
 
   // The rows of a query, as text.
   std::vector<std::vector<std::string>> rows(const std::string& sql) const {
@@ -60,7 +65,7 @@ json latest(const WsClient& c, const std::string& section) {
 
 TEST(PostgresStore, AMeetingOutlivesASigkillOfTheServer) {
   Database db;
-  ServerProcess server{{db.flag()}};
+  ServerProcess server{db.flags()};
   const auto meeting = create_meeting(server.port(), "Tenants' panel");
   WsClient fac(server.port()), pat(server.port());
   const json fw = fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
@@ -91,7 +96,7 @@ TEST(PostgresStore, AMeetingOutlivesASigkillOfTheServer) {
 TEST(PostgresStore, CrashTestLosesNoAcknowledgedCommand) {
   Database db;
   const int cycles = 10;
-  ServerProcess server{{db.flag(), "--commands-per-second=10000", "--command-burst=10000", "--snapshot-every=40"}};
+  ServerProcess server{db.flags({"--commands-per-second=10000", "--command-burst=10000", "--snapshot-every=40"})};
   const auto meeting = create_meeting(server.port(), "Crash test");
   constexpr int clients = 3;
   std::vector<std::string> tokens;
@@ -152,7 +157,7 @@ TEST(PostgresStore, CrashTestLosesNoAcknowledgedCommand) {
 
 TEST(PostgresStore, ADatabaseThatDiesAndComesBackCostsOnlyTheCommandsInFlight) {
   Database db;
-  ServerProcess server{{db.flag()}};
+  ServerProcess server{db.flags()};
   const auto meeting = create_meeting(server.port());
   WsClient pat(server.port());
   const json pw = pat.join(meeting.code, "Pat");
