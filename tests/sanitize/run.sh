@@ -14,7 +14,7 @@ build="${1:-$root/build-asan}"
 # 122 against 55 s), and reports still name the file and line.
 cmake -S "$root" -B "$build" -G Ninja -DEVERYVOICE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
-cmake --build "$build" --target everyvoice core_tests codec_tests store_tests net_tests room_tests integration_tests conformance_tests
+cmake --build "$build" --target everyvoice core_tests codec_tests store_tests event_log_tests net_tests room_tests integration_tests conformance_tests
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export EVERYVOICE_SANITIZED=1  # the few checks that mean nothing under the sanitizers (RSS, descriptors) stand down
