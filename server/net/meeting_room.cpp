@@ -203,28 +203,24 @@ void MeetingRoom::move_away(std::function<void()> done) {
       if (p.kind == Pending::Kind::join && p.conn) p.conn->close(close_code::moved, "this meeting moved to another server: reconnect");
     self->pending_.clear();
     ++self->generation_;  // answers of writes still in the log are stale
-    self->stopped_ = true;
-    self->figures_timer_.cancel();
-    self->heartbeat_timer_.cancel();
-    self->batch_timer_.cancel();
-    self->signals_timer_.cancel();
-    self->away_timers_.clear();
-    self->members_.clear();
+    self->halt();
     done();
   });
 }
 
 void MeetingRoom::stop() {
-  asio::post(strand_, [self = shared_from_this()] {
-    self->stopped_ = true;
-    self->figures_timer_.cancel();
-    self->heartbeat_timer_.cancel();
-    self->batch_timer_.cancel();
-    self->signals_timer_.cancel();
-    self->away_timers_.clear();
-    self->members_.clear();
-    self->connections_of_.clear();
-  });
+  asio::post(strand_, [self = shared_from_this()] { self->halt(); });
+}
+
+void MeetingRoom::halt() {
+  stopped_ = true;
+  figures_timer_.cancel();
+  heartbeat_timer_.cancel();
+  batch_timer_.cancel();
+  signals_timer_.cancel();
+  away_timers_.clear();
+  members_.clear();
+  connections_of_.clear();
 }
 
 void MeetingRoom::reply_error(Connection& conn, const std::string& id, std::string_view code, std::string_view message) {

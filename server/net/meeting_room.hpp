@@ -153,6 +153,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void arm_batch_timer();
   void send_poll_results(const std::set<std::uint32_t>& polls);
   void schedule_signal_refresh();
+  void halt();  // stop() and move_away(), on the strand: no timer, no member, nothing more served
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const Settings& settings_;

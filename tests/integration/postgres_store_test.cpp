@@ -4,7 +4,6 @@
 // twice; a database that dies and comes back costs the commands in flight a clear
 // storage_unavailable, and the meeting goes on without a restart of the server.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,43 +14,19 @@
 #include <thread>
 
 #include "store/postgres_cluster.hpp"
+#include "crash_cycles.hpp"
 #include "test_client.hpp"
 
 namespace everyvoice::testing {
 namespace {
 
-// A fresh database on a private cluster, and the server's flag for it.
-struct Database {
-  std::unique_ptr<PostgresCluster> cluster;
-  std::string url;
-
-  Database() {
-    std::string error;
-    cluster = PostgresCluster::start(error);
-    if (!cluster) throw std::runtime_error("the test's PostgreSQL cluster: " + error);
-    if (!cluster->create_database("everyvoice", error)) throw std::runtime_error(error);
-    url = cluster->url("everyvoice");
-  }
-  // The server's flags: the store, and a name that stays when it restarts (with --port=0 the
-  // default name has the process id in it), so that it takes its meetings back at once.
+// A fresh database on a private cluster, and the server's flags for it.
+struct Database : PostgresDatabase {
+  // The store, and a name that stays when the server restarts (with --port=0 the default name has
+  // the process id in it), so that it takes its meetings back at once.
   std::vector<std::string> flags(std::vector<std::string> more = {}) const {
     more.insert(more.begin(), {"--store=" + url, "--node=the-server"});
     return more;
-  }
-
-  // The rows of a query, as text.
-  std::vector<std::vector<std::string>> rows(const std::string& sql) const {
-    PGconn* conn = PQconnectdb(url.c_str());
-    PGresult* r = PQexec(conn, sql.c_str());
-    std::vector<std::vector<std::string>> out;
-    for (int i = 0; i < PQntuples(r); ++i) {
-      std::vector<std::string> row;
-      for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
-      out.push_back(std::move(row));
-    }
-    PQclear(r);
-    PQfinish(conn);
-    return out;
   }
 };
 
@@ -98,61 +73,12 @@ TEST(PostgresStore, CrashTestLosesNoAcknowledgedCommand) {
   const int cycles = 10;
   ServerProcess server{db.flags({"--commands-per-second=10000", "--command-burst=10000", "--snapshot-every=40"})};
   const auto meeting = create_meeting(server.port(), "Crash test");
-  constexpr int clients = 3;
-  std::vector<std::string> tokens;
-  for (int c = 0; c < clients; ++c) {
-    WsClient w(server.port());
-    tokens.push_back(w.join(meeting.code, "Client " + std::to_string(c))["token"]);
-  }
-  std::mt19937 rng(20261203);
-  std::set<std::string> acked;
-  std::vector<std::set<int>> sent(clients);
-  std::vector<int> next(clients, 0);
-  for (int cycle = 0; cycle < cycles; ++cycle) {
-    std::vector<std::unique_ptr<WsClient>> ws;
-    for (int c = 0; c < clients; ++c) {
-      ws.push_back(std::make_unique<WsClient>(server.port()));
-      ASSERT_NO_THROW(ws.back()->resume(meeting.code, tokens[c], 0)) << "cycle " << cycle;
-    }
-    for (int c = 0; c < clients; ++c) {
-      const auto send = [&](int n) {
-        ws[c]->send({{"type", "submit_point"}, {"id", "p" + std::to_string(n)},
-                     {"text", std::to_string(c) + "-" + std::to_string(n)}});
-      };
-      for (int n : sent[c]) send(n);
-      for (int k = 0; k < 25 && sent[c].size() < 60; ++k) {
-        sent[c].insert(next[c]);
-        send(next[c]++);
-      }
-    }
-    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::uniform_int_distribution(5, 120)(rng));
-    while (std::chrono::steady_clock::now() < kill_at) {
-      for (int c = 0; c < clients; ++c) {
-        while (auto m = ws[c]->next(std::chrono::milliseconds(1))) {
-          if ((*m)["type"] == "ack") {
-            const int n = std::stoi((*m)["id"].get<std::string>().substr(1));
-            sent[c].erase(n);
-            acked.insert(std::to_string(c) + "-" + std::to_string(n));
-          }
-        }
-      }
-    }
-    server.kill_hard();
-    server.restart();
-  }
-  WsClient check(server.port());
-  check.resume(meeting.code, tokens[0], 0);
-  const json points = check.expect("snapshot")["view"]["points"];
-  std::map<std::string, int> count;
-  for (const auto& p : points) ++count[p["text"].get<std::string>()];
-  for (const auto& text : acked) EXPECT_EQ(count[text], 1) << text << " was acknowledged";
-  for (const auto& [text, n] : count) EXPECT_EQ(n, 1) << text << " applied twice";
-  EXPECT_GT(acked.size(), 0u);
+  const std::size_t acked = crash_cycles(server, meeting.code, cycles, 20261203);
   server.stop();
   const auto seqs = db.rows("SELECT seq FROM events ORDER BY meeting, seq");
   for (std::size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i][0], std::to_string(i + 1)) << "gap in the log";
-  std::printf("crash test on PostgreSQL: %d SIGKILL cycles, %zu commands acknowledged, %zu events\n", cycles,
-              acked.size(), seqs.size());
+  std::printf("crash test on PostgreSQL: %d SIGKILL cycles, %zu commands acknowledged, %zu events\n", cycles, acked,
+              seqs.size());
 }
 
 TEST(PostgresStore, ADatabaseThatDiesAndComesBackCostsOnlyTheCommandsInFlight) {

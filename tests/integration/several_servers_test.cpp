@@ -6,7 +6,6 @@
 // resume elsewhere with nothing acknowledged lost; a server paused (SIGSTOP) until another took
 // its meeting over cannot write to it when it wakes.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -32,17 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Database {
-  std::unique_ptr<PostgresCluster> cluster;
-  std::string url;
-  Database() {
-    std::string error;
-    cluster = PostgresCluster::start(error);
-    if (!cluster) throw std::runtime_error("the test's PostgreSQL cluster: " + error);
-    if (!cluster->create_database("everyvoice", error)) throw std::runtime_error(error);
-    url = cluster->url("everyvoice");
-  }
-};
+using Database = PostgresDatabase;
 
 // A server of the group: its own data folder (unused), the shared store, 2 s leases.
 std::unique_ptr<ServerProcess> node(const Database& db, const std::string& name) {

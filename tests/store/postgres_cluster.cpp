@@ -11,6 +11,7 @@
 #include <fstream>
 #include <libpq-fe.h>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 namespace everyvoice::testing {
@@ -122,6 +123,28 @@ bool PostgresCluster::restart(std::string& error) {
   if (postmaster > 0) ::kill(static_cast<pid_t>(postmaster), SIGKILL);
   for (int i = 0; i < 100 && postmaster > 0 && ::kill(static_cast<pid_t>(postmaster), 0) == 0; ++i) ::usleep(50'000);
   return start_server(error);
+}
+
+PostgresDatabase::PostgresDatabase() {
+  std::string error;
+  cluster = PostgresCluster::start(error);
+  if (!cluster) throw std::runtime_error("the test's PostgreSQL cluster: " + error);
+  if (!cluster->create_database("everyvoice", error)) throw std::runtime_error(error);
+  url = cluster->url("everyvoice");
+}
+
+std::vector<std::vector<std::string>> PostgresDatabase::rows(const std::string& sql) const {
+  PGconn* conn = PQconnectdb(url.c_str());
+  PGresult* r = PQexec(conn, sql.c_str());
+  std::vector<std::vector<std::string>> out;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    std::vector<std::string> row;
+    for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
+    out.push_back(std::move(row));
+  }
+  PQclear(r);
+  PQfinish(conn);
+  return out;
 }
 
 }  // namespace everyvoice::testing

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace everyvoice::testing {
 
@@ -34,6 +35,17 @@ class PostgresCluster {
   std::string bin_;     // Debian's /usr/lib/postgresql/<version>/bin
   std::string folder_;  // data in folder_/data, socket in folder_, log in folder_/log
   bool as_postgres_;
+};
+
+// A private cluster with one empty database, "everyvoice", for one test. Throws when it cannot
+// start.
+struct PostgresDatabase {
+  std::unique_ptr<PostgresCluster> cluster;
+  std::string url;
+
+  PostgresDatabase();
+  // The rows of a query, as text.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
 };
 
 }  // namespace everyvoice::testing
