@@ -747,9 +747,11 @@ void Generator::on_writable(std::size_t i) {
       b = static_cast<std::uint8_t>(mask_state_ & 0xFF);
     }
     c.key = evload::base64(raw, sizeof raw);
-    const char* path = opt_.target == Target::everyvoice ? "/ws"
-                       : opt_.target == Target::socketio ? "/socket.io/?EIO=4&transport=websocket"
-                                                          : "/";
+    // everyvoice: /ws/{code} of the client's meeting, which a load balancer in front of several
+    // servers routes by (deploy/haproxy); one server takes it as /ws.
+    const std::string path = opt_.target == Target::everyvoice ? "/ws/" + meeting_codes_[i % meeting_codes_.size()]
+                             : opt_.target == Target::socketio ? "/socket.io/?EIO=4&transport=websocket"
+                                                                : "/";
     const std::string req = std::string("GET ") + path + " HTTP/1.1\r\nHost: " + opt_.host + ":" + std::to_string(port_) +
                             "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + c.key +
                             "\r\nSec-WebSocket-Version: 13\r\n\r\n";
