@@ -304,10 +304,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (route.agenda_from_code.empty()) return create_in_group(route.title, std::move(group), std::move(settings), version, keep);
     // The agenda of an earlier meeting, for whoever holds its facilitator key (a wrong key costs a
     // create from this address's rate, like any other attempt).
-    auto from = ctx_.meetings.find(route.agenda_from_code);
-    if (!from) return send(error_response(http::status::not_found, "no meeting has the code given in agenda_from", version, keep));
-    from->agenda(route.agenda_from_key, [self = shared_from_this(), title = route.title, group = std::move(group),
-                                         settings = std::move(settings), version, keep](bool ok, std::vector<core::Event> items) mutable {
+    ctx_.meetings.agenda(route.agenda_from_code, route.agenda_from_key,
+                         [self = shared_from_this(), title = route.title, group = std::move(group),
+                          settings = std::move(settings), version, keep](bool found, bool ok, std::vector<core::Event> items) mutable {
+      if (!found)
+        return self->send_later(
+            self->error_response(http::status::not_found, "no meeting has the code given in agenda_from", version, keep));
       if (!ok)
         return self->send_later(
             self->error_response(http::status::forbidden, "wrong facilitator key for the meeting given in agenda_from", version, keep));

@@ -112,6 +112,20 @@ void MeetingRegistry::open(const std::string& code, Opened done) {
   });
 }
 
+void MeetingRegistry::agenda(const std::string& code, std::string key, AgendaDone done) {
+  if (auto room = find(code))
+    return room->agenda(std::move(key), [done = std::move(done)](bool ok, std::vector<core::Event> items) {
+      done(true, ok, std::move(items));
+    });
+  if (!log_.shared() || code.empty()) return done(false, false, {});
+  log_.read(code, [key = std::move(key), done = std::move(done)](std::optional<store::LoadedMeeting> m) {
+    if (!m) return done(false, false, {});
+    const SecretHash hash = hash_secret(key);
+    const bool ok = m->key_hash == std::string(reinterpret_cast<const char*>(hash.data()), hash.size());
+    done(true, ok, ok ? MeetingRoom::agenda_of(m->state) : std::vector<core::Event>{});
+  });
+}
+
 void MeetingRegistry::leases_changed(const std::vector<std::int64_t>& lost, const std::vector<std::int64_t>& wanted) {
   for (const auto id : lost) {
     log(LogLevel::warn, "meeting " + std::to_string(id) + ": another server took it over; its clients are sent there");

@@ -49,6 +49,11 @@ class MeetingRegistry {
   // has the code. Runs `done` at once when the room is here, else on the log's thread.
   using Opened = std::function<void(std::shared_ptr<MeetingRoom> room, const std::string& held_by)>;
   void open(const std::string& code, Opened done);
+  // The agenda of the meeting with this code as events for a new meeting (POST /api/meetings
+  // agenda_from), if `key` is its facilitator key. A meeting this server does not hold is read
+  // from a shared store as it stands, without taking it over. Any thread may get `done`.
+  using AgendaDone = std::function<void(bool found, bool authorized, std::vector<core::Event> items)>;
+  void agenda(const std::string& code, std::string key, AgendaDone done);
   // From the log's renewal: meetings this server lost to another, and meetings another asks for.
   void leases_changed(const std::vector<std::int64_t>& lost, const std::vector<std::int64_t>& wanted);
   std::shared_ptr<MeetingRoom> find_id(std::int64_t id) const;

@@ -171,11 +171,15 @@ void MeetingRoom::minutes(std::string key, std::string format, std::function<voi
 void MeetingRoom::agenda(std::string key, std::function<void(bool, std::vector<core::Event>)> done) {
   asio::post(strand_, [self = shared_from_this(), key = std::move(key), done = std::move(done)] {
     if (hash_secret(key) != self->facilitator_key_hash_) return done(false, {});
-    std::vector<core::Event> items;
-    for (const auto& item : self->committed_.agenda)
-      items.emplace_back(core::AgendaItemAdded{static_cast<std::uint32_t>(items.size() + 1), item.title, item.timebox_minutes});
-    done(true, std::move(items));
+    done(true, agenda_of(self->committed_));
   });
+}
+
+std::vector<core::Event> MeetingRoom::agenda_of(const core::MeetingState& state) {
+  std::vector<core::Event> items;
+  for (const auto& item : state.agenda)
+    items.emplace_back(core::AgendaItemAdded{static_cast<std::uint32_t>(items.size() + 1), item.title, item.timebox_minutes});
+  return items;
 }
 
 void MeetingRoom::close_for_deletion(std::string key, std::function<void(bool)> done) {

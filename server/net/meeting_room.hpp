@@ -76,6 +76,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // This meeting's agenda, as events that add the same items to a new meeting, if `key` is its
   // facilitator key (a new meeting copies it: POST /api/meetings `agenda_from`).
   void agenda(std::string key, std::function<void(bool authorized, std::vector<core::Event> items)> done);
+  // The events that add a meeting's agenda items to a new meeting.
+  static std::vector<core::Event> agenda_of(const core::MeetingState& state);
   // Checks the facilitator key, then closes every connection (4002) and stops the room.
   void close_for_deletion(std::string key, std::function<void(bool authorized)> done);
   // The same, for a meeting whose group is deleted (its organisers' key was checked).

@@ -115,6 +115,7 @@ class Backend {
 
   // Reading (a meeting or group is read whole before it is served).
   virtual std::vector<std::int64_t> meeting_ids() = 0;
+  virtual std::optional<std::int64_t> meeting_id(const std::string& code) = 0;
   virtual std::optional<MeetingRow> meeting(std::int64_t id) = 0;
   virtual std::optional<EventRow> snapshot(std::int64_t meeting) = 0;
   // Events with seq > after, in seq order.

@@ -66,7 +66,12 @@ struct EventLog::Job {
     std::int64_t meeting, epoch;
     Done done;
   };
-  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup, DeleteGroup, Claim, Release>
+  struct Read {
+    std::string code;
+    std::function<void(std::optional<LoadedMeeting>)> done;
+  };
+  std::variant<Create, Append, Recover, Delete, EndedBefore, Run, CreateGroup, AppendGroup, DeleteGroup, Claim, Release,
+               Read>
       work;
 };
 
@@ -94,6 +99,10 @@ void EventLog::set_ownership(std::string node, std::chrono::milliseconds lease) 
 
 void EventLog::claim(std::string code, std::size_t recent_events, std::function<void(Claimed)> done) {
   push(Job{Job::Claim{std::move(code), recent_events, std::move(done)}});
+}
+
+void EventLog::read(std::string code, std::function<void(std::optional<LoadedMeeting>)> done) {
+  push(Job{Job::Read{std::move(code), std::move(done)}});
 }
 
 void EventLog::release(std::int64_t meeting, std::int64_t epoch, Done done) {
@@ -295,6 +304,16 @@ void EventLog::run() {
                 claimed.error = e.what();
               }
               notify("claim", w.done, std::move(claimed));
+            } else if constexpr (std::is_same_v<W, Job::Read>) {
+              std::optional<LoadedMeeting> found;
+              try {
+                if (const auto id = db_->meeting_id(w.code)) {
+                  std::string why;
+                  found = load_meeting(*id, 0, why);
+                }
+              } catch (const std::exception&) {
+              }
+              notify("read", w.done, std::move(found));
             } else if constexpr (std::is_same_v<W, Job::Release>) {
               std::string error;
               // Not renewed from now on, even when the database cannot be told: the lease runs out.

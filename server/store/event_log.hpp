@@ -165,6 +165,9 @@ class EventLog {
   // Shared databases: takes the lease of the meeting with this code and loads it (after the lease
   // is held, so every write of an earlier holder is in what is loaded).
   void claim(std::string code, std::size_t recent_events, std::function<void(Claimed)> done);
+  // A meeting as stored now, read without a lease (nothing of it is served from this): for a look
+  // at a meeting another server may hold, such as copying its agenda. nullopt: no such meeting.
+  void read(std::string code, std::function<void(std::optional<LoadedMeeting>)> done);
   // Lets a claimed meeting go (after its room stopped: its writes are queued before this).
   void release(std::int64_t meeting, std::int64_t epoch, Done done);
   // Meetings that ended before `cutoff`: their ids, to be deleted.

@@ -336,6 +336,13 @@ std::vector<std::int64_t> PostgresBackend::meeting_ids() {
   return ids;
 }
 
+std::optional<std::int64_t> PostgresBackend::meeting_id(const std::string& code) {
+  ensure_connected();
+  const Result r = query(conn_, "SELECT id FROM meetings WHERE code = $1", Params().text(code));
+  if (r.rows() == 0) return std::nullopt;
+  return r.integer(0, 0);
+}
+
 std::optional<MeetingRow> PostgresBackend::meeting(std::int64_t id) {
   ensure_connected();
   const Result r = query(conn_, "SELECT code, key_hash, created_at, ended_at FROM meetings WHERE id = $1", Params().integer(id));

@@ -234,6 +234,13 @@ std::vector<std::int64_t> SqliteBackend::meeting_ids() {
   return ids;
 }
 
+std::optional<std::int64_t> SqliteBackend::meeting_id(const std::string& code) {
+  Statement q(db_, "SELECT id FROM meetings WHERE code = ?");
+  q.bind_text(1, code);
+  if (!q.row()) return std::nullopt;
+  return q.integer(0);
+}
+
 std::optional<MeetingRow> SqliteBackend::meeting(std::int64_t id) {
   Statement q(db_, "SELECT code, key_hash, created_at, ended_at FROM meetings WHERE id = ?");
   q.bind(1, id);

@@ -34,6 +34,7 @@ class SqliteBackend final : public Backend {
   static bool export_events(const std::string& path, std::int64_t meeting, std::ostream& out, std::string& error);
 
   std::vector<std::int64_t> meeting_ids() override;
+  std::optional<std::int64_t> meeting_id(const std::string& code) override;
   std::optional<MeetingRow> meeting(std::int64_t id) override;
   std::optional<EventRow> snapshot(std::int64_t meeting) override;
   void events(std::int64_t meeting, core::Seq after, const std::function<void(EventRow)>& each) override;

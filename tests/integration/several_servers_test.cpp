@@ -105,6 +105,36 @@ TEST(SeveralServers, AnyServerCreatesAMeetingAndItMovesToTheServerItsClientsAreS
   EXPECT_EQ(fac2.client->answer_to("on-a")["type"], "ack");
 }
 
+TEST(SeveralServers, AMeetingCopiesTheAgendaOfOneAnotherServerHoldsWithoutMovingIt) {
+  Database db;
+  auto a = node(db, "node-a"), b = node(db, "node-b");
+  const auto march = create_meeting(b->port(), "March forum");
+  Arrival fac = arrive(b->port(), march.code,
+                       {{"type", "join"}, {"code", march.code}, {"name", "Fatima"}, {"facilitator_key", march.facilitator_key}},
+                       std::chrono::seconds(5));
+  ASSERT_EQ(fac.client->command({{"type", "add_agenda_item"}, {"title", "Check-in"}, {"timebox_minutes", 10}})["type"], "ack");
+  fac.client->drain(std::chrono::milliseconds(300));  // the item's update
+  const auto from = [&](const std::string& key) {
+    return json{{"title", "April forum"}, {"agenda_from", {{"code", march.code}, {"facilitator_key", key}}}}.dump();
+  };
+  // A is asked to create the next meeting (a balancer sends creates anywhere): it reads the agenda
+  // of the meeting B holds from the store, checks the key, and leaves the meeting where it is.
+  EXPECT_EQ(http_call(a->port(), "POST", "/api/meetings", from(std::string(32, 'a'))).status, 403);
+  const auto april = http_call(a->port(), "POST", "/api/meetings", from(march.facilitator_key));
+  ASSERT_EQ(april.status, 201) << april.body;
+  const json created = json::parse(april.body);
+  Arrival next = arrive(a->port(), created["code"],
+                        {{"type", "join"}, {"code", created["code"]}, {"name", "Fatima"}, {"facilitator_key", created["facilitator_key"]}},
+                        std::chrono::seconds(5));
+  const json view = next.client->expect("snapshot").at("view");
+  ASSERT_EQ(view.at("agenda").at("items").size(), 1u);
+  EXPECT_EQ(view.at("agenda").at("items")[0].at("title"), "Check-in");
+  // B keeps the March meeting and its clients: past a renewal, the facilitator is still served there.
+  fac.client->drain(std::chrono::milliseconds(1500));
+  EXPECT_FALSE(fac.client->closed()) << "closed with " << fac.client->close_code();
+  EXPECT_EQ(fac.client->command({{"type", "add_agenda_item"}, {"title", "Garden rota"}})["type"], "ack");
+}
+
 TEST(SeveralServers, AServerStoppedHandsItsMeetingsOverAtOnce) {
   Database db;
   // 30 s leases: a meeting that was not handed back would wait that long.
