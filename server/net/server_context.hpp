@@ -20,15 +20,27 @@
 
 namespace everyvoice::net {
 
-// Counts open connections per remote address; a Slot gives its count back when destroyed.
+// Counts open connections per remote address; a Slot gives its count back when destroyed. The
+// counts are shared with the slots: a connection whose handler is destroyed only when the
+// io_context is, after the server's context, gives its count back to memory that still exists.
 class AddressLimiter {
+  struct Counts {
+    std::size_t limit;
+    std::mutex mutex;
+    std::unordered_map<std::string, std::size_t> by_address;
+    void release(const std::string& address) {
+      std::lock_guard lock(mutex);
+      if (auto it = by_address.find(address); it != by_address.end() && --it->second == 0) by_address.erase(it);
+    }
+  };
+
  public:
-  explicit AddressLimiter(std::size_t limit) : limit_(limit) {}
+  explicit AddressLimiter(std::size_t limit) : counts_(std::make_shared<Counts>()) { counts_->limit = limit; }
   class Slot {
    public:
     Slot() = default;
-    Slot(AddressLimiter* owner, std::string address) : owner_(owner), address_(std::move(address)) {}
-    Slot(Slot&& o) noexcept : owner_(std::exchange(o.owner_, nullptr)), address_(std::move(o.address_)) {}
+    Slot(std::shared_ptr<Counts> owner, std::string address) : owner_(std::move(owner)), address_(std::move(address)) {}
+    Slot(Slot&& o) noexcept : owner_(std::move(o.owner_)), address_(std::move(o.address_)) { o.owner_.reset(); }
     Slot& operator=(Slot&&) = delete;
     ~Slot() {
       if (owner_) owner_->release(address_);
@@ -36,26 +48,20 @@ class AddressLimiter {
     const std::string& address() const { return address_; }
 
    private:
-    AddressLimiter* owner_ = nullptr;
+    std::shared_ptr<Counts> owner_;
     std::string address_;
   };
   // A slot, or nullopt when the address holds its limit.
   std::optional<Slot> acquire(const std::string& address) {
-    std::lock_guard lock(mutex_);
-    auto& n = counts_[address];
-    if (n >= limit_) return std::nullopt;
+    std::lock_guard lock(counts_->mutex);
+    auto& n = counts_->by_address[address];
+    if (n >= counts_->limit) return std::nullopt;
     ++n;
-    return Slot(this, address);
+    return Slot(counts_, address);
   }
 
  private:
-  void release(const std::string& address) {
-    std::lock_guard lock(mutex_);
-    if (auto it = counts_.find(address); it != counts_.end() && --it->second == 0) counts_.erase(it);
-  }
-  std::size_t limit_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::size_t> counts_;
+  std::shared_ptr<Counts> counts_;
 };
 
 // A token bucket per address (meeting creation): `per_minute` refill, a burst of the same size.
