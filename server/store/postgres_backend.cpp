@@ -298,7 +298,18 @@ PostgresBackend::~PostgresBackend() { PQfinish(conn_); }
 
 std::string PostgresBackend::describe() const { return description_; }
 
+namespace {
+// Warnings from the server: a VACUUM that skipped a locked table is noted (scrub() tries again);
+// nothing is printed.
+void on_notice(void* backend, const PGresult* result) {
+  const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  if (message && std::string_view(message).find("skipping vacuum") != std::string_view::npos)
+    static_cast<PostgresBackend*>(backend)->note_skipped();
+}
+}  // namespace
+
 void PostgresBackend::configure_session() {
+  PQsetNoticeReceiver(conn_, on_notice, this);
   // full: the commit waits for PostgreSQL's WAL flush; normal: it does not (a crash of the
   // database may lose the last commits, never corrupt them).
   exec(conn_, synchronous_ ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
@@ -558,11 +569,15 @@ void PostgresBackend::delete_group(std::int64_t id) {
 }
 
 // VACUUM frees the space of removed rows and of the closed polls' rewritten ballots (it skips
-// pages that hold no removed rows). It cannot run inside a transaction.
+// pages that hold no removed rows). It cannot run inside a transaction. Servers sharing the
+// database must not queue behind each other's VACUUM of the same table (that stalled every commit
+// of the waiting server for half a second, tests/load/README.md): SKIP_LOCKED passes over a table
+// another VACUUM holds, PostgreSQL says so in a warning, and the log tries again a moment later.
 bool PostgresBackend::scrub() {
   ensure_connected();
-  exec(conn_, "VACUUM ballots, group_events, events, snapshots, tokens, commands, meetings, groups");
-  return true;
+  skipped_ = false;
+  exec(conn_, "VACUUM (SKIP_LOCKED) ballots, group_events, events, snapshots, tokens, commands, meetings, groups");
+  return !skipped_;
 }
 
 // --- leases ---

@@ -67,6 +67,7 @@ class PostgresBackend final : public Backend {
   void release(std::int64_t meeting, std::int64_t epoch) override;
 
   class Pipeline;  // statements sent together, one transaction (postgres_backend.cpp)
+  void note_skipped() { skipped_ = true; }  // a VACUUM passed over a table another one held
 
  private:
   PostgresBackend(pg_conn* conn, std::string description, bool synchronous)
@@ -85,6 +86,7 @@ class PostgresBackend final : public Backend {
   std::string description_;
   bool synchronous_;
   std::map<const char*, std::string> statements_;
+  bool skipped_ = false;
   std::string node_;
   std::int64_t lease_ms_ = 6000;
 };
