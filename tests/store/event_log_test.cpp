@@ -496,32 +496,48 @@ class PostgresStoreTest : public ::testing::Test {
     EXPECT_TRUE(postgres().create_database(name, error)) << error;
     return postgres().url(name);
   }
+
+  // A started log on `url` with one meeting, whose writes go through write().
+  struct OneMeeting {
+    std::unique_ptr<EventLog> log;
+    std::int64_t id = 0;
+    core::MeetingState state;
+
+    OneMeeting(const std::string& url, const std::string& code) {
+      std::string error;
+      log = EventLog::open(url, Durability::full, error);
+      if (!log) throw std::runtime_error(error);
+      log->load_all(10, error);
+      log->start();
+      auto opening = core::stamp(state, {core::MeetingOpened{code}}, 1000);
+      for (const auto& e : opening) core::apply(state, e);
+      std::promise<std::int64_t> created;
+      log->create_meeting(code, std::string(32, 'k'), 1000, opening,
+                          [&](std::int64_t meeting, const std::string&) { created.set_value(meeting); });
+      id = await(created.get_future());
+    }
+    // Decides `c`, appends its events, and keeps the state only when the write committed.
+    std::pair<bool, std::string> write(ParticipantId actor, core::Command c) {
+      core::MeetingState next = state;
+      auto handled = core::handle(next, actor, c, 2000);
+      EXPECT_TRUE(handled.accepted());
+      Write w;
+      w.meeting = id;
+      w.events = handled.events;
+      std::promise<std::pair<bool, std::string>> done;
+      log->append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
+      auto result = await(done.get_future());
+      if (result.first) state = next;
+      return result;
+    }
+  };
 };
 
 TEST_F(PostgresStoreTest, AClosedPollsBallotsKeepNoVotingOrderInTheTable) {
   // The heap keeps rows in the order they were written: after the close they are in sorted order.
   const std::string url = fresh_database();
-  std::string error;
-  auto log = EventLog::open(url, Durability::full, error);
-  ASSERT_TRUE(log) << error;
-  log->load_all(10, error);
-  log->start();
-  core::MeetingState state;
-  auto opening = core::stamp(state, {core::MeetingOpened{"Order"}}, 1000);
-  for (const auto& e : opening) core::apply(state, e);
-  std::promise<std::int64_t> created;
-  log->create_meeting("ORDERS", std::string(32, 'k'), 1000, opening, [&](std::int64_t id, const std::string&) { created.set_value(id); });
-  const std::int64_t id = await(created.get_future());
-  const auto run = [&](ParticipantId actor, core::Command c) {
-    auto handled = core::handle(state, actor, c, 2000);
-    EXPECT_TRUE(handled.accepted());
-    Write w;
-    w.meeting = id;
-    w.events = handled.events;
-    std::promise<bool> done;
-    log->append(std::move(w), [&](bool ok, const std::string&) { done.set_value(ok); });
-    EXPECT_TRUE(await(done.get_future()));
-  };
+  OneMeeting m(url, "ORDERS");
+  const auto run = [&](ParticipantId actor, core::Command c) { EXPECT_TRUE(m.write(actor, std::move(c)).first); };
   for (int i = 0; i < 7; ++i) run(core::server_actor, core::Join{"P" + std::to_string(i), i == 0 ? core::Role::facilitator : core::Role::participant});
   core::OpenPoll open;
   open.spec.question = "Which?";
@@ -584,44 +600,25 @@ TEST_F(PostgresStoreTest, AWrongAddressIsAClearErrorWithoutThePassword) {
 
 TEST_F(PostgresStoreTest, ALostConnectionFailsOneWriteAndTheNextReconnects) {
   const std::string url = fresh_database();
-  std::string error;
-  auto log = EventLog::open(url, Durability::full, error);
-  ASSERT_TRUE(log) << error;
-  log->load_all(10, error);
-  log->start();
-  core::MeetingState state;
-  auto opening = core::stamp(state, {core::MeetingOpened{"Lost"}}, 1000);
-  for (const auto& e : opening) core::apply(state, e);
-  std::promise<std::int64_t> created;
-  log->create_meeting("LOSTCN", std::string(32, 'k'), 1000, opening, [&](std::int64_t id, const std::string&) { created.set_value(id); });
-  const std::int64_t id = await(created.get_future());
-  const auto write = [&](core::Command c) {
-    core::MeetingState next = state;
-    auto handled = core::handle(next, core::server_actor, c, 2000);
-    Write w;
-    w.meeting = id;
-    w.events = handled.events;
-    std::promise<std::pair<bool, std::string>> done;
-    log->append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
-    auto result = await(done.get_future());
-    if (result.first) state = next;
-    return result;
-  };
+  OneMeeting m(url, "LOSTCN");
+  const auto write = [&](core::Command c) { return m.write(core::server_actor, std::move(c)); };
   ASSERT_TRUE(write(core::Join{"Ana", core::Role::facilitator}).first);
   // The database ends the server's session (as a restart or a failover of PostgreSQL would).
   PostgresInspector(url).rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
   const auto lost = write(core::Join{"Bo"});
   EXPECT_FALSE(lost.first);
   std::promise<bool> recovered;
-  log->recover(id, [&](bool, const std::string&) { recovered.set_value(true); });
+  m.log->recover(m.id, [&](bool, const std::string&) { recovered.set_value(true); });
   await(recovered.get_future());
   const auto again = write(core::Join{"Bo"});
   EXPECT_TRUE(again.first) << again.second;
-  log.reset();
-  log = EventLog::open(url, Durability::full, error);
-  auto back = log->load_all(10, error);
+  m.log.reset();
+  std::string error;
+  auto reopened = EventLog::open(url, Durability::full, error);
+  ASSERT_TRUE(reopened) << error;
+  auto back = reopened->load_all(10, error);
   ASSERT_EQ(back.size(), 1u);
-  EXPECT_EQ(back[0].state, state);
+  EXPECT_EQ(back[0].state, m.state);
 }
 
 
