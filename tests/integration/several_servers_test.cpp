@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -37,6 +38,28 @@ using Database = PostgresDatabase;
 std::unique_ptr<ServerProcess> node(const Database& db, const std::string& name) {
   return std::make_unique<ServerProcess>(std::vector<std::string>{"--store=" + db.url, "--node=" + name,
                                                                   "--lease-seconds=2"});
+}
+
+// SIGSTOP, and waits until every thread of the process has stopped: kill() returns before a
+// process of several threads is stopped, and until then its network thread can still answer
+// (under load that window is long enough to read and acknowledge a command).
+void pause_process(pid_t pid) {
+  ::kill(pid, SIGSTOP);
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (;;) {
+    bool all_stopped = true;
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto paren = line.rfind(')');  // the name may hold spaces; the state follows ") "
+      if (paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'T') all_stopped = false;
+    }
+    if (all_stopped) return;
+    if (Clock::now() > deadline) throw std::runtime_error("the server did not stop within 10 s of SIGSTOP");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 // Opens /ws/{code} on `port` and sends `hello` (a join or resume) until a welcome comes, as a
@@ -246,7 +269,7 @@ TEST(SeveralServers, AServerPausedUntilItsMeetingWasTakenOverCannotWriteToItWhen
   ASSERT_EQ(pat.client->command({{"type", "submit_point"}, {"text", "Before"}})["type"], "ack");
   pat.client->drain(std::chrono::milliseconds(200));
 
-  ::kill(a->pid(), SIGSTOP);  // A stops renewing, as a frozen process or a cut-off network
+  pause_process(a->pid());  // A stops renewing, as a frozen process or a cut-off network
   // A command sent to the frozen server waits in its socket.
   pat.client->send({{"type", "submit_point"}, {"id", "late"}, {"text", "Late"}});
   // The balancer gives up on A: Pat comes back on B, which takes the meeting once A's lease ran out.

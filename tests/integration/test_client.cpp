@@ -127,6 +127,7 @@ std::string ServerProcess::log() const {
 int ServerProcess::stop() {
   if (pid_ < 0) return -1;
   kill(pid_, SIGTERM);
+  kill(pid_, SIGCONT);  // a test that paused it (SIGSTOP) and failed before resuming it must not hang here
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
