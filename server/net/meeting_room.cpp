@@ -44,13 +44,14 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       state_(std::move(loaded.state)),
       committed_(state_),
       last_snapshot_seq_(state_.seq),
-      history_(loaded.recent.begin(), loaded.recent.end()),
+      history_(settings.history_events),
       figures_timer_(strand_),
       heartbeat_timer_(strand_),
       batching_(std::chrono::milliseconds(settings.coalesce_ms)),
       batch_timer_(strand_),
       signals_timer_(strand_) {
   ended_ = state_.ended;
+  for (const auto& e : loaded.recent) history_.push(e);
   for (const auto& t : loaded.tokens) tokens_[to_hash(t.hash)] = t.participant;
   // Oldest first, so that each person keeps their latest remembered_commands.
   std::sort(loaded.commands.begin(), loaded.commands.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
@@ -311,12 +312,10 @@ void MeetingRoom::do_resume(const std::shared_ptr<Connection>& conn, const std::
     // last_seq 0 is a client that has nothing: it gets a snapshot.
     // A person whose role changed meanwhile sees the meeting as another audience now: the events
     // alone would leave their copy in the old audience's shape, so they get a snapshot.
-    const bool held = request.last_seq > 0 && request.last_seq < committed_.seq && !history_.empty() &&
-                      history_.front().seq <= request.last_seq + 1;
-    std::vector<core::Stamped> missed;
-    if (held)
-      for (const auto& e : history_)
-        if (e.seq > request.last_seq) missed.push_back(e);
+    ResumeHistory::Since since;
+    if (request.last_seq > 0 && request.last_seq < committed_.seq) since = history_.since(request.last_seq);
+    const bool held = since.complete;
+    const std::vector<core::Stamped>& missed = since.events;
     const bool role_changed = std::any_of(missed.begin(), missed.end(), [who](const core::Stamped& e) {
       const auto* changed = std::get_if<core::RoleChanged>(&e.event);
       return changed && changed->id == who;
@@ -532,7 +531,7 @@ void MeetingRoom::publish(Pending& pending) {
   bool group_follows = false;
   for (const auto& e : pending.events) {
     core::apply(committed_, e);
-    history_.push_back(e);
+    history_.push(e);
     const auto* turn = std::get_if<core::TurnEnded>(&e.event);
     group_follows = group_follows || std::holds_alternative<core::AgreementItemChanged>(e.event) ||
                     std::holds_alternative<core::DecisionRecorded>(e.event) ||
@@ -543,7 +542,6 @@ void MeetingRoom::publish(Pending& pending) {
   if (group_follows && group_sink_ && !committed_.group.group.empty())
     group_sink_(committed_.group.group, core::group_facts(code_, committed_));
   if (committed_.ended) ended_ = true;
-  while (history_.size() > settings_.history_events) history_.pop_front();
   if (pending.kind == Pending::Kind::command)
     remember_command(pending.who, pending.id, DoneCommand{committed_.seq, pending.fingerprint});
   if (pending.kind != Pending::Kind::join) broadcast(pending.events, pending.now);

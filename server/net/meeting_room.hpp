@@ -26,6 +26,7 @@
 #include "codec/client_message.hpp"
 #include "core/meeting.hpp"
 #include "net/connection.hpp"
+#include "net/resume_history.hpp"
 #include "net/secrets.hpp"
 #include "core/group.hpp"
 #include "net/settings.hpp"
@@ -177,7 +178,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool publish_posted_ = false;
   std::uint64_t generation_ = 0;  // bumped when a write fails: later callbacks of that run are stale
   bool recovering_ = false;
-  std::deque<core::Stamped> history_;  // committed
+  ResumeHistory history_;  // committed, for clients that resume
   std::unordered_map<Connection*, Member> members_;
   std::unordered_map<core::ParticipantId, unsigned> connections_of_;  // members_ per person
   std::set<Connection*> joining_;

@@ -161,7 +161,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     wait_readable();
   }
 
-  // False when the connection has finished.
+  // False when the connection has finished. What was received is held only while it is handled.
   bool read_available() {
     static thread_local std::unique_ptr<char[]> chunk(new char[read_chunk]);
     error_code ec;
@@ -170,9 +170,9 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
       if (ec == asio::error::would_block) break;
       if (ec) return finish("read", ec), false;
       heard_ = true;
-      received_.clear();
-      parser_.feed(std::string_view(chunk.get(), n), received_);
-      for (auto& r : received_) {
+      std::vector<ws::Received> received;
+      parser_.feed(std::string_view(chunk.get(), n), received);
+      for (auto& r : received) {
         on_received(r);
         if (finished_) return false;
       }
@@ -589,7 +589,6 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
 
   // Strand only.
   ws::FrameParser parser_;
-  std::vector<ws::Received> received_;
   std::shared_ptr<MeetingRoom> room_;
   bool joining_ = false;  // a join or resume was passed to a room and is not answered yet
   core::ParticipantId me_ = 0;
