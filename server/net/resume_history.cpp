@@ -21,8 +21,14 @@ ResumeHistory::Since ResumeHistory::since(core::Seq last_seq) const {
   out.complete = true;
   auto first = std::partition_point(entries_.begin(), entries_.end(), [last_seq](const Entry& e) { return e.seq <= last_seq; });
   out.events.reserve(static_cast<std::size_t>(entries_.end() - first));
-  // Every entry was encoded here from a valid event: decoding cannot fail short of memory corruption.
-  for (auto it = first; it != entries_.end(); ++it) out.events.push_back(core::Stamped{it->seq, it->at, store::decode_event(it->bytes)});
+  // Every entry was encoded here from a valid event, so decoding does not fail; if it ever did, the
+  // client gets a snapshot (complete = false) rather than an error.
+  try {
+    for (auto it = first; it != entries_.end(); ++it)
+      out.events.push_back(core::Stamped{it->seq, it->at, store::decode_event(it->bytes)});
+  } catch (const store::FormatError&) {
+    return Since{};
+  }
   return out;
 }
 
