@@ -107,6 +107,13 @@ T await(std::future<T> f) {
   return f.get();
 }
 
+// Appends one write and waits for its answer: (committed, error).
+std::pair<bool, std::string> append_and_wait(EventLog& log, Write w) {
+  std::promise<std::pair<bool, std::string>> done;
+  log.append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
+  return await(done.get_future());
+}
+
 class EventLogTest : public ::testing::TestWithParam<std::string> {
  public:
   void SetUp() override {
@@ -524,9 +531,7 @@ class PostgresStoreTest : public ::testing::Test {
       Write w;
       w.meeting = id;
       w.events = handled.events;
-      std::promise<std::pair<bool, std::string>> done;
-      log->append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
-      auto result = await(done.get_future());
+      auto result = append_and_wait(*log, std::move(w));
       if (result.first) state = next;
       return result;
     }
@@ -658,9 +663,7 @@ class LeaseTest : public PostgresStoreTest {
       w.meeting = meeting;
       w.epoch = epoch;
       w.events = handled.events;
-      std::promise<std::pair<bool, std::string>> done;
-      log->append(std::move(w), [&](bool ok, const std::string& e) { done.set_value({ok, e}); });
-      auto result = await(done.get_future());
+      auto result = append_and_wait(*log, std::move(w));
       if (result.first) state = next;
       return result;
     }
