@@ -47,7 +47,8 @@ MeetingRoom::MeetingRoom(asio::io_context& ioc, const Settings& settings, store:
       history_(settings.history_events),
       figures_timer_(strand_),
       heartbeat_timer_(strand_),
-      batching_(std::chrono::milliseconds(settings.coalesce_ms)),
+      batching_(BatchingTimes{std::chrono::milliseconds(settings.coalesce_ms),
+                              std::chrono::milliseconds(settings.count_settle_ms), settings.count_frames_per_second}),
       batch_timer_(strand_),
       signals_timer_(strand_) {
   ended_ = state_.ended;
@@ -595,7 +596,7 @@ void MeetingRoom::broadcast(const std::vector<core::Stamped>& events, Millis now
     figures_dirty_ = true;
     schedule_figures();
   }
-  send(batching_.committed(events, std::chrono::steady_clock::now()), now);
+  send(batching_.committed(events, std::chrono::steady_clock::now(), members_.size()), now);
 }
 
 void MeetingRoom::send(std::optional<Outgoing> out, Millis now) {
@@ -649,14 +650,17 @@ void MeetingRoom::send_update(const Outgoing& out, Millis now) {
   send_poll_results(out.voted_polls);
 }
 
-// The batching policy says when held changes are due; one timer wakes it then.
+// The batching policy says when held changes are due; one timer wakes it then. A timer armed for
+// that time or earlier is left alone (it finds nothing due, or what is due, and is armed again);
+// one armed for later is moved earlier, and the wait it cancels is ignored by its turn.
 void MeetingRoom::arm_batch_timer() {
   const auto at = batching_.wake_at();
-  if (!at || batch_timer_armed_ || stopped_) return;
-  batch_timer_armed_ = true;
+  if (!at || stopped_ || (batch_timer_at_ && *batch_timer_at_ <= *at)) return;
+  batch_timer_at_ = *at;
   batch_timer_.expires_at(*at);
-  batch_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    self->batch_timer_armed_ = false;
+  batch_timer_.async_wait([self = shared_from_this(), turn = ++batch_timer_turn_](boost::system::error_code ec) {
+    if (turn != self->batch_timer_turn_) return;  // armed again, earlier: that wait carries on
+    self->batch_timer_at_.reset();
     if (ec || self->stopped_) return;
     self->guarded(nullptr, "batched update",
                   [&] { self->send(self->batching_.due(std::chrono::steady_clock::now()), now_ms()); });

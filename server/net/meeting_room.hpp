@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -194,7 +195,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   UpdateBatching batching_;  // when committed changes go out (update_batching.hpp)
   boost::asio::steady_timer batch_timer_;
   boost::asio::steady_timer signals_timer_;
-  bool batch_timer_armed_ = false;
+  std::optional<std::chrono::steady_clock::time_point> batch_timer_at_;  // when the armed batch timer fires
+  std::uint64_t batch_timer_turn_ = 0;  // which arming the timer's handler belongs to
   bool signals_armed_ = false;
   bool figures_armed_ = false;
   bool figures_dirty_ = false;

@@ -141,6 +141,12 @@ const std::vector<Flag>& flags() {
       number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
       number("coalesce-ms", "least time between updates of counts (votes, upvotes, signals) or of batched joins",
              &Settings::coalesce_ms),
+      number("count-settle-ms", "counts (votes, upvotes, signals) that stopped changing for this long go out, "
+                                "coalesce-ms after the last update at the soonest",
+             &Settings::count_settle_ms),
+      number("count-frames-per-second", "while counts keep changing in a meeting of N people, they go out every "
+                                        "N / this seconds (every coalesce-ms at least; 0: every coalesce-ms)",
+             &Settings::count_frames_per_second),
       text("send-method", "how a broadcast is written: io_uring (one submission for every connection; sendmsg "
                           "where the kernel refuses it) or sendmsg (one system call per connection)",
            &Settings::send_method),

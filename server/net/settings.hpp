@@ -57,6 +57,10 @@ struct Settings {
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
   unsigned coalesce_ms = 150;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
                                                  // at most one update of them per interval
+  unsigned count_settle_ms = 25;                 // counts that stopped changing for this long go out (after
+                                                 // coalesce-ms since the last update)
+  std::size_t count_frames_per_second = 10000;   // a vote storm in a meeting of N people: counts wait at most
+                                                 // N / this s (never less than coalesce-ms); 0: coalesce-ms
   std::string send_method = "io_uring";          // a broadcast's sends: io_uring (one submission for all, where
                                                  // the kernel allows it) or sendmsg (one system call each)
 };

@@ -7,11 +7,25 @@
 
 namespace everyvoice::net {
 
-void UpdateBatching::hold_until(SteadyTime at) {
-  if (!wake_at_) wake_at_ = at;
+std::chrono::milliseconds UpdateBatching::count_hold(std::size_t members) const {
+  if (times_.frames_per_second == 0) return times_.interval;
+  const auto scaled = std::chrono::milliseconds(members * 1000 / times_.frames_per_second);
+  return std::max(times_.interval, scaled);
 }
 
-std::optional<Outgoing> UpdateBatching::committed(const std::vector<core::Stamped>& events, SteadyTime now) {
+std::optional<SteadyTime> UpdateBatching::wake_at() const {
+  std::optional<SteadyTime> at = events_due_;
+  if (counts_since_) {
+    SteadyTime settled = counts_last_ + times_.settle;
+    if (last_sent_) settled = std::max(settled, *last_sent_ + times_.interval);
+    const SteadyTime counts_due = std::min(settled, *counts_since_ + counts_hold_);
+    at = at ? std::min(*at, counts_due) : counts_due;
+  }
+  return at;
+}
+
+std::optional<Outgoing> UpdateBatching::committed(const std::vector<core::Stamped>& events, SteadyTime now,
+                                                  std::size_t members) {
   std::uint32_t sections = 0;
   std::size_t new_decisions = 0;
   bool only_counts = true;
@@ -25,18 +39,23 @@ std::optional<Outgoing> UpdateBatching::committed(const std::vector<core::Stampe
   }
   if (only_counts) {
     sections_ |= sections;
-    hold_until(now + interval_);
+    if (!counts_since_) {
+      counts_since_ = now;
+      counts_hold_ = count_hold(members);
+    }
+    counts_last_ = now;
     return std::nullopt;
   }
   if (only_batched) {
     held_.insert(held_.end(), events.begin(), events.end());
     sections_ |= sections;
-    const bool quiet = !last_batch_sent_ || now - *last_batch_sent_ >= interval_;
-    if (quiet && !wake_at_) return flush(now);
-    hold_until(now + interval_);
+    const bool quiet = !last_batch_sent_ || now - *last_batch_sent_ >= times_.interval;
+    if (quiet && !events_due_ && !counts_since_) return flush(now);
+    if (!events_due_) events_due_ = now + times_.interval;
     return std::nullopt;
   }
   Outgoing out = flush(now).value_or(Outgoing{});
+  last_sent_ = now;
   out.events.insert(out.events.end(), events.begin(), events.end());
   out.sections |= sections;
   out.new_decisions += new_decisions;
@@ -46,9 +65,11 @@ std::optional<Outgoing> UpdateBatching::committed(const std::vector<core::Stampe
 }
 
 std::optional<Outgoing> UpdateBatching::flush(SteadyTime now) {
-  wake_at_.reset();
+  events_due_.reset();
+  counts_since_.reset();
   if (held_.empty() && sections_ == 0 && voted_polls_.empty()) return std::nullopt;
   Outgoing out;
+  last_sent_ = now;
   if (!held_.empty()) last_batch_sent_ = now;
   out.events = std::exchange(held_, {});
   out.sections = std::exchange(sections_, 0);
@@ -62,7 +83,8 @@ std::optional<Outgoing> UpdateBatching::flush_events(SteadyTime now) {
 }
 
 std::optional<Outgoing> UpdateBatching::due(SteadyTime now) {
-  if (!wake_at_ || *wake_at_ > now) return std::nullopt;
+  const auto at = wake_at();
+  if (!at || *at > now) return std::nullopt;
   return flush(now);
 }
 
