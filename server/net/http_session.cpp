@@ -260,6 +260,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             "everyvoice_commits_total " + std::to_string(stats.commits) + "\n";
     body += "# HELP everyvoice_commit_writes_total Commands committed to the event log.\n# TYPE everyvoice_commit_writes_total counter\n"
             "everyvoice_commit_writes_total " + std::to_string(stats.writes) + "\n";
+    body += "# HELP everyvoice_commits_paced_total Commits that waited for the pacing window (--commit-window-us: many people writing at once).\n"
+            "# TYPE everyvoice_commits_paced_total counter\neveryvoice_commits_paced_total " + std::to_string(stats.paced) + "\n";
     body += "# HELP everyvoice_commit_latency_ms Commit latency over the last 1024 commits.\n# TYPE everyvoice_commit_latency_ms summary\n"
             "everyvoice_commit_latency_ms{quantile=\"0.5\"} " + std::to_string(stats.latency_p50_ms) + "\n"
             "everyvoice_commit_latency_ms{quantile=\"0.99\"} " + std::to_string(stats.latency_p99_ms) + "\n";

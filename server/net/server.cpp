@@ -102,6 +102,7 @@ int run_server(const Settings& settings) {
     log(LogLevel::error, "group " + std::to_string(u.id) + " could not be loaded and is NOT served: " + u.reason +
                              ". Its data is kept.");
   event_log->set_remembered_commands(settings.remembered_commands);
+  event_log->set_commit_pacing(std::chrono::microseconds(settings.commit_window_us), settings.commit_siblings);
   event_log->set_fault_handler([](const char* callback, const std::exception* e) {
     report_fault(FaultPlace::store, std::string("event log callback ") + callback, e);
   });

@@ -147,6 +147,12 @@ const std::vector<Flag>& flags() {
       number("count-frames-per-second", "while counts keep changing in a meeting of N people, they go out every "
                                         "N / this seconds (every coalesce-ms at least; 0: every coalesce-ms)",
              &Settings::count_frames_per_second),
+      number("commit-window-us", "when many people write at once, a commit starts at most once per this many "
+                                 "microseconds and carries what arrived meanwhile (0: each commit at once)",
+             &Settings::commit_window_us),
+      number("commit-siblings", "how many different people among the last 16 writes make \"many people\" for "
+                                "commit-window-us",
+             &Settings::commit_siblings),
       text("send-method", "how a broadcast is written: io_uring (one submission for every connection; sendmsg "
                           "where the kernel refuses it) or sendmsg (one system call per connection)",
            &Settings::send_method),

@@ -61,6 +61,9 @@ struct Settings {
                                                  // coalesce-ms since the last update)
   std::size_t count_frames_per_second = 10000;   // a vote storm in a meeting of N people: counts wait at most
                                                  // N / this s (never less than coalesce-ms); 0: coalesce-ms
+  unsigned commit_window_us = 2000;               // many people writing at once: commits start at most once per
+                                                 // window, and what arrives meanwhile shares it (0: at once)
+  std::size_t commit_siblings = 5;               // different people among the last 16 writes for that
   std::string send_method = "io_uring";          // a broadcast's sends: io_uring (one submission for all, where
                                                  // the kernel allows it) or sendmsg (one system call each)
 };

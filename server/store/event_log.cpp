@@ -196,12 +196,26 @@ void EventLog::run() {
       renew_leases();
     }
     std::deque<Job> batch;
+    bool paced = false;
     {
       std::unique_lock lock(mutex_);
       const auto ready = [&] { return stopping_ || !jobs_.empty(); };
       wake_.wait_for(lock, tick, ready);
       if (jobs_.empty() && stopping_) return;
+      // Many people writing at once: the next commit waits for the pacing window, and what
+      // arrives meanwhile joins it (commit_pacing.hpp). A sleep, not a wait on wake_, so that
+      // each arrival does not wake the writer.
+      if (const auto at = pacing_.start_at(std::chrono::steady_clock::now()); at && !stopping_) {
+        lock.unlock();
+        std::this_thread::sleep_until(*at);
+        lock.lock();
+        paced = true;
+      }
       batch.swap(jobs_);
+    }
+    if (paced) {
+      std::lock_guard lock(stats_mutex_);
+      ++paced_;
     }
     std::vector<Job> group;
     const auto flush = [&] {
@@ -484,6 +498,11 @@ void EventLog::commit_group(std::vector<Job>& group) {
     return;
   }
   record_commit(ms, live.size());
+  for (Job* job : live) {
+    const Write& w = std::get<Job::Append>(job->work).write;
+    const core::ParticipantId person = w.command ? w.command->participant : w.token ? w.token->participant : 0;
+    pacing_.wrote(CommitPacing::Writer{w.meeting, person}, started);
+  }
   // A closed poll: the backend drops the order its ballots were written in before anyone is
   // answered. While a reader (an online backup) holds SQLite's WAL this cannot happen: it is
   // tried again after each commit and every second.
@@ -516,6 +535,7 @@ LogStats EventLog::stats() const {
   s.failures = failures_;
   s.wal_pending = wal_pending_;
   s.wal_deferred = wal_deferred_;
+  s.paced = paced_;
   s.database_bytes = bytes_;
   if (!latencies_.empty()) {
     std::vector<double> sorted = latencies_;

@@ -33,6 +33,7 @@
 #include "core/group.hpp"
 #include "core/meeting_state.hpp"
 #include "store/backend.hpp"
+#include "store/commit_pacing.hpp"
 
 
 namespace everyvoice::store {
@@ -114,6 +115,7 @@ struct LogStats {
   std::uint64_t database_bytes = 0;  // SQLite: the database file and its WAL; PostgreSQL: the database
   bool wal_pending = false;          // removed data could not be scrubbed yet (SQLite: a reader holds the WAL)
   std::uint64_t wal_deferred = 0;    // times scrubbing had to wait for a reader
+  std::uint64_t paced = 0;           // commits that waited for the pacing window (commit_pacing.hpp)
 };
 
 class EventLog {
@@ -138,6 +140,9 @@ class EventLog {
   const std::vector<Unloadable>& unloadable_groups() const { return unloadable_groups_; }
   // Exactly-once ids kept per person on disk (the room keeps as many in memory). Before start().
   void set_remembered_commands(std::size_t n) { remembered_commands_ = std::max<std::size_t>(1, n); }
+  // When many people write at once, commits start at most once per `window` (commit_pacing.hpp;
+  // 0: each commit at once). Before start().
+  void set_commit_pacing(std::chrono::microseconds window, std::size_t siblings) { pacing_ = CommitPacing(window, siblings); }
 
   // Several servers may share this database (PostgreSQL): then a server serves only the meetings
   // it claims (one owner each, by lease), instead of loading all of them at start.
@@ -220,6 +225,7 @@ class EventLog {
   std::vector<Unloadable> unloadable_;
   std::vector<Unloadable> unloadable_groups_;
   bool scrub_pending_ = false;  // writer thread only
+  CommitPacing pacing_{std::chrono::microseconds(0), 0};  // writer thread only
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;
@@ -231,7 +237,7 @@ class EventLog {
   std::vector<std::int64_t> lost_;      // meetings another server took over, until claimed again (writer thread only)
 
   mutable std::mutex stats_mutex_;
-  std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0, wal_deferred_ = 0;
+  std::uint64_t commits_ = 0, writes_ = 0, failures_ = 0, wal_deferred_ = 0, paced_ = 0;
   bool wal_pending_ = false;
   std::uint64_t bytes_ = 0;  // the backend's size, taken on the writer thread after commits
   std::vector<double> latencies_;  // ring of the last 1024
