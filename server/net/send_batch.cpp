@@ -20,9 +20,11 @@ namespace {
 std::atomic<SendMethod> configured{SendMethod::io_uring};
 constexpr int send_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
 
-long send_one(const CorkedSend& s) {
+}  // namespace
+
+long SendBatch::send_one(const CorkedSend& s) {
   msghdr message{};
-  message.msg_iov = const_cast<iovec*>(s.buffers.data());
+  message.msg_iov = buffers_.data() + s.first;
   message.msg_iovlen = s.count;
   for (;;) {
     const ssize_t n = ::sendmsg(s.fd, &message, send_flags);
@@ -30,8 +32,6 @@ long send_one(const CorkedSend& s) {
     if (errno != EINTR) return -static_cast<long>(errno);
   }
 }
-
-}  // namespace
 
 #ifdef EVERYVOICE_HAVE_IO_URING
 // One ring per thread, as deep as the sends one submission carries; a bigger batch goes in several.
@@ -79,14 +79,17 @@ SendBatch::SendBatch(SendMethod wanted) {
 
 SendBatch::~SendBatch() = default;
 
-CorkedSend& SendBatch::add() {
+void SendBatch::add(Connection* owner, int fd, std::span<const std::string_view> frames) {
+  if (used_ == 0) buffers_.clear();
   if (used_ == sends_.size()) sends_.emplace_back();
   CorkedSend& s = sends_[used_++];
-  s.owner = nullptr;
-  s.fd = -1;
-  s.count = 0;
+  s.owner = owner;
+  s.fd = fd;
+  s.first = buffers_.size();
+  s.count = std::min(frames.size(), CorkedSend::max_buffers);
   s.result = 0;
-  return s;
+  for (std::size_t i = 0; i < s.count; ++i)
+    buffers_.push_back(iovec{const_cast<char*>(frames[i].data()), frames[i].size()});
 }
 
 void SendBatch::send() {
@@ -115,7 +118,7 @@ bool SendBatch::send_ring() {
       CorkedSend& s = sends_[done + k];
       msghdr& message = ring_->messages[k];
       message = msghdr{};
-      message.msg_iov = s.buffers.data();
+      message.msg_iov = buffers_.data() + s.first;
       message.msg_iovlen = s.count;
       io_uring_sqe* sqe = io_uring_get_sqe(&ring);  // never null: every earlier submission was reaped
       io_uring_prep_sendmsg(sqe, s.fd, &message, send_flags);

@@ -15,21 +15,25 @@
 
 #include <sys/uio.h>
 
-#include <array>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace everyvoice::net {
 
 class Connection;
 
+// One connection's send in a batch. Its buffers are the batch's (one array for all the sends:
+// most sends are one frame, and a broadcast to 5,000 people kept 5,000 slots of 64 buffers each,
+// 5 MB, for as long as the thread lived).
 struct CorkedSend {
   static constexpr std::size_t max_buffers = 64;  // frames per send, as a strand's gathered write
   Connection* owner = nullptr;
   int fd = -1;
-  std::array<iovec, max_buffers> buffers{};
+  std::size_t first = 0;  // its buffers in the batch
   std::size_t count = 0;
   long result = 0;  // bytes written, or -errno (-EAGAIN: the kernel buffer is full)
 };
@@ -53,8 +57,9 @@ class SendBatch {
   SendBatch(const SendBatch&) = delete;
   SendBatch& operator=(const SendBatch&) = delete;
 
-  // A slot for one connection's send, valid until send().
-  CorkedSend& add();
+  // A send to `fd` of `frames` (1 to CorkedSend::max_buffers of them, whose bytes must stay valid
+  // until send()); `owner` is told the outcome.
+  void add(Connection* owner, int fd, std::span<const std::string_view> frames);
   // Writes every slot, tells each owner (owner->corked_sent), and empties the batch.
   void send();
   // What this thread's batch writes with now (after any fallback).
@@ -63,11 +68,13 @@ class SendBatch {
  private:
   void send_each();
   bool send_ring();
+  long send_one(const CorkedSend& s);
 
   struct Ring;
   std::unique_ptr<Ring> ring_;
   SendMethod method_ = SendMethod::sendmsg;
   std::vector<CorkedSend> sends_;
+  std::vector<iovec> buffers_;  // every send's, in order
   std::size_t used_ = 0;
 };
 

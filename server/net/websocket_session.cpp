@@ -90,11 +90,7 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     if (writing_ || flush_posted_ || finished_ || queue_.empty()) return;
     std::array<std::string_view, max_gather> views;
     const std::size_t count = queue_.gather(views);
-    CorkedSend& send = batch.add();
-    send.owner = this;
-    send.fd = socket_.native_handle();
-    for (std::size_t i = 0; i < count; ++i) send.buffers[i] = iovec{const_cast<char*>(views[i].data()), views[i].size()};
-    send.count = count;
+    batch.add(this, socket_.native_handle(), std::span<const std::string_view>(views.data(), count));
     writing_ = true;  // the views stay valid: nothing is consumed while a write is under way
     foreign_write_ = true;
   }

@@ -72,10 +72,7 @@ struct Pair {
 
 // The frames' bytes must outlive the send (views of literals, or of strings the test keeps).
 void add(SendBatch& batch, Recorder& owner, const Pair& pair, std::initializer_list<std::string_view> frames) {
-  CorkedSend& send = batch.add();
-  send.owner = &owner;
-  send.fd = pair.sender;
-  for (std::string_view f : frames) send.buffers[send.count++] = iovec{const_cast<char*>(f.data()), f.size()};
+  batch.add(&owner, pair.sender, std::span<const std::string_view>(frames.begin(), frames.size()));
 }
 
 class SendBatchTest : public ::testing::TestWithParam<SendMethod> {};
