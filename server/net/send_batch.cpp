@@ -81,15 +81,16 @@ SendBatch::~SendBatch() = default;
 
 void SendBatch::add(Connection* owner, int fd, std::span<const std::string_view> frames) {
   if (used_ == 0) buffers_.clear();
+  const std::size_t count = std::min(frames.size(), CorkedSend::max_buffers);
   if (used_ == sends_.size()) sends_.emplace_back();
-  CorkedSend& s = sends_[used_++];
+  CorkedSend& s = sends_[used_];
   s.owner = owner;
   s.fd = fd;
   s.first = buffers_.size();
-  s.count = std::min(frames.size(), CorkedSend::max_buffers);
+  s.count = count;
   s.result = 0;
-  for (std::size_t i = 0; i < s.count; ++i)
-    buffers_.push_back(iovec{const_cast<char*>(frames[i].data()), frames[i].size()});
+  for (std::size_t i = 0; i < count; ++i) buffers_.push_back(iovec{const_cast<char*>(frames[i].data()), frames[i].size()});
+  ++used_;  // counted once its buffers are in: a push_back that throws leaves no half slot
 }
 
 void SendBatch::send() {

@@ -2,6 +2,7 @@
 
 #include "net/forwarded.hpp"
 #include "net/hosts.hpp"
+#include "store/commit_pacing.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -272,10 +273,12 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
       s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||
       s.remembered_commands < 1 || (s.sync != "full" && s.sync != "normal") ||
-      (s.send_method != "io_uring" && s.send_method != "sendmsg")) {
+      (s.send_method != "io_uring" && s.send_method != "sendmsg") || s.commit_window_us > 100000 ||
+      s.commit_siblings < 2 || s.commit_siblings > store::CommitPacing::remembered) {
     error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
             "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1, "
-            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal, send-method io_uring or sendmsg";
+            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal, send-method io_uring or sendmsg, "
+            "commit-window-us <= 100000, commit-siblings 2 to 16";
     return std::nullopt;
   }
   return s;

@@ -140,6 +140,7 @@ void EventLog::close() {
     stopping_ = true;
   }
   wake_.notify_all();
+  stop_wake_.notify_all();
   if (writer_.joinable()) writer_.join();
   db_.reset();
   std::lock_guard lock(mutex_);
@@ -203,12 +204,12 @@ void EventLog::run() {
       wake_.wait_for(lock, tick, ready);
       if (jobs_.empty() && stopping_) return;
       // Many people writing at once: the next commit waits for the pacing window, and what
-      // arrives meanwhile joins it (commit_pacing.hpp). A sleep, not a wait on wake_, so that
-      // each arrival does not wake the writer.
-      if (const auto at = pacing_.start_at(std::chrono::steady_clock::now()); at && !stopping_) {
-        lock.unlock();
-        std::this_thread::sleep_until(*at);
-        lock.lock();
+      // arrives meanwhile joins it (commit_pacing.hpp). The wait is on stop_wake_, which only
+      // close() signals, not on wake_, which every arrival signals.
+      const bool appends = std::any_of(jobs_.begin(), jobs_.end(),
+                                       [](const Job& job) { return std::holds_alternative<Job::Append>(job.work); });
+      if (const auto at = pacing_.start_at(std::chrono::steady_clock::now()); at && appends && !stopping_) {
+        stop_wake_.wait_until(lock, *at, [&] { return stopping_; });
         paced = true;
       }
       batch.swap(jobs_);

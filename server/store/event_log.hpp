@@ -227,7 +227,8 @@ class EventLog {
   bool scrub_pending_ = false;  // writer thread only
   CommitPacing pacing_{std::chrono::microseconds(0), 0};  // writer thread only
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;       // a job arrived, or close()
+  std::condition_variable stop_wake_;  // close() only: ends a pacing wait
   std::deque<Job> jobs_;
   bool stopping_ = false;
   bool closed_ = false;

@@ -105,6 +105,20 @@ TEST(Settings, SendMethodIsIoUringOrSendmsg) {
   EXPECT_NE(p.error.find("send-method io_uring or sendmsg"), std::string::npos) << p.error;
 }
 
+// A commit window longer than 100 ms would hold every ack and shutdown that long; one "sibling"
+// would pace one person alone, and more than the 16 writes remembered would never pace.
+TEST(Settings, CommitPacingIsBounded) {
+  const auto d = parse({});
+  EXPECT_EQ(d.settings->commit_window_us, 2000u);
+  EXPECT_EQ(d.settings->commit_siblings, 5u);
+  EXPECT_TRUE(parse({"--commit-window-us=0", "--commit-siblings=16"}).settings);
+  for (const char* bad : {"--commit-window-us=100001", "--commit-siblings=1", "--commit-siblings=17"}) {
+    const auto p = parse({bad});
+    EXPECT_FALSE(p.settings) << bad;
+    EXPECT_NE(p.error.find("commit-window-us <= 100000, commit-siblings 2 to 16"), std::string::npos) << p.error;
+  }
+}
+
 TEST(Settings, StoreIsSqliteByDefaultOrAPostgresqlUrl) {
   EXPECT_EQ(parse({}).settings->store, "");
   EXPECT_EQ(parse({"--store=postgresql://everyvoice@db.internal/everyvoice"}).settings->store,
