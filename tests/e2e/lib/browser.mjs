@@ -32,6 +32,11 @@ export async function person(browser, device = DESKTOP, name = 'page', options =
   const context = await browser.newContext({ ...device, reducedMotion: 'reduce', locale: 'en-GB', ...options });
   const page = await context.newPage();
   page.on('pageerror', (err) => { console.error(`[${name}] page error: ${err.message}`); page.__errors = (page.__errors || 0) + 1; });
+  // Requests that failed or were refused, the last 20, for a failure message (until() below).
+  page.__failedRequests = [];
+  const failed = (what) => { page.__failedRequests.push(what); if (page.__failedRequests.length > 20) page.__failedRequests.shift(); };
+  page.on('requestfailed', (r) => failed(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) failed(`${r.request().method()} ${r.url()}: HTTP ${r.status()}`); });
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     // Anything the server's Content-Security-Policy blocked is a defect of the client: counted.
@@ -47,7 +52,16 @@ export async function until(page, what, fn, arg, timeout = WAIT_MS) {
     await page.waitForFunction(fn, arg, { timeout, polling: 100 });
   } catch (e) {
     const body = await page.evaluate(() => document.body.innerText.slice(0, 1500)).catch(() => '(page gone)');
-    throw new Error(`${what}: not seen within ${timeout} ms on ${page.url()}\n--- page text ---\n${body}`);
+    // What the page said in passing (toasts) and which console tab was selected, besides its text.
+    const state = await page.evaluate(() => ({
+      toasts: [...document.querySelectorAll('.toast')].map((e) => e.textContent).join(' | '),
+      tab: document.querySelector('[role=tab][aria-selected=true]')?.id || '',
+      conn: document.querySelector('#conn')?.dataset.state || '',
+    })).catch(() => ({}));
+    const requests = (page.__failedRequests || []).join('\n') || '(none)';
+    throw new Error(`${what}: not seen within ${timeout} ms on ${page.url()}\n` +
+      `--- selected tab: ${state.tab || '-'}; connection: ${state.conn || '-'}; toasts: ${state.toasts || '-'}\n` +
+      `--- failed requests ---\n${requests}\n--- page text ---\n${body}`);
   }
 }
 
