@@ -206,9 +206,10 @@ void EventLog::run() {
       // Many people writing at once: the next commit waits for the pacing window, and what
       // arrives meanwhile joins it (commit_pacing.hpp). The wait is on stop_wake_, which only
       // close() signals, not on wake_, which every arrival signals.
-      const bool appends = std::any_of(jobs_.begin(), jobs_.end(),
-                                       [](const Job& job) { return std::holds_alternative<Job::Append>(job.work); });
-      if (const auto at = pacing_.start_at(std::chrono::steady_clock::now()); at && appends && !stopping_) {
+      const auto appends = [&] {
+        return std::any_of(jobs_.begin(), jobs_.end(), [](const Job& job) { return std::holds_alternative<Job::Append>(job.work); });
+      };
+      if (const auto at = pacing_.start_at(std::chrono::steady_clock::now()); at && !stopping_ && appends()) {
         stop_wake_.wait_until(lock, *at, [&] { return stopping_; });
         paced = true;
       }
