@@ -34,11 +34,15 @@ std::string encode_snapshot(const core::MeetingState& state, std::string_view co
   return dump({{"type", "snapshot"}, {"seq", state.seq}, {"now", now}, {"view", std::move(view)}});
 }
 
-std::string encode_update(const core::MeetingState& state, const std::vector<core::Stamped>& events, Audience audience,
+bool update_lists(const core::MeetingState& state, const core::Stamped& event, Audience audience) {
+  return !is_count_event(event.event) && views::event_shown(state, event, audience);
+}
+
+std::string encode_update(const core::MeetingState& state, std::span<const core::Stamped> events, Audience audience,
                           core::Millis now, std::uint32_t sections, std::size_t new_decisions) {
   json list = json::array();
   for (const auto& e : events)
-    if (!is_count_event(e.event) && views::event_shown(state, e, audience)) list.push_back(views::event(state, e, audience));
+    if (update_lists(state, e, audience)) list.push_back(views::event(state, e, audience));
   json out{{"type", "update"}, {"seq", state.seq}, {"now", now}, {"events", std::move(list)}};
   // The meeting section of an update leaves out the code: it never changes.
   views::add_sections(out, state, "", audience, now, sections & ~section_meeting, state.decisions.size() - new_decisions);

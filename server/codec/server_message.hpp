@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,9 +69,13 @@ std::string encode_welcome(std::string_view id, std::string_view code, const cor
 // The whole view an audience may see.
 std::string encode_snapshot(const core::MeetingState& state, std::string_view code, Audience audience, core::Millis now);
 
-// Events (count events are left out) and the given sections as they stand after them. `state` is the
-// state after the events; `new_decisions` is how many decisions the events added.
-std::string encode_update(const core::MeetingState& state, const std::vector<core::Stamped>& events, Audience audience,
+// Whether an update to `audience` lists this event: count events never are, and in a big meeting
+// neither are the person events of people the audience does not list (views::event_shown).
+bool update_lists(const core::MeetingState& state, const core::Stamped& event, Audience audience);
+
+// The events an update to `audience` lists and the given sections as they stand after them. `state`
+// is the state after the events; `new_decisions` is how many decisions the events added.
+std::string encode_update(const core::MeetingState& state, std::span<const core::Stamped> events, Audience audience,
                           core::Millis now, std::uint32_t sections, std::size_t new_decisions);
 
 // A named poll's running result, for people who voted in an `after_vote` poll.

@@ -39,7 +39,8 @@ void Listener::stop() {
 
 // Accept the next connection on its own strand.
 void Listener::do_accept() {
-  acceptor_.async_accept(asio::make_strand(ctx_.io), boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  acceptor_.async_accept(asio::make_strand(ctx_.io), peer_,
+                         boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -49,10 +50,13 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     return pause_accepting(ec);
   if (!ec) {
     boost::system::error_code addr_ec;
-    const auto remote = socket.remote_endpoint(addr_ec);
+    // Non-blocking from the start: the HTTP session's first read then needs no ioctl of its own,
+    // and the WebSocket session, which reads and writes without blocking, none either. The
+    // WebSocket session relies on both options set here.
+    socket.non_blocking(true, addr_ec);
+    if (!addr_ec) socket.set_option(tcp::no_delay(true), addr_ec);
     if (!addr_ec) {
-      socket.set_option(tcp::no_delay(true), addr_ec);
-      const std::string address = remote.address().to_string();
+      const std::string address = peer_.address().to_string();
       if (ctx_.proxies.contains(address)) {
         // A trusted proxy carries many clients: each WebSocket is counted against the client it
         // names once its request is read (http_session.cpp), not against the proxy.

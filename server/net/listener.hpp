@@ -26,6 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   ServerContext& ctx_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::endpoint peer_;  // filled by accept() itself (one accept at a time): no getpeername
   boost::asio::steady_timer pause_;
   std::chrono::steady_clock::time_point last_logged_{};
   std::uint64_t paused_since_log_ = 0;

@@ -12,6 +12,7 @@
 #include "net/faults.hpp"
 #include "net/log.hpp"
 #include "net/metrics.hpp"
+#include "net/update_frames.hpp"
 #include "store/event_format.hpp"
 
 namespace everyvoice::net {
@@ -144,6 +145,7 @@ void MeetingRoom::send_snapshot(std::shared_ptr<Connection> conn) {
       auto it = self->members_.find(conn.get());
       if (it == self->members_.end()) return;
       metrics().slow_client_snapshots++;
+      it->second.snapshot_seq = self->committed_.seq;
       conn->deliver(make_frame(codec::encode_snapshot(self->committed_, self->code_, it->second.audience, now_ms())),
                     FrameKind::snapshot);
     });
@@ -566,11 +568,13 @@ void MeetingRoom::publish(Pending& pending) {
       pending.conn->deliver(
           make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now)),
           FrameKind::reply);
-      // The snapshot comes with the next broadcast (at once, or with a batch of joins): one
-      // snapshot per audience serves everyone who joined in the same interval.
-      members_[pending.conn.get()].awaiting_snapshot = true;
+      // The snapshot follows at once, though joins before this one may wait for the next batch:
+      // it holds them, and that batch leaves them out for this member (update_frames.hpp).
+      Member& member = members_[pending.conn.get()];
+      member.snapshot_seq = committed_.seq;
+      pending.conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, member.audience, pending.now)),
+                            FrameKind::snapshot);
       if (!pending.events.empty()) broadcast(pending.events, pending.now);
-      else send_update(Outgoing{}, pending.now);
       break;
     }
     case Pending::Kind::server: break;
@@ -626,20 +630,14 @@ void MeetingRoom::send_update(const Outgoing& out, Millis now) {
 
   // Encode once per audience that has a member, then queue the same frame on each connection.
   ++cork_depth_;
-  std::array<Frame, codec::audience_count> frames;
-  std::array<Frame, codec::audience_count> snapshots;
+  UpdateFrames frames(committed_, code_, out, now);
   for (auto& [ptr, m] : members_) {
     if (!codec::receives_updates(committed_.participants[m.who - 1])) continue;
-    const auto a = static_cast<std::size_t>(m.audience);
-    if (m.awaiting_snapshot || std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
-      m.awaiting_snapshot = false;
-      if (!snapshots[a]) snapshots[a] = make_frame(codec::encode_snapshot(committed_, code_, m.audience, now));
-      cork(m, snapshots[a], FrameKind::snapshot);
+    if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
+      cork(m, frames.snapshot(m.audience), FrameKind::snapshot);
       continue;
     }
-    if (!frames[a])
-      frames[a] = make_frame(codec::encode_update(committed_, out.events, m.audience, now, out.sections, out.new_decisions));
-    cork(m, frames[a], FrameKind::update);
+    if (const Frame* frame = frames.update(m.audience, m.snapshot_seq)) cork(m, *frame, FrameKind::update);
   }
   if (--cork_depth_ == 0) uncork();
   for (Connection* ptr : to_remove) {

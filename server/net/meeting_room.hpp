@@ -98,7 +98,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::shared_ptr<Connection> conn;
     core::ParticipantId who = 0;
     codec::Audience audience = codec::Audience::participant;
-    bool awaiting_snapshot = false;  // joined: its snapshot goes with the next broadcast
+    // The seq of the last snapshot sent to it outside a broadcast (on joining, after falling
+    // behind): the events up to it, some perhaps still held for a batch, are not sent again.
+    core::Seq snapshot_seq = 0;
     bool corked = false;             // has frames queued by this batch, not yet flushed
   };
   // Accepted events waiting for their commit, with whom to answer once it comes.

@@ -57,9 +57,11 @@ class WebsocketSession final : public Connection, public std::enable_shared_from
     metrics().connections_open++;
     metrics().connections_total++;
     ctx_.connections.add(shared_from_this());
-    error_code ec;
-    socket_.non_blocking(true, ec);
-    socket_.set_option(tcp::no_delay(true), ec);
+    // The listener made the socket non-blocking and set TCP_NODELAY (listener.cpp).
+    if (!socket_.non_blocking()) {
+      error_code ec;
+      socket_.non_blocking(true, ec);
+    }
     const auto version = request[http::field::sec_websocket_version];
     const auto key = request[http::field::sec_websocket_key];
     if (version != "13") {

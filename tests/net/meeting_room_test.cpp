@@ -184,6 +184,65 @@ TEST_F(MeetingRoomTest, ACommandAfterHeldJoinsGetsThemAndItsOwnUpdateBeforeItsAc
   (void)ada;
 }
 
+// The seq of the first snapshot a connection was sent, and the seqs of the events listed after it.
+struct AfterSnapshot {
+  std::uint64_t snapshot = 0;
+  std::vector<std::uint64_t> events;
+};
+AfterSnapshot after_snapshot(const std::vector<json>& messages) {
+  AfterSnapshot out;
+  for (const auto& m : messages) {
+    if (m["type"] == "snapshot" && out.snapshot == 0) out.snapshot = m["seq"];
+    if (m["type"] == "update")
+      for (const auto& e : m["events"]) out.events.push_back(e["seq"]);
+  }
+  return out;
+}
+
+TEST_F(MeetingRoomTest, AJoinerGetsItsSnapshotAtOnceAndTheHeldBatchWithoutWhatItHolds) {
+  auto fac = join("Fatima", true);
+  auto sam = join("Sam");  // a batch (Sam's join) just went out: the next joins are held
+  auto ada = join("Ada");
+  auto ben = join("Ben");
+  // Each joiner has its snapshot with its welcome, though its join waits for the batch.
+  for (const auto* p : {&ada, &ben}) {
+    const auto messages = (*p)->messages();
+    ASSERT_GE(messages.size(), 2u);
+    EXPECT_EQ(messages[0]["type"], "welcome");
+    EXPECT_EQ(messages[1]["type"], "snapshot");
+    EXPECT_EQ(messages[1]["seq"], messages[0]["seq"]);
+  }
+  EXPECT_TRUE(event_seqs(sam->messages()).empty()) << "Ada's and Ben's joins are held";
+  // Sam raises a hand: the held joins go out first, then the hand (4.2).
+  room->command(sam, "h1", core::RaiseHand{static_cast<core::ParticipantId>(sam->bound_to), core::HandKind::new_point}, 1);
+  ASSERT_TRUE(run_until([&] { return sam->answer("h1").has_value(); }));
+  const std::uint64_t hand = (*sam->answer("h1"))["seq"];
+  const auto a = after_snapshot(ada->messages());
+  const auto b = after_snapshot(ben->messages());
+  EXPECT_EQ(a.events, (std::vector<std::uint64_t>{b.snapshot, hand})) << "Ada: Ben's join and the hand, not her own join";
+  EXPECT_EQ(b.events, (std::vector<std::uint64_t>{hand})) << "Ben: the hand only";
+  EXPECT_EQ(event_seqs(sam->messages()), (std::vector<std::uint64_t>{a.snapshot, b.snapshot, hand}));
+}
+
+TEST_F(MeetingRoomTest, ASnapshotAfterFallingBehindIsNotFollowedByEventsItHolds) {
+  auto fac = join("Fatima", true);
+  auto sam = join("Sam");
+  auto ada = join("Ada");  // held for the batch
+  room->send_snapshot(sam);  // Sam's queue drained after falling behind
+  ASSERT_TRUE(run_until([&] {
+    int snapshots = 0;
+    for (const auto& m : sam->messages()) snapshots += m["type"] == "snapshot" ? 1 : 0;
+    return snapshots == 2;
+  }));
+  room->command(fac, "h1", core::RaiseHand{static_cast<core::ParticipantId>(fac->bound_to), core::HandKind::new_point}, 1);
+  ASSERT_TRUE(run_until([&] { return fac->answer("h1").has_value(); }));
+  const std::uint64_t hand = (*fac->answer("h1"))["seq"];
+  ASSERT_TRUE(run_until([&] { return !event_seqs(sam->messages()).empty(); }));
+  EXPECT_EQ(event_seqs(sam->messages()), (std::vector<std::uint64_t>{hand})) << "Ada's join is in Sam's second snapshot";
+  EXPECT_EQ(event_seqs(fac->messages()), (std::vector<std::uint64_t>{hand - 2, hand - 1, hand}));
+  (void)ada;
+}
+
 TEST_F(MeetingRoomTest, ARefusedJoinTellsTheConnectionItMayTryAgain) {
   join("Sam");
   auto again = join("Sam");  // name_taken
