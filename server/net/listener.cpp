@@ -67,6 +67,8 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
         log(LogLevel::warn, "refused a connection: address at its connection limit");
         socket.close(addr_ec);
       }
+    } else if (log_enabled(LogLevel::debug)) {
+      log(LogLevel::debug, "accept: " + addr_ec.message());  // the socket closes as it goes out of scope
     }
   } else if (log_enabled(LogLevel::debug)) {
     log(LogLevel::debug, "accept: " + ec.message());  // the peer gave up before we took it: not ours to report

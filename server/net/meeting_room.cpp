@@ -457,26 +457,50 @@ void MeetingRoom::on_written(std::uint64_t generation, bool ok, const std::strin
   publish_posted_ = true;
   asio::post(strand_, [self = shared_from_this()] {
     self->publish_posted_ = false;
-    self->publish_committed();
+    self->guarded(nullptr, "publish", [&] { self->publish_committed(); });
   });
 }
 
-void MeetingRoom::publish_committed() {
+// What `task` corks leaves when the outermost batch ends, also when the task throws (guarded()
+// reports it): nothing corked is left waiting for a batch that will not end.
+template <class F>
+void MeetingRoom::corked(F&& task) {
   ++cork_depth_;
-  for (; committed_waiting_ > 0 && !pending_.empty(); --committed_waiting_) {
-    Pending pending = std::move(pending_.front());
-    pending_.pop_front();
-    publish(pending);
+  try {
+    task();
+  } catch (...) {
+    if (--cork_depth_ == 0) uncork();
+    throw;
   }
-  committed_waiting_ = 0;
   if (--cork_depth_ == 0) uncork();
 }
 
+// One publish that throws (a fault, reported) closes its sender's connection, whose client then
+// resumes; the others are still published and answered.
+void MeetingRoom::publish_committed() {
+  corked([&] {
+    while (committed_waiting_ > 0 && !pending_.empty()) {
+      --committed_waiting_;
+      Pending pending = std::move(pending_.front());
+      pending_.pop_front();
+      guarded(pending.conn, "publish", [&] { publish(pending); });
+    }
+    committed_waiting_ = 0;
+  });
+}
+
 void MeetingRoom::cork(Member& m, const Frame& frame, FrameKind kind) {
+  if (!m.corked) {
+    corked_.push_back(m.conn.get());
+    m.corked = true;
+  }
   m.conn->deliver_corked(frame, kind);
-  if (m.corked) return;
-  m.corked = true;
-  corked_.push_back(m.conn.get());
+}
+
+void MeetingRoom::answer(const std::shared_ptr<Connection>& conn, const Frame& frame, FrameKind kind) {
+  if (cork_depth_ > 0)
+    if (const auto it = members_.find(conn.get()); it != members_.end()) return cork(it->second, frame, kind);
+  conn->deliver(frame, kind);
 }
 
 // A broadcast corks every member: one pass over the members collects their sends. A batch that
@@ -555,8 +579,8 @@ void MeetingRoom::publish(Pending& pending) {
       // events were held (set_presence, add_proxy) sends the batch now.
       send(batching_.flush_events(std::chrono::steady_clock::now()), pending.now);
       const Frame ack = make_frame(codec::encode_ack(pending.id, committed_.seq));
-      if (pending.conn) pending.conn->deliver(ack, FrameKind::reply);
-      for (auto& retry : pending.retries) retry->deliver(ack, FrameKind::reply);
+      if (pending.conn) answer(pending.conn, ack, FrameKind::reply);
+      for (auto& retry : pending.retries) answer(retry, ack, FrameKind::reply);
       break;
     }
     case Pending::Kind::join: {
@@ -565,15 +589,15 @@ void MeetingRoom::publish(Pending& pending) {
       tokens_[hash] = pending.who;
       admit(pending.conn, pending.who);
       metrics().commands_accepted++;
-      pending.conn->deliver(
-          make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now)),
-          FrameKind::reply);
       // The snapshot follows at once, though joins before this one may wait for the next batch:
       // it holds them, and that batch leaves them out for this member (update_frames.hpp).
       Member& member = members_[pending.conn.get()];
+      const Frame welcome =
+          make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now));
+      const Frame snapshot = make_frame(codec::encode_snapshot(committed_, code_, member.audience, pending.now));
       member.snapshot_seq = committed_.seq;
-      pending.conn->deliver(make_frame(codec::encode_snapshot(committed_, code_, member.audience, pending.now)),
-                            FrameKind::snapshot);
+      answer(pending.conn, welcome, FrameKind::reply);
+      answer(pending.conn, snapshot, FrameKind::snapshot);
       if (!pending.events.empty()) broadcast(pending.events, pending.now);
       break;
     }
@@ -629,17 +653,17 @@ void MeetingRoom::send_update(const Outgoing& out, Millis now) {
   }
 
   // Encode once per audience that has a member, then queue the same frame on each connection.
-  ++cork_depth_;
-  UpdateFrames frames(committed_, code_, out, now);
-  for (auto& [ptr, m] : members_) {
-    if (!codec::receives_updates(committed_.participants[m.who - 1])) continue;
-    if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
-      cork(m, frames.snapshot(m.audience), FrameKind::snapshot);
-      continue;
+  corked([&] {
+    UpdateFrames frames(committed_, code_, out, now);
+    for (auto& [ptr, m] : members_) {
+      if (!codec::receives_updates(committed_.participants[m.who - 1])) continue;
+      if (std::find(to_snapshot.begin(), to_snapshot.end(), &m) != to_snapshot.end()) {
+        cork(m, frames.snapshot(m.audience), FrameKind::snapshot);
+        continue;
+      }
+      if (const Frame* frame = frames.update(m.audience, m.snapshot_seq)) cork(m, *frame, FrameKind::update);
     }
-    if (const Frame* frame = frames.update(m.audience, m.snapshot_seq)) cork(m, *frame, FrameKind::update);
-  }
-  if (--cork_depth_ == 0) uncork();
+  });
   for (Connection* ptr : to_remove) {
     auto node = members_.extract(ptr);
     forget_member(node.mapped().who);

@@ -136,7 +136,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void server_command(const core::Command& command);
   void on_written(std::uint64_t generation, bool ok, const std::string& error);
   // Broadcasts queue frames corked; the outermost batch flushes every connection it touched.
+  template <class F>
+  void corked(F&& task);  // runs task as (part of) one batch of corked frames
   void cork(Member& m, const Frame& frame, FrameKind kind);
+  // A frame for one connection: corked with the batch being published when it is a member (a
+  // group commit's acks, welcomes and snapshots leave in one SendBatch), else delivered at once.
+  void answer(const std::shared_ptr<Connection>& conn, const Frame& frame, FrameKind kind);
   void uncork();
   void publish_committed();  // publishes the front committed_waiting_ pendings, in order
   void publish(Pending& pending);

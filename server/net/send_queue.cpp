@@ -13,7 +13,7 @@ SendQueue::Pushed SendQueue::push(Frame frame, FrameKind kind, const Frame& over
   if (kind == FrameKind::snapshot) {
     resync_ = false;
     snapshot_asked_ = false;
-    drop_updates();  // the snapshot holds everything they said
+    drop_updates(true);  // the snapshot holds everything they said; an update a reply follows stays
   }
   if (kind == FrameKind::pong) {  // only the latest ping is answered
     if (pong_) {
@@ -143,8 +143,14 @@ void SendQueue::append(Frame frame, FrameKind kind, bool last) {
 }
 
 // Frames in flight or partly written stay: the stream must not be cut inside a frame.
-void SendQueue::drop_updates() {
-  const std::size_t keep = std::min(entries_.size(), std::max<std::size_t>(in_flight_, write_offset_ > 0 ? 1 : 0));
+void SendQueue::drop_updates(bool unanswered_only) {
+  std::size_t keep = std::min(entries_.size(), std::max<std::size_t>(in_flight_, write_offset_ > 0 ? 1 : 0));
+  if (unanswered_only)
+    for (std::size_t i = entries_.size(); i > keep; --i)
+      if (entries_[i - 1].kind != FrameKind::update) {
+        keep = i;
+        break;
+      }
   if (pong_at_) {  // the pong is never dropped here, but updates ahead of it are
     for (std::size_t i = keep; i < *pong_at_; ++i)
       if (entries_[i].kind == FrameKind::update) --*pong_at_;

@@ -9,6 +9,8 @@
 // - Never wait for the slowest: an update that would take the queue past the soft limit drops
 //   every queued update instead, and the client is owed a snapshot, asked for once the queue has
 //   drained (wants_snapshot). Updates are dropped until the snapshot comes.
+// - A snapshot replaces the updates queued after the last queued reply: an update that a reply
+//   follows (an ack's update, PROTOCOL.md 4.2) still goes first.
 // - A pong answers only the latest ping (RFC 6455 5.5.3): one pong waits at most, so pings cost
 //   the server a bounded amount however many arrive.
 // - Past the hard limit the connection is closed: everything not yet handed to the kernel is
@@ -85,7 +87,9 @@ class SendQueue {
   static std::size_t cost_of(const Frame& f) { return f->size() + entry_overhead; }
   void append(Frame frame, FrameKind kind, bool last);
   bool replace_unsent_pong(Frame& pong);
-  void drop_updates();
+  // Drops the queued updates not yet handed to the kernel; with `unanswered_only`, only those after
+  // the last queued frame that is not an update.
+  void drop_updates(bool unanswered_only = false);
   void drop_unsent();
 
   Limits limits_;

@@ -42,8 +42,9 @@ const Frame& UpdateFrames::events_from(codec::Audience audience, std::size_t fir
 }
 
 const Frame* UpdateFrames::update(codec::Audience audience, core::Seq snapshot_seq) {
-  // Count events take a seq too: a snapshot at the meeting's seq has every count as it stands.
-  if (snapshot_seq >= state_.seq) return nullptr;
+  // Count events take a seq too: a snapshot at the meeting's seq has every count as it stands. Only
+  // the signals change with no seq (they fade as their window slides): their refresh still goes.
+  if (snapshot_seq >= state_.seq && !(out_.sections & codec::section_signals)) return nullptr;
   const auto& events = out_.events;
   if (events.empty() || snapshot_seq < events.front().seq) return &events_from(audience, 0);
   const auto after = std::partition_point(events.begin(), events.end(),

@@ -32,7 +32,8 @@ class UpdateFrames {
 
   const Frame& snapshot(codec::Audience audience);
   // The update for a member of `audience` whose latest snapshot outside a broadcast had seq
-  // `snapshot_seq` (0: none); nullptr when that snapshot holds everything the update would say.
+  // `snapshot_seq` (0: none); nullptr when that snapshot holds everything the update would say
+  // (it is at the meeting's seq, and the update is not the signals' refresh).
   const Frame* update(codec::Audience audience, core::Seq snapshot_seq);
 
  private:

@@ -111,15 +111,18 @@ TEST(SendQueue, TheResyncSnapshotIsWantedAtOnceWhenTheDropLeavesNothingQueued) {
   EXPECT_FALSE(q.wants_snapshot());
 }
 
-TEST(SendQueue, ASnapshotReplacesTheUpdatesQueuedBeforeItButNotTheReplies) {
+// An ack comes after its update (PROTOCOL.md 4.2): a snapshot queued behind them (a role change
+// in the same batch) replaces only the updates no reply follows.
+TEST(SendQueue, ASnapshotReplacesTheUpdatesQueuedAfterTheLastReply) {
   SendQueue q(SendQueue::Limits{});
   push(q, "update 1", FrameKind::update);
   push(q, "reply", FrameKind::reply);
   push(q, "update 2", FrameKind::update);
+  push(q, "update 3", FrameKind::update);
   EXPECT_EQ(push(q, "snapshot", FrameKind::snapshot), SendQueue::Pushed::queued);
   EXPECT_EQ(q.take_dropped().updates, 2u);
-  EXPECT_EQ(q.cost(), cost_of(5) + cost_of(8));
-  EXPECT_EQ(drain(q), "replysnapshot");
+  EXPECT_EQ(q.cost(), cost_of(8) + cost_of(5) + cost_of(8));
+  EXPECT_EQ(drain(q), "update 1replysnapshot");
 }
 
 TEST(SendQueue, ASnapshotDuringAResyncEndsItAndDropsTheUpdatesQueuedBeforeTheDrop) {
