@@ -420,7 +420,10 @@ void MeetingRoom::start_away_timer(ParticipantId who) {
 void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending pending,
                           std::optional<store::TokenRecord> token) {
   pending.events = core::stamp(state_, std::move(events), now);
-  for (const auto& e : pending.events) core::apply(state_, e);
+  for (const auto& e : pending.events) {
+    core::apply(state_, e);
+    event_bytes_since_snapshot_ += store::encoded_size(e.event);
+  }
   store::Write write;
   write.meeting = id_;
   write.epoch = epoch_;
@@ -428,9 +431,12 @@ void MeetingRoom::propose(std::vector<core::Event> events, Millis now, Pending p
   write.token = std::move(token);
   if (pending.kind == Pending::Kind::command)
     write.command = store::CommandRecord{pending.who, pending.id, state_.seq, pending.fingerprint};
-  if (state_.seq - last_snapshot_seq_ >= settings_.snapshot_every) {
+  if (state_.seq - last_snapshot_seq_ >= settings_.snapshot_every &&
+      event_bytes_since_snapshot_ * 100 >= last_snapshot_bytes_ * settings_.snapshot_bytes_percent) {
     write.snapshot = store::encode_state(state_);
     last_snapshot_seq_ = state_.seq;
+    last_snapshot_bytes_ = write.snapshot->size();
+    event_bytes_since_snapshot_ = 0;
   }
   pending_.push_back(std::move(pending));
   log_.append(std::move(write), [weak = weak_from_this(), generation = generation_](bool ok, const std::string& error) {
@@ -546,7 +552,10 @@ void MeetingRoom::fail_pending(const std::string& error) {
   pending_.clear();
   ++generation_;
   state_ = committed_;
-  last_snapshot_seq_ = std::min(last_snapshot_seq_, committed_.seq);
+  if (last_snapshot_seq_ > committed_.seq) {  // that snapshot was not stored: the next goes by count alone
+    last_snapshot_seq_ = committed_.seq;
+    last_snapshot_bytes_ = 0;
+  }
   recovering_ = true;
   log_.recover(id_, [weak = weak_from_this()](bool, const std::string&) {
     if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->recovering_ = false; });

@@ -138,7 +138,10 @@ const std::vector<Flag>& flags() {
              &Settings::lease_seconds),
       text("sync", "durability of the event log: full (survives power loss) or normal (survives a crash)",
            &Settings::sync),
-      number("snapshot-every", "events between stored snapshots of a meeting", &Settings::snapshot_every),
+      number("snapshot-every", "events between stored snapshots of a meeting (at least)", &Settings::snapshot_every),
+      number("snapshot-bytes-percent", "a meeting's next snapshot also waits until the events stored since its last "
+                                       "take this percent of that snapshot's size (0: snapshot-every alone)",
+             &Settings::snapshot_bytes_percent),
       number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
       number("coalesce-ms", "least time between updates of counts (votes, upvotes, signals) or of batched joins",
              &Settings::coalesce_ms),

@@ -53,7 +53,9 @@ struct Settings {
   unsigned heartbeat_seconds = 15;               // heartbeat message with the latest seq
   unsigned figures_interval_ms = 500;            // equity figures to facilitators: at most one per interval
   std::string sync = "full";                     // SQLite synchronous: full (survives power loss) or normal
-  std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting
+  std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting (at least)
+  std::size_t snapshot_bytes_percent = 100;      // and the events stored since the last snapshot take at least
+                                                 // this percent of its size (0: by count alone)
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
   unsigned coalesce_ms = 150;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
                                                  // at most one update of them per interval

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "net/meeting_registry.hpp"
 
@@ -263,6 +264,73 @@ TEST_F(MeetingRoomTest, APingWaitsForTheCommandBeingSaved) {
     if (messages[i].value("id", json()) == "p1") pong_at = i;
   }
   EXPECT_LT(ack_at, pong_at);
+}
+
+// One number from the room's database, read with a connection of the test's own (the log's writer
+// keeps its own; WAL lets a reader in).
+std::uint64_t query_number(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* c = nullptr;
+  std::uint64_t value = 0;
+  if (sqlite3_open_v2(db.c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(c, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      value = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(c);
+  return value;
+}
+
+// A stored snapshot of a big meeting costs its whole size: the next one waits until the events
+// stored since take as many bytes, so snapshots never write more than the events do.
+TEST_F(MeetingRoomTest, ASnapshotWaitsForEventsAsLargeAsTheLastOne) {
+  settings.snapshot_every = 4;
+  const auto db = dir / "events.db";
+  auto fac = join("Fatima", true);
+  std::vector<std::shared_ptr<FakeConnection>> people;
+  for (int i = 0; i < 12; ++i) people.push_back(join("Person " + std::to_string(i)));
+  // Hands up and down: small events (a few bytes each), until two snapshots after the first.
+  struct Stored {
+    std::uint64_t seq, bytes;
+  };
+  std::vector<Stored> stored;
+  auto look = [&] {
+    const Stored now{query_number(db, "SELECT seq FROM snapshots"), query_number(db, "SELECT length(body) FROM snapshots")};
+    if (stored.empty() || stored.back().seq != now.seq) stored.push_back(now);
+  };
+  look();
+  const auto& sam = people[0];
+  const auto who = static_cast<core::ParticipantId>(sam->bound_to);
+  bool raised = false;
+  auto toggle = [&](const std::string& id) {  // one event each
+    if (raised) room->command(sam, id, core::LowerHand{who}, 1);
+    else room->command(sam, id, core::RaiseHand{who, core::HandKind::new_point}, 1);
+    raised = !raised;
+    ASSERT_TRUE(run_until([&] { return sam->answer(id).has_value(); }));
+    ASSERT_EQ((*sam->answer(id))["type"], "ack");
+  };
+  for (int i = 0; i < 1000 && stored.size() < 3; ++i) {
+    toggle(std::to_string(i) + "c");
+    look();
+  }
+  ASSERT_GE(stored.size(), 3u) << "a busy meeting still gets snapshots";
+  for (std::size_t i = 1; i < stored.size(); ++i) {
+    const auto events = query_number(db, "SELECT count(*) FROM events WHERE seq > " + std::to_string(stored[i - 1].seq) +
+                                             " AND seq <= " + std::to_string(stored[i].seq));
+    const auto bytes = query_number(db, "SELECT sum(length(body)) FROM events WHERE seq > " +
+                                            std::to_string(stored[i - 1].seq) + " AND seq <= " + std::to_string(stored[i].seq));
+    EXPECT_GE(events, 4u);
+    EXPECT_GE(bytes, stored[i - 1].bytes) << "snapshot at seq " << stored[i].seq;
+    // ...and not much more: it came with the first write that took the events past it.
+    EXPECT_LT(bytes, stored[i - 1].bytes + 64) << "snapshot at seq " << stored[i].seq;
+  }
+  EXPECT_GT(stored.back().seq - stored[stored.size() - 2].seq, 4u * 4) << "a 13-person meeting waits much longer than 4 events";
+
+  // With the size rule off, one every snapshot_every events again.
+  settings.snapshot_bytes_percent = 0;
+  const auto before = stored.back().seq;
+  for (int i = 0; i < 4; ++i) toggle(std::to_string(i) + "off");
+  EXPECT_EQ(query_number(db, "SELECT seq FROM snapshots"), before + 4);
 }
 
 }  // namespace
