@@ -8,7 +8,9 @@ import { socketUrl } from './connection.js';
 
 // Joins a meeting once, from the join or start page: opens a socket, sends "join", keeps the
 // token from "welcome" for the given seat, then closes (the next page resumes with the token).
-// Resolves with the welcome; rejects with the server's {code, message}.
+// It asks for no snapshot (protocol 1.2): this page would drop it unread, and in a big meeting
+// it is the whole meeting for a facilitator. Resolves with the welcome; rejects with the
+// server's {code, message}.
 export function joinMeeting(request, seat) {
   return new Promise((resolve, reject) => {
     let ws;
@@ -26,7 +28,7 @@ export function joinMeeting(request, seat) {
     // meeting's group if one of them is that group's (and tells nobody in the meeting).
     // A room display is a screen, not a person: it sends none (the server ignores them for it too).
     const memberKeys = request.role === 'observer' ? [] : loadMemberKeys();
-    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), member_keys: memberKeys.length ? memberKeys : undefined, id: 'j1' }));
+    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), member_keys: memberKeys.length ? memberKeys : undefined, snapshot: false, id: 'j1' }));
     ws.onmessage = (e) => {
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }

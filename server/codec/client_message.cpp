@@ -190,6 +190,7 @@ const std::vector<std::pair<std::string_view, Builder>>& builders() {
          j.preference = f.choice<Preference>("preference", parse_preference, false).value_or(Preference::none);
          j.facilitator_key = f.text("facilitator_key", max_secret_chars, false);
          j.member_keys = f.text_list("member_keys", max_member_keys, max_secret_chars);
+         j.snapshot = f.boolean("snapshot", false).value_or(true);
          return j;
        }},
       {"resume",

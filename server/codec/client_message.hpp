@@ -18,7 +18,7 @@
 namespace everyvoice::codec {
 
 inline constexpr int protocol_version = 1;  // major: changes only when old clients would break
-inline constexpr int protocol_minor = 1;    // 1.1: what changed is listed in PROTOCOL.md, "Changes since 1"
+inline constexpr int protocol_minor = 2;    // 1.2: what changed is listed in PROTOCOL.md, "Changes since 1"
 inline constexpr std::size_t max_id_chars = 64;
 inline constexpr std::size_t max_code_chars = 16;
 inline constexpr std::size_t max_secret_chars = 128;
@@ -34,6 +34,9 @@ struct JoinRequest {
   // The member keys this browser keeps (at most max_member_keys): the one of the meeting's group,
   // if any, makes the person a member present (their group's participation record).
   std::vector<std::string> member_keys;
+  // false: the welcome comes alone, without the snapshot after it (a join page that keeps the
+  // token and resumes on the next page has no use for the meeting's state).
+  bool snapshot = true;
 };
 inline constexpr std::size_t max_member_keys = 8;
 

@@ -288,6 +288,7 @@ void MeetingRoom::do_join(const std::shared_ptr<Connection>& conn, const std::st
     return refuse_join(*conn, id, core::name_of(outcome.rejection->code), outcome.rejection->message);
   const auto who = static_cast<ParticipantId>(state_.participants.size() + 1);
   Pending pending{Pending::Kind::join, conn, id, {}, {}, new_secret(), who, now, 0, {}};
+  pending.snapshot = request.snapshot;
   const SecretHash hash = hash_secret(pending.token);
   joining_.insert(conn.get());
   propose(std::move(outcome.events), now, std::move(pending),
@@ -599,14 +600,16 @@ void MeetingRoom::publish(Pending& pending) {
       admit(pending.conn, pending.who);
       metrics().commands_accepted++;
       // The snapshot follows at once, though joins before this one may wait for the next batch:
-      // it holds them, and that batch leaves them out for this member (update_frames.hpp).
+      // it holds them, and that batch leaves them out for this member (update_frames.hpp). A
+      // joiner who asked for none gets the same updates: those after the welcome's seq.
       Member& member = members_[pending.conn.get()];
       const Frame welcome =
           make_frame(codec::encode_welcome(pending.id, code_, committed_, pending.who, pending.token, pending.now));
-      const Frame snapshot = make_frame(codec::encode_snapshot(committed_, code_, member.audience, pending.now));
+      const Frame snapshot =
+          pending.snapshot ? make_frame(codec::encode_snapshot(committed_, code_, member.audience, pending.now)) : nullptr;
       member.snapshot_seq = committed_.seq;
       answer(pending.conn, welcome, FrameKind::reply);
-      answer(pending.conn, snapshot, FrameKind::snapshot);
+      if (snapshot) answer(pending.conn, snapshot, FrameKind::snapshot);
       if (!pending.events.empty()) broadcast(pending.events, pending.now);
       break;
     }

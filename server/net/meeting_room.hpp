@@ -116,6 +116,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::uint64_t fingerprint = 0;
     // Pings that came while this was being saved: their pongs follow its answer (a ping is a barrier).
     std::vector<std::pair<std::shared_ptr<Connection>, std::string>> pongs;
+    bool snapshot = true;  // join: the snapshot follows the welcome (JoinRequest::snapshot)
   };
   struct DoneCommand {
     core::Seq seq = 0;

@@ -195,7 +195,8 @@ json message_json(const ClientMessage& message) {
                   {"location", name_of(m.location)},
                   {"preference", name_of(m.preference)},
                   {"facilitator_key", m.facilitator_key ? json(*m.facilitator_key) : json(nullptr)},
-                  {"member_keys", m.member_keys}};
+                  {"member_keys", m.member_keys},
+                  {"snapshot", m.snapshot}};
         } else if constexpr (std::is_same_v<M, ResumeRequest>) {
           return {{"type", "resume"}, {"code", m.code}, {"token", m.token}, {"last_seq", m.last_seq}};
         } else if constexpr (std::is_same_v<M, Ping>) {
@@ -212,7 +213,7 @@ json message_json(const ClientMessage& message) {
 json defaults_for(const std::string& type) {
   static const json table{
       {"join", {{"role", "participant"}, {"location", "remote"}, {"preference", "none"}, {"facilitator_key", nullptr},
-                {"member_keys", json::array()}}},
+                {"member_keys", json::array()}, {"snapshot", true}}},
       {"add_proxy", {{"location", "in_room"}}},
       {"update_profile", {{"for", me}}},
       {"set_presence", {{"for", me}}},
@@ -383,6 +384,11 @@ TEST(ClientExampleFields, Join) {
   ASSERT_TRUE(m.message && std::holds_alternative<JoinRequest>(*m.message));
   EXPECT_EQ(std::get<JoinRequest>(*m.message).member_keys,
             std::vector<std::string>{"R4TQ9N.5c2e8a1f9d3b47e6a0c4f8b2d6e1a9c3"});
+
+  const Decoded o = decode_example("join--token-only");
+  ASSERT_TRUE(o.message && std::holds_alternative<JoinRequest>(*o.message));
+  EXPECT_FALSE(std::get<JoinRequest>(*o.message).snapshot);
+  EXPECT_TRUE(std::get<JoinRequest>(*m.message).snapshot) << "a snapshot unless asked otherwise";
 
   const Decoded r = decode_example("join--room-display");
   ASSERT_TRUE(r.message && std::holds_alternative<JoinRequest>(*r.message));

@@ -664,7 +664,7 @@ TEST_F(ServerMessageTest, WelcomeCarriesTheTokenOnlyWhenGivenAndTheirOwnPreferen
   EXPECT_EQ(resumed.at("id"), "r1");
   EXPECT_EQ(resumed.size(), 9u);
   EXPECT_EQ(resumed.at("protocol"), 1);
-  EXPECT_EQ(resumed.at("protocol_minor"), 1);
+  EXPECT_EQ(resumed.at("protocol_minor"), 2);
 
   const json facilitator = json::parse(encode_welcome("j2", meeting_code, state, fac, std::nullopt, now));
   EXPECT_EQ(facilitator.at("audience"), "facilitator");

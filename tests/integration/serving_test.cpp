@@ -204,7 +204,7 @@ TEST(Serving, ServerInfoSaysWhatAClientMustKnow) {
     EXPECT_TRUE(info["public_url"].is_null());
     EXPECT_EQ(info["create_key_required"], false);
     EXPECT_TRUE(info["version"].is_string());
-    EXPECT_EQ(info["protocol"], "1.1");
+    EXPECT_EQ(info["protocol"], "1.2");
   }
   ServerProcess server({"--public-url=https://meet.example.org", "--create-key=k"});
   const auto info = json::parse(request(server.port(), "GET", "/api/server").body);

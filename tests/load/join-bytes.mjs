@@ -9,6 +9,9 @@
 // one after another, and counts the bytes of every frame each receives until its snapshot is in
 // (welcome, snapshot and anything between). Prints one RESULT line per audience:
 //   RESULT scenario=join_bytes people=5000 audience=participant bytes=850 frames=2 people_listed=1
+// and one per audience for the web client's join page, which asks for no snapshot (protocol 1.2),
+// keeps the token and closes (its next page resumes and gets the snapshot then):
+//   RESULT scenario=join_page_bytes people=5000 audience=participant bytes=310 frames=1
 // Loopback only. Exit: 0 done, 2 usage, 3 set-up failed or --max-seconds reached.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -55,7 +58,8 @@ async function startServer(dir) {
   throw new Error('the server did not start');
 }
 
-// Joins and counts what arrives until the snapshot; `keep` leaves the socket open (the facilitator).
+// Joins and counts what arrives until the snapshot (or the welcome, for a join that asks for no
+// snapshot); `keep` leaves the socket open (the facilitator).
 function join1(port, body, keep = false) {
   return new Promise((resolve, reject) => {
     const s = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Origin: `http://127.0.0.1:${port}` } });
@@ -65,7 +69,10 @@ function join1(port, body, keep = false) {
       bytes += d.length; frames++;
       const m = JSON.parse(d.toString());
       if (m.type === 'error') reject(new Error(`${body.name}: ${m.code} ${m.message}`));
-      if (m.type === 'snapshot') {
+      if (m.type === 'welcome' && body.snapshot === false) {
+        s.close();
+        resolve({ bytes, frames });
+      } else if (m.type === 'snapshot') {
         if (!keep) s.close();
         resolve({ bytes, frames, listed: m.view.people.length, complete: m.view.people_complete !== false, socket: s });
       }
@@ -97,6 +104,8 @@ for (const size of opt.sizes) {
       ['display', { name: 'Screen', role: 'observer' }]]) {
       const r = await join1(server.port, { code: created.code, ...body });
       console.log(`RESULT scenario=join_bytes people=${size} audience=${audience} bytes=${r.bytes} frames=${r.frames} people_listed=${r.listed} people_complete=${r.complete ? 1 : 0}`);
+      const page = await join1(server.port, { code: created.code, ...body, name: `${body.name} (join page)`, snapshot: false });
+      console.log(`RESULT scenario=join_page_bytes people=${size} audience=${audience} bytes=${page.bytes} frames=${page.frames}`);
     }
     host.socket.close();
   } catch (e) {

@@ -266,6 +266,29 @@ TEST_F(MeetingRoomTest, APingWaitsForTheCommandBeingSaved) {
   EXPECT_LT(ack_at, pong_at);
 }
 
+// A join page keeps the token and resumes on its next page: it asks for no snapshot.
+TEST_F(MeetingRoomTest, AJoinWithoutASnapshotGetsItsWelcomeAloneAndTheUpdatesAfterIt) {
+  auto fac = join("Fatima", true);
+  auto sam = std::make_shared<FakeConnection>();
+  codec::JoinRequest request;
+  request.name = "Sam";
+  request.snapshot = false;
+  room->join(sam, "j", std::move(request));
+  ASSERT_TRUE(run_until([&] { return sam->answer("j").has_value(); }));
+  const std::uint64_t welcomed = (*sam->answer("j"))["seq"];
+  room->command(fac, "h1", core::RaiseHand{static_cast<core::ParticipantId>(fac->bound_to), core::HandKind::new_point}, 1);
+  ASSERT_TRUE(run_until([&] { return fac->answer("h1").has_value(); }));
+  const std::uint64_t hand = (*fac->answer("h1"))["seq"];
+  ASSERT_TRUE(run_until([&] { return !event_seqs(sam->messages()).empty(); }));
+  const auto messages = sam->messages();
+  EXPECT_EQ(messages[0]["type"], "welcome");
+  for (const auto& m : messages) EXPECT_NE(m["type"], "snapshot") << m.dump();
+  EXPECT_EQ(event_seqs(messages), (std::vector<std::uint64_t>{hand})) << "only what came after the welcome's seq " << welcomed;
+  // The others see Sam join as usual.
+  ASSERT_TRUE(run_until([&] { return event_seqs(fac->messages()).size() >= 2; }));
+  EXPECT_EQ(event_seqs(fac->messages()), (std::vector<std::uint64_t>{welcomed, hand}));
+}
+
 // One number from the room's database, read with a connection of the test's own (the log's writer
 // keeps its own; WAL lets a reader in).
 std::uint64_t query_number(const std::filesystem::path& db, const std::string& sql) {
