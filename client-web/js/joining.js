@@ -28,13 +28,21 @@ export function joinMeeting(request, seat) {
     // meeting's group if one of them is that group's (and tells nobody in the meeting).
     // A room display is a screen, not a person: it sends none (the server ignores them for it too).
     const memberKeys = request.role === 'observer' ? [] : loadMemberKeys();
-    ws.onopen = () => ws.send(JSON.stringify({ ...join(request), member_keys: memberKeys.length ? memberKeys : undefined, snapshot: false, id: 'j1' }));
+    // A 1.1 server (one of several behind a proxy, in the middle of an upgrade) does not know
+    // "snapshot" and answers unknown_field: the join is then sent again without it.
+    let askNoSnapshot = true;
+    const send = () => ws.send(JSON.stringify({ ...join(request), member_keys: memberKeys.length ? memberKeys : undefined,
+      snapshot: askNoSnapshot ? false : undefined, id: 'j1' }));
+    ws.onopen = send;
     ws.onmessage = (e) => {
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
       if (msg.type === 'welcome') {
         saveSeat(msg.code, seat, { token: msg.token, name: msg.you.name, at: Date.now() });
         finish(resolve, msg);
+      } else if (msg.type === 'error' && msg.code === 'unknown_field' && askNoSnapshot) {
+        askNoSnapshot = false;
+        send();
       } else if (msg.type === 'error') {
         finish(reject, msg);
       }

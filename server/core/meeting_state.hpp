@@ -104,7 +104,8 @@ struct Poll {
   std::set<ParticipantId> voters;         // who has voted, in both kinds of poll
   std::map<ParticipantId, Ballot> named;  // named polls: each person's ballot
   std::vector<Ballot> anonymous;          // anonymous polls: ballots alone, kept sorted so that
-                                          // their order says nothing about who cast them
+                                          // their order says nothing about who cast them (never in a
+                                          // stored snapshot: store/event_format.cpp)
   std::optional<PollResult> result;       // once closed
   bool opened = true;                     // false while a draft, and for a draft deleted unopened
   bool operator==(const Poll&) const = default;

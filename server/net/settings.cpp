@@ -140,7 +140,7 @@ const std::vector<Flag>& flags() {
            &Settings::sync),
       number("snapshot-every", "events between stored snapshots of a meeting (at least)", &Settings::snapshot_every),
       number("snapshot-bytes-percent", "a meeting's next snapshot also waits until the events stored since its last "
-                                       "take this percent of that snapshot's size (0: snapshot-every alone)",
+                                       "take this percent of that snapshot's size (0: snapshot-every alone; at most 10000)",
              &Settings::snapshot_bytes_percent),
       number("retention-days", "delete ended meetings after this many days (0: keep them)", &Settings::retention_days),
       number("coalesce-ms", "least time between updates of counts (votes, upvotes, signals) or of batched joins",
@@ -275,12 +275,13 @@ std::optional<Settings> parse_settings(int argc, char** argv, std::string& error
   }
   if (s.max_message_bytes < 1024 || s.send_queue_hard_bytes < s.send_queue_bytes || s.commands_per_second <= 0 ||
       s.command_burst < 1 || s.idle_timeout_seconds < 2 || s.heartbeat_seconds < 1 || s.snapshot_every < 1 ||
+      s.snapshot_bytes_percent > 10000 ||
       s.remembered_commands < 1 || (s.sync != "full" && s.sync != "normal") ||
       (s.send_method != "io_uring" && s.send_method != "sendmsg") || s.commit_window_us > 100000 ||
       s.commit_siblings < 2 || s.commit_siblings > store::CommitPacing::remembered) {
     error = "inconsistent limits: max-message-bytes >= 1024, send-queue-hard-bytes >= send-queue-bytes, "
             "commands-per-second > 0, command-burst >= 1, idle-timeout-seconds >= 2, heartbeat-seconds >= 1, "
-            "snapshot-every >= 1, remembered-commands >= 1, sync full or normal, send-method io_uring or sendmsg, "
+            "snapshot-every >= 1, snapshot-bytes-percent <= 10000, remembered-commands >= 1, sync full or normal, send-method io_uring or sendmsg, "
             "commit-window-us <= 100000, commit-siblings 2 to 16";
     return std::nullopt;
   }

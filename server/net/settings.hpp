@@ -55,7 +55,7 @@ struct Settings {
   std::string sync = "full";                     // SQLite synchronous: full (survives power loss) or normal
   std::size_t snapshot_every = 500;              // events between stored snapshots of a meeting (at least)
   std::size_t snapshot_bytes_percent = 100;      // and the events stored since the last snapshot take at least
-                                                 // this percent of its size (0: by count alone)
+                                                 // this percent of its size (0: by count alone; at most 10000)
   unsigned retention_days = 0;                   // ended meetings are deleted after this many days (0: kept)
   unsigned coalesce_ms = 150;                    // counts (votes, upvotes, signals), and joins in a busy meeting:
                                                  // at most one update of them per interval

@@ -425,6 +425,10 @@ T decode(std::string_view bytes, const char* what) {
   return value;
 }
 
+// Anonymous ballots stay out of snapshots by their type (Writer::without_ballot_lists): should
+// Poll::anonymous ever be another container, this stops the build before they leak into one.
+static_assert(std::is_same_v<decltype(Poll::anonymous), std::vector<Ballot>>);
+
 std::string encode_snapshot(const MeetingState& state) {
   Writer w;
   w.without_ballot_lists = true;

@@ -119,6 +119,17 @@ TEST(Settings, CommitPacingIsBounded) {
   }
 }
 
+// A percent so high that snapshots never came would make loading a meeting replay its whole log
+// (and the product with a 200 KB snapshot would overflow).
+TEST(Settings, SnapshotBytesPercentIsBounded) {
+  EXPECT_EQ(parse({}).settings->snapshot_bytes_percent, 100u);
+  EXPECT_TRUE(parse({"--snapshot-bytes-percent=0"}).settings);
+  EXPECT_TRUE(parse({"--snapshot-bytes-percent=10000"}).settings);
+  const auto p = parse({"--snapshot-bytes-percent=10001"});
+  EXPECT_FALSE(p.settings);
+  EXPECT_NE(p.error.find("snapshot-bytes-percent <= 10000"), std::string::npos) << p.error;
+}
+
 TEST(Settings, StoreIsSqliteByDefaultOrAPostgresqlUrl) {
   EXPECT_EQ(parse({}).settings->store, "");
   EXPECT_EQ(parse({"--store=postgresql://everyvoice@db.internal/everyvoice"}).settings->store,
