@@ -79,9 +79,11 @@ static_assert(event_tags_distinct<GroupEvent>(std::make_index_sequence<std::vari
 
 // Writes values: unsigned integers as LEB128, signed ones zigzagged, strings and containers with
 // their length first, enums and event kinds as their stored tags.
-class Writer {
+// `Out` is std::string, or ByteCount where only the length is wanted (encoded_size).
+template <class Out>
+class BasicWriter {
  public:
-  std::string out;
+  Out out;
   // Writes every list of ballots as empty. In a MeetingState the only such list is
   // Poll::anonymous, the ballots of an anonymous poll (encode_state).
   bool without_ballot_lists = false;
@@ -166,6 +168,17 @@ class Writer {
     describe(*this, const_cast<T&>(v));  // describe only reads through a Writer
   }
 };
+
+// Counts the bytes a BasicWriter<std::string> would write, without keeping them.
+struct ByteCount {
+  std::size_t n = 0;
+  void push_back(char) { ++n; }
+  ByteCount& operator+=(const std::string& s) {
+    n += s.size();
+    return *this;
+  }
+};
+using Writer = BasicWriter<std::string>;
 
 class Reader {
  public:
@@ -447,7 +460,11 @@ Event decode_event(std::string_view bytes) { return decode<Event>(bytes, "event"
 // The writer leaves them out as it goes: a copy of the state without them would cost as much as
 // the encoding (a 5,000-person meeting's participants and name keys, every poll's voters).
 std::string encode_state(const MeetingState& state) { return encode_snapshot(state); }
-std::size_t encoded_size(const Event& event) { return encode(event).size(); }
+std::size_t encoded_size(const Event& event) {
+  BasicWriter<ByteCount> w;
+  w(record_version, event);
+  return w.out.n;
+}
 
 // Version 1 (722a9e2) had no layout number; its layout is layout 1.
 MeetingState decode_state(std::string_view bytes) {

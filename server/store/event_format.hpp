@@ -24,7 +24,7 @@ struct SnapshotOutdated : FormatError {
 };
 
 std::string encode_event(const core::Event& event);
-std::size_t encoded_size(const core::Event& event);  // encode_event(event).size()
+std::size_t encoded_size(const core::Event& event);  // encode_event(event).size(), counted without writing
 core::Event decode_event(std::string_view bytes);  // throws FormatError
 
 std::string encode_state(const core::MeetingState& state);

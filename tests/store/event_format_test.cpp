@@ -214,6 +214,11 @@ TEST_F(EventFormatTest, ReplayingDecodedEventsGivesTheSameState) {
   EXPECT_EQ(replay(decoded), state);
 }
 
+// The room counts a meeting's event bytes for its snapshot rule without encoding them.
+TEST_F(EventFormatTest, EncodedSizeIsTheLengthOfTheEncoding) {
+  for (const auto& e : log) EXPECT_EQ(encoded_size(e.event), encode_event(e.event).size()) << "event kind " << e.event.index();
+}
+
 TEST_F(EventFormatTest, StateSurvivesTheRoundTripButForAnonymousBallots) {
   MeetingState expected = state;
   for (auto& p : expected.polls) p.anonymous.clear();  // kept apart, in the ballots table
