@@ -77,7 +77,8 @@ int run_server(const Settings& settings) {
   const std::string where = settings.store.empty() ? settings.data_dir + "/everyvoice.db" : settings.store;
   std::string error;
   auto event_log = store::EventLog::open(
-      where, settings.sync == "normal" ? store::Durability::normal : store::Durability::full, error);
+      where, settings.sync == "normal" ? store::Durability::normal : store::Durability::full, error,
+      [](const std::string& note) { log(LogLevel::info, note); });
   if (!event_log) {
     // A URL may hold a password: the log names only SQLite's path.
     log(LogLevel::error, "cannot open " + (settings.store.empty() ? where : std::string("the PostgreSQL store")) + ": " + error);

@@ -115,10 +115,11 @@ bool EventLog::is_postgresql(const std::string& where) {
   return where.rfind("postgresql://", 0) == 0 || where.rfind("postgres://", 0) == 0;
 }
 
-std::unique_ptr<EventLog> EventLog::open(const std::string& where, Durability durability, std::string& error) {
+std::unique_ptr<EventLog> EventLog::open(const std::string& where, Durability durability, std::string& error,
+                                         const std::function<void(const std::string&)>& note) {
   std::unique_ptr<Backend> backend;
   if (is_postgresql(where)) backend = PostgresBackend::open(where, durability, error);
-  else backend = SqliteBackend::open(where, durability, error);
+  else backend = SqliteBackend::open(where, durability, error, note);
   if (!backend) return nullptr;
   return std::make_unique<EventLog>(std::move(backend));
 }

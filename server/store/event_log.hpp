@@ -122,7 +122,9 @@ class EventLog {
  public:
   // Opens (or creates) the database and its tables: `where` is a PostgreSQL URL
   // (postgresql://...) or the path of a SQLite file. nullptr with `error` set on failure.
-  static std::unique_ptr<EventLog> open(const std::string& where, Durability durability, std::string& error);
+  // `note` hears what takes a while before the log is ready (an upgrade of the database's layout).
+  static std::unique_ptr<EventLog> open(const std::string& where, Durability durability, std::string& error,
+                                        const std::function<void(const std::string&)>& note = {});
   static bool is_postgresql(const std::string& where);
   explicit EventLog(std::unique_ptr<Backend> backend);
   ~EventLog();   // close()

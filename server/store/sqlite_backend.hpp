@@ -4,6 +4,7 @@
 // data leaves no copy in the files.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <map>
@@ -22,7 +23,9 @@ enum class Durability;
 class SqliteBackend final : public Backend {
  public:
   // Opens (or creates and migrates) the database at `path`. nullptr with `error` set on failure.
-  static std::unique_ptr<SqliteBackend> open(const std::string& path, Durability durability, std::string& error);
+  // `note` hears each migration of an existing database as it starts and ends (some take seconds).
+  static std::unique_ptr<SqliteBackend> open(const std::string& path, Durability durability, std::string& error,
+                                             const std::function<void(const std::string&)>& note = {});
   ~SqliteBackend() override;
 
   // An online backup of the database at `path` into `destination` (SQLite's backup API: a

@@ -54,7 +54,7 @@ TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouch
     create_meeting(first.port());
   }
   const std::string db = dir + "/everyvoice.db";
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "2");
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "3");
   sql(db, "PRAGMA user_version = 7");
   EXPECT_THROW(ServerProcess({}, dir, true), std::runtime_error) << "the server must refuse to start";
   // What it said, and that nothing changed.
@@ -191,6 +191,74 @@ TEST(Storage, TheCommandsTableKeepsOnlyWhatExactlyOnceNeeds) {
   for (int i = 0; i < 30; ++i) ASSERT_EQ(pat.command({{"type", i % 2 ? "lower_hand" : "raise_hand"}})["type"], "ack");
   server.stop();
   EXPECT_EQ(sql(server.data_dir() + "/everyvoice.db", "SELECT count(*) FROM commands"), "5");
+}
+
+// Storage schema 3 keeps ballots in one B-tree keyed by (meeting, poll, random id). A database of
+// schema 2 (a table by random rowid and an index by poll) with a poll still open is upgraded when
+// the new binary starts: every ballot is kept, under its id, and the poll goes on to the right count.
+TEST(Storage, AnOpenAnonymousPollSurvivesTheUpgradeOfTheBallotsTable) {
+  ServerProcess server({"--log-level=info"}, "", true);
+  const auto meeting = create_meeting(server.port());
+  {
+    WsClient fac(server.port());
+    fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
+    ASSERT_EQ(fac.command({{"type", "open_poll"}, {"question", "Which?"}, {"kind", "single_choice"},
+                           {"options", {"A", "B", "C"}}, {"anonymous", true}, {"min_voters", 1}})["type"], "ack");
+    int choice = 0;
+    for (const char* name : {"Ana", "Bo", "Chi"}) {
+      WsClient voter(server.port());
+      voter.join(meeting.code, name);
+      ASSERT_EQ(voter.command({{"type", "vote"}, {"poll", 1}, {"choices", {choice == 0 ? 0 : 1}}})["type"], "ack");
+      ++choice;
+    }
+  }
+  server.stop();
+  const std::string db = server.data_dir() + "/everyvoice.db";
+  const std::string ids = sql(db, "SELECT group_concat(id) FROM (SELECT id FROM ballots ORDER BY id)");
+  const std::string bodies = sql(db, "SELECT group_concat(hex(body)) FROM (SELECT body FROM ballots ORDER BY id)");
+  ASSERT_EQ(sql(db, "SELECT count(*) FROM ballots"), "3");
+
+  // The same rows in schema 2's layout, as 3e4e4bc and every version before this one left them.
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(handle,
+                         "BEGIN;"
+                         "CREATE TABLE ballots_v2(id INTEGER PRIMARY KEY, meeting INTEGER NOT NULL, poll INTEGER NOT NULL,"
+                         " body BLOB NOT NULL);"
+                         "INSERT INTO ballots_v2 SELECT id, meeting, poll, body FROM ballots;"
+                         "DROP TABLE ballots;"
+                         "ALTER TABLE ballots_v2 RENAME TO ballots;"
+                         "CREATE INDEX ballots_by_poll ON ballots(meeting, poll);"
+                         "PRAGMA user_version = 2;"
+                         "COMMIT;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(handle);
+  ASSERT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ballots_by_poll'"), "1");
+
+  EXPECT_EQ(server.log().find("upgrading the database"), std::string::npos) << "a new database is not upgraded";
+  server.restart();
+  EXPECT_NE(server.log().find("upgrading the database from storage schema 2 to 3: the ballots table is rebuilt"),
+            std::string::npos) << server.log();
+  EXPECT_NE(server.log().find("storage schema 3 reached in "), std::string::npos);
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "3");
+  EXPECT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ballots_by_poll'"), "0");
+  EXPECT_NE(sql(db, "SELECT sql FROM sqlite_master WHERE name = 'ballots'").find("WITHOUT ROWID"), std::string::npos);
+  EXPECT_EQ(sql(db, "SELECT group_concat(id) FROM (SELECT id FROM ballots ORDER BY id)"), ids);
+  EXPECT_EQ(sql(db, "SELECT group_concat(hex(body)) FROM (SELECT body FROM ballots ORDER BY id)"), bodies);
+
+  WsClient fac(server.port());
+  fac.join(meeting.code, "Farah", {{"facilitator_key", meeting.facilitator_key}});
+  WsClient dee(server.port());
+  dee.join(meeting.code, "Dee");
+  EXPECT_EQ(dee.expect("snapshot")["view"]["polls"][0]["voted"], 3) << "the three votes from before the upgrade";
+  ASSERT_EQ(dee.command({{"type", "vote"}, {"poll", 1}, {"choices", {2}}})["type"], "ack");
+  ASSERT_EQ(fac.command({{"type", "close_poll"}, {"poll", 1}})["type"], "ack");
+  WsClient late(server.port());
+  late.join(meeting.code, "Late");
+  const json poll = late.expect("snapshot")["view"]["polls"][0];
+  EXPECT_EQ(poll["status"], "closed");
+  EXPECT_EQ(poll["result"]["counts"], json({1, 2, 1})) << poll.dump();
 }
 
 }  // namespace
