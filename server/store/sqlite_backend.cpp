@@ -51,13 +51,13 @@ CREATE TABLE IF NOT EXISTS commands(
   client_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   fingerprint INTEGER NOT NULL,
-  PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;
+  PRIMARY KEY(meeting, participant, seq, client_id)) WITHOUT ROWID;
 )sql";
 
 // The database's layout version, kept in PRAGMA user_version. 0 is 722a9e2's (which set none).
 // migrations[v] takes a database from version v to v + 1, in one transaction with the new number,
 // when a newer binary opens it; an older binary refuses a database whose number it does not know.
-constexpr int schema_version = 3;
+constexpr int schema_version = 4;
 struct Migration {
   const char* what;  // for the log, while it runs
   const char* sql;
@@ -83,6 +83,16 @@ constexpr Migration migrations[schema_version] = {
      "INSERT INTO ballots_v3(id, meeting, poll, body) SELECT id, meeting, poll, body FROM ballots ORDER BY meeting, poll, id;"
      "DROP TABLE ballots;"
      "ALTER TABLE ballots_v3 RENAME TO ballots;"},
+    // 4: each person's remembered commands in one B-tree keyed by (meeting, person, seq, id), no
+    // longer keyed by id with an index by seq: a command writes one page of them, not two, and
+    // pruning a person's oldest walks the key. An id used again replaces its old row, as before.
+    {"the commands table is rebuilt, keyed by person and seq",
+     "CREATE TABLE commands_v4(meeting INTEGER NOT NULL, participant INTEGER NOT NULL, client_id TEXT NOT NULL,"
+     " seq INTEGER NOT NULL, fingerprint INTEGER NOT NULL, PRIMARY KEY(meeting, participant, seq, client_id)) WITHOUT ROWID;"
+     "INSERT INTO commands_v4(meeting, participant, client_id, seq, fingerprint)"
+     " SELECT meeting, participant, client_id, seq, fingerprint FROM commands ORDER BY meeting, participant, seq, client_id;"
+     "DROP TABLE commands;"
+     "ALTER TABLE commands_v4 RENAME TO commands;"},
 };
 
 std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
@@ -369,6 +379,9 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
     Statement ballot(db_, cached("INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)"));
     Statement drop_ballots(db_, cached("DELETE FROM ballots WHERE meeting = ? AND poll = ?"));
     Statement token(db_, cached("INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)"));
+    // An id used again once forgotten (pruned from memory, perhaps not yet from here): its new row replaces
+    // the old. The person's rows are one range of the key, at most remembered_commands and a few long.
+    Statement reused(db_, cached("DELETE FROM commands WHERE meeting = ? AND participant = ? AND client_id = ?"));
     Statement command(db_, cached("INSERT OR REPLACE INTO commands(meeting, participant, client_id, seq, fingerprint) VALUES (?, ?, ?, ?, ?)"));
     Statement prune(db_, cached("DELETE FROM commands WHERE meeting = ?1 AND participant = ?2 AND seq < "
                                 "(SELECT seq FROM commands WHERE meeting = ?1 AND participant = ?2 ORDER BY seq DESC LIMIT 1 OFFSET ?3)"));
@@ -403,6 +416,8 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
                        check(token.run());
                      },
                      [&](const row::Command& c) {
+                       reused.bind(1, c.meeting).bind(2, c.participant).bind_text(3, c.client_id);
+                       check(reused.run());
                        command.bind(1, c.meeting).bind(2, c.participant).bind_text(3, c.client_id)
                            .bind(4, static_cast<std::int64_t>(c.seq)).bind(5, static_cast<std::int64_t>(c.fingerprint));
                        check(command.run());

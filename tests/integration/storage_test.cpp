@@ -54,7 +54,7 @@ TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouch
     create_meeting(first.port());
   }
   const std::string db = dir + "/everyvoice.db";
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "3");
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "4");
   sql(db, "PRAGMA user_version = 7");
   EXPECT_THROW(ServerProcess({}, dir, true), std::runtime_error) << "the server must refuse to start";
   // What it said, and that nothing changed.
@@ -193,32 +193,44 @@ TEST(Storage, TheCommandsTableKeepsOnlyWhatExactlyOnceNeeds) {
   EXPECT_EQ(sql(server.data_dir() + "/everyvoice.db", "SELECT count(*) FROM commands"), "5");
 }
 
-// Storage schema 3 keeps ballots in one B-tree keyed by (meeting, poll, random id). A database of
-// schema 2 (a table by random rowid and an index by poll) with a poll still open is upgraded when
-// the new binary starts: every ballot is kept, under its id, and the poll goes on to the right count.
-TEST(Storage, AnOpenAnonymousPollSurvivesTheUpgradeOfTheBallotsTable) {
+// Storage schemas 3 and 4 keep ballots in one B-tree keyed by (meeting, poll, random id) and each
+// person's remembered commands in one keyed by (meeting, person, seq, id). A database of schema 2
+// (a table of ballots by random rowid with an index by poll, commands by id with an index by seq)
+// with a poll still open is upgraded when the new binary starts: every ballot is kept under its
+// id, the poll goes on to the right count, and a vote sent before the upgrade and retried after it
+// is answered as the same vote (exactly-once, from the moved commands), not counted twice.
+TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2) {
   ServerProcess server({"--log-level=info"}, "", true);
   const auto meeting = create_meeting(server.port());
+  const json vote = {{"type", "vote"}, {"id", "bo-vote-1"}, {"poll", 1}, {"choices", {1}}};
+  std::string bo_token;
+  std::uint64_t bo_seq = 0;
   {
     WsClient fac(server.port());
     fac.join(meeting.code, "Fatima", {{"facilitator_key", meeting.facilitator_key}});
     ASSERT_EQ(fac.command({{"type", "open_poll"}, {"question", "Which?"}, {"kind", "single_choice"},
                            {"options", {"A", "B", "C"}}, {"anonymous", true}, {"min_voters", 1}})["type"], "ack");
-    int choice = 0;
-    for (const char* name : {"Ana", "Bo", "Chi"}) {
+    for (const char* name : {"Ana", "Chi"}) {
       WsClient voter(server.port());
       voter.join(meeting.code, name);
-      ASSERT_EQ(voter.command({{"type", "vote"}, {"poll", 1}, {"choices", {choice == 0 ? 0 : 1}}})["type"], "ack");
-      ++choice;
+      ASSERT_EQ(voter.command({{"type", "vote"}, {"poll", 1}, {"choices", {name[0] == 'A' ? 0 : 1}}})["type"], "ack");
     }
+    WsClient bo(server.port());
+    bo_token = bo.join(meeting.code, "Bo")["token"];
+    bo.send(vote);
+    ASSERT_EQ(bo.answer_to("bo-vote-1")["type"], "ack");
+    bo_seq = bo.last_seq;
   }
   server.stop();
   const std::string db = server.data_dir() + "/everyvoice.db";
   const std::string ids = sql(db, "SELECT group_concat(id) FROM (SELECT id FROM ballots ORDER BY id)");
   const std::string bodies = sql(db, "SELECT group_concat(hex(body)) FROM (SELECT body FROM ballots ORDER BY id)");
+  const std::string commands = sql(db, "SELECT group_concat(participant || ':' || client_id || ':' || seq) FROM "
+                                       "(SELECT * FROM commands ORDER BY participant, seq)");
   ASSERT_EQ(sql(db, "SELECT count(*) FROM ballots"), "3");
+  ASSERT_NE(commands.find("bo-vote-1"), std::string::npos) << commands;
 
-  // The same rows in schema 2's layout, as 3e4e4bc and every version before this one left them.
+  // The same rows in schema 2's layout, as every version before 5b0f40c left them.
   sqlite3* handle = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(handle,
@@ -229,24 +241,45 @@ TEST(Storage, AnOpenAnonymousPollSurvivesTheUpgradeOfTheBallotsTable) {
                          "DROP TABLE ballots;"
                          "ALTER TABLE ballots_v2 RENAME TO ballots;"
                          "CREATE INDEX ballots_by_poll ON ballots(meeting, poll);"
+                         "CREATE TABLE commands_v2(meeting INTEGER NOT NULL, participant INTEGER NOT NULL,"
+                         " client_id TEXT NOT NULL, seq INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                         " PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;"
+                         "INSERT INTO commands_v2 SELECT meeting, participant, client_id, seq, fingerprint FROM commands;"
+                         "DROP TABLE commands;"
+                         "ALTER TABLE commands_v2 RENAME TO commands;"
+                         "CREATE INDEX commands_by_person ON commands(meeting, participant, seq);"
                          "PRAGMA user_version = 2;"
                          "COMMIT;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(handle);
-  ASSERT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ballots_by_poll'"), "1");
+  ASSERT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('ballots_by_poll', 'commands_by_person')"), "2");
 
   EXPECT_EQ(server.log().find("upgrading the database"), std::string::npos) << "a new database is not upgraded";
   server.restart();
   EXPECT_NE(server.log().find("upgrading the database from storage schema 2 to 3: the ballots table is rebuilt"),
             std::string::npos) << server.log();
-  EXPECT_NE(server.log().find("storage schema 3 reached in "), std::string::npos);
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "3");
-  EXPECT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ballots_by_poll'"), "0");
-  EXPECT_NE(sql(db, "SELECT sql FROM sqlite_master WHERE name = 'ballots'").find("WITHOUT ROWID"), std::string::npos);
+  EXPECT_NE(server.log().find("upgrading the database from storage schema 3 to 4: the commands table is rebuilt"),
+            std::string::npos);
+  EXPECT_NE(server.log().find("storage schema 4 reached in "), std::string::npos);
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "4");
+  EXPECT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"), "0")
+      << "the two indexes are gone (every other index is a table's own key)";
+  EXPECT_NE(sql(db, "SELECT sql FROM sqlite_master WHERE name = 'ballots'").find("PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID"),
+            std::string::npos);
+  EXPECT_NE(sql(db, "SELECT sql FROM sqlite_master WHERE name = 'commands'").find("PRIMARY KEY(meeting, participant, seq, client_id)"),
+            std::string::npos);
   EXPECT_EQ(sql(db, "SELECT group_concat(id) FROM (SELECT id FROM ballots ORDER BY id)"), ids);
   EXPECT_EQ(sql(db, "SELECT group_concat(hex(body)) FROM (SELECT body FROM ballots ORDER BY id)"), bodies);
+  EXPECT_EQ(sql(db, "SELECT group_concat(participant || ':' || client_id || ':' || seq) FROM "
+                    "(SELECT * FROM commands ORDER BY participant, seq)"),
+            commands);
 
+  // Bo's connection dropped before he saw the ack: he resumes and sends the same vote again.
+  WsClient bo(server.port());
+  bo.resume(meeting.code, bo_token, bo_seq);
+  bo.send(vote);
+  EXPECT_EQ(bo.answer_to("bo-vote-1")["type"], "ack") << "the retry is answered, not refused or counted again";
   WsClient fac(server.port());
   fac.join(meeting.code, "Farah", {{"facilitator_key", meeting.facilitator_key}});
   WsClient dee(server.port());

@@ -32,6 +32,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -94,6 +95,7 @@ struct Options {
   double w4_after = 0;              // W4: seconds with 1% not reading (0: --duration)
   int w4_stall_rcvbuf = 0;         // W4: SO_RCVBUF of the clients that will stop reading (0: kernel default)
   double w7_spread = 2;            // W7: the votes are spread over this many seconds
+  bool w7_shuffled = false;        // W7: people vote in a random order, not the order they joined in
   double w5_settle = 2;            // W5: idle seconds before reading the RSS
   double w8_interval = 1;          // W8: seconds between two steps of each meeting's script
   bool w8 = false;                 // W8 is among the phases (set from them: clients keep their tokens)
@@ -118,7 +120,7 @@ constexpr int default_payload_bytes = 224;
       "usage: evload [--target=everyvoice|ws|socketio|bun] (--port=N | --port-file=F) [--host=127.0.0.1]\n"
       "              [--clients=N] [--meetings=1] [--phases=W6,W5,W1,W2,W3,W4,W7] [--rate=10]\n"
       "              [--duration=5] [--fast-duration=S] [--window=8] [--w4-rate=R] [--w4-before=S]\n"
-      "              [--w4-after=S] [--w4-stall-rcvbuf=BYTES] [--w5-settle=S] [--w7-spread=2] [--w8-interval=1]\n"
+      "              [--w4-after=S] [--w4-stall-rcvbuf=BYTES] [--w5-settle=S] [--w7-spread=2] [--w7-shuffled] [--w8-interval=1]\n"
       "              [--server-pid=PID] [--payload-bytes=N] [--connect-concurrency=200]\n"
       "              [--max-seconds=300] [--setup-timeout=240] [--update-timeout=5] [--code=CODE]\n"
       "              [--facilitator] [--quiet]\n"
@@ -126,7 +128,8 @@ constexpr int default_payload_bytes = 224;
       "  W1 steady: --rate updates/s for --duration s        W2 as fast as possible, 1 update in flight\n"
       "  W3 as fast as possible, --window updates in flight  W4 1% of clients stop reading (before/after)\n"
       "  W5 server RSS per idle connection                    W6 join storm: connections/s to full state\n"
-      "  W7 vote storm: every client casts an anonymous vote within --w7-spread s (everyvoice with polls)\n"
+      "  W7 vote storm: every client casts an anonymous vote within --w7-spread s (everyvoice with polls),\n"
+      "     in the order they joined, or a random one with --w7-shuffled\n"
       "  W8 a busy evening: --meetings meetings (client i in meeting i % meetings, the first of each its\n"
       "     facilitator) follow a meeting's script for --duration s, one step every --w8-interval s each\n"
       "Exit: 0 all good, 1 losses/gaps/errors, 2 usage, 3 setup failed or deadline.\n",
@@ -143,6 +146,7 @@ Options parse_options(int argc, char** argv) {
     if (a == "--help" || a == "-h") usage(nullptr);
     if (a == "--facilitator") { o.facilitator = true; continue; }
     if (a == "--quiet") { o.quiet = true; continue; }
+    if (a == "--w7-shuffled") { o.w7_shuffled = true; continue; }
     const auto eq = a.find('=');
     if (!starts_with(a, "--") || eq == std::string_view::npos) usage(("bad argument: " + std::string(a)).c_str());
     const std::string key(a.substr(2, eq - 2));
@@ -1521,6 +1525,9 @@ int Generator::phase_w7() {
   std::vector<std::size_t> voters;
   for (std::size_t i = 0; i < clients_.size(); ++i)
     if (clients_[i].state == State::open && clients_[i].ready && !clients_[i].stalled) voters.push_back(i);
+  // Joined in order, people have consecutive ids: voting in that order writes each person's rows
+  // beside the last one's. A real room votes in no such order.
+  if (opt_.w7_shuffled) std::shuffle(voters.begin(), voters.end(), std::mt19937_64{12345});
   const i64 start = now_ns();
   const double spread_ns = opt_.w7_spread * 1e9;
   i64 last_vote = start;

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -344,6 +345,26 @@ TEST_P(EventLogTest, ExactlyOnceKeepsEachPersonsNewestIds) {
     ids.insert(c.client_id);
   }
   EXPECT_EQ(ids, (std::set<std::string>{"lower-3", "raise-4", "lower-4"}));
+}
+
+// A room forgets old ids; an id used again after that is a new command, and its row replaces the
+// old one (which the store may still hold): one row per id, with the newer seq.
+TEST_P(EventLogTest, AnIdUsedAgainReplacesItsOldRow) {
+  open(/*remembered=*/10);
+  Meeting m(*this, "ACDEFT");
+  m.join("Ana", core::Role::facilitator);
+  const auto bo = m.join("Bo");
+  ASSERT_TRUE(m.run(bo, core::RaiseHand{bo}, {}, "a").first);
+  ASSERT_TRUE(m.run(bo, core::LowerHand{bo}, {}, "b").first);
+  ASSERT_TRUE(m.run(bo, core::RaiseHand{bo}, {}, "a").first);
+  const auto newest = m.state.seq;
+  open(10);
+  const LoadedMeeting* back = find(loaded, m.id);
+  ASSERT_NE(back, nullptr);
+  std::map<std::string, core::Seq> rows;
+  for (const auto& c : back->commands) EXPECT_TRUE(rows.emplace(c.client_id, c.seq).second) << "two rows for " << c.client_id;
+  EXPECT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows["a"], newest);
 }
 
 TEST_P(EventLogTest, AFailedWriteRefusesTheMeetingsLaterWritesUntilItRecovers) {
