@@ -8,8 +8,10 @@
 // Anonymous ballots are not stored with their event: the event row keeps a placeholder (a ballot
 // with nothing in it), and the ballot goes to the `ballots` table under a random id, with no person,
 // no sequence number and no time. After an anonymous poll closes, the backend drops the order the
-// ballots were written in (SQLite: the WAL is checkpointed and truncated, freed pages are zeroed;
-// PostgreSQL: the poll's ballots are rewritten in sorted order and the table vacuumed).
+// ballots were written in, which the places of their rows in the pages keep (SQLite: the poll's
+// ballots move to `closed_ballots` in the order of their ids, their old cells are zeroed, the WAL
+// is checkpointed and truncated; PostgreSQL: they are rewritten in sorted order and the table
+// vacuumed).
 #pragma once
 
 #include <atomic>

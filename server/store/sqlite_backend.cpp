@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS commands(
 // The database's layout version, kept in PRAGMA user_version. 0 is 722a9e2's (which set none).
 // migrations[v] takes a database from version v to v + 1, in one transaction with the new number,
 // when a newer binary opens it; an older binary refuses a database whose number it does not know.
-constexpr int schema_version = 4;
+constexpr int schema_version = 5;
 struct Migration {
   const char* what;  // for the log, while it runs
   const char* sql;
@@ -74,9 +74,9 @@ constexpr Migration migrations[schema_version] = {
      " body BLOB NOT NULL, PRIMARY KEY(grp, seq)) WITHOUT ROWID;"},
     // 3: ballots in one B-tree keyed by (meeting, poll, random id), no longer a table by random rowid
     // plus an index by poll: a vote writes one page of ballots, not two (a 5,000-vote storm wrote
-    // 58 MB, now 41 MB). The random id still orders a poll's ballots, so their order says nothing
-    // of the voting order. The rows are copied as they are, in the new key's order (about 5 s for a
-    // million ballots); secure_delete zeroes the old table's pages.
+    // 58 MB, now 41 MB). The rows are copied as they are, in the new key's order (about 5 s for a
+    // million ballots), which also erases the voting order that the old pages kept (see 5);
+    // secure_delete zeroes the old table's pages.
     {"the ballots table is rebuilt, keyed by poll",
      "CREATE TABLE ballots_v3(id INTEGER NOT NULL, meeting INTEGER NOT NULL, poll INTEGER NOT NULL, body BLOB NOT NULL,"
      " PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID;"
@@ -93,6 +93,13 @@ constexpr Migration migrations[schema_version] = {
      " SELECT meeting, participant, client_id, seq, fingerprint FROM commands ORDER BY meeting, participant, seq, client_id;"
      "DROP TABLE commands;"
      "ALTER TABLE commands_v4 RENAME TO commands;"},
+    // 5: a closed poll's ballots. SQLite writes each new cell of a page below the one before, so
+    // where a ballot lies in its page tells when it was written, whatever its key: beside the
+    // events' "has voted", that is who voted what. Closing a poll moves its ballots here in the
+    // order of their random ids, and deletes (zeroes) them in `ballots`; the WAL is then emptied.
+    {"a table for the ballots of closed polls",
+     "CREATE TABLE IF NOT EXISTS closed_ballots(id INTEGER NOT NULL, meeting INTEGER NOT NULL, poll INTEGER NOT NULL,"
+     " body BLOB NOT NULL, PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID;"},
 };
 
 std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
@@ -176,7 +183,8 @@ int user_version(sqlite3* db) {
 
 std::int64_t random_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return static_cast<std::int64_t>(rng() >> 1) + 1;  // 1 .. 2^63
+  const auto id = static_cast<std::int64_t>(rng() >> 1);  // 0 .. 2^63 - 1
+  return id == 0 ? 1 : id;
 }
 
 
@@ -209,7 +217,8 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const std::string& path, Dura
       throw std::runtime_error("this database was written by a newer everyvoice (storage schema " + std::to_string(found) +
                                "; this version reads up to " + std::to_string(schema_version) +
                                "). Run that version or a newer one, or restore a backup made by this one. Nothing was changed.");
-    // A new database is created in version 0's layout and migrated like any other, in silence.
+    // A new database is created by `schema` (the base tables, some already in their newest layout)
+    // and the migrations, which then have little or nothing to move; they run in silence.
     const bool fresh = !Statement(db, "SELECT 1 FROM sqlite_master WHERE name = 'meetings'").row();
     exec(db, schema);
     for (int v = found; v < schema_version; ++v) {
@@ -217,10 +226,15 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const std::string& path, Dura
       if (!fresh && note)
         note("upgrading the database from storage schema " + std::to_string(v) + " to " + std::to_string(v + 1) + ": " +
              migrations[v].what + " (one transaction: if stopped, it runs again at the next start)");
-      exec(db, "BEGIN IMMEDIATE");
-      exec(db, migrations[v].sql);
-      exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
-      exec(db, "COMMIT");
+      try {
+        exec(db, "BEGIN IMMEDIATE");
+        exec(db, migrations[v].sql);
+        exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+        exec(db, "COMMIT");
+      } catch (const std::exception& e) {
+        throw std::runtime_error("upgrading the database from storage schema " + std::to_string(v) + " to " +
+                                 std::to_string(v + 1) + " failed (" + e.what() + "); that step changed nothing");
+      }
       if (!fresh && note) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         note("storage schema " + std::to_string(v + 1) + " reached in " + std::to_string(ms.count()) + " ms");
@@ -316,7 +330,7 @@ std::vector<EventRow> SqliteBackend::recent_events(std::int64_t meeting, std::si
 }
 
 void SqliteBackend::ballots(std::int64_t meeting, const std::function<void(std::uint32_t, std::string)>& each) {
-  Statement q(db_, "SELECT poll, body FROM ballots WHERE meeting = ?");
+  Statement q(db_, "SELECT poll, body FROM ballots WHERE meeting = ?1 UNION ALL SELECT poll, body FROM closed_ballots WHERE meeting = ?1");
   q.bind(1, meeting);
   while (q.row()) each(static_cast<std::uint32_t>(q.integer(0)), q.blob(1));
 }
@@ -378,6 +392,9 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
     Statement event(db_, cached("INSERT INTO events(meeting, seq, at, body) VALUES (?, ?, ?, ?)"));
     Statement ballot(db_, cached("INSERT INTO ballots(id, meeting, poll, body) VALUES (?, ?, ?, ?)"));
     Statement drop_ballots(db_, cached("DELETE FROM ballots WHERE meeting = ? AND poll = ?"));
+    Statement drop_closed(db_, cached("DELETE FROM closed_ballots WHERE meeting = ? AND poll = ?"));
+    Statement move_closed(db_, cached("INSERT INTO closed_ballots(id, meeting, poll, body) SELECT id, meeting, poll, body "
+                                      "FROM ballots WHERE meeting = ? AND poll = ? ORDER BY id"));
     Statement token(db_, cached("INSERT INTO tokens(hash, meeting, participant) VALUES (?, ?, ?)"));
     // An id used again once forgotten (pruned from memory, perhaps not yet from here): its new row replaces
     // the old. The person's rows are one range of the key, at most remembered_commands and a few long.
@@ -394,7 +411,8 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
                        check(event.run());
                      },
                      [&](const row::Ballot& b) {
-                       // A random id: a poll's ballots lie in the order of their ids, which says nothing of the voting order.
+                       // A random id, so that the key's order says nothing of the voting order. (The
+                       // order of cells in a page does, until the poll closes: see PollClosed.)
                        for (int attempt = 0;; ++attempt) {
                          ballot.bind(1, random_id()).bind(2, b.meeting).bind(3, b.poll).bind_blob(4, b.body);
                          const int rc = ballot.run();
@@ -405,8 +423,17 @@ std::vector<std::int64_t> SqliteBackend::commit(const std::vector<row::Any>& row
                      [&](const row::DropBallots& d) {
                        drop_ballots.bind(1, d.meeting).bind(2, d.poll);
                        check(drop_ballots.run());
+                       drop_closed.bind(1, d.meeting).bind(2, d.poll);
+                       check(drop_closed.run());
                      },
-                     [&](const row::PollClosed&) {},  // stored by random id already; scrub() empties the WAL
+                     [&](const row::PollClosed& c) {
+                       // Rewritten in the order of their random ids, away from the pages whose cells kept
+                       // the voting order (those are zeroed: secure_delete); scrub() then empties the WAL.
+                       move_closed.bind(1, c.meeting).bind(2, c.poll);
+                       check(move_closed.run());
+                       drop_ballots.bind(1, c.meeting).bind(2, c.poll);
+                       check(drop_ballots.run());
+                     },
                      [&](const row::Ended& e) {
                        ended.bind(1, e.at).bind(2, e.meeting);
                        check(ended.run());
@@ -447,6 +474,7 @@ void SqliteBackend::delete_rows(std::initializer_list<const char*> sqls, std::in
 
 void SqliteBackend::delete_meeting(std::int64_t id) {
   delete_rows({"DELETE FROM events WHERE meeting = ?", "DELETE FROM ballots WHERE meeting = ?",
+               "DELETE FROM closed_ballots WHERE meeting = ?",
                "DELETE FROM snapshots WHERE meeting = ?", "DELETE FROM tokens WHERE meeting = ?",
                "DELETE FROM commands WHERE meeting = ?", "DELETE FROM meetings WHERE id = ?"},
               id);

@@ -260,19 +260,37 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
   EXPECT_EQ(result_rows, 1);
   for (const auto& row : query(db, "SELECT body FROM snapshots"))
     for (const auto& a : answers) EXPECT_EQ(row[0].find(a), std::string::npos);
-  const auto columns = query(db, "SELECT name FROM pragma_table_info('ballots')");
+  const auto columns = query(db, "SELECT name FROM pragma_table_info('closed_ballots')");
   EXPECT_EQ(columns, (std::vector<std::vector<std::string>>{{"id"}, {"meeting"}, {"poll"}, {"body"}}));
+  EXPECT_EQ(query(db, "SELECT count(*) FROM ballots"), (std::vector<std::vector<std::string>>{{"0"}})) << "moved at close";
   // Their order on disk is not the order of voting.
   std::vector<int> stored_order;
-  for (const auto& row : query(db, "SELECT body FROM ballots ORDER BY id"))
+  for (const auto& row : query(db, "SELECT body FROM closed_ballots ORDER BY id"))
     for (std::size_t i = 0; i < answers.size(); ++i)
       if (row[0].find(answers[i]) != std::string::npos) stored_order.push_back(static_cast<int>(i));
   ASSERT_EQ(stored_order.size(), answers.size());
   EXPECT_FALSE(std::is_sorted(stored_order.begin(), stored_order.end()));
-  // And the whole file, page by page: a page that holds an answer and a voter's name holds every
-  // answer (the result, an aggregate), never one answer beside names.
+  // Nor is the order of their cells in the file. SQLite writes each new cell of a page below the
+  // one before, so where each ballot lies in the pages of its table would give the voting order;
+  // closing the poll wrote them again in the order of their ids.
   const std::string bytes = file_bytes(db);
   const std::size_t page = 4096;
+  std::vector<std::pair<std::size_t, int>> placed;  // (offset in the file, answer)
+  for (const auto& row : query(db, "SELECT pageno FROM dbstat WHERE name = 'closed_ballots' AND pagetype = 'leaf'")) {
+    const std::size_t start = (std::stoul(row[0]) - 1) * page;
+    ASSERT_LE(start + page, bytes.size());
+    const std::string_view in_page(bytes.data() + start, page);
+    for (std::size_t i = 0; i < answers.size(); ++i)
+      if (const auto at = in_page.find(answers[i]); at != std::string_view::npos) placed.emplace_back(start + at, static_cast<int>(i));
+  }
+  ASSERT_EQ(placed.size(), answers.size());
+  std::sort(placed.begin(), placed.end());
+  std::vector<int> by_place;
+  for (const auto& [offset, answer] : placed) by_place.push_back(answer);
+  const std::vector<int> by_id_reversed(stored_order.rbegin(), stored_order.rend());
+  EXPECT_TRUE(by_place == stored_order || by_place == by_id_reversed) << "the cells keep an order that is not the ids'";
+  // And the whole file, page by page: a page that holds an answer and a voter's name holds every
+  // answer (the result, an aggregate), never one answer beside names.
   for (std::size_t start = 0; start < bytes.size(); start += page) {
     const std::string_view in_page(bytes.data() + start, std::min(page, bytes.size() - start));
     const auto answers_here = std::count_if(answers.begin(), answers.end(), [&](const auto& a) { return in_page.find(a) != std::string_view::npos; });

@@ -46,6 +46,36 @@ std::string metrics_line(std::uint16_t port, const std::string& name) {
   return at == std::string::npos ? "" : body.substr(at + name.size() + 2, body.find('\n', at + 1) - at - name.size() - 2);
 }
 
+// Turns a database of this version back into schema 2's layout, rows kept, as every version
+// before 5b0f40c left it: ballots by random rowid with an index by poll, commands keyed by id with
+// an index by seq, no table of closed polls' ballots.
+bool to_schema_2(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return false;
+  const int rc = sqlite3_exec(db,
+                              "BEGIN;"
+                              "CREATE TABLE ballots_v2(id INTEGER PRIMARY KEY, meeting INTEGER NOT NULL, poll INTEGER NOT NULL,"
+                              " body BLOB NOT NULL);"
+                              "INSERT INTO ballots_v2 SELECT id, meeting, poll, body FROM ballots;"
+                              "INSERT INTO ballots_v2 SELECT id, meeting, poll, body FROM closed_ballots;"
+                              "DROP TABLE ballots;"
+                              "DROP TABLE closed_ballots;"
+                              "ALTER TABLE ballots_v2 RENAME TO ballots;"
+                              "CREATE INDEX ballots_by_poll ON ballots(meeting, poll);"
+                              "CREATE TABLE commands_v2(meeting INTEGER NOT NULL, participant INTEGER NOT NULL,"
+                              " client_id TEXT NOT NULL, seq INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
+                              " PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;"
+                              "INSERT INTO commands_v2 SELECT meeting, participant, client_id, seq, fingerprint FROM commands;"
+                              "DROP TABLE commands;"
+                              "ALTER TABLE commands_v2 RENAME TO commands;"
+                              "CREATE INDEX commands_by_person ON commands(meeting, participant, seq);"
+                              "PRAGMA user_version = 2;"
+                              "COMMIT;",
+                              nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return rc == SQLITE_OK;
+}
+
 TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouched) {
   const std::string dir = std::filesystem::temp_directory_path() / ("everyvoice-newer-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
@@ -54,7 +84,7 @@ TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouch
     create_meeting(first.port());
   }
   const std::string db = dir + "/everyvoice.db";
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "4");
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "5");
   sql(db, "PRAGMA user_version = 7");
   EXPECT_THROW(ServerProcess({}, dir, true), std::runtime_error) << "the server must refuse to start";
   // What it said, and that nothing changed.
@@ -194,13 +224,14 @@ TEST(Storage, TheCommandsTableKeepsOnlyWhatExactlyOnceNeeds) {
 }
 
 // Storage schemas 3 and 4 keep ballots in one B-tree keyed by (meeting, poll, random id) and each
-// person's remembered commands in one keyed by (meeting, person, seq, id). A database of schema 2
-// (a table of ballots by random rowid with an index by poll, commands by id with an index by seq)
-// with a poll still open is upgraded when the new binary starts: every ballot is kept under its
+// person's remembered commands in one keyed by (meeting, person, seq, id); 5 adds a table for the
+// ballots of closed polls. A database of schema 2 with a poll still open is upgraded when the new
+// binary starts: every ballot is kept under its
 // id, the poll goes on to the right count, and a vote sent before the upgrade and retried after it
 // is answered as the same vote (exactly-once, from the moved commands), not counted twice.
 TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2) {
   ServerProcess server({"--log-level=info"}, "", true);
+  create_meeting(server.port(), "Another");  // so that the meeting's id (2) is not the poll's (1)
   const auto meeting = create_meeting(server.port());
   const json vote = {{"type", "vote"}, {"id", "bo-vote-1"}, {"poll", 1}, {"choices", {1}}};
   std::string bo_token;
@@ -230,29 +261,7 @@ TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2
   ASSERT_EQ(sql(db, "SELECT count(*) FROM ballots"), "3");
   ASSERT_NE(commands.find("bo-vote-1"), std::string::npos) << commands;
 
-  // The same rows in schema 2's layout, as every version before 5b0f40c left them.
-  sqlite3* handle = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(handle,
-                         "BEGIN;"
-                         "CREATE TABLE ballots_v2(id INTEGER PRIMARY KEY, meeting INTEGER NOT NULL, poll INTEGER NOT NULL,"
-                         " body BLOB NOT NULL);"
-                         "INSERT INTO ballots_v2 SELECT id, meeting, poll, body FROM ballots;"
-                         "DROP TABLE ballots;"
-                         "ALTER TABLE ballots_v2 RENAME TO ballots;"
-                         "CREATE INDEX ballots_by_poll ON ballots(meeting, poll);"
-                         "CREATE TABLE commands_v2(meeting INTEGER NOT NULL, participant INTEGER NOT NULL,"
-                         " client_id TEXT NOT NULL, seq INTEGER NOT NULL, fingerprint INTEGER NOT NULL,"
-                         " PRIMARY KEY(meeting, participant, client_id)) WITHOUT ROWID;"
-                         "INSERT INTO commands_v2 SELECT meeting, participant, client_id, seq, fingerprint FROM commands;"
-                         "DROP TABLE commands;"
-                         "ALTER TABLE commands_v2 RENAME TO commands;"
-                         "CREATE INDEX commands_by_person ON commands(meeting, participant, seq);"
-                         "PRAGMA user_version = 2;"
-                         "COMMIT;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(handle);
+  ASSERT_TRUE(to_schema_2(db));
   ASSERT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('ballots_by_poll', 'commands_by_person')"), "2");
 
   EXPECT_EQ(server.log().find("upgrading the database"), std::string::npos) << "a new database is not upgraded";
@@ -261,8 +270,8 @@ TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2
             std::string::npos) << server.log();
   EXPECT_NE(server.log().find("upgrading the database from storage schema 3 to 4: the commands table is rebuilt"),
             std::string::npos);
-  EXPECT_NE(server.log().find("storage schema 4 reached in "), std::string::npos);
-  EXPECT_EQ(sql(db, "PRAGMA user_version"), "4");
+  EXPECT_NE(server.log().find("storage schema 5 reached in "), std::string::npos);
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "5");
   EXPECT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"), "0")
       << "the two indexes are gone (every other index is a table's own key)";
   EXPECT_NE(sql(db, "SELECT sql FROM sqlite_master WHERE name = 'ballots'").find("PRIMARY KEY(meeting, poll, id)) WITHOUT ROWID"),
@@ -292,6 +301,36 @@ TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2
   const json poll = late.expect("snapshot")["view"]["polls"][0];
   EXPECT_EQ(poll["status"], "closed");
   EXPECT_EQ(poll["result"]["counts"], json({1, 2, 1})) << poll.dump();
+}
+
+// An upgrade that cannot be done (here: a table in the way of the one it builds) stops the start
+// with a message that names the step, and leaves the database as it was.
+TEST(Storage, AnUpgradeThatFailsSaysWhichStepAndChangesNothing) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("everyvoice-upgrade-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    ServerProcess first({}, dir);
+    create_meeting(first.port());
+  }
+  const std::string db = dir + "/everyvoice.db";
+  ASSERT_TRUE(to_schema_2(db));
+  sql(db, "CREATE TABLE ballots_v3(x)");
+  const CommandRun r = run_binary({"--port=0", "--data-dir=" + dir, "--log-level=info"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("upgrading the database from storage schema 2 to 3 failed (table ballots_v3 already exists); "
+                       "that step changed nothing"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(sql(db, "PRAGMA user_version"), "2");
+  EXPECT_EQ(sql(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('ballots_by_poll', 'commands_by_person')"), "2");
+  EXPECT_EQ(sql(db, "SELECT count(*) FROM meetings"), "1");
+  // With the obstacle gone, the next start upgrades.
+  sql(db, "DROP TABLE ballots_v3");
+  {
+    ServerProcess again({}, dir);
+    EXPECT_EQ(sql(db, "PRAGMA user_version"), "5");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -45,11 +45,14 @@ class Inspector {
  public:
   virtual ~Inspector() = default;
   virtual std::vector<std::vector<std::string>> rows(const std::string& sql) = 0;
+  // Every stored ballot (SQLite keeps a closed poll's apart).
+  virtual std::string ballots_sql() const { return "SELECT body FROM ballots"; }
 };
 
 class SqliteInspector : public Inspector {
  public:
   explicit SqliteInspector(std::string path) : path_(std::move(path)) {}
+  std::string ballots_sql() const override { return "SELECT body FROM ballots UNION ALL SELECT body FROM closed_ballots"; }
   std::vector<std::vector<std::string>> rows(const std::string& sql) override {
     sqlite3* db = nullptr;
     std::vector<std::vector<std::string>> out;
@@ -272,7 +275,7 @@ TEST_P(EventLogTest, AnonymousBallotsAreStoredApartAndComeBackSorted) {
   for (ParticipantId who = 2; who <= 5; ++who) m.vote(poll, who, choices[who - 2]);
 
   // The event rows hold empty placeholders; four ballot rows hold no person, seq or time.
-  const auto ballots = inspector->rows("SELECT body FROM ballots");
+  const auto ballots = inspector->rows(inspector->ballots_sql());
   ASSERT_EQ(ballots.size(), 4u);
   std::multiset<std::uint32_t> stored;
   for (const auto& row : ballots) stored.insert(decode_ballot(row[0]).choices.at(0));
@@ -299,7 +302,7 @@ TEST_P(EventLogTest, AnonymousBallotsAreStoredApartAndComeBackSorted) {
   ASSERT_TRUE(result);
   EXPECT_FALSE(result->withheld);
   EXPECT_EQ(result->counts, (std::vector<std::uint32_t>{2, 1, 1}));
-  EXPECT_EQ(inspector->rows("SELECT body FROM ballots").size(), 4u);
+  EXPECT_EQ(inspector->rows(inspector->ballots_sql()).size(), 4u);
 }
 
 TEST_P(EventLogTest, AWithheldResultAndACancelledPollLeaveNoBallot) {
@@ -310,15 +313,15 @@ TEST_P(EventLogTest, AWithheldResultAndACancelledPollLeaveNoBallot) {
   const auto withheld = m.open_anonymous_poll(/*min_voters=*/3);
   m.vote(withheld, 2, 1);
   m.vote(withheld, 3, 0);
-  ASSERT_EQ(inspector->rows("SELECT body FROM ballots").size(), 2u);
+  ASSERT_EQ(inspector->rows(inspector->ballots_sql()).size(), 2u);
   ASSERT_TRUE(m.run(1, core::ClosePoll{withheld, ""}).first);
   EXPECT_TRUE(m.state.polls[withheld - 1].result.value().withheld);
-  EXPECT_TRUE(inspector->rows("SELECT body FROM ballots").empty()) << "a withheld result cannot be recomputed";
+  EXPECT_TRUE(inspector->rows(inspector->ballots_sql()).empty()) << "a withheld result cannot be recomputed";
 
   const auto cancelled = m.open_anonymous_poll();
   m.vote(cancelled, 2, 2);
   ASSERT_TRUE(m.run(1, core::CancelPoll{cancelled}).first);
-  EXPECT_TRUE(inspector->rows("SELECT body FROM ballots").empty());
+  EXPECT_TRUE(inspector->rows(inspector->ballots_sql()).empty());
 
   open();
   const LoadedMeeting* back = find(loaded, m.id);
@@ -404,8 +407,13 @@ TEST_P(EventLogTest, DeletionRemovesEveryRowOfTheMeetingAndNoOther) {
   gone.join("Ana", core::Role::facilitator);
   gone.join("Bo");
   gone.join("Chi");
-  const auto poll = gone.open_anonymous_poll();
+  const auto poll = gone.open_anonymous_poll(/*min_voters=*/1);
   gone.vote(poll, 2, 1);
+  gone.vote(poll, 3, 0);
+  ASSERT_TRUE(gone.run(1, core::ClosePoll{poll, ""}).first);
+  const auto poll2 = gone.open_anonymous_poll();
+  gone.vote(poll2, 2, 1);
+  ASSERT_EQ(inspector->rows(inspector->ballots_sql()).size(), 3u) << "a closed poll's ballots and an open one's";
   ASSERT_TRUE(gone.run(1, core::EndMeeting{}, {}, std::string("end"), true).first);
 
   std::promise<std::vector<std::int64_t>> ended;
@@ -419,6 +427,7 @@ TEST_P(EventLogTest, DeletionRemovesEveryRowOfTheMeetingAndNoOther) {
   for (const char* table : {"events", "ballots", "snapshots", "tokens", "commands"})
     EXPECT_TRUE(inspector->rows(std::string("SELECT meeting FROM ") + table + " WHERE meeting = " + id).empty()) << table;
   EXPECT_TRUE(inspector->rows("SELECT id FROM meetings WHERE id = " + id).empty());
+  EXPECT_TRUE(inspector->rows(inspector->ballots_sql()).empty()) << "the kept meeting had none";
 
   open();
   ASSERT_EQ(loaded.size(), 1u);
