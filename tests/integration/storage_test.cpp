@@ -76,13 +76,17 @@ bool to_schema_2(const std::string& db_path) {
   return rc == SQLITE_OK;
 }
 
-TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouched) {
-  const std::string dir = std::filesystem::temp_directory_path() / ("everyvoice-newer-" + std::to_string(getpid()));
+// A fresh data folder (removed first if left over) in which this build stored one meeting.
+std::string folder_with_one_meeting(const std::string& name) {
+  const std::string dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
-  {
-    ServerProcess first({}, dir);
-    create_meeting(first.port());
-  }
+  ServerProcess first({}, dir);
+  create_meeting(first.port());
+  return dir;
+}
+
+TEST(Storage, ADatabaseFromANewerVersionIsRefusedWithAClearMessageAndLeftUntouched) {
+  const std::string dir = folder_with_one_meeting("everyvoice-newer");
   const std::string db = dir + "/everyvoice.db";
   EXPECT_EQ(sql(db, "PRAGMA user_version"), "5");
   sql(db, "PRAGMA user_version = 7");
@@ -306,12 +310,7 @@ TEST(Storage, AnOpenAnonymousPollAndItsVotersRetriesSurviveTheUpgradeFromSchema2
 // An upgrade that cannot be done (here: a table in the way of the one it builds) stops the start
 // with a message that names the step, and leaves the database as it was.
 TEST(Storage, AnUpgradeThatFailsSaysWhichStepAndChangesNothing) {
-  const std::string dir = std::filesystem::temp_directory_path() / ("everyvoice-upgrade-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  {
-    ServerProcess first({}, dir);
-    create_meeting(first.port());
-  }
+  const std::string dir = folder_with_one_meeting("everyvoice-upgrade");
   const std::string db = dir + "/everyvoice.db";
   ASSERT_TRUE(to_schema_2(db));
   sql(db, "CREATE TABLE ballots_v3(x)");
