@@ -237,9 +237,13 @@ void MeetingRoom::reply_error(Connection& conn, const std::string& id, std::stri
 }
 
 // A join or resume that fails leaves the connection free to try again (PROTOCOL.md 3.2).
+// The connection is freed for another join before the refusal leaves: the client's next join can
+// only arrive after the refusal, so the session handles it after the freeing (a post to the same
+// executor, queued first). The other way round, a quick client's next join could find the first
+// still under way (seen under ASan).
 void MeetingRoom::refuse_join(Connection& conn, const std::string& id, std::string_view code, std::string_view message) {
-  reply_error(conn, id, code, message);
   conn.join_failed();
+  reply_error(conn, id, code, message);
 }
 
 bool MeetingRoom::connected(ParticipantId who) const { return connections_of_.contains(who); }
