@@ -269,7 +269,7 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
     for (std::size_t i = 0; i < answers.size(); ++i)
       if (row[0].find(answers[i]) != std::string::npos) stored_order.push_back(static_cast<int>(i));
   ASSERT_EQ(stored_order.size(), answers.size());
-  EXPECT_FALSE(std::is_sorted(stored_order.begin(), stored_order.end()));
+  EXPECT_FALSE(std::is_sorted(stored_order.begin(), stored_order.end()));  // sorted by chance: 1 in 8!
   // Nor is the order of their cells in the file. SQLite writes each new cell of a page below the
   // one before, so where each ballot lies in the pages of its table would give the voting order;
   // closing the poll wrote them again in the order of their ids.
@@ -288,7 +288,13 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
   std::vector<int> by_place;
   for (const auto& [offset, answer] : placed) by_place.push_back(answer);
   const std::vector<int> by_id_reversed(stored_order.rbegin(), stored_order.rend());
-  EXPECT_TRUE(by_place == stored_order || by_place == by_id_reversed) << "the cells keep an order that is not the ids'";
+  const auto listed = [&] {
+    std::string out;
+    for (const auto& [offset, answer] : placed) out += " " + std::to_string(answer) + "@" + std::to_string(offset);
+    for (const int a : stored_order) out += (out.find(';') == std::string::npos ? "; by id:" : "") + (" " + std::to_string(a));
+    return out;
+  };
+  EXPECT_TRUE(by_place == stored_order || by_place == by_id_reversed) << "the cells keep an order that is not the ids':" << listed();
   // And the whole file, page by page: a page that holds an answer and a voter's name holds every
   // answer (the result, an aggregate), never one answer beside names.
   for (std::size_t start = 0; start < bytes.size(); start += page) {
@@ -297,7 +303,7 @@ TEST(Durability, StoredBallotsOfAnAnonymousPollAreNotLinkedToAnyone) {
     bool names_here = false;
     for (int v = 0; v < 8; ++v) names_here |= in_page.find("Voter" + std::to_string(v)) != std::string_view::npos;
     if (answers_here > 0 && names_here) {
-      EXPECT_EQ(answers_here, static_cast<long>(answers.size())) << "page at " << start;
+      EXPECT_EQ(answers_here, static_cast<long>(answers.size())) << "page at " << start << " of " << bytes.size() << ";" << listed();
     }
   }
   server.restart();  // and the result survives the restart
