@@ -544,7 +544,9 @@ void MeetingRoom::fail_pending(const std::string& error) {
   publish_committed();  // what committed before the failure is shown and answered first
   log(LogLevel::warn, "meeting " + std::to_string(id_) + ": write failed: " + error);
   metrics().storage_failures++;
+  std::size_t unstored_bytes = 0;  // counted toward the next snapshot in propose, never stored
   for (auto& p : pending_) {
+    for (const auto& e : p.events) unstored_bytes += store::encoded_size(e.event);
     if (p.kind == Pending::Kind::join) {
       joining_.erase(p.conn.get());
       refuse_join(*p.conn, p.id, storage_unavailable, storage_message);
@@ -560,6 +562,8 @@ void MeetingRoom::fail_pending(const std::string& error) {
   if (last_snapshot_seq_ > committed_.seq) {  // that snapshot was not stored: the next goes by count alone
     last_snapshot_seq_ = committed_.seq;
     last_snapshot_bytes_ = 0;
+  } else {
+    event_bytes_since_snapshot_ -= std::min(event_bytes_since_snapshot_, unstored_bytes);
   }
   recovering_ = true;
   log_.recover(id_, [weak = weak_from_this()](bool, const std::string&) {

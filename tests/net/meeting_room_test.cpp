@@ -304,6 +304,19 @@ std::uint64_t query_number(const std::filesystem::path& db, const std::string& s
   return value;
 }
 
+// Runs one statement on the room's database with a connection of the test's own, while the log's
+// writer is idle.
+void exec_sql(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* c = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &c, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(c, sql.c_str(), nullptr, nullptr, &error);
+  const std::string why = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(c);
+  ASSERT_EQ(rc, SQLITE_OK) << why;
+}
+
 // A stored snapshot of a big meeting costs its whole size: the next one waits until the events
 // stored since take as many bytes, so snapshots never write more than the events do.
 TEST_F(MeetingRoomTest, ASnapshotWaitsForEventsAsLargeAsTheLastOne) {
@@ -354,6 +367,61 @@ TEST_F(MeetingRoomTest, ASnapshotWaitsForEventsAsLargeAsTheLastOne) {
   const auto before = stored.back().seq;
   for (int i = 0; i < 4; ++i) toggle(std::to_string(i) + "off");
   EXPECT_EQ(query_number(db, "SELECT seq FROM snapshots"), before + 4);
+}
+
+// The events of a write that failed never reached the disk: they do not bring the next snapshot
+// nearer. (They did: a failed long point made the next snapshot come that many bytes early.)
+TEST_F(MeetingRoomTest, AFailedWriteDoesNotBringTheNextSnapshotNearer) {
+  settings.snapshot_every = 4;
+  const auto db = dir / "events.db";
+  auto fac = join("Fatima", true);
+  std::vector<std::shared_ptr<FakeConnection>> people;
+  for (int i = 0; i < 12; ++i) people.push_back(join("Person " + std::to_string(i)));
+  // The database refuses every event longer than 800 bytes: here, only the long point below.
+  exec_sql(db, "CREATE TRIGGER refuse_long BEFORE INSERT ON events WHEN length(NEW.body) > 800 "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  const auto& sam = people[0];
+  const auto who = static_cast<core::ParticipantId>(sam->bound_to);
+  int sent = 0;
+  // Sends a command until it is acknowledged; right after a failed write the meeting refuses
+  // writes with storage_unavailable until the log has taken it back (a client retries then).
+  auto acked = [&](auto command) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const std::string id = std::to_string(++sent) + "c";
+      room->command(sam, id, command, 1);
+      if (!run_until([&] { return sam->answer(id).has_value(); })) return false;
+      if ((*sam->answer(id))["type"] == "ack") return true;
+      if ((*sam->answer(id)).value("code", "") != "storage_unavailable") return false;
+      ioc.restart();
+      ioc.run_for(10ms);
+    }
+    return false;
+  };
+  bool raised = false;
+  auto toggle = [&] {
+    raised = !raised;
+    return raised ? acked(core::RaiseHand{who, core::HandKind::new_point}) : acked(core::LowerHand{who});
+  };
+  auto snapshot_seq = [&] { return query_number(db, "SELECT seq FROM snapshots"); };
+  // Up to a first snapshot after the joins.
+  const auto at_joins = snapshot_seq();
+  for (int i = 0; i < 1000 && snapshot_seq() == at_joins; ++i) ASSERT_TRUE(toggle());
+  const auto last = snapshot_seq();
+  ASSERT_NE(last, at_joins);
+  const auto last_bytes = query_number(db, "SELECT length(body) FROM snapshots");
+  // A long point: its write fails.
+  const std::string id = "long";
+  room->command(sam, id, core::SubmitPoint{core::PointKind::point, std::string(900, 'p'), false, ""}, 1);
+  ASSERT_TRUE(run_until([&] { return sam->answer(id).has_value(); }));
+  ASSERT_EQ((*sam->answer(id)).value("code", ""), "storage_unavailable") << sam->answer(id)->dump();
+  // The next snapshot waits for as many stored bytes of events as the last one took.
+  for (int i = 0; i < 1000 && snapshot_seq() == last; ++i) ASSERT_TRUE(toggle());
+  const auto next = snapshot_seq();
+  ASSERT_NE(next, last);
+  const auto bytes = query_number(db, "SELECT sum(length(body)) FROM events WHERE seq > " + std::to_string(last) +
+                                          " AND seq <= " + std::to_string(next));
+  EXPECT_GE(bytes, last_bytes) << "snapshot at seq " << next << " came early";
+  EXPECT_LT(bytes, last_bytes + 64) << "and with the first write that took the events past it";
 }
 
 }  // namespace
