@@ -120,6 +120,12 @@ class MeetingRoomTest : public ::testing::Test {
     return conn;
   }
 
+  std::vector<std::shared_ptr<FakeConnection>> join_people(int n) {
+    std::vector<std::shared_ptr<FakeConnection>> people;
+    for (int i = 0; i < n; ++i) people.push_back(join("Person " + std::to_string(i)));
+    return people;
+  }
+
   std::filesystem::path dir;
   boost::asio::io_context ioc;
   Settings settings;
@@ -323,8 +329,7 @@ TEST_F(MeetingRoomTest, ASnapshotWaitsForEventsAsLargeAsTheLastOne) {
   settings.snapshot_every = 4;
   const auto db = dir / "events.db";
   auto fac = join("Fatima", true);
-  std::vector<std::shared_ptr<FakeConnection>> people;
-  for (int i = 0; i < 12; ++i) people.push_back(join("Person " + std::to_string(i)));
+  const auto people = join_people(12);
   // Hands up and down: small events (a few bytes each), until two snapshots after the first.
   struct Stored {
     std::uint64_t seq, bytes;
@@ -375,8 +380,7 @@ TEST_F(MeetingRoomTest, AFailedWriteDoesNotBringTheNextSnapshotNearer) {
   settings.snapshot_every = 4;
   const auto db = dir / "events.db";
   auto fac = join("Fatima", true);
-  std::vector<std::shared_ptr<FakeConnection>> people;
-  for (int i = 0; i < 12; ++i) people.push_back(join("Person " + std::to_string(i)));
+  const auto people = join_people(12);
   // The database refuses every event longer than 800 bytes: here, only the long point below.
   exec_sql(db, "CREATE TRIGGER refuse_long BEFORE INSERT ON events WHEN length(NEW.body) > 800 "
                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
